@@ -1,0 +1,102 @@
+/// The effective `<domain>` settings of one queue (DOMAIN/VMTA): every directive's value and
+/// the place it came from.
+///
+/// Values are resolved by ``ConfigModel/effectiveSettings(domain:vmta:)`` with PowerMTA's
+/// precedence; a live operator override is applied on top with ``set(_:to:origin:)``.
+/// Directive names, defaults and parsers are listed once, in ``DomainDirective/all``.
+public struct DomainSettings: Hashable, Sendable {
+    /// `max-smtp-out` [20]: simultaneous outbound connections of the queue.
+    public var maxSmtpOut = Sourced(20)
+    /// `max-msg-per-connection` [0 = unlimited]: messages before a connection is closed.
+    public var maxMsgPerConnection = Sourced(0)
+    /// `max-msg-rate` [unlimited]: messages per unit of time (GCRA).
+    public var maxMsgRate = Sourced(Rate.unlimited)
+    /// `max-connect-rate` [unlimited]: connection attempts per unit of time.
+    public var maxConnectRate = Sourced(Rate.unlimited)
+    /// `max-rcpt-per-transaction` [1000]: recipients in one SMTP transaction.
+    public var maxRcptPerTransaction = Sourced(1000)
+    /// `max-msg-per-hour` [0 = unlimited]: a cap over each clock hour.
+    public var maxMsgPerHour = Sourced(0)
+    /// `max-msg-per-day` [0 = unlimited]: a cap over each day.
+    public var maxMsgPerDay = Sourced(0)
+    /// `retry-after` [10m]: the wait after each deferral; the list advances per attempt.
+    public var retryAfter = Sourced(RetrySchedule([.minutes(10)]))
+    /// `bounce-after` [4d12h]: age after which a queued recipient expires.
+    public var bounceAfter = Sourced(TimeSpan.hours(108))
+    /// `backoff-max-msg-rate` [unlimited]: the message rate while in backoff mode.
+    public var backoffMaxMsgRate = Sourced(Rate.unlimited)
+    /// `backoff-max-smtp-out` [20]: connections while in backoff mode (never above max-smtp-out).
+    public var backoffMaxSmtpOut = Sourced(20)
+    /// `backoff-retry-after` [1h]: the retry list while in backoff mode.
+    public var backoffRetryAfter = Sourced(RetrySchedule([.hours(1)]))
+    /// `backoff-to-normal-after` [never]: backoff ends on its own after this long.
+    public var backoffToNormalAfter = Sourced(Expiry.never)
+    /// `backoff-to-normal-after-delivery` [no]: a successful delivery ends backoff.
+    public var backoffToNormalAfterDelivery = Sourced(false)
+    /// `smtp-pattern-list` [none]: the reply patterns that switch the queue's mode.
+    public var smtpPatternList = Sourced<String?>(nil)
+    /// `use-starttls` [yes]: use STARTTLS when the server offers it.
+    public var useStarttls = Sourced(true)
+    /// `require-starttls` [no]: defer rather than deliver in clear text.
+    public var requireStarttls = Sourced(false)
+    /// `smtp-hosts` / `route` [none]: deliver to these hosts instead of the domain's MX.
+    public var smtpHosts = Sourced<[MailHost]>([])
+    /// `queue-to` [none]: put this domain's mail in another domain's queue.
+    public var queueTo = Sourced<String?>(nil)
+    /// `dkim-sign` [no]: sign outgoing messages.
+    public var dkimSign = Sourced(false)
+    /// `connect-timeout` [1m].
+    public var connectTimeout = Sourced(TimeSpan.minutes(1))
+    /// `smtp-greeting-timeout` [5m].
+    public var smtpGreetingTimeout = Sourced(TimeSpan.minutes(5))
+    /// `data-send-timeout` [3m]: the wait for each reply during a transaction.
+    public var dataSendTimeout = Sourced(TimeSpan.minutes(3))
+    /// `smtp-data-termination-timeout` [10m]: the wait for the reply to the final dot.
+    public var smtpDataTerminationTimeout = Sourced(TimeSpan.minutes(10))
+    /// `idle-timeout` [1m]: how long an idle connection is kept for reuse.
+    public var idleTimeout = Sourced(TimeSpan.minutes(1))
+    /// `dns-timeout` [30s]: the limit on one MX/A lookup.
+    public var dnsTimeout = Sourced(TimeSpan.seconds(30))
+
+    /// The PowerMTA defaults, every origin ``Origin/builtin``.
+    public init() {}
+
+    /// Sets directive `name` from its textual `value`, as a config line or an override would.
+    ///
+    /// - Throws: ``SettingError/unknownDirective(_:)`` or ``SettingError/badValue(_:_:)``.
+    public mutating func set(_ name: String, to value: String, origin: Origin) throws(SettingError) {
+        guard let directive = DomainDirective.named(name) else { throw .unknownDirective(name) }
+        do { try directive.apply(&self, value, origin) } catch { throw .badValue(name, error) }
+    }
+
+    /// The value and origin of directive `name` as text, or nil for an unknown name.
+    public func entry(_ name: String) -> (value: String, origin: Origin)? {
+        DomainDirective.named(name)?.read(self)
+    }
+
+    /// Every directive in catalog order, with its value as text and its origin.
+    public var entries: [(name: String, value: String, origin: Origin)] {
+        DomainDirective.all.map { d in
+            let (value, origin) = d.read(self)
+            return (d.name, value, origin)
+        }
+    }
+}
+
+/// Why a directive could not be set.
+public enum SettingError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// No `<domain>` directive has that name.
+    case unknownDirective(String)
+    /// The value does not have the directive's form.
+    case badValue(String, ValueError)
+
+    /// One line for the operator.
+    public var description: String {
+        switch self {
+        case .unknownDirective(let name):
+            if let near = DomainDirective.nearest(to: name) { return "unknown directive '\(name)'; did you mean '\(near)'?" }
+            return "unknown directive '\(name)'"
+        case .badValue(let name, let error): return "\(name): \(error)"
+        }
+    }
+}

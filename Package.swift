@@ -17,13 +17,17 @@ let package = Package(
         .target(name: "SluiceCore", dependencies: ["SluiceConfig"]),
         // Durable message storage and crash recovery.
         .target(name: "SluiceSpool", dependencies: ["SluiceCore"]),
+        // The control plane: snapshots, protocol, command layer, HTTP API, client.
+        .target(name: "SluiceControl", dependencies: ["SluiceCore"]),
+        // The operations console: reducer, renderers, themes, terminal backends.
+        .target(name: "SluiceConsole", dependencies: ["SluiceControl", "CNcurses"]),
         // ncursesw for the console; see Sources/CNcurses/shim.h.
         .systemLibrary(name: "CNcurses", path: "Sources/CNcurses"),
         // The one executable.
         .executableTarget(
             name: "sluice",
             dependencies: [
-                "SluiceConfig", "SluiceCore", "SluiceSpool",
+                "SluiceConfig", "SluiceCore", "SluiceSpool", "SluiceControl", "SluiceConsole",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -36,6 +40,8 @@ let package = Package(
         .testTarget(name: "SluiceConfigTests", dependencies: ["SluiceConfig"]),
         .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore"]),
         .testTarget(name: "SluiceSpoolTests", dependencies: ["SluiceSpool"]),
+        .testTarget(name: "SluiceControlTests", dependencies: ["SluiceControl"]),
+        .testTarget(name: "SluiceConsoleTests", dependencies: ["SluiceConsole"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -116,13 +116,16 @@ struct ModelBuilder {
         }
     }
 
-    /// Reports a nested block that is not allowed where it is.
+    /// Reports a nested block that is not allowed where it is, then checks its contents as if it
+    /// were at the top level so that their errors are reported too (a misplaced `<domain>` is
+    /// checked but not used).
     mutating func misplaced(_ b: BlockNode, inside parent: String) {
-        if Self.topLevelBlocks.contains(b.name.text) || b.name.text == "smtp-pattern" {
-            error(b.start, "'<\(b.name.text)>' may not appear inside '<\(parent)>'")
-        } else {
+        guard Self.topLevelBlocks.contains(b.name.text) || b.name.text == "smtp-pattern" else {
             unknownBlock(b)
+            return
         }
+        error(b.start, "'<\(b.name.text)>' may not appear inside '<\(parent)>'")
+        if b.name.text == "domain" { _ = domainBlock(b) } else { topLevelBlock(b) }
     }
 
     // MARK: - Diagnostics helpers

@@ -71,7 +71,7 @@ struct ModelBuilder {
                 unknown(d.location, "'\(d.name.text)' is a <domain> directive; put it inside <domain *> "
                                   + "to apply it to every domain")
             } else {
-                unknownDirective(d, in: "the top level", known: Self.globalDirectives)
+                unknownDirective(d, in: "at the top level", known: Self.globalDirectives)
             }
         }
     }
@@ -143,9 +143,11 @@ struct ModelBuilder {
         diagnostics.append(Diagnostic(strict ? .error : .warning, location, message))
     }
 
-    /// An unknown directive, with the nearest known name of its context.
+    /// An unknown directive, with the nearest known name of its context (`<acct-file>` or a
+    /// phrase such as "at the top level").
     mutating func unknownDirective(_ d: DirectiveNode, in context: String, known: [String]) {
-        var message = "unknown directive '\(d.name.text)' in \(context)"
+        let place = context.hasPrefix("<") ? "in \(context)" : context
+        var message = "unknown directive '\(d.name.text)' \(place)"
         if let near = nearestName(to: d.key, among: known) { message += "; did you mean '\(near)'?" }
         unknown(d.location, message)
     }

@@ -1,13 +1,13 @@
 /// `<domain>` entries indexed by pattern, so that resolving one queue's settings costs a few
 /// dictionary lookups (one per label of the domain), whatever the number of blocks.
-public struct DomainIndex: Hashable, Sendable {
+struct DomainIndex: Hashable, Sendable {
     private var any: [DomainEntry] = []
     private var domainAndSubdomains: [String: [DomainEntry]] = [:]
     private var subdomains: [String: [DomainEntry]] = [:]
     private var exact: [String: [DomainEntry]] = [:]
 
     /// Indexes `blocks`; entries of blocks with the same pattern keep file order.
-    public init(_ blocks: [DomainBlock]) {
+    init(_ blocks: [DomainBlock]) {
         for block in blocks {
             for pattern in block.patterns {
                 switch pattern {
@@ -21,14 +21,14 @@ public struct DomainIndex: Hashable, Sendable {
     }
 
     /// True when no block is indexed.
-    public var isEmpty: Bool {
+    var isEmpty: Bool {
         any.isEmpty && domainAndSubdomains.isEmpty && subdomains.isEmpty && exact.isEmpty
     }
 
     /// Applies every entry matching `domain` (lower case, no trailing dot) to `settings`, from
     /// general to specific: `*`, then for each suffix from the shortest: `[*.]suffix`, `*.suffix`
     /// (a proper suffix only), then the exact name. Within one pattern, file order.
-    public func apply(to settings: inout DomainSettings, domain: String) {
+    func apply(to settings: inout DomainSettings, domain: String) {
         apply(any, to: &settings)
         let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
         guard !labels.isEmpty else { return }

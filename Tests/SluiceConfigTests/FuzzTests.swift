@@ -69,4 +69,12 @@ struct FuzzTests {
         // The mutations do break configs (the test exercises error paths, not only clean ones).
         #expect(withErrors > 500)
     }
+
+    @Test func deepNestingIsAnErrorNotAStackOverflow() {
+        let text = String(repeating: "<domain a.com>\n", count: 10_000) + String(repeating: "</domain>\n", count: 10_000)
+        let result = ConfigLoader.load(text: text, fileName: "deep.conf")
+        #expect(result.errors.contains { $0.description
+            == "deep.conf:17:1: error: blocks are nested more than 16 deep; '<domain>' is ignored" })
+        #expect(result.errors.filter { $0.message.hasPrefix("blocks are nested") }.count == 10_000 - 16)
+    }
 }

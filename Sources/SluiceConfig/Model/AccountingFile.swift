@@ -31,6 +31,7 @@ public enum AccountingRecordType: String, Hashable, Sendable, CaseIterable, Comp
         self = type
     }
 
+    /// Orders record types as PowerMTA lists them: d, b, t, tq, f, r.
     public static func < (a: AccountingRecordType, b: AccountingRecordType) -> Bool {
         allCases.firstIndex(of: a) ?? 0 < allCases.firstIndex(of: b) ?? 0
     }

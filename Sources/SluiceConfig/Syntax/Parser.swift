@@ -13,6 +13,10 @@ struct Parser {
     /// Canonical paths of the files being read, innermost last, for loop detection.
     private var includeStack: [String] = []
 
+    /// The deepest block nesting accepted (the dialect needs 2); deeper tags are errors, which
+    /// keeps hostile input from exhausting the stack.
+    static let maximumDepth = 16
+
     init(readFile: @escaping (String) -> String?, expandGlob: @escaping (String) -> [String]) {
         self.readFile = readFile
         self.expandGlob = expandGlob
@@ -44,6 +48,11 @@ struct Parser {
                     append(.directive(directive))
                 }
             case .open(let name, let arguments, let start):
+                guard stack.count < Parser.maximumDepth else {
+                    diagnostics.append(Diagnostic(.error, start,
+                        "blocks are nested more than \(Parser.maximumDepth) deep; '<\(name.text)>' is ignored"))
+                    continue
+                }
                 stack.append(BlockNode(name: name, arguments: arguments, start: start, children: []))
             case .close(let name, let start):
                 guard let innermost = stack.last else {

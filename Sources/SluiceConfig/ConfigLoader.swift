@@ -42,8 +42,15 @@ public enum ConfigLoader {
         let nodes = parser.parse(text: text, file: fileName)
         var builder = ModelBuilder(strict: strict)
         let model = builder.build(nodes)
-        var diagnostics = parser.diagnostics + builder.diagnostics
-        diagnostics.sort { $0.location < $1.location }
+        // Files in the order they were read (an include's findings come where it is included),
+        // then line and column.
+        var fileOrder: [String: Int] = [:]
+        for (index, file) in parser.files.enumerated() { fileOrder[file] = index }
+        let diagnostics = (parser.diagnostics + builder.diagnostics).sorted { a, b in
+            let fa = fileOrder[a.location.file] ?? Int.max, fb = fileOrder[b.location.file] ?? Int.max
+            if fa != fb { return fa < fb }
+            return (a.location.line, a.location.column) < (b.location.line, b.location.column)
+        }
         return ConfigLoadResult(model: model, diagnostics: diagnostics)
     }
 }

@@ -44,7 +44,6 @@ struct ModelBuilder {
         model.domainBlocks = domainBlocks
         checkPoolNames()
         checkReferences()
-        diagnostics.sort { $0.location < $1.location }
         return model
     }
 

@@ -26,7 +26,8 @@ public struct ConfigModel: Hashable, Sendable {
     public internal(set) var virtualMTAs: [String: VirtualMTA] = [:]
     /// `<virtual-mta-pool>` blocks by name.
     public var pools: [String: VirtualMTAPool] = [:]
-    /// Top-level `<domain>` blocks in file order.
+    /// Top-level `<domain>` blocks in file order. Assigning re-indexes them for
+    /// ``effectiveSettings(domain:vmta:)``: assign the whole list once rather than appending in a loop.
     public var domainBlocks: [DomainBlock] = [] {
         didSet { domainIndex = DomainIndex(domainBlocks) }
     }

@@ -22,8 +22,13 @@ struct Parser {
         self.expandGlob = expandGlob
     }
 
+    /// Every file read, in the order reading started (diagnostics are listed in this order).
+    private(set) var files: [String] = []
+    private var seenFiles: Set<String> = []
+
     /// Parses `text` as the file `file`.
     mutating func parse(text: String, file: String) -> [SyntaxNode] {
+        if seenFiles.insert(file).inserted { files.append(file) }
         includeStack.append(Parser.canonical(file))
         defer { includeStack.removeLast() }
         let lexer = Lexer(file: file)

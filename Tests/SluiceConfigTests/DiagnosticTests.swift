@@ -33,6 +33,13 @@ struct DiagnosticTests {
         ])
     }
 
+    @Test func domainDirectivesOutsideDomainBlocksGetAHint() {
+        let result = load("<virtual-mta v1>\n  max-smtp-out 2\n</virtual-mta>\n")
+        #expect(lines(result) == [
+            "t.conf:2:3: warning: 'max-smtp-out' is a <domain> directive; put it inside <domain *> within this <virtual-mta>",
+        ])
+    }
+
     @Test func badValuesSayWhatWasExpected() {
         let result = load("""
             <domain *>

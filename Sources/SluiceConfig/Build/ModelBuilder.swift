@@ -65,13 +65,7 @@ struct ModelBuilder {
                 model.smtpListeners.append(SMTPListener(address: address, location: d.location))
             }
         case "domain-macro": break // collected before the blocks
-        default:
-            if DomainDirective.named(d.key) != nil {
-                unknown(d.location, "'\(d.name.text)' is a <domain> directive; put it inside <domain *> "
-                                  + "to apply it to every domain")
-            } else {
-                unknownDirective(d, in: "at the top level", known: Self.globalDirectives)
-            }
+        default: unknownDirective(d, in: "at the top level", known: Self.globalDirectives)
         }
     }
 
@@ -144,7 +138,13 @@ struct ModelBuilder {
 
     /// An unknown directive, with the nearest known name of its context (`<acct-file>` or a
     /// phrase such as "at the top level").
+    /// A `<domain>` directive outside a `<domain>` block gets a hint to move it.
     mutating func unknownDirective(_ d: DirectiveNode, in context: String, known: [String]) {
+        if DomainDirective.named(d.key) != nil {
+            unknown(d.location, "'\(d.name.text)' is a <domain> directive; put it inside <domain *> "
+                              + (context.hasPrefix("<") ? "within this \(context)" : "to apply it to every domain"))
+            return
+        }
         let place = context.hasPrefix("<") ? "in \(context)" : context
         var message = "unknown directive '\(d.name.text)' \(place)"
         if let near = nearestName(to: d.key, among: known) { message += "; did you mean '\(near)'?" }

@@ -142,6 +142,32 @@ struct DiagnosticTests {
         ])
     }
 
+    @Test func poolAndListNameClashes() {
+        let result = load("""
+            <virtual-mta a>
+            </virtual-mta>
+            <virtual-mta-pool a>
+              virtual-mta a
+            </virtual-mta-pool>
+            <virtual-mta-pool p>
+              virtual-mta a
+            </virtual-mta-pool>
+            <virtual-mta-pool p>
+              virtual-mta a
+            </virtual-mta-pool>
+            <smtp-pattern-list s>
+            </smtp-pattern-list>
+            <smtp-pattern-list s>
+            </smtp-pattern-list>
+            """)
+        #expect(lines(result) == [
+            "t.conf:3:1: error: virtual-mta-pool 'a' has the same name as a virtual-mta",
+            "t.conf:9:19: error: duplicate virtual-mta-pool 'p'; first defined at t.conf:6:1",
+            "t.conf:14:20: error: duplicate smtp-pattern-list 's'; first defined at t.conf:12:1",
+        ])
+        #expect(result.model.virtualMTAs(named: "p") == ["a"])
+    }
+
     @Test func badPatternsAndActions() {
         let result = load("""
             <smtp-pattern-list p>

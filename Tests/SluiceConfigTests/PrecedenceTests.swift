@@ -56,6 +56,22 @@ struct PrecedenceTests {
         #expect(model.effectiveSettings(domain: "other.org", vmta: nil).maxSmtpOut == Sourced(2, at(14)))
     }
 
+    @Test func longerSuffixesAreMoreSpecific() {
+        let model = load("""
+            <domain *.example.com>
+                max-smtp-out 4
+            </domain>
+            <domain [*.]com>
+                max-smtp-out 1
+                max-msg-rate 1/s
+            </domain>
+            """).model
+        let s = model.effectiveSettings(domain: "a.example.com", vmta: nil)
+        #expect(s.maxSmtpOut == Sourced(4, at(2)))
+        #expect(s.maxMsgRate.origin == at(6))
+        #expect(model.effectiveSettings(domain: "com", vmta: nil).maxSmtpOut.value == 1)
+    }
+
     @Test func namesAreCaseInsensitiveAndTrailingDotsIgnored() {
         let model = load(Self.config).model
         #expect(model.effectiveSettings(domain: "MAIL.Example.COM.", vmta: nil).maxSmtpOut.value == 5)

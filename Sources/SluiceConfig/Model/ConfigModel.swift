@@ -10,7 +10,7 @@ public struct ConfigModel: Hashable, Sendable {
     public var controlSocket: String?
     /// `http-mgmt-port`: the HTTP management API and Prometheus `/metrics`.
     public var httpManagement: ListenAddress?
-    /// `http-access` lines, in file order; the first rule covering a client decides.
+    /// `http-access` lines, in file order; see ``httpAccessLevel(for:)``.
     public var httpAccess: [HTTPAccessRule] = []
     /// `smtp-listener` directives and blocks.
     public var smtpListeners: [SMTPListener] = []
@@ -86,6 +86,16 @@ public struct ConfigModel: Hashable, Sendable {
             bestLength = cidr.prefixLength
         }
         return best
+    }
+
+    /// What a management client at `address` may do: the level of the most specific
+    /// `http-access` rule containing it (the first in file order among equals), or `.none`.
+    public func httpAccessLevel(for address: IPAddress) -> HTTPAccessLevel {
+        var best: HTTPAccessRule?
+        for rule in httpAccess where rule.clients.contains(address) {
+            if best.map({ rule.clients.prefixLength > $0.clients.prefixLength }) ?? true { best = rule }
+        }
+        return best?.level ?? .none
     }
 
     /// The named `<source {name}>` block (`name` without braces), used for authenticated users

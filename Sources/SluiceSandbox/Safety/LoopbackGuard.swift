@@ -31,7 +31,10 @@ public struct LoopbackGuard: Hashable, Sendable {
         guard let address = IPAddress(text) else {
             return .refuse(address: host, reason: refusal(host, "is a host name, not a loopback address literal"))
         }
-        return check(address)
+        if case .refuse = check(address) {
+            return .refuse(address: host, reason: refusal(host, "is not a loopback address"))
+        }
+        return .allow(address)
     }
 
     private func refusal(_ destination: String, _ why: String) -> String {

@@ -27,7 +27,7 @@ enum MessageComposer {
                         messageID: String, jobID: String, virtualMTA: String?) -> String {
         var lines = [
             "From: \"Sluice Demo\" <\(sender)>",
-            "To: " + recipients.map { "<\($0)>" }.joined(separator: ", "),
+            "To: " + recipients.map { "<\($0)>" }.joined(separator: ",\r\n "),
             "Subject: \(subject)",
             "Date: \(RFC5322Date.format(date))",
             "Message-ID: <\(messageID)>",
@@ -43,21 +43,23 @@ enum MessageComposer {
     /// Exactly `bytes` bytes (at least 2) of body: words on lines of at most 74 characters plus CRLF.
     static func body(bytes: Int, seed: UInt64) -> String {
         var random = SplitMix64(seed: seed)
-        var out = ""
+        var out: [UInt8] = []
         out.reserveCapacity(max(2, bytes))
         var remaining = max(2, bytes)
         while remaining > 0 {
             var length = min(remaining, 76)
             if remaining - length == 1 { length -= 1 }
-            var line = ""
-            while line.utf8.count < length - 2 {
-                let word = words[Int(random.next(below: UInt64(words.count)))]
-                line += line.isEmpty ? word : " " + word
+            let textEnd = out.count + length - 2
+            while out.count < textEnd {
+                if out.count > textEnd - length + 2 { out.append(UInt8(ascii: " ")) }
+                out.append(contentsOf: wordBytes[Int(random.next(below: UInt64(wordBytes.count)))])
             }
-            line = String(line.utf8.prefix(length - 2).map { Character(Unicode.Scalar($0)) })
-            out += line + "\r\n"
+            out.removeLast(out.count - textEnd)
+            out.append(contentsOf: [13, 10])
             remaining -= length
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
+
+    static let wordBytes = words.map { Array($0.utf8) }
 }

@@ -78,3 +78,37 @@ struct ProtocolTests {
         #expect(try ReplyTemplate(parsing: "250").render(ReplyContext(ip: "", host: "")).description == "250")
     }
 }
+
+@Suite("Shared receiver and listen addresses")
+struct ReceiverTests {
+    @Test("a receiver shared by concurrent connections counts every one and keeps the per-IP limit")
+    func concurrentConnections() async throws {
+        let receiver = SandboxReceiver(profile: try shipped("gmail"), seed: 3, startedAt: .zero)
+        let codes = await withTaskGroup(of: Int.self) { group in
+            for _ in 0..<200 {
+                group.addTask {
+                    var (session, _) = receiver.connect(from: ip("127.0.0.10"), at: at(1000))
+                    _ = receiver.handle(.hello("c.test", extended: true), in: &session, at: at(1000))
+                    return receiver.handle(.mail(from: "b@news.test"), in: &session, at: at(1000)).reply.code
+                }
+            }
+            var out: [Int] = []
+            for await code in group { out.append(code) }
+            return out
+        }
+        #expect(codes.filter { $0 == 250 }.count == 20)
+        #expect(codes.filter { $0 == 421 }.count == 180)
+        #expect(receiver.stats.connections == 200)
+        #expect(receiver.stats.deferred[.rateLimit] == 180)
+    }
+
+    @Test("listen addresses parse", arguments: [("127.0.0.1:2600", "127.0.0.1:2600"), ("[::1]:25", "[0:0:0:0:0:0:0:1]:25")])
+    func listen(text: String, printed: String) throws {
+        #expect(try ListenAddress(parsing: text).description == printed)
+    }
+
+    @Test("bad listen addresses are errors", arguments: ["127.0.0.1", "127.0.0.1:0", "127.0.0.1:65536", "::1:25", "host:25", ":25", "127.0.0.1:2x"])
+    func badListen(text: String) {
+        #expect(throws: ValueError.self) { try ListenAddress(parsing: text) }
+    }
+}

@@ -113,6 +113,9 @@ struct ProfileParserTests {
         ("mailbox-full 1% transient\nmailbox-full 2% transient", "2:1", "already set"),
         ("mailbox-full 60% transient\nmailbox-full 50% permanent", "2:14", "add up to more than 100%"),
         ("greeting \"220 ok\\n\"", "1:17", "unknown escape"),
+        ("greeting \"220 \(String(repeating: "x", count: 421))\"", "1:435", "reply text longer than 420 characters"),
+        ("greeting \"220 a\tb\u{7}c\"", "1:18", "control character in reply text"),
+        ("unknown-users 3% reply \"550 5.1.1a x\"", "1:29", "expected an enhanced status code such as 4.7.0, found '5.1.1a'"),
     ]
 
     @Test("bad profiles give FILE:LINE:COL errors", arguments: errorCases)
@@ -124,6 +127,33 @@ struct ProfileParserTests {
             #expect(error.description.hasPrefix("bad.profile:\(position): error: "), "\(error)")
             #expect(error.description.contains(fragment), "\(error)")
         }
+    }
+
+    @Test("hostile input never crashes the parser: random bytes and random mutations of the shipped profiles")
+    func hostileInput() throws {
+        var random = SplitMix64(seed: 77)
+        let alphabet = Array("<>/\"\\#{}%.-:ab 0123456789\t\nincident reply rate-limit greylist ٥é")
+        let shippedTexts = try ProfileLibrary.shippedNames.map { name in
+            try String(contentsOf: try #require(ProfileLibrary().locate(name)), encoding: .utf8)
+        }
+        var failures = 0
+        for round in 0..<400 {
+            var text: [Character]
+            if round % 2 == 0 {
+                text = (0..<Int(random.next(below: 200))).map { _ in alphabet[Int(random.next(below: UInt64(alphabet.count)))] }
+            } else {
+                text = Array(shippedTexts[round % shippedTexts.count])
+                for _ in 0..<Int(random.next(below: 8)) + 1 where !text.isEmpty {
+                    let at = Int(random.next(below: UInt64(text.count)))
+                    text[at] = alphabet[Int(random.next(below: UInt64(alphabet.count)))]
+                }
+            }
+            do { _ = try ProfileParser(file: "fuzz").parse(String(text), name: "fuzz") } catch {
+                failures += 1
+                #expect(error.location.line >= 1 && error.location.column >= 1)
+            }
+        }
+        #expect(failures > 200)
     }
 
     @Test("shares parse exactly and print canonically")

@@ -49,6 +49,31 @@ struct ProtocolTests {
         #expect(receiver.stats.rejected[.protocolError] == 8)
     }
 
+    @Test("random command sequences never crash and every reply is well formed")
+    func randomConversations() throws {
+        var random = SplitMix64(seed: 5)
+        let commands: [SandboxCommand] = [
+            .hello("c.test", extended: true), .hello("", extended: false), .mail(from: "a@b.test"), .mail(from: ""),
+            .recipient("x@gmail.com"), .recipient("bad"), .recipient(""), .data, .endOfData(size: -5), .endOfData(size: 10),
+            .reset, .noop, .quit, .unrecognized("\u{0}\u{1}"),
+        ]
+        for name in ProfileLibrary.shippedNames {
+            var receiver = SandboxBehaviour(profile: try shipped(name), seed: 1, startedAt: .zero)
+            var now = Instant.zero
+            var (session, _) = receiver.connect(from: ip("127.0.0.9"), at: now)
+            for _ in 0..<1000 {
+                now = now + TimeSpan(milliseconds: Int64(random.next(below: 200)))
+                if session.isClosed { (session, _) = receiver.connect(from: ip("127.0.0.9"), at: now) }
+                let action = receiver.handle(commands[Int(random.next(below: UInt64(commands.count)))], in: &session, at: now)
+                #expect((200...599).contains(action.reply.code))
+                #expect(action.reply.wireText.hasSuffix("\r\n") && action.reply.wireText.utf8.count <= 512 * action.reply.lines.count)
+                #expect(action.close == session.isClosed)
+                #expect(action.delay.milliseconds >= 0)
+            }
+            #expect(receiver.stats.bytesAccepted >= 0)
+        }
+    }
+
     @Test("too many recipients and oversized messages are refused")
     func limits() throws {
         var receiver = SandboxBehaviour(profile: try profile(""), seed: 0, startedAt: .zero)

@@ -41,6 +41,10 @@ public struct ReplyTemplate: Hashable, Sendable, CustomStringConvertible {
     /// The text as written (after the codes).
     public let text: String
 
+    /// The longest reply text accepted, leaving room in the 512-octet line for the codes and
+    /// the placeholders' values.
+    public static let maximumTextLength = 420
+
     static let placeholders: [String: Piece] = [
         "ip": .ip, "host": .host, "sender": .sender, "rcpt": .recipient, "domain": .domain, "id": .id,
     ]
@@ -50,7 +54,7 @@ public struct ReplyTemplate: Hashable, Sendable, CustomStringConvertible {
     /// - Throws: a message and the index in `source` of the offending character.
     init(parsing source: String) throws(ReplyTemplateError) {
         let chars = Array(source)
-        guard chars.count >= 3, chars[0...2].allSatisfy({ ("0"..."9").contains($0) }),
+        guard chars.count >= 3, chars[0...2].allSatisfy(\.isASCIIDigit),
               let code = Int(String(chars[0...2])), (200...599).contains(code),
               chars.count == 3 || chars[3] == " " else {
             throw ReplyTemplateError(index: 0, message: "expected a reply starting with a code from 200 to 599, such as \"421 4.7.0 try again later\"")
@@ -60,9 +64,9 @@ public struct ReplyTemplate: Hashable, Sendable, CustomStringConvertible {
         var end = i
         while end < chars.count, chars[end] != " " { end += 1 }
         let word = String(chars[i..<end])
-        if word.first?.isNumber == true && word.contains(".") {
+        if word.first?.isASCIIDigit == true && word.contains(".") {
             let parts = word.split(separator: ".", omittingEmptySubsequences: false)
-            guard parts.count == 3, parts.allSatisfy({ (1...3).contains($0.count) && $0.allSatisfy(\.isNumber) }),
+            guard parts.count == 3, parts.allSatisfy({ (1...3).contains($0.count) && $0.allSatisfy(\.isASCIIDigit) }),
                   parts[0].count == 1 else {
                 throw ReplyTemplateError(index: i, message: "expected an enhanced status code such as 4.7.0, found '\(word)'")
             }
@@ -71,6 +75,13 @@ public struct ReplyTemplate: Hashable, Sendable, CustomStringConvertible {
             }
             enhanced = word
             i = min(end + 1, chars.count)
+        }
+        guard chars.count - i <= ReplyTemplate.maximumTextLength else {
+            throw ReplyTemplateError(index: i + ReplyTemplate.maximumTextLength,
+                                     message: "reply text longer than \(ReplyTemplate.maximumTextLength) characters (an SMTP reply line is at most 512 octets)")
+        }
+        if let control = chars[i...].firstIndex(where: { $0.asciiValue.map { $0 < 32 && $0 != 9 } ?? false }) {
+            throw ReplyTemplateError(index: control, message: "control character in reply text")
         }
         var pieces: [Piece] = []
         var literal = ""
@@ -134,4 +145,8 @@ public struct ReplyTemplate: Hashable, Sendable, CustomStringConvertible {
 struct ReplyTemplateError: Error {
     var index: Int
     var message: String
+}
+
+extension Character {
+    var isASCIIDigit: Bool { isASCII && isNumber }
 }

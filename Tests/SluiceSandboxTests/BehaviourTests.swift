@@ -228,6 +228,22 @@ struct BehaviourTests {
         #expect(delays.min() ?? 0 < 260 && delays.max() ?? 0 > 740)
     }
 
+    @Test("extreme limits from a profile neither overflow nor crash")
+    func extremeLimits() throws {
+        for text in ["rate-limit per-source-ip 9223372036854775807/s burst 9223372036854775807",
+                     "rate-limit per-source-ip 1/106751991167d burst 1000000",
+                     "rate-limit per-source-ip 1/106751991167d"] {
+            var receiver = SandboxBehaviour(profile: try profile(text), seed: 0, startedAt: .zero)
+            var (session, _) = openSession(&receiver, from: "127.0.0.1", at: .zero)
+            for t in [Int64(0), 1, Int64.max / 2] {
+                let code = receiver.handle(.mail(from: "a@b.test"), in: &session, at: at(t)).reply.code
+                #expect(code == 250 || code == 421)
+                if session.isClosed { (session, _) = openSession(&receiver, from: "127.0.0.1", at: at(t)) }
+                _ = receiver.handle(.reset, in: &session, at: at(t))
+            }
+        }
+    }
+
     @Test("reject-message: yahoo refuses a small share of messages after DATA with 554 5.7.9")
     func policyRejections() throws {
         var yahoo = SandboxBehaviour(profile: try profile("reject-message 10% reply \"554 5.7.9 Message not accepted for policy reasons.\""), seed: 4, startedAt: .zero)

@@ -90,6 +90,8 @@ struct TrafficPlanTests {
         }
         #expect(throws: ValueError.self) { try TrafficPlan(spec: TrafficSpec(rate: 0), seed: 1, start: .zero) }
         #expect(throws: ValueError.self) { try TrafficPlan(spec: TrafficSpec(rate: .nan), seed: 1, start: .zero) }
+        #expect(throws: ValueError.self) { try TrafficPlan(spec: TrafficSpec(rate: 1e-300), seed: 1, start: .zero) }
+        #expect(throws: ValueError.self) { try TrafficPlan(spec: TrafficSpec(rate: 10, sizes: 10...20), seed: 1, start: .zero) }
         #expect(throws: ValueError.self) { try TrafficPlan(spec: TrafficSpec(rate: 1, jobs: []), seed: 1, start: .zero) }
     }
 

@@ -18,7 +18,8 @@ struct SourceRateLimiter: Hashable, Sendable {
         guard case .limited(let count, let per) = rate, count > 0, per.milliseconds > 0 else { return nil }
         self.count = Int64(min(count, 1_000_000))
         self.period = per.milliseconds
-        self.tolerance = Int64(max(1, burst) - 1) * per.milliseconds
+        let (tolerance, overflow) = Int64(max(1, burst) - 1).multipliedReportingOverflow(by: per.milliseconds)
+        self.tolerance = overflow ? Int64.max / 4 : min(tolerance, Int64.max / 4)
         self.origin = origin
     }
 
@@ -26,10 +27,10 @@ struct SourceRateLimiter: Hashable, Sendable {
     mutating func admit(_ source: IPAddress, at now: Instant) -> Bool {
         let elapsed = max(0, now.milliseconds - origin.milliseconds)
         let (scaled, overflow) = elapsed.multipliedReportingOverflow(by: count)
-        let t = overflow ? Int64.max / 2 : scaled
+        let t = overflow ? Int64.max / 4 : min(scaled, Int64.max / 4)
         let tat = arrival[source] ?? t
         if t < tat - tolerance { return false }
-        arrival[source] = max(tat, t) + period
+        arrival[source] = min(max(tat, t), Int64.max / 4) + min(period, Int64.max / 4)
         if arrival.count > 4096 { arrival = arrival.filter { $0.value > t } }
         return true
     }

@@ -2,7 +2,7 @@ import SluiceConfig
 
 /// What traffic to generate: how fast, to which domains, for which jobs, how big.
 public struct TrafficSpec: Hashable, Sendable {
-    /// Messages per second (> 0).
+    /// Messages per second (0.001 to 1,000,000).
     public var rate: Double
     /// The recipient-domain mix.
     public var mix: DomainMix
@@ -41,8 +41,8 @@ public struct TrafficSpec: Hashable, Sendable {
 
     /// Checks the values a command line could get wrong.
     public func validate() throws(ValueError) {
-        guard rate.isFinite, rate > 0, rate <= 1_000_000 else {
-            throw ValueError(expected: "a rate above 0 and at most 1000000 messages per second", found: "\(rate)")
+        guard rate.isFinite, rate >= 0.001, rate <= 1_000_000 else {
+            throw ValueError(expected: "a rate from 0.001 to 1000000 messages per second", found: "\(rate)")
         }
         guard mix.totalWeight > 0 else { throw ValueError(expected: "a domain mix with a positive weight", found: "none") }
         guard !jobs.isEmpty else { throw ValueError(expected: "at least one job id", found: "none") }

@@ -104,6 +104,7 @@ struct ProfileParserTests {
         ("<incident 4m-2m>\ndefer-mail reply \"451 4.3.2 x\"\n</incident>", "1:11", "the window ends (2m) before it starts (4m)"),
         ("<incident 2m-4m every 1m>\n</incident>", "1:23", "the period 1m must be longer than the window (2m)"),
         ("<incident 2m-4m>\n</incident>", "1:1", "this incident does nothing"),
+        ("<incident 2m-4m every>", "1:22", "'incident' expects a period such as 5m"),
         ("<incident 2m-4m>\n  defer-mail reply \"451 4.3.2 x\"\n", "1:1", "<incident> is not closed"),
         ("</incident>", "1:1", "closes no open block"),
         ("<incident 2m-4m\n", "1:16", "expected '>' to end the block tag"),

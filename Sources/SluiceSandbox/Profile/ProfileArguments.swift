@@ -17,7 +17,7 @@ struct ProfileArguments {
     var endColumn: Int {
         let last = line.arguments.last ?? line.name
         if last.quoted { return (last.characterColumns.last ?? last.column) + 2 }
-        return last.column + last.text.count + (line.kind == .directive ? 0 : 1)
+        return last.column + last.text.count
     }
 
     /// The next token, which must be a bare word.

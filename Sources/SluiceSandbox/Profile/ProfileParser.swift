@@ -149,10 +149,9 @@ public struct ProfileParser: Sendable {
         }
         var incident = Incident(start: start, end: end, actions: [])
         if args.optional(["every"]) != nil {
-            let periodToken = line.arguments[args.index]
             let period = try args.value("a period such as 5m", TimeSpan.init(parsing:))
             guard period.milliseconds > end.milliseconds - start.milliseconds else {
-                throw args.error(periodToken, "the period \(period) must be longer than the window (\(TimeSpan(milliseconds: end.milliseconds - start.milliseconds)))")
+                throw args.error(line.arguments[args.index - 1], "the period \(period) must be longer than the window (\(TimeSpan(milliseconds: end.milliseconds - start.milliseconds)))")
             }
             incident.period = period
         }

@@ -19,6 +19,9 @@ let package = Package(
         .target(name: "SluiceSpool", dependencies: ["SluiceCore"]),
         // The control plane: snapshots, protocol, command layer, HTTP API, client.
         .target(name: "SluiceControl", dependencies: ["SluiceCore"]),
+        // Simulated receiving ISPs (profiles as data files), the traffic generator's plan and the
+        // loopback guard: pure logic, no sockets; the SMTP layer is wired around it by the executable.
+        .target(name: "SluiceSandbox", dependencies: ["SluiceConfig", "SluiceCore"], resources: [.copy("Profiles")]),
         // The operations console: reducer, renderers, themes, terminal backends.
         .target(name: "SluiceConsole", dependencies: ["SluiceControl", "CNcurses"]),
         // ncursesw for the console; see Sources/CNcurses/shim.h.
@@ -42,6 +45,7 @@ let package = Package(
         .testTarget(name: "SluiceSpoolTests", dependencies: ["SluiceSpool"]),
         .testTarget(name: "SluiceControlTests", dependencies: ["SluiceControl"]),
         .testTarget(name: "SluiceConsoleTests", dependencies: ["SluiceConsole"]),
+        .testTarget(name: "SluiceSandboxTests", dependencies: ["SluiceSandbox"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -20,7 +20,7 @@ let package = Package(
         // The control plane: snapshots, protocol, command layer, HTTP API, client.
         .target(name: "SluiceControl", dependencies: ["SluiceCore"]),
         // The operations console: reducer, renderers, themes, terminal backends.
-        .target(name: "SluiceConsole", dependencies: ["SluiceControl", "CNcurses"]),
+        .target(name: "SluiceConsole", dependencies: ["SluiceControl", "SluiceConfig", "CNcurses"]),
         // ncursesw for the console; see Sources/CNcurses/shim.h.
         .systemLibrary(name: "CNcurses", path: "Sources/CNcurses"),
         // The one executable.
@@ -34,14 +34,14 @@ let package = Package(
         // Release-mode benchmarks whose figures are quoted in BENCHMARKS.md.
         .executableTarget(
             name: "SluiceBench",
-            dependencies: ["SluiceConfig", "SluiceCore", "SluiceSpool"],
+            dependencies: ["SluiceConfig", "SluiceCore", "SluiceSpool", "SluiceControl", "SluiceConsole"],
             path: "bench/SluiceBench"
         ),
         .testTarget(name: "SluiceConfigTests", dependencies: ["SluiceConfig"]),
         .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore"]),
         .testTarget(name: "SluiceSpoolTests", dependencies: ["SluiceSpool"]),
         .testTarget(name: "SluiceControlTests", dependencies: ["SluiceControl"]),
-        .testTarget(name: "SluiceConsoleTests", dependencies: ["SluiceConsole"]),
+        .testTarget(name: "SluiceConsoleTests", dependencies: ["SluiceConsole"], exclude: ["Snapshots"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -140,7 +140,7 @@ public enum BindingTable {
         Binding([.char("s")], targets, .schedule, label: "Sched", help: "retry now", changesMTA: true),
         Binding([.char("D")], targets, .deleteQueue, label: "Del", help: "delete the queue (typed confirmation)", changesMTA: true),
         Binding([.char("u")], .views([.detail]), .undo, label: "Undo", help: "cancel the selected active control", changesMTA: true),
-        Binding([.char("q"), .function(10)], .global, .quit, label: "Quit", help: "quit the console"),
+        Binding([.char("q"), .function(10), .ctrl("c")], .global, .quit, label: "Quit", help: "quit the console"),
     ]
 
     /// The binding `key` triggers in `view`, ignoring bindings that change the MTA when `readOnly`.

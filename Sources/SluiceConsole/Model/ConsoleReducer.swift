@@ -65,6 +65,9 @@ public enum ConsoleReducer {
         guard let binding = BindingTable.binding(for: key, in: state.view, readOnly: state.readOnly) else {
             if state.readOnly, BindingTable.binding(for: key, in: state.view, readOnly: false)?.changesMTA == true {
                 state.status = StatusMessage("read-only console: actions are disabled", .error)
+            } else if let elsewhere = BindingTable.all.first(where: { $0.keys.contains(key) && !(state.readOnly && $0.changesMTA) }) {
+                let name = elsewhere.label.map { " (\($0))" } ?? ""
+                state.status = StatusMessage("\(key.label(.ascii))\(name) is not available in the \(state.view.title) view", .info)
             }
             return []
         }

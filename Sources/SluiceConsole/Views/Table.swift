@@ -50,7 +50,11 @@ enum Table {
         var x = 0
         for c in columns {
             var title = c.title
-            if c.id == sort.sortColumn { title += sort.descending ? glyphs.sortDescending : glyphs.sortAscending }
+            if c.id == sort.sortColumn {
+                let arrow = sort.descending ? glyphs.sortDescending : glyphs.sortAscending
+                // Keep the arrow visible in a narrow column: shorten the title instead.
+                title = String(title.prefix(max(0, c.width - DisplayWidth.of(arrow)))) + arrow
+            }
             canvas.put(Format.pad(title, c.width, right: c.rightAligned, ellipsis: glyphs.ellipsis), x: x, y: y, role: .columnHeader)
             x += c.width + 1
         }

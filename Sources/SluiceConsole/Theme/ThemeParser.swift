@@ -28,8 +28,7 @@ extension Theme {
         var lineNumber = 0
         for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
             lineNumber += 1
-            let line = rawLine.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-            let trimmed = line.trimmingSpaces
+            let trimmed = withoutComment(rawLine).trimmingSpaces
             if trimmed.isEmpty { continue }
             let parts = trimmed.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             guard parts.count == 2 else {
@@ -64,6 +63,23 @@ extension Theme {
             styles[role] = Style(colours.first ?? .default, colours.count > 1 ? colours[1] : .default, attributes)
         }
         return Theme(name: name, styles: styles)
+    }
+
+    /// The line without its comment: a `#` at the start of a word that is not a `#rrggbb` colour.
+    private static func withoutComment(_ line: Substring) -> Substring {
+        var i = line.startIndex
+        var atWordStart = true
+        while i < line.endIndex {
+            let c = line[i]
+            if c == "#", atWordStart {
+                let word = line[i...].prefix { $0 != " " && $0 != "\t" }
+                let isColour = word.count == 7 && word.dropFirst().allSatisfy(\.isHexDigit)
+                if !isColour { return line[..<i] }
+            }
+            atWordStart = c == " " || c == "\t"
+            i = line.index(after: i)
+        }
+        return line
     }
 
     private static func nearestRole(to name: String) -> String? {

@@ -1,2 +1,5 @@
 // Release-mode benchmarks: `swift run -c release SluiceBench <name>`.
-print("usage: SluiceBench <benchmark>")
+switch CommandLine.arguments.dropFirst().first {
+case "console": ConsoleBench.run()
+default: print("usage: SluiceBench <benchmark>   (benchmarks: console)")
+}

@@ -82,6 +82,15 @@ public struct TableState: Hashable, Sendable {
     }
 }
 
+/// A snapshot row with a name and queue figures (domain and queue rows).
+protocol FigureRow {
+    var name: String { get }
+    var figures: QueueFigures { get }
+}
+
+extension DomainRow: FigureRow {}
+extension QueueRow: FigureRow {}
+
 /// Sorting and filtering rows of a snapshot: pure functions of the snapshot and the table state.
 enum TableRows {
     /// Recomputes `table.rows` for `view` from `snapshot`, keeping the selection on the same name.
@@ -90,15 +99,15 @@ enum TableRows {
         let filter = table.filter.lowercased()
         switch view {
         case .domains:
-            table.rows = sortedIndices(snapshot.domains, filter: filter, table: table, name: \.name, figures: { $0.figures })
+            table.rows = sortedIndices(snapshot.domains, filter: filter, table: table)
         case .queues:
-            table.rows = sortedIndices(snapshot.queues, filter: filter, table: table, name: \.name, figures: { $0.figures })
+            table.rows = sortedIndices(snapshot.queues, filter: filter, table: table)
         case .vmtas:
             table.rows = vmtaIndices(snapshot.vmtas, filter: filter, table: table)
         case .diagnostics, .detail:
             return
         }
-        if let name = table.selectedName, let pos = table.rows.firstIndex(where: { self.name(of: $0, view: view, snapshot: snapshot) == name }) {
+        if let name = table.selectedName, let pos = position(of: name, in: table.rows, view: view, snapshot: snapshot) {
             table.selected = pos
         }
         clamp(&table, pageSize: pageSize)
@@ -124,13 +133,21 @@ enum TableRows {
         }
     }
 
+    private static func position(of name: String, in rows: [Int], view: ConsoleView, snapshot: NodeSnapshot) -> Int? {
+        switch view {
+        case .domains: rows.firstIndex { snapshot.domains[$0].name == name }
+        case .queues: rows.firstIndex { snapshot.queues[$0].name == name }
+        case .vmtas: rows.firstIndex { snapshot.vmtas[$0].name == name }
+        case .diagnostics, .detail: nil
+        }
+    }
+
     private static func matches(_ name: String, _ f: QueueFigures, filter: String) -> Bool {
         filter.isEmpty || name.lowercased().contains(filter) || stateLabel(f).lowercased() == filter
     }
 
-    private static func sortedIndices<Row>(_ rows: [Row], filter: String, table: TableState,
-                                           name: KeyPath<Row, String>, figures: (Row) -> QueueFigures) -> [Int] {
-        var idx = rows.indices.filter { matches(rows[$0][keyPath: name], figures(rows[$0]), filter: filter) }
+    private static func sortedIndices<Row: FigureRow>(_ rows: [Row], filter: String, table: TableState) -> [Int] {
+        var idx = filter.isEmpty ? Array(rows.indices) : rows.indices.filter { matches(rows[$0].name, rows[$0].figures, filter: filter) }
         let col = table.sortColumn
         let desc = table.descending
         func key(_ f: QueueFigures) -> Double {
@@ -147,24 +164,24 @@ enum TableRows {
         }
         func text(_ r: Row) -> String {
             switch col {
-            case .mode: figures(r).mode
-            case .why: figures(r).why
-            case .lastError: figures(r).lastError
-            default: r[keyPath: name]
+            case .mode: r.figures.mode
+            case .why: r.figures.why
+            case .lastError: r.figures.lastError
+            default: r.name
             }
         }
         let numeric: Bool = [.queued, .delivered, .deferred, .bounced, .connections, .rate, .state].contains(col)
         if numeric {
-            let keys = rows.map { key(figures($0)) }
+            let keys = rows.map { key($0.figures) }
             idx.sort { a, b in
                 if keys[a] != keys[b] { return desc ? keys[a] > keys[b] : keys[a] < keys[b] }
-                return rows[a][keyPath: name] < rows[b][keyPath: name]
+                return rows[a].name < rows[b].name
             }
         } else {
             idx.sort { a, b in
                 let x = text(rows[a]), y = text(rows[b])
                 if x != y { return desc ? x > y : x < y }
-                return rows[a][keyPath: name] < rows[b][keyPath: name]
+                return rows[a].name < rows[b].name
             }
         }
         return idx

@@ -172,7 +172,7 @@ private final class CursesLoop: Sendable {
             }
             if stop { break }
             if let frame {
-                paint(FrameDiff.runs(from: previous, to: frame), pairs: pairs, attrs: attrs)
+                paint(FrameDiff.runs(from: previous, to: frame), pairs: pairs, attrs: attrs, asciiOnly: !utf8)
                 previous = frame
             }
             var ch: wint_t = 0
@@ -201,7 +201,9 @@ private final class CursesLoop: Sendable {
         shared.withLock { $0.width = Int(w); $0.height = Int(h) }
     }
 
-    private func paint(_ runs: [CellRun], pairs: [Role: Int16], attrs: [Role: attr_t]) {
+    /// Paints runs of cells; on a terminal whose locale is not UTF-8, a character outside ASCII is
+    /// shown as `?` per cell it occupies, so the grid stays aligned.
+    private func paint(_ runs: [CellRun], pairs: [Role: Int16], attrs: [Role: attr_t], asciiOnly: Bool) {
         for run in runs {
             var i = 0
             while i < run.cells.count {
@@ -209,7 +211,12 @@ private final class CursesLoop: Sendable {
                 let x = run.x + i
                 var text = ""
                 while i < run.cells.count, run.cells[i].role == role {
-                    if run.cells[i].width != 0 { text.append(run.cells[i].character) }
+                    let cell = run.cells[i]
+                    if asciiOnly, cell.width == 0 || !cell.character.isASCII {
+                        text.append("?")
+                    } else if cell.width != 0 {
+                        text.append(cell.character)
+                    }
                     i += 1
                 }
                 _ = attr_set(attrs[role] ?? 0, pairs[role] ?? 0, nil)

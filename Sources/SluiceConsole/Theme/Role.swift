@@ -6,8 +6,10 @@ public enum Role: String, CaseIterable, Hashable, Sendable {
     case dim
     /// The header bar.
     case header
-    /// A figure in the header.
+    /// A figure on the first header line.
     case headerValue = "header-value"
+    /// A figure on the header's statistics lines.
+    case figure
     /// An inactive view tab.
     case tab
     /// The active view tab.
@@ -52,6 +54,7 @@ public enum Role: String, CaseIterable, Hashable, Sendable {
         case .dim: "d"
         case .header: "H"
         case .headerValue: "V"
+        case .figure: "f"
         case .tab: "t"
         case .tabActive: "T"
         case .columnHeader: "C"

@@ -30,6 +30,7 @@ public struct Theme: Hashable, Sendable {
     public static let monochrome = Theme(name: "mono", styles: [
         .normal: Style(), .dim: Style(.default, .default, .dim),
         .header: Style(.default, .default, .reverse), .headerValue: Style(.default, .default, [.reverse, .bold]),
+        .figure: Style(.default, .default, .bold),
         .tab: Style(), .tabActive: Style(.default, .default, [.reverse, .bold]),
         .columnHeader: Style(.default, .default, [.bold, .underline]),
         .selection: Style(.default, .default, .reverse),

@@ -30,32 +30,32 @@ enum HeaderView {
         let attempts = s.out.perS + s.out.deferredPerS + s.out.bouncedPerS
         let sparkWidth = max(4, min(60, (w - 56) / 2))
         x = canvas.put(" in ", x: 0, y: 1, role: .dim)
-        x += canvas.put(Format.pad(Format.rate(s.in.perS) + "/s", 8, right: true), x: x, y: 1, role: .headerValue)
+        x += canvas.put(Format.pad(Format.rate(s.in.perS) + "/s", 8, right: true), x: x, y: 1, role: .figure)
         x += 1 + canvas.put(Sparkline.render(s.history.in, width: sparkWidth, glyphs: glyphs), x: x + 1, y: 1, role: .sparkline)
         x += canvas.put("  out ", x: x, y: 1, role: .dim)
-        x += canvas.put(Format.pad(Format.rate(s.out.perS) + "/s", 8, right: true), x: x, y: 1, role: .headerValue)
+        x += canvas.put(Format.pad(Format.rate(s.out.perS) + "/s", 8, right: true), x: x, y: 1, role: .figure)
         x += 1 + canvas.put(Sparkline.render(s.history.out, width: sparkWidth, glyphs: glyphs), x: x + 1, y: 1, role: .sparkline)
         x += canvas.put("  defer ", x: x, y: 1, role: .dim)
         let deferPct = Format.percent(s.out.deferredPerS, of: attempts)
-        x += canvas.put(deferPct, x: x, y: 1, role: s.out.deferredPerS > 0 ? .warn : .headerValue)
+        x += canvas.put(deferPct, x: x, y: 1, role: s.out.deferredPerS > 0 ? .warn : .figure)
         x += canvas.put("  bounce ", x: x, y: 1, role: .dim)
-        canvas.put(Format.percent(s.out.bouncedPerS, of: attempts), x: x, y: 1, role: s.out.bouncedPerS > 0 ? .error : .headerValue)
+        canvas.put(Format.percent(s.out.bouncedPerS, of: attempts), x: x, y: 1, role: s.out.bouncedPerS > 0 ? .error : .figure)
 
         // Line 2: queue, spool, connections, controls.
         let holds = s.controls.filter { $0.kind == "hold" }.count
         let pauses = s.controls.filter { $0.kind == "pause" }.count
         x = canvas.put(" queued ", x: 0, y: 2, role: .dim)
-        x += canvas.put(Format.count(s.queued), x: x, y: 2, role: .headerValue)
+        x += canvas.put(Format.count(s.queued), x: x, y: 2, role: .figure)
         x += canvas.put("  spool ", x: x, y: 2, role: .dim)
-        x += canvas.put(Format.bytes(s.spool.bytes), x: x, y: 2, role: .headerValue)
+        x += canvas.put(Format.bytes(s.spool.bytes), x: x, y: 2, role: .figure)
         x += canvas.put(" (" + Format.bytes(s.spool.freeBytes) + " free)", x: x, y: 2, role: .dim)
         x += canvas.put("  conn in ", x: x, y: 2, role: .dim)
-        x += canvas.put(Format.count(s.connections.in), x: x, y: 2, role: .headerValue)
+        x += canvas.put(Format.count(s.connections.in), x: x, y: 2, role: .figure)
         x += canvas.put(" out ", x: x, y: 2, role: .dim)
-        x += canvas.put(Format.count(s.connections.out), x: x, y: 2, role: .headerValue)
+        x += canvas.put(Format.count(s.connections.out), x: x, y: 2, role: .figure)
         x += canvas.put("  holds ", x: x, y: 2, role: .dim)
-        x += canvas.put(String(holds), x: x, y: 2, role: holds > 0 ? .held : .headerValue)
+        x += canvas.put(String(holds), x: x, y: 2, role: holds > 0 ? .held : .figure)
         x += canvas.put("  pauses ", x: x, y: 2, role: .dim)
-        canvas.put(String(pauses), x: x, y: 2, role: pauses > 0 ? .paused : .headerValue)
+        canvas.put(String(pauses), x: x, y: 2, role: pauses > 0 ? .paused : .figure)
     }
 }

@@ -41,7 +41,7 @@ let package = Package(
         .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore"]),
         .testTarget(name: "SluiceSpoolTests", dependencies: ["SluiceSpool"]),
         .testTarget(name: "SluiceControlTests", dependencies: ["SluiceControl"]),
-        .testTarget(name: "SluiceConsoleTests", dependencies: ["SluiceConsole", "SluiceControl", "SluiceCore", "SluiceConfig"], exclude: ["Snapshots"]),
+        .testTarget(name: "SluiceConsoleTests", dependencies: ["SluiceConsole", "SluiceControl", "SluiceCore", "SluiceConfig", "CNcurses"], exclude: ["Snapshots"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -73,11 +73,23 @@ import Testing
             Fixture.press([key], &s)
             #expect(s.domains.selected == 5)
             #expect(s.domains.scroll == 1, "the selection stays on screen")
+            // In Detail it scrolls the effective settings instead.
+            var d = Fixture.state(width: 80, height: 24)
+            Fixture.press([.enter], &d)
+            _ = ConsoleReducer.reduce(&d, .settingsLoaded(target: "gmail.com", .success(Fixture.gmailSettings)))
+            Fixture.press([key], &d)
+            #expect(d.detail?.settingsScroll == d.pageSize / 2)
+            #expect(ConsoleRenderer.render(d, glyphs: .ascii).text.contains("^ 8 more (PgUp)"))
         },
         .pageUp: { key in
             var s = Fixture.state(width: 80, height: 12)
             Fixture.press([.end, key], &s)
             #expect(s.domains.selected == 1)
+            var d = Fixture.state(width: 80, height: 24)
+            Fixture.press([.enter], &d)
+            _ = ConsoleReducer.reduce(&d, .settingsLoaded(target: "gmail.com", .success(Fixture.gmailSettings)))
+            Fixture.press([.pageDown, .pageDown, key], &d)
+            #expect(d.detail?.settingsScroll == 12 - 8, "two pages down stop at the last setting (12), one page up is 8 back")
         },
         .moveTop: { key in
             var s = domainsState(); Fixture.press([.down, .down, key], &s)

@@ -92,8 +92,10 @@ public enum ConsoleReducer {
         case .quit: return [.quit]
         case .moveUp: move(by: -1, &state)
         case .moveDown: move(by: 1, &state)
-        case .pageUp: move(by: -state.pageSize, &state)
-        case .pageDown: move(by: state.pageSize, &state)
+        case .pageUp:
+            if state.view == .detail { scrollSettings(by: -state.pageSize / 2, &state) } else { move(by: -state.pageSize, &state) }
+        case .pageDown:
+            if state.view == .detail { scrollSettings(by: state.pageSize / 2, &state) } else { move(by: state.pageSize, &state) }
         case .moveTop: move(by: Int.min / 2, &state)
         case .moveBottom: move(by: Int.max / 2, &state)
         case .sortLeft: shiftSort(by: -1, &state)
@@ -252,13 +254,14 @@ public enum ConsoleReducer {
     /// The target of row actions: the selected row, or the Detail view's target.
     public static func selectedTarget(_ state: ConsoleState) -> DetailTarget? {
         guard let snapshot = state.snapshot else { return state.view == .detail ? state.detail?.target : nil }
+        func selected(_ t: TableState) -> Int? { t.rows.indices.contains(t.selected) ? t.rows[t.selected] : nil }
         switch state.view {
         case .domains:
-            return state.domains.rows.indices.contains(state.domains.selected) ? .domain(snapshot.domains[state.domains.rows[state.domains.selected]].name) : nil
+            return selected(state.domains).flatMap { snapshot.domains.indices.contains($0) ? .domain(snapshot.domains[$0].name) : nil }
         case .queues:
-            return state.queues.rows.indices.contains(state.queues.selected) ? .queue(snapshot.queues[state.queues.rows[state.queues.selected]].name) : nil
+            return selected(state.queues).flatMap { snapshot.queues.indices.contains($0) ? .queue(snapshot.queues[$0].name) : nil }
         case .vmtas:
-            return state.vmtas.rows.indices.contains(state.vmtas.selected) ? .vmta(snapshot.vmtas[state.vmtas.rows[state.vmtas.selected]].name) : nil
+            return selected(state.vmtas).flatMap { snapshot.vmtas.indices.contains($0) ? .vmta(snapshot.vmtas[$0].name) : nil }
         case .diagnostics:
             return selectedEvent(state).map { .queue($0.queue) }
         case .detail:
@@ -311,6 +314,12 @@ public enum ConsoleReducer {
         return target.domain != nil ? [.fetchSettings(target: target.name)] : []
     }
 
+    private static func scrollSettings(by delta: Int, _ state: inout ConsoleState) {
+        guard let d = state.detail else { return }
+        let count = d.settings?.entries.count ?? 0
+        state.detail?.settingsScroll = max(0, min(max(0, count - 1), d.settingsScroll + delta))
+    }
+
     private static func switchView(to view: ConsoleView, _ state: inout ConsoleState) {
         state.view = view
         refreshTable(&state)
@@ -333,7 +342,7 @@ public enum ConsoleReducer {
             if let d = state.detail { state.detail?.selectedControl = max(0, min(count - 1, d.selectedControl + delta)) }
         case .domains, .queues, .vmtas:
             updateTable(&state, refresh: false) { t in
-                t.selected = max(0, min(t.rows.count - 1, t.selected.addingReportingOverflow(delta).overflow ? (delta > 0 ? Int.max / 2 : 0) : t.selected + delta))
+                t.selected = max(0, min(t.rows.count - 1, t.selected + delta))
             }
         }
     }

@@ -58,6 +58,8 @@ public struct DetailState: Hashable, Sendable {
     public var settingsError: String?
     /// The selected active control.
     public var selectedControl = 0
+    /// The first effective setting shown (PgUp/PgDn scroll the list).
+    public var settingsScroll = 0
     /// The view Esc returns to.
     public var returnView: ConsoleView
     /// Creates the state.

@@ -32,6 +32,8 @@ public enum TerminalColor: Hashable, Sendable {
         switch (self, depth) {
         case (_, .mono): return .default
         case (.default, _), (_, .trueColor): return self
+        // Bright black (grey) would become black, invisible on a dark background: use white.
+        case (.ansi(8), .ansi8): return .ansi(7)
         case (.ansi(let n), .ansi8): return .ansi(n % 8)
         case (.ansi, .ansi256): return self
         case (.indexed(let n), .ansi256): return .indexed(n)

@@ -64,7 +64,9 @@ enum DetailView {
         // Left: effective settings with origins.
         var settingsLines: [[TableCell]] = []
         if let s = detail.settings {
-            for e in s.entries {
+            let shown = s.entries.dropFirst(detail.settingsScroll)
+            if detail.settingsScroll > 0 { settingsLines.append([TableCell(text: "\(glyphs.sortAscending) \(detail.settingsScroll) more (PgUp)", role: .dim)]) }
+            for e in shown {
                 settingsLines.append([
                     TableCell(text: Format.pad(e.name, 24, ellipsis: glyphs.ellipsis) + " ", role: .dim),
                     TableCell(text: Format.pad(e.value, leftWidth >= 62 ? 16 : 9, ellipsis: glyphs.ellipsis) + " ", role: .normal),
@@ -77,6 +79,11 @@ enum DetailView {
             settingsLines.append([TableCell(text: "loading…", role: .dim)])
         } else {
             settingsLines.append([TableCell(text: "settings are per domain or queue", role: .dim)])
+        }
+        if settingsLines.count > bodyRows - 1, bodyRows > 2 {
+            let hidden = settingsLines.count - (bodyRows - 2)
+            settingsLines = Array(settingsLines.prefix(bodyRows - 2))
+            settingsLines.append([TableCell(text: "\(glyphs.sortDescending) \(hidden) more (PgDn)", role: .dim)])
         }
         Section(title: "Effective settings", lines: settingsLines).draw(on: &canvas, x: 0, y: bodyTop, width: leftWidth, height: bodyRows, glyphs: glyphs)
 

@@ -53,6 +53,7 @@ enum QueueTableView {
             let pos = table.scroll + line
             guard pos < table.rows.count else { break }
             let index = table.rows[pos]
+            guard index < (isDomains ? snapshot.domains.count : snapshot.queues.count) else { break }
             let cells: [ColumnID: TableCell]
             if isDomains {
                 let row = snapshot.domains[index]

@@ -24,7 +24,7 @@ enum VMTATableView {
         }
         for line in 0..<rows {
             let pos = table.scroll + line
-            guard pos < table.rows.count else { break }
+            guard pos < table.rows.count, table.rows[pos] < snapshot.vmtas.count else { break }
             let v = snapshot.vmtas[table.rows[pos]]
             let cells: [ColumnID: TableCell] = [
                 .name: TableCell(text: v.name, role: .normal),

@@ -38,7 +38,7 @@ public struct FormField: Hashable, Sendable {
     public var label: String {
         switch kind {
         case .directive(let name, _, _): name
-        case .ttl: "for (TTL, empty = until undone)"
+        case .ttl: "for (TTL, e.g. 30m)"
         case .persist: "persist across restarts"
         case .reason: "reason"
         case .confirm(let expected): "type \(expected) to confirm"

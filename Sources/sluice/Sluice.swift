@@ -7,7 +7,7 @@ struct Sluice: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sluice",
         abstract: "A high-volume mail transfer agent with a live operations console.",
-        subcommands: [CheckConfigCommand.self, ShowCommand.self]
+        subcommands: [CheckConfigCommand.self, ShowCommand.self, ConsoleCommand.self]
     )
 
     /// Runs the command; usage errors exit 2 (DESIGN.md's contract) instead of ArgumentParser's 64.

@@ -45,6 +45,14 @@ public final class ControlService: Sendable {
         return .outcome(try await execute(mutation, reason: reason, ttlSeconds: ttlSeconds, by: actor))
     }
 
+    /// ``handle(_:reason:ttlSeconds:by:)`` as a `Result`.
+    public func result(of command: ControlCommand, reason: String? = nil, ttlSeconds: Int? = nil,
+                       by actor: ControlActor) async -> Result<ControlResult, ControlError> {
+        do { return .success(try await handle(command, reason: reason, ttlSeconds: ttlSeconds, by: actor)) } catch {
+            return .failure(error)
+        }
+    }
+
     /// The current snapshot (for subscriptions and `/metrics`).
     public func snapshot() async -> NodeSnapshot { await node.snapshot() }
 

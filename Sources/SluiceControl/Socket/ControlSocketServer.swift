@@ -72,9 +72,14 @@ public final class ControlSocketServer: Sendable {
     }
 }
 
-/// Tells a peer of another uid it may not use the socket, then closes.
+/// Tells a peer of another uid it may not use the socket, shuts the write side, discards what the
+/// peer sends (so a client that writes its request first still reads the refusal) and closes at the
+/// peer's end of input or after a few seconds.
 final class RefusingHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
+
+    /// How long a refused peer may keep the connection open.
+    static let lingerTime = TimeAmount.seconds(5)
 
     private let uid: UInt32
 
@@ -88,7 +93,10 @@ final class RefusingHandler: ChannelInboundHandler {
             return
         }
         data.append(0x0a)
-        channel.writeAndFlush(channel.allocator.buffer(bytes: data)).whenComplete { _ in channel.close(promise: nil) }
+        channel.writeAndFlush(channel.allocator.buffer(bytes: data)).whenComplete { _ in
+            channel.close(mode: .output, promise: nil)
+        }
+        channel.eventLoop.scheduleTask(in: Self.lingerTime) { channel.close(promise: nil) }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {}

@@ -105,16 +105,16 @@ struct ControlSocketTests {
         defer { Task { await f.stop() } }
         let socket = try RawSocket(path: f.path)
         try socket.writeLine("{\"id\":7,\"command\":{\"frobnicate\":{}}}")
-        let reply = try #require(socket.readLine().flatMap(jsonObject))
+        let reply = try #require(await socket.nextLine().flatMap(jsonObject))
         #expect(reply["id"] as? Int == 7)
         #expect(reply["ok"] as? Bool == false)
         #expect((reply["error"] as? [String: Any])?["code"] as? String == "usage")
         try socket.writeLine("not json")
-        let second = try #require(socket.readLine().flatMap(jsonObject))
+        let second = try #require(await socket.nextLine().flatMap(jsonObject))
         #expect(second["ok"] as? Bool == false)
         // The connection survives bad lines.
         try socket.writeLine("{\"id\":8,\"command\":{\"vmtas\":{}}}")
-        let third = try #require(socket.readLine().flatMap(jsonObject))
+        let third = try #require(await socket.nextLine().flatMap(jsonObject))
         #expect(third["id"] as? Int == 8)
         #expect(((third["result"] as? [String: Any])?["vmtas"] as? [Any])?.count == 2)
     }
@@ -144,7 +144,7 @@ struct ControlSocketTests {
             data += chunk
         print(data.decode().strip())
         """
-        let output = try runProcess(python, ["-c", script])
+        let output = try await offPool { try runProcess(python, ["-c", script]) }
         let reply = try #require(jsonObject(output))
         #expect(reply["ok"] as? Bool == false)
         let error = try #require(reply["error"] as? [String: Any])
@@ -181,7 +181,7 @@ struct ControlSocketTests {
         defer { Task { await f.stop() } }
         let socket = try RawSocket(path: f.path)
         try socket.writeLine("{\"id\":1,\"subscribe\":{\"snapshots\":false,\"events\":true}}")
-        let ack = try #require(socket.readLine().flatMap(jsonObject))
+        let ack = try #require(await socket.nextLine().flatMap(jsonObject))
         #expect(ack["ok"] as? Bool == true)
         #expect(f.service.events.subscriberCount == 1)
 
@@ -194,7 +194,7 @@ struct ControlSocketTests {
         var received = 0
         var dropped = 0
         var lastIndex = -1
-        while received + dropped < published, let line = socket.readLine() {
+        while received + dropped < published, let line = await socket.nextLine() {
             let frame = try JSONDecoder().decode(ControlFrame.self, from: Data(line.utf8))
             switch frame {
             case .event(let e):

@@ -4,7 +4,7 @@ import Glibc
 #endif
 
 /// A blocking Unix-socket client for tests that need to control reading precisely (e.g. stop).
-final class RawSocket {
+final class RawSocket: @unchecked Sendable {
     let fd: Int32
     private var buffer: [UInt8] = []
 
@@ -31,6 +31,11 @@ final class RawSocket {
         let bytes = Array((text + "\n").utf8)
         let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
         guard n == bytes.count else { throw RawSocketError("short write") }
+    }
+
+    /// The next line off the cooperative pool.
+    func nextLine() async -> String? {
+        (try? await offPool { self.readLine() }) ?? nil
     }
 
     /// The next line, or nil at end of stream or timeout.

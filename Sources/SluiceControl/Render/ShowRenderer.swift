@@ -40,7 +40,7 @@ public enum ShowRenderer {
     public static func queues(_ rows: [QueueRow]) -> String {
         var table = TextTable(figureColumns(first: "Queue"))
         for row in rows { table.add(figureCells(row.name, row.figures)) }
-        table.totals = totalCells("total (\(rows.count) queues)", rows.map(\.figures))
+        table.totals = totalCells("total (\(plural(rows.count, "queue")))", rows.map(\.figures))
         return table.render()
     }
 
@@ -48,7 +48,7 @@ public enum ShowRenderer {
     public static func domains(_ rows: [DomainRow]) -> String {
         var table = TextTable(figureColumns(first: "Domain"))
         for row in rows { table.add(figureCells(row.name, row.figures)) }
-        table.totals = totalCells("total (\(rows.count) domains)", rows.map(\.figures))
+        table.totals = totalCells("total (\(plural(rows.count, "domain")))", rows.map(\.figures))
         return table.render()
     }
 
@@ -61,7 +61,7 @@ public enum ShowRenderer {
                        Formatting.decimal(v.deferredPerMin), v.paused ? "paused" : "active",
                        v.busiestDomains.prefix(3).joined(separator: ", ")])
         }
-        table.totals = ["total (\(rows.count) vmtas)", "", "\(rows.map(\.queued).reduce(0, +))",
+        table.totals = ["total (\(plural(rows.count, "vmta")))", "", "\(rows.map(\.queued).reduce(0, +))",
                         "\(rows.map(\.connections).reduce(0, +))",
                         Formatting.decimal(rows.map(\.deliveredPerMin).reduce(0, +)),
                         Formatting.decimal(rows.map(\.deferredPerMin).reduce(0, +)), "", ""]
@@ -97,6 +97,8 @@ public enum ShowRenderer {
         }
         return table.render()
     }
+
+    private static func plural(_ n: Int, _ noun: String) -> String { n == 1 ? "1 \(noun)" : "\(n) \(noun)s" }
 
     private static func figureColumns(first: String) -> [TextTable.Column] {
         [.init(first), .init("Rcpt", .right), .init("Dlvd", .right), .init("Dfrd", .right), .init("Bncd", .right),

@@ -8,6 +8,8 @@ public final class ControlService: Sendable {
     public let node: any ControlledNode
     /// Where the node publishes events; subscribers read them from here.
     public let events: EventHub
+    /// The override file `set throttle --persist` writes, or nil when the node has none.
+    public let persistedOverrides: PersistedOverrides?
     private let audit: AuditLog?
     private let reasons: ReasonPolicy
     private let now: @Sendable () -> Double
@@ -18,14 +20,16 @@ public final class ControlService: Sendable {
     ///   - node: the node to control.
     ///   - auditLog: where mutating commands are recorded, or nil for none (tests, demo).
     ///   - reasons: the default reasons per client kind.
+    ///   - persistedOverrides: where `--persist` throttles are written after the node applied them.
     ///   - now: the wall clock in Unix seconds (injected for tests).
     public init(node: any ControlledNode, auditLog: AuditLog?, reasons: ReasonPolicy = .standard,
-                events: EventHub = EventHub(),
+                events: EventHub = EventHub(), persistedOverrides: PersistedOverrides? = nil,
                 now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
         self.node = node
         self.audit = auditLog
         self.reasons = reasons
         self.events = events
+        self.persistedOverrides = persistedOverrides
         self.now = now
     }
 
@@ -76,9 +80,12 @@ public final class ControlService: Sendable {
                          by actor: ControlActor) async throws(ControlError) -> CommandOutcome {
         let issuedAt = now()
         let why: String
-        do {
+        do throws(ControlError) {
             why = try reasons.reason(reason, label: actor.label)
             try CommandValidator.validate(command, ttlSeconds: ttlSeconds)
+            if case .setThrottle(_, _, true) = command, persistedOverrides == nil {
+                throw ControlError(.refused, "this node has no override file, so --persist is not available")
+            }
         } catch {
             try record(command, actor: actor, reason: reason ?? "", at: issuedAt, until: nil, result: .failure(error))
             throw error
@@ -86,7 +93,15 @@ public final class ControlService: Sendable {
         let until = ttlSeconds.map { issuedAt + Double($0) }
         let context = CommandContext(actor: actor, reason: why, issuedAt: issuedAt, expiresAt: until)
         let result: Result<CommandOutcome, ControlError>
-        do { result = .success(try await node.execute(command, context: context)) } catch { result = .failure(Self.classify(error)) }
+        do {
+            let outcome = try await node.execute(command, context: context)
+            if case .setThrottle(let target, let settings, true) = command, let persistedOverrides {
+                try persistedOverrides.set(target, settings, context: context)
+            }
+            result = .success(outcome)
+        } catch {
+            result = .failure(Self.classify(error))
+        }
         try record(command, actor: actor, reason: why, at: issuedAt, until: until, result: result)
         return try result.get()
     }

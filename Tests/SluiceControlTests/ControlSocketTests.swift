@@ -119,6 +119,20 @@ struct ControlSocketTests {
         #expect(((third["result"] as? [String: Any])?["vmtas"] as? [Any])?.count == 2)
     }
 
+    @Test func clientThatHalfClosesStillGetsItsAnswers() async throws {
+        let f = try await Fixture.start()
+        defer { Task { await f.stop() } }
+        let socket = try RawSocket(path: f.path)
+        try socket.writeLine(#"{"id":1,"command":{"status":{}}}"#)
+        try socket.writeLine(#"{"id":2,"command":{"hold":{"domain":"yahoo.com"}},"reason":"scripted"}"#)
+        socket.shutdownWrite()
+        let first = try #require(await socket.nextLine().flatMap(jsonObject))
+        let second = try #require(await socket.nextLine().flatMap(jsonObject))
+        #expect(Set([first["id"] as? Int, second["id"] as? Int]) == [1, 2])
+        #expect(first["ok"] as? Bool == true && second["ok"] as? Bool == true)
+        #expect(await socket.nextLine() == nil, "the daemon closes once both are answered")
+    }
+
     @Test func peerOfAnotherUIDIsRefused() async throws {
         guard let python = ["/usr/bin/python3", "/usr/local/bin/python3"].first(where: FileManager.default.isExecutableFile(atPath:)) else {
             Issue.record("python3 is required for the uid refusal test")

@@ -33,6 +33,9 @@ final class RawSocket: @unchecked Sendable {
         guard n == bytes.count else { throw RawSocketError("short write") }
     }
 
+    /// Closes the write side (as `socat` does at the end of its input).
+    func shutdownWrite() { shutdown(fd, Int32(SHUT_WR)) }
+
     /// The next line off the cooperative pool.
     func nextLine() async -> String? {
         (try? await offPool { self.readLine() }) ?? nil

@@ -1,10 +1,10 @@
 import Foundation
-import Synchronization
 import NIOCore
 
 /// Serves one control-socket connection: decodes request lines, answers them through the command
 /// layer, and runs at most one subscription (snapshots on a timer, events from the hub) through a
-/// bounded ``SubscriberOutbox``.
+/// bounded ``SubscriberOutbox``. A client may half-close after its requests (`socat`, `nc -U`):
+/// the connection closes once they are answered, unless it subscribed.
 final class ControlConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -19,7 +19,11 @@ final class ControlConnectionHandler: ChannelInboundHandler, RemovableChannelHan
     private var outbox: SubscriberOutbox?
     private var hubSubscription: EventHub.Subscription?
     private var snapshotTask: Task<Void, Never>?
-    private let inFlight = InFlightCounter()
+    private var inFlight = 0
+    private var inputClosed = false
+
+    /// Fired through the pipeline once a response has been written.
+    struct RequestAnswered: Sendable {}
 
     init(service: ControlService, peer: PeerCredentials, outboxCapacity: Int) {
         self.service = service
@@ -46,26 +50,40 @@ final class ControlConnectionHandler: ChannelInboundHandler, RemovableChannelHan
             Self.write(.failure(id: request.id, ControlError(.usage, "a request needs \"command\" or \"subscribe\"")), to: channel)
             return
         }
-        guard inFlight.tryEnter(limit: Self.maxInFlight) else {
+        guard inFlight < Self.maxInFlight else {
             Self.write(.failure(id: request.id, ControlError(.refused, "too many requests in flight on this connection")), to: channel)
             return
         }
+        inFlight += 1
         let label = Self.clientLabel(request.client)
         let actor = ControlActor.socketPeer(uid: peer.uid, user: user, label: label)
         let service = self.service
-        let counter = inFlight
-        Task { await ControlConnectionHandler.answer(request, command: command, by: actor, service: service, counter: counter, channel: channel) }
+        Task { await ControlConnectionHandler.answer(request, command: command, by: actor, service: service, channel: channel) }
     }
 
     private static func answer(_ request: ControlRequest, command: ControlCommand, by actor: ControlActor,
-                               service: ControlService, counter: InFlightCounter, channel: any Channel) async {
+                               service: ControlService, channel: any Channel) async {
         let response: ControlResponse
         switch await service.result(of: command, reason: request.reason, ttlSeconds: request.ttlSeconds, by: actor) {
         case .success(let result): response = .success(id: request.id, result)
         case .failure(let error): response = .failure(id: request.id, error)
         }
-        counter.leave()
-        write(response, to: channel)
+        write(response, to: channel).whenComplete { _ in
+            channel.pipeline.fireUserInboundEventTriggered(RequestAnswered())
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        switch event {
+        case is RequestAnswered:
+            inFlight -= 1
+        case ChannelEvent.inputClosed:
+            inputClosed = true
+        default:
+            context.fireUserInboundEventTriggered(event)
+            return
+        }
+        if inputClosed, inFlight == 0, outbox == nil { context.close(promise: nil) }
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
@@ -126,10 +144,13 @@ final class ControlConnectionHandler: ChannelInboundHandler, RemovableChannelHan
         declared == "console" ? "console" : "cli"
     }
 
-    static func write(_ response: ControlResponse, to channel: any Channel) {
-        guard var data = try? controlJSONEncoder().encode(response) else { return }
+    @discardableResult
+    static func write(_ response: ControlResponse, to channel: any Channel) -> EventLoopFuture<Void> {
+        guard var data = try? controlJSONEncoder().encode(response) else {
+            return channel.eventLoop.makeFailedFuture(ControlError(.internal, "cannot encode a response"))
+        }
         data.append(0x0a)
-        channel.writeAndFlush(channel.allocator.buffer(bytes: data), promise: nil)
+        return channel.writeAndFlush(channel.allocator.buffer(bytes: data))
     }
 
     /// The `id` of a request that did not decode, when it has a numeric one.
@@ -147,19 +168,4 @@ final class ControlConnectionHandler: ChannelInboundHandler, RemovableChannelHan
         default: return "not JSON"
         }
     }
-}
-
-/// Counts a connection's requests being answered.
-final class InFlightCounter: Sendable {
-    private let count = Mutex(0)
-
-    func tryEnter(limit: Int) -> Bool {
-        count.withLock { n in
-            guard n < limit else { return false }
-            n += 1
-            return true
-        }
-    }
-
-    func leave() { count.withLock { $0 -= 1 } }
 }

@@ -79,3 +79,47 @@ struct ControlServiceTests {
         #expect(seen == ["user7@gmail.com", "user8@gmail.com", "user9@gmail.com"])
     }
 }
+
+@Suite("In-process endpoint")
+struct InProcessEndpointTests {
+    @Test func sendsAndStreamsLikeTheSocketClient() async throws {
+        let node = FakeNode()
+        let service = ControlService(node: node, auditLog: nil)
+        let endpoint: any ControlEndpoint = InProcessEndpoint(service: service, actor: .socketPeer(uid: 0, user: "root", label: "console"))
+        guard case .outcome = try await endpoint.send(.execute(.hold(domain: "gmail.com")), reason: nil, ttlSeconds: nil) else {
+            Issue.record("no outcome"); return
+        }
+        #expect(await node.lastCommand()?.1.reason.contains("console") == true)
+        var sawSnapshot = false
+        for try await frame in endpoint.subscribe(SubscribeOptions(intervalMs: 100)) {
+            if case .snapshot = frame, !sawSnapshot { sawSnapshot = true; service.events.publish(event(5)) }
+            if case .event(let e) = frame { #expect(e.recipient == "user5@gmail.com"); break }
+        }
+        #expect(sawSnapshot)
+        // The subscription ended with the loop: the hub forgets it.
+        for _ in 0..<100 where service.events.subscriberCount > 0 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(service.events.subscriberCount == 0)
+    }
+
+    @Test func slowConsumerLosesOldFramesAndIsToldExactlyHowMany() async throws {
+        let service = ControlService(node: FakeNode(), auditLog: nil)
+        let endpoint = InProcessEndpoint(service: service, actor: .token("t"), capacity: 4)
+        var frames = endpoint.subscribe(SubscribeOptions(intervalMs: 60_000, snapshots: false, events: true)).makeAsyncIterator()
+        for i in 0..<100 { service.events.publish(event(i)) }
+        var received = 0
+        var dropped = 0
+        func count(_ frame: ControlFrame?) {
+            switch frame {
+            case .event?: received += 1
+            case .dropped(let n)?: dropped += n
+            default: break
+            }
+        }
+        for _ in 0..<4 { count(try await frames.next()) }
+        // One more event brings the count of what was lost.
+        service.events.publish(event(100))
+        for _ in 0..<2 { count(try await frames.next()) }
+        #expect(dropped > 0)
+        #expect(received + dropped == 101)
+    }
+}

@@ -44,6 +44,16 @@ struct ControlServiceTests {
         #expect(mode == 0o600)
     }
 
+    @Test func aFailingAuditLogDoesNotHideADoneAction() async throws {
+        let node = FakeNode()
+        let service = ControlService(node: node, auditLog: try AuditLog(path: "/dev/full"))
+        guard case .outcome(let outcome) = try await service.handle(.execute(.hold(domain: "gmail.com")), by: Self.alice) else {
+            Issue.record("no outcome"); return
+        }
+        #expect(outcome.message.hasPrefix("held gmail.com (warning: cannot append to audit log /dev/full"))
+        #expect(await node.executedCount() == 1)
+    }
+
     @Test func contextCarriesTheActorAndDefaultReason() async throws {
         let node = FakeNode()
         let service = ControlService(node: node, auditLog: nil, now: { 100 })

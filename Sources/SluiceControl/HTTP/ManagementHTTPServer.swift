@@ -16,6 +16,9 @@ public final class ManagementHTTPServer: Sendable {
         self.channel = channel
     }
 
+    /// How long a client may take to send its request before the connection is closed.
+    public static let requestTimeout = TimeAmount.seconds(30)
+
     /// The bound port.
     public var port: Int { localAddress.port ?? 0 }
 
@@ -35,9 +38,10 @@ public final class ManagementHTTPServer: Sendable {
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 64)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelInitializer { channel in
+            .childChannelInitializer { [requestTimeout = Self.requestTimeout] channel in
                 channel.pipeline.configureHTTPServerPipeline(withErrorHandling: true).flatMap {
                     channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: requestTimeout))
                         try channel.pipeline.syncOperations.addHandler(ManagementHTTPHandler(access: access, service: service))
                     }
                 }
@@ -71,6 +75,7 @@ final class ManagementHTTPHandler: ChannelInboundHandler {
     private var head: HTTPRequestHead?
     private var body: [UInt8] = []
     private var tooLarge = false
+    private var answering = false
 
     init(access: HTTPAccess, service: ControlService) {
         self.access = access
@@ -88,8 +93,17 @@ final class ManagementHTTPHandler: ChannelInboundHandler {
         case .end:
             guard let head else { return }
             self.head = nil
+            answering = true
             respond(to: head, context: context)
         }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is IdleStateHandler.IdleStateEvent, !answering {
+            context.close(promise: nil)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
     }
 
     private func respond(to head: HTTPRequestHead, context: ChannelHandlerContext) {

@@ -87,35 +87,43 @@ public final class ControlService: Sendable {
                 throw ControlError(.refused, "this node has no override file, so --persist is not available")
             }
         } catch {
-            try record(command, actor: actor, reason: reason ?? "", at: issuedAt, until: nil, result: .failure(error))
+            _ = record(command, actor: actor, reason: reason ?? "", at: issuedAt, until: nil, result: .failure(error))
             throw error
         }
         let until = ttlSeconds.map { issuedAt + Double($0) }
         let context = CommandContext(actor: actor, reason: why, issuedAt: issuedAt, expiresAt: until)
-        let result: Result<CommandOutcome, ControlError>
-        do {
-            let outcome = try await node.execute(command, context: context)
-            if case .setThrottle(let target, let settings, true) = command, let persistedOverrides {
-                try persistedOverrides.set(target, settings, context: context)
+        var result: Result<CommandOutcome, ControlError>
+        do { result = .success(try await node.execute(command, context: context)) } catch { result = .failure(Self.classify(error)) }
+        if case .success = result, case .setThrottle(let target, let settings, true) = command, let persistedOverrides {
+            do { try persistedOverrides.set(target, settings, context: context) } catch {
+                result = .failure(ControlError(error.code, "applied live but not persisted: \(error.message)"))
             }
-            result = .success(outcome)
-        } catch {
-            result = .failure(Self.classify(error))
         }
-        try record(command, actor: actor, reason: why, at: issuedAt, until: until, result: result)
+        // The action has happened: a failing audit log is reported with the outcome, not as a failure.
+        if let problem = record(command, actor: actor, reason: why, at: issuedAt, until: until, result: result),
+           case .success(var outcome) = result {
+            outcome.message += " (warning: \(problem))"
+            result = .success(outcome)
+        }
         return try result.get()
     }
 
+    /// Appends the audit record; returns the problem when that failed.
     private func record(_ command: MutatingCommand, actor: ControlActor, reason: String, at time: Double,
-                        until: Double?, result: Result<CommandOutcome, ControlError>) throws(ControlError) {
-        guard let audit else { return }
+                        until: Double?, result: Result<CommandOutcome, ControlError>) -> String? {
+        guard let audit else { return nil }
         let (ok, text): (Bool, String)
         switch result {
         case .success(let outcome): (ok, text) = (true, outcome.message)
         case .failure(let error): (ok, text) = (false, "\(error.code.rawValue): \(error.message)")
         }
-        try audit.append(AuditRecord(time: time, actor: actor, action: command.description, command: command,
-                                     reason: reason, until: until, ok: ok, result: text))
+        do {
+            try audit.append(AuditRecord(time: time, actor: actor, action: command.description, command: command,
+                                         reason: reason, until: until, ok: ok, result: text))
+            return nil
+        } catch {
+            return error.message
+        }
     }
 
     /// The `limit` domains with the most recipients queued, ties by name.

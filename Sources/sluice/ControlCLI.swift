@@ -41,6 +41,8 @@ enum ControlCLI {
                     reason: String? = nil, ttlSeconds: Int? = nil) async throws {
         let client = ControlClient(socketPath: connection.socketPath, client: "cli")
         do {
+            // Refuse bad input here, before looking for a daemon.
+            if let mutation = command.mutation { try CommandValidator.validate(mutation, ttlSeconds: ttlSeconds) }
             let result = try await client.send(command, reason: reason, ttlSeconds: ttlSeconds)
             if json {
                 let data = try controlJSONEncoder(pretty: true).encode(result)

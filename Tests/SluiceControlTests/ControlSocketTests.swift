@@ -100,6 +100,16 @@ struct ControlSocketTests {
         guard case .status = try await ControlClient(socketPath: path).send(.status) else { Issue.record("no status"); return }
     }
 
+    @Test func aLiveDaemonsSocketIsNotStolen() async throws {
+        let f = try await Fixture.start()
+        defer { Task { await f.stop() } }
+        let error = await #expect(throws: ControlError.self) {
+            _ = try await ControlSocketServer.start(path: f.path, service: f.service)
+        }
+        #expect(error?.code == .refused)
+        guard case .status = try await ControlClient(socketPath: f.path).send(.status) else { Issue.record("no status"); return }
+    }
+
     @Test func badRequestLineGetsAUsageError() async throws {
         let f = try await Fixture.start()
         defer { Task { await f.stop() } }

@@ -24,6 +24,14 @@ struct HTTPUnitTests {
         #expect(!HTTPAccess.constantTimeEqual([], []))
     }
 
+    @Test func accessRulesParse() throws {
+        #expect(try HTTPAccess.parseRule("0/0 monitor") == .init(try CIDR(parsing: "0.0.0.0/0"), .monitor))
+        #expect(try HTTPAccess.parseRule("127.0.0.1\tADMIN").level == .admin)
+        for bad in ["127.0.0.1", "127.0.0.1 root", "300.0.0.1 admin", "a b c"] {
+            #expect(throws: ControlError.self, "\(bad)") { _ = try HTTPAccess.parseRule(bad) }
+        }
+    }
+
     @Test func tokenFileParses() throws {
         let tokens = try HTTPAccess.parseTokens("# ops team\nops  0123456789abcdef0123\n\ngrafana fedcba9876543210fedc # read\n", file: "t")
         #expect(tokens == ["ops": "0123456789abcdef0123", "grafana": "fedcba9876543210fedc"])

@@ -26,6 +26,20 @@ public struct HTTPAccess: Sendable {
         }
     }
 
+    /// Parses an `http-access` value, `CIDR LEVEL` (e.g. `127.0.0.1 admin`, `0/0 monitor`).
+    ///
+    /// - Throws: ``ControlError`` `usage` for a bad block or level.
+    public static func parseRule(_ text: String) throws(ControlError) -> Rule {
+        let words = text.split(whereSeparator: { $0 == " " || $0 == "\t" })
+        guard words.count == 2 else { throw ControlError(.usage, "http-access: expected CIDR LEVEL, found '\(text)'") }
+        guard let level = AccessLevel(rawValue: words[1].lowercased()) else {
+            throw ControlError(.usage, "http-access: expected admin, monitor or none, found '\(words[1])'")
+        }
+        do { return Rule(try CIDR(parsing: String(words[0])), level) } catch {
+            throw ControlError(.usage, "http-access: \(error)")
+        }
+    }
+
     /// Why a request was refused: the HTTP status and one line.
     public struct Refusal: Error, Hashable, Sendable {
         /// 401 or 403.

@@ -34,6 +34,9 @@ public final class ControlSocketServer: Sendable {
         guard path.utf8.count < 108 else {
             throw ControlError(.usage, "control socket path is too long (\(path.utf8.count) bytes, at most 107): \(path)")
         }
+        if isListening(path) {
+            throw ControlError(.refused, "another daemon is already listening on control socket \(path)")
+        }
         let allowed = allowedUIDs.union([0])
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 64)
@@ -70,6 +73,27 @@ public final class ControlSocketServer: Sendable {
         try? await channel.close()
         unlink(path)
     }
+}
+
+/// True when something accepts connections on the Unix socket at `path` (a live daemon, as
+/// opposed to a stale socket file left by a crash).
+func isListening(_ path: String) -> Bool {
+    var info = stat()
+    guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFSOCK else { return false }
+    let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { return false }
+    defer { close(fd) }
+    var address = sockaddr_un()
+    address.sun_family = sa_family_t(AF_UNIX)
+    let bytes = Array(path.utf8)
+    guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { return false }
+    withUnsafeMutableBytes(of: &address.sun_path) { raw in
+        for (i, b) in bytes.enumerated() { raw[i] = b }
+    }
+    let rc = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+    }
+    return rc == 0
 }
 
 /// Tells a peer of another uid it may not use the socket, shuts the write side, discards what the

@@ -1,11 +1,12 @@
 import ArgumentParser
 import SluiceControl
 
-/// `sluice show status|queues|domains|topdomains|vmtas`.
+/// `sluice show status|queues|domains|topdomains|vmtas|settings`.
 struct Show: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show the running daemon's figures.",
-        subcommands: [ShowStatus.self, ShowQueues.self, ShowDomains.self, ShowTopDomains.self, ShowVMTAs.self]
+        subcommands: [ShowStatus.self, ShowQueues.self, ShowDomains.self, ShowTopDomains.self, ShowVMTAs.self,
+                      ShowSettingsLive.self]
     )
 }
 

@@ -28,10 +28,13 @@ public struct InProcessEndpoint: ControlEndpoint {
         self.capacity = capacity
     }
 
+    /// Hands the command to the control layer as ``actor``.
     public func send(_ command: ControlCommand, reason: String?, ttlSeconds: Int?) async throws(ControlError) -> ControlResult {
         try await service.handle(command, reason: reason, ttlSeconds: ttlSeconds, by: actor)
     }
 
+    /// Streams snapshots at the interval and events as published, dropping the oldest (and
+    /// reporting how many) when the consumer falls `capacity` frames behind.
     public func subscribe(_ options: SubscribeOptions) -> AsyncThrowingStream<ControlFrame, any Error> {
         let (stream, continuation) = AsyncThrowingStream.makeStream(of: ControlFrame.self, throwing: (any Error).self,
                                                                     bufferingPolicy: .bufferingNewest(max(2, capacity)))

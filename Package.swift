@@ -8,6 +8,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // The PowerMTA-dialect configuration language: lexer, parser, diagnostics, typed model,
@@ -18,7 +19,15 @@ let package = Package(
         // Durable message storage and crash recovery.
         .target(name: "SluiceSpool", dependencies: ["SluiceCore"]),
         // The control plane: snapshots, protocol, command layer, HTTP API, client.
-        .target(name: "SluiceControl", dependencies: ["SluiceCore"]),
+        .target(
+            name: "SluiceControl",
+            dependencies: [
+                "SluiceCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         // Simulated receiving ISPs (profiles as data files), the traffic generator's plan and the
         // loopback guard: pure logic, no sockets; the SMTP layer is wired around it by the executable.
         .target(name: "SluiceSandbox", dependencies: ["SluiceConfig", "SluiceCore"], resources: [.copy("Profiles")]),

@@ -1,9 +1,11 @@
 import ArgumentParser
 import SluiceConfig
+import SluiceControl
 
-/// `sluice show settings DOMAIN[/VMTA] [--config FILE] [--json]`: the effective `<domain>`
-/// settings of a queue and where each came from.
-struct ShowSettingsCommand: ParsableCommand {
+/// `sluice show settings DOMAIN[/VMTA] [--json] [--socket PATH | --config FILE]`: a queue's effective
+/// `<domain>` settings and where each came from — from the running daemon (live and persisted
+/// overrides included), or with `--config` from a configuration file without a daemon.
+struct ShowSettingsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "settings",
         abstract: "Show the effective settings of a queue (DOMAIN or DOMAIN/VMTA) and their origins.")
@@ -11,11 +13,10 @@ struct ShowSettingsCommand: ParsableCommand {
     @Argument(help: "The queue: DOMAIN, or DOMAIN/VMTA for a virtual MTA's overrides.")
     var queue: String
 
-    @Option(name: .long, help: "The configuration file.")
-    var config = defaultConfigPath
+    @Option(name: .long, help: "Read this configuration file instead of asking the running daemon.")
+    var config: String?
 
-    @Flag(name: .long, help: "Print JSON instead of a table.")
-    var json = false
+    @OptionGroup var options: ShowOptions
 
     func validate() throws {
         let parts = queue.split(separator: "/", omittingEmptySubsequences: false)
@@ -24,7 +25,12 @@ struct ShowSettingsCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func run() async throws {
+        guard let config else {
+            try await ControlCLI.run(.settings(target: try domainOrQueue(queue)), connection: options.connection,
+                                     json: options.json)
+            return
+        }
         let result = try loadConfig(config)
         if result.hasErrors {
             for diagnostic in result.errors { printError(diagnostic.description) }
@@ -39,6 +45,6 @@ struct ShowSettingsCommand: ParsableCommand {
         let domain = parts[0].lowercased()
         let settings = result.model.effectiveSettings(domain: domain, vmta: vmta)
         let report = SettingsReport(queue: vmta.map { "\(domain)/\($0)" } ?? domain, settings: settings)
-        print(json ? report.json() : report.table(), terminator: json ? "\n" : "")
+        print(options.json ? report.json() : report.table(), terminator: options.json ? "\n" : "")
     }
 }

@@ -7,10 +7,12 @@ struct Sluice: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sluice",
         abstract: "A high-volume mail transfer agent with a live operations console.",
-        subcommands: [CheckConfigCommand.self, ShowCommand.self, ConsoleCommand.self]
+        subcommands: [CheckConfigCommand.self, Show.self, Hold.self, Release.self, Pause.self, Resume.self,
+                      SetCommand.self, Schedule.self, Delete.self, Reload.self, Controls.self, Cancel.self,
+                      ConsoleCommand.self]
     )
 
-    /// Runs the command; usage errors exit 2 (DESIGN.md's contract) instead of ArgumentParser's 64.
+    /// Runs the command line; usage errors exit with status 2 (DESIGN.md), not ArgumentParser's 64.
     static func main() async {
         do {
             var command = try parseAsRoot()

@@ -1,0 +1,176 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import SluiceConfig
+
+/// The HTTP management API: JSON endpoints for the control commands and `/metrics`, behind the
+/// `http-access` ACL and bearer tokens. Binds to loopback unless told otherwise.
+public final class ManagementHTTPServer: Sendable {
+    /// The address actually bound (with the real port when 0 was asked for).
+    public let localAddress: SocketAddress
+    private let channel: any Channel
+
+    private init(localAddress: SocketAddress, channel: any Channel) {
+        self.localAddress = localAddress
+        self.channel = channel
+    }
+
+    /// How long a client may take to send its request before the connection is closed.
+    public static let requestTimeout = TimeAmount.seconds(30)
+
+    /// The bound port.
+    public var port: Int { localAddress.port ?? 0 }
+
+    /// Starts serving `service` on `host:port`.
+    ///
+    /// - Parameters:
+    ///   - allowNonLoopback: bind a non-loopback address only when true (an explicit configuration).
+    /// - Throws: ``ControlError`` `usage` for a non-loopback address without `allowNonLoopback` or a
+    ///   bad host, `internal` when binding fails.
+    public static func start(host: String = "127.0.0.1", port: Int, access: HTTPAccess, service: ControlService,
+                             allowNonLoopback: Bool = false,
+                             group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws(ControlError) -> ManagementHTTPServer {
+        guard let ip = IPAddress(host) else { throw ControlError(.usage, "http-mgmt address '\(host)' is not an IP address") }
+        guard ip.isLoopback || allowNonLoopback else {
+            throw ControlError(.usage, "refusing to serve the management API on non-loopback address \(host) unless configured explicitly")
+        }
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 64)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { [requestTimeout = Self.requestTimeout] channel in
+                channel.pipeline.configureHTTPServerPipeline(withErrorHandling: true).flatMap {
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: requestTimeout))
+                        try channel.pipeline.syncOperations.addHandler(ManagementHTTPHandler(access: access, service: service))
+                    }
+                }
+            }
+        do {
+            let channel = try await bootstrap.bind(host: host, port: port).get()
+            guard let local = channel.localAddress else { throw ControlError(.internal, "no local address") }
+            return ManagementHTTPServer(localAddress: local, channel: channel)
+        } catch {
+            throw ControlError(.internal, "cannot serve the management API on \(host):\(port): \(error)")
+        }
+    }
+
+    /// Stops accepting connections.
+    public func close() async {
+        try? await channel.close()
+    }
+}
+
+/// One HTTP connection: collects a request, authorizes, routes and answers; one request per
+/// connection (`Connection: close`).
+final class ManagementHTTPHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    /// The largest request body accepted.
+    static let maxBody = 64 * 1024
+
+    private let access: HTTPAccess
+    private let service: ControlService
+    private var head: HTTPRequestHead?
+    private var body: [UInt8] = []
+    private var tooLarge = false
+    private var answering = false
+
+    init(access: HTTPAccess, service: ControlService) {
+        self.access = access
+        self.service = service
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch Self.unwrapInboundIn(data) {
+        case .head(let h):
+            head = h
+            body = []
+            tooLarge = false
+        case .body(let buffer):
+            if body.count + buffer.readableBytes > Self.maxBody { tooLarge = true } else { body += buffer.readableBytesView }
+        case .end:
+            guard let head else { return }
+            self.head = nil
+            answering = true
+            respond(to: head, context: context)
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is IdleStateHandler.IdleStateEvent, !answering {
+            context.close(promise: nil)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    private func respond(to head: HTTPRequestHead, context: ChannelHandlerContext) {
+        let channel = context.channel
+        guard !tooLarge else {
+            Self.send(status: 413, json: Self.errorJSON(ControlError(.usage, "request body too large")), to: channel)
+            return
+        }
+        let address = channel.remoteAddress?.ipAddress.flatMap(IPAddress.init)
+        let isReadOnly = head.method == .GET || head.method == .HEAD
+        let tokenID: String
+        switch access.authorize(address: address, authorization: head.headers.first(name: "authorization"), isReadOnly: isReadOnly) {
+        case .failure(let refusal):
+            Self.send(status: refusal.status, json: Self.errorJSON(Self.error(for: refusal)), to: channel,
+                      extraHeaders: refusal.status == 401 ? [("WWW-Authenticate", "Bearer realm=\"sluice\"")] : [])
+            return
+        case .success(let id): tokenID = id
+        }
+        let route: HTTPRoute
+        do { route = try HTTPRoute.route(method: head.method.rawValue, uri: head.uri, body: body) } catch {
+            Self.send(status: error.status, json: Self.errorJSON(Self.error(for: error)), to: channel)
+            return
+        }
+        let service = self.service
+        Task { await ManagementHTTPHandler.answer(route, tokenID: tokenID, service: service, channel: channel) }
+    }
+
+    private static func answer(_ route: HTTPRoute, tokenID: String, service: ControlService, channel: any Channel) async {
+        switch route {
+        case .metrics:
+            let snapshot = await service.snapshot()
+            let text = MetricsRenderer.render(snapshot, bouncesByCategory: await service.node.bouncesByCategory())
+            send(status: 200, body: Array(text.utf8), contentType: MetricsRenderer.contentType, to: channel)
+        case .command(let command, let reason, let ttl):
+            switch await service.result(of: command, reason: reason, ttlSeconds: ttl, by: .token(tokenID)) {
+            case .success(let result):
+                let data = (try? controlJSONEncoder().encode(result)) ?? Data("{}".utf8)
+                send(status: 200, json: Array(data), to: channel)
+            case .failure(let error):
+                send(status: error.httpStatus, json: errorJSON(error), to: channel)
+            }
+        }
+    }
+
+    private static func error(for refusal: HTTPAccess.Refusal) -> ControlError {
+        switch refusal.status {
+        case 401, 403: return ControlError(.permissionDenied, refusal.message)
+        default: return ControlError(.usage, refusal.message)
+        }
+    }
+
+    private static func errorJSON(_ error: ControlError) -> [UInt8] {
+        struct Body: Encodable { var error: ControlError }
+        return Array((try? controlJSONEncoder().encode(Body(error: error))) ?? Data())
+    }
+
+    private static func send(status: Int, json: [UInt8], to channel: any Channel, extraHeaders: [(String, String)] = []) {
+        send(status: status, body: json + [0x0a], contentType: "application/json", to: channel, extraHeaders: extraHeaders)
+    }
+
+    private static func send(status: Int, body: [UInt8], contentType: String, to channel: any Channel,
+                             extraHeaders: [(String, String)] = []) {
+        var headers = HTTPHeaders([("Content-Type", contentType), ("Content-Length", String(body.count)), ("Connection", "close")])
+        headers.add(contentsOf: extraHeaders)
+        let head = HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: status), headers: headers)
+        channel.write(HTTPServerResponsePart.head(head), promise: nil)
+        channel.write(HTTPServerResponsePart.body(.byteBuffer(channel.allocator.buffer(bytes: body))), promise: nil)
+        channel.writeAndFlush(HTTPServerResponsePart.end(nil)).whenComplete { _ in channel.close(promise: nil) }
+    }
+}

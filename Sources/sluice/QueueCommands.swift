@@ -1,0 +1,56 @@
+import ArgumentParser
+import SluiceControl
+
+/// `sluice schedule DOMAIN[/VMTA]`.
+struct Schedule: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Retry a domain's or queue's deferred recipients now.")
+    @Argument(help: "DOMAIN or DOMAIN/VMTA.") var target: String
+    @Option(help: ArgumentHelp("Why, recorded in the audit log.", valueName: "text")) var reason: String?
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() async throws {
+        try await ControlCLI.run(.execute(.schedule(target: try domainOrQueue(target))), connection: connection, reason: reason)
+    }
+}
+
+/// `sluice delete --queue DOMAIN[/VMTA] [--dsn]`.
+struct Delete: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Remove every queued recipient of a domain or queue.")
+    @Option(help: "DOMAIN or DOMAIN/VMTA.") var queue: String
+    @Flag(help: "Bounce them (with DSNs to the senders) instead of dropping them silently.") var dsn = false
+    @Option(help: ArgumentHelp("Why, recorded in the audit log.", valueName: "text")) var reason: String?
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() async throws {
+        try await ControlCLI.run(.execute(.delete(target: try domainOrQueue(queue), asBounces: dsn)), connection: connection,
+                                 reason: reason)
+    }
+}
+
+/// `sluice reload`.
+struct Reload: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Make the daemon re-read its configuration.")
+    @Option(help: ArgumentHelp("Why, recorded in the audit log.", valueName: "text")) var reason: String?
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() async throws { try await ControlCLI.run(.execute(.reload), connection: connection, reason: reason) }
+}
+
+/// `sluice controls`.
+struct Controls: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List active holds, pauses and overrides.")
+    @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() async throws { try await ControlCLI.run(.listControls, connection: connection, json: json) }
+}
+
+/// `sluice cancel ID`.
+struct Cancel: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "End an active control early (see `sluice controls`).")
+    @Argument(help: "The control's id.") var id: String
+    @Option(help: ArgumentHelp("Why, recorded in the audit log.", valueName: "text")) var reason: String?
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() async throws { try await ControlCLI.run(.execute(.cancelControl(id: id)), connection: connection, reason: reason) }
+}

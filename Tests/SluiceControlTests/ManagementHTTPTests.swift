@@ -1,0 +1,150 @@
+import Foundation
+import Testing
+@testable import SluiceControl
+import SluiceConfig
+
+@Suite("HTTP management API")
+struct ManagementHTTPTests {
+    static let adminToken = "admin-secret-0123456789"
+    static let monitorToken = "monitor-secret-0123456789"
+
+    /// 127.0.0.1 is admin, 127.0.0.3 monitor, the rest of 127/8 refused.
+    static func start(node: FakeNode = FakeNode(), audit: AuditLog? = nil) async throws -> (ManagementHTTPServer, FakeNode) {
+        let access = HTTPAccess(rules: [.init(try CIDR(parsing: "127.0.0.1"), .admin),
+                                        .init(try CIDR(parsing: "127.0.0.3/32"), .monitor),
+                                        .init(try CIDR(parsing: "127.0.0.0/8"), .none)],
+                                tokens: ["ops": adminToken, "grafana": monitorToken])
+        let service = ControlService(node: node, auditLog: audit)
+        let server = try await ManagementHTTPServer.start(host: "127.0.0.1", port: 0, access: access, service: service)
+        return (server, node)
+    }
+
+    @Test func requestWithoutTokenIs401() async throws {
+        let (server, _) = try await Self.start()
+        defer { Task { await server.close() } }
+        let r = try await httpRequestAsync(port: server.port, path: "/api/v1/status")
+        #expect(r.status == 401)
+        #expect(r.headers["www-authenticate"]?.hasPrefix("Bearer") == true)
+        let wrong = try await httpRequestAsync(port: server.port, path: "/api/v1/status", token: "admin-secret-0123456788")
+        #expect(wrong.status == 401)
+    }
+
+    @Test func addressRefusedByACLIs403EvenWithAToken() async throws {
+        let (server, _) = try await Self.start()
+        defer { Task { await server.close() } }
+        let r = try await httpRequestAsync(port: server.port, from: "127.0.0.2", path: "/api/v1/status", token: Self.adminToken)
+        #expect(r.status == 403)
+        #expect((r.json?["error"] as? [String: Any])?["code"] as? String == "permission-denied")
+    }
+
+    @Test func monitorMayReadButNotChange() async throws {
+        let (server, node) = try await Self.start()
+        defer { Task { await server.close() } }
+        let read = try await httpRequestAsync(port: server.port, from: "127.0.0.3", path: "/api/v1/domains", token: Self.monitorToken)
+        #expect(read.status == 200)
+        #expect((read.json?["domains"] as? [Any])?.count == 2)
+        let write = try await httpRequestAsync(port: server.port, from: "127.0.0.3", method: "POST", path: "/api/v1/hold",
+                                    token: Self.adminToken, body: #"{"domain":"gmail.com","reason":"test"}"#)
+        #expect(write.status == 403)
+        #expect(await node.executedCount() == 0)
+    }
+
+    @Test func adminWithTokenMayHoldAndTheActorIsTheToken() async throws {
+        let dir = try makeTempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let audit = try AuditLog(path: dir + "/audit.log")
+        let (server, node) = try await Self.start(audit: audit)
+        defer { Task { await server.close() } }
+        let r = try await httpRequestAsync(port: server.port, method: "POST", path: "/api/v1/hold", token: Self.adminToken,
+                                body: #"{"domain":"gmail.com","reason":"spam complaints","for":"30m"}"#)
+        #expect(r.status == 200)
+        #expect(r.json?["message"] as? String == "held gmail.com")
+        let (command, context) = try #require(await node.lastCommand())
+        #expect(command == .hold(domain: "gmail.com"))
+        #expect(context.actor == .token("ops"))
+        #expect(context.actor.label == "http:ops")
+        #expect(context.expiresAt.map { $0 - context.issuedAt } == 1800)
+        let line = try String(contentsOfFile: dir + "/audit.log", encoding: .utf8)
+        #expect(line.contains("\"token_id\":\"ops\""))
+        #expect(line.contains("spam complaints"))
+    }
+
+    @Test func httpClientsMustGiveAReason() async throws {
+        let (server, node) = try await Self.start()
+        defer { Task { await server.close() } }
+        let r = try await httpRequestAsync(port: server.port, method: "POST", path: "/api/v1/hold", token: Self.adminToken,
+                                body: #"{"domain":"gmail.com"}"#)
+        #expect(r.status == 400)
+        #expect(await node.executedCount() == 0)
+    }
+
+    @Test func errorsMapToStatuses() async throws {
+        let (server, _) = try await Self.start()
+        defer { Task { await server.close() } }
+        let unknown = try await httpRequestAsync(port: server.port, path: "/api/v1/settings/nosuch.example/vmta9", token: Self.adminToken)
+        #expect(unknown.status == 404)
+        #expect((unknown.json?["error"] as? [String: Any])?["code"] as? String == "unknown-queue")
+        let settings = try await httpRequestAsync(port: server.port, path: "/api/v1/settings/gmail.com/vmta1", token: Self.adminToken)
+        #expect(settings.status == 200)
+        #expect(settings.json?["queue"] as? String == "gmail.com/vmta1")
+        let noSuchPath = try await httpRequestAsync(port: server.port, path: "/api/v1/frobnicate", token: Self.adminToken)
+        #expect(noSuchPath.status == 404)
+        let badThrottle = try await httpRequestAsync(port: server.port, method: "POST", path: "/api/v1/throttle", token: Self.adminToken,
+                                          body: #"{"target":"gmail.com","settings":{"bounce-after":"1d"},"reason":"x"}"#)
+        #expect(badThrottle.status == 422)
+        let wrongMethod = try await httpRequestAsync(port: server.port, method: "POST", path: "/api/v1/status", token: Self.adminToken)
+        #expect(wrongMethod.status == 405)
+    }
+
+    @Test func refusesNonLoopbackUnlessConfigured() async throws {
+        let access = HTTPAccess(rules: [], tokens: [:])
+        let service = ControlService(node: FakeNode(), auditLog: nil)
+        let error = await #expect(throws: ControlError.self) {
+            _ = try await ManagementHTTPServer.start(host: "0.0.0.0", port: 0, access: access, service: service)
+        }
+        #expect(error?.code == .usage)
+    }
+
+    @Test func metricsParseWithPrometheusClient() async throws {
+        guard let python = findExecutable("python3") else {
+            print("skipping: python3 is not installed, so /metrics cannot be checked with prometheus_client")
+            return
+        }
+        let (server, _) = try await Self.start()
+        defer { Task { await server.close() } }
+        let r = try await httpRequestAsync(port: server.port, path: "/metrics", token: Self.monitorToken)
+        #expect(r.status == 200)
+        #expect(r.headers["content-type"]?.hasPrefix("text/plain; version=0.0.4") == true)
+        let parsed = try await parseWithPrometheusClient(python: python, text: r.body)
+        #expect(parsed["sluice_messages_received_total|node=mx1.test"] == 9000)
+        #expect(parsed["sluice_recipients_delivered_total|domain=gmail.com,node=mx1.test,vmta=vmta1"] == 500)
+        #expect(parsed["sluice_queue_recipients|domain=gmail.com,node=mx1.test,vmta=vmta2"] == 1200)
+        #expect(parsed["sluice_bounces_by_category_total|category=bad-mailbox,node=mx1.test"] == 7)
+        #expect(parsed["sluice_queue_mode|domain=yahoo.com,mode=normal,node=mx1.test,vmta=vmta1"] == 1)
+        #expect(parsed["sluice_queue_mode|domain=yahoo.com,mode=backoff,node=mx1.test,vmta=vmta1"] == 0)
+    }
+}
+
+/// Parses Prometheus text with Python's prometheus_client and returns `name|k=v,…` → value.
+func parseWithPrometheusClient(python: String, text: String) async throws -> [String: Double] {
+    let dir = try makeTempDir()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try text.write(toFile: dir + "/metrics.txt", atomically: true, encoding: .utf8)
+    let script = """
+    import json, sys
+    try:
+        from prometheus_client.parser import text_string_to_metric_families
+    except ImportError:
+        print(json.dumps({"error": "prometheus_client is not installed: python3 -m pip install prometheus_client"})); sys.exit(0)
+    out = {}
+    for family in text_string_to_metric_families(open(sys.argv[1]).read()):
+        for s in family.samples:
+            key = s.name + "|" + ",".join(f"{k}={v}" for k, v in sorted(s.labels.items()))
+            out[key] = s.value
+    print(json.dumps(out))
+    """
+    let output = try await offPool { try runProcess(python, ["-c", script, dir + "/metrics.txt"]) }
+    guard let object = jsonObject(output) else { throw RawSocketError("prometheus_client failed: \(output)") }
+    if let error = object["error"] as? String { throw RawSocketError(error) }
+    return object.compactMapValues { ($0 as? NSNumber)?.doubleValue }
+}

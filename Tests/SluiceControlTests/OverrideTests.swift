@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+@testable import SluiceControl
+import SluiceConfig
+import SluiceCore
+
+@Suite("Persisted overrides")
+struct OverrideTests {
+    static let context = CommandContext(actor: .socketPeer(uid: 0, user: "root", label: "cli"), reason: "yahoo # complaints",
+                                        issuedAt: 1000, expiresAt: nil)
+
+    @Test func setThrottlePersistSurvivesARestartAndShowsItsOrigin() async throws {
+        let dir = try makeTempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/overrides.conf"
+        let store = try PersistedOverrides(path: path)
+        let service = ControlService(node: FakeNode(), auditLog: nil, persistedOverrides: store, now: { 1000 })
+        let queue = try ControlTarget.domainOrQueue("gmail.com/vmta1")
+        _ = try await service.handle(.execute(.setThrottle(target: queue, settings: [.init(directive: "max-msg-rate", value: "20/s")],
+                                                           persist: true)), reason: "warmup", by: Self.context.actor)
+        _ = try await service.handle(.execute(.setThrottle(target: .domain("gmail.com"),
+                                                           settings: [.init(directive: "max-smtp-out", value: "4"),
+                                                                      .init(directive: "max-msg-rate", value: "50/s")],
+                                                           persist: true)), reason: "complaints", ttlSeconds: 600, by: Self.context.actor)
+        // Not persisted: no file entry.
+        _ = try await service.handle(.execute(.setThrottle(target: .domain("yahoo.com"), settings: [.init(directive: "max-smtp-out", value: "2")],
+                                                           persist: false)), reason: "x", by: Self.context.actor)
+
+        // A restart: a new store reads the file.
+        let reloaded = try PersistedOverrides(path: path)
+        #expect(reloaded.all.count == 3)
+        var settings = DomainSettings()
+        reloaded.apply(to: &settings, domain: "gmail.com", vmta: "vmta1", now: 1100)
+        #expect(settings.maxSmtpOut.value == 4)
+        #expect(settings.maxMsgRate.value == (try Rate(parsing: "20/s")), "the queue's override beats the domain's")
+        guard case .persisted(let location) = settings.maxMsgRate.origin else { Issue.record("not persisted"); return }
+        #expect(location.file == path)
+        #expect(settings.entry("max-msg-rate")?.origin.description.hasSuffix("(persisted)") == true)
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines[location.line - 1].contains("max-msg-rate 20/s"))
+        #expect(text.contains("<virtual-mta vmta1>"))
+
+        // After the TTL the domain's overrides no longer apply, and purging removes them.
+        var later = DomainSettings()
+        reloaded.apply(to: &later, domain: "gmail.com", vmta: "vmta2", now: 1000 + 601)
+        #expect(later.maxSmtpOut.origin == .builtin)
+        try reloaded.purgeExpired(now: 1000 + 601)
+        #expect(try PersistedOverrides(path: path).all.count == 1)
+    }
+
+    @Test func persistWithoutAnOverrideFileIsRefused() async throws {
+        let node = FakeNode()
+        let service = ControlService(node: node, auditLog: nil)
+        let error = await #expect(throws: ControlError.self) {
+            _ = try await service.handle(.execute(.setThrottle(target: .domain("gmail.com"),
+                                                               settings: [.init(directive: "max-smtp-out", value: "4")], persist: true)),
+                                         reason: "x", by: Self.context.actor)
+        }
+        #expect(error?.code == .refused)
+        #expect(await node.executedCount() == 0)
+    }
+
+    @Test func fileRoundTripsAndRejectsDamage() throws {
+        let overrides = [
+            PersistedOverride(target: .domain("yahoo.com"), directive: "retry-after", value: "10m,1h",
+                              meta: .init(who: "root", why: "a \"quoted\" # reason", at: 5, until: 50)),
+            PersistedOverride(target: .queue(QueueKey(domain: "gmail.com", vmta: "v2")), directive: "max-smtp-out", value: "3",
+                              meta: .init(who: "token ops", why: "w", at: 6, until: nil)),
+        ]
+        let text = OverrideFile.render(overrides)
+        let back = try OverrideFile.parse(text, file: "o.conf")
+        #expect(back.map(\.target) == overrides.map(\.target))
+        #expect(back.map(\.value) == ["10m,1h", "3"])
+        #expect(back.map(\.meta) == overrides.map(\.meta))
+        #expect(back.allSatisfy { $0.location?.file == "o.conf" })
+        for damaged in ["max-smtp-out 3 # {}\n", "<domain a.com>\nmax-smtp-out 3\n</domain>\n",
+                        "<domain a.com>\nbounce-after 1d # {\"who\":\"x\",\"why\":\"y\",\"at\":1}\n</domain>\n",
+                        "<domain a.com>\n", "</domain>\n", "<virtual-mta v>\n<virtual-mta w>\n"] {
+            #expect(throws: ControlError.self, "\(damaged)") { _ = try OverrideFile.parse(damaged, file: "o.conf") }
+        }
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import Testing
+@testable import SluiceControl
+
+@Suite("Table rendering")
+struct RenderTests {
+    @Test func queuesTableIsAlignedWithTotals() async {
+        let snapshot = await FakeNode().snapshot()
+        let text = ShowRenderer.queues(snapshot.queues)
+        let lines = text.split(separator: "\n").map(String.init)
+        #expect(lines.count == 5)
+        #expect(lines[0].hasPrefix("Queue "))
+        #expect(lines[1].hasPrefix("gmail.com/vmta1"))
+        #expect(lines[4].hasPrefix("total (3 queues)"))
+        // Right-aligned numbers end in the same column as their header.
+        let rcptEnd = lines[0].range(of: "Rcpt")!.upperBound.utf16Offset(in: lines[0])
+        for line in lines.dropFirst() {
+            let prefix = String(line.prefix(rcptEnd))
+            #expect(prefix.last?.isNumber == true, "\(line)")
+        }
+        #expect(lines[4].contains("2440"))
+        #expect(lines[1].contains("rate-limited: max-msg-rate 50/s (file.conf:41)"))
+        #expect(lines[3].contains("421 4.7.0 [TSS04]"))
+        #expect(!text.contains(" \n"), "no trailing spaces")
+    }
+
+    @Test func domainsShowHeldState() async {
+        let node = FakeNode()
+        _ = try? await node.execute(.hold(domain: "gmail.com"),
+                                    context: CommandContext(actor: .token("t"), reason: "r", issuedAt: 0, expiresAt: nil))
+        let text = ShowRenderer.domains(await node.snapshot().domains)
+        let gmail = text.split(separator: "\n").first { $0.hasPrefix("gmail.com") }
+        #expect(gmail?.contains(" held ") == true)
+        #expect(text.contains("total (2 domains)"))
+    }
+
+    @Test func statusListsFiguresAndControls() async throws {
+        let node = FakeNode()
+        _ = try await node.execute(.hold(domain: "yahoo.com"),
+                                   context: CommandContext(actor: .socketPeer(uid: 1000, user: "alice", label: "cli"),
+                                                           reason: "complaints", issuedAt: 1000, expiresAt: 1000 + 1800))
+        let text = ShowRenderer.status(await node.snapshot().status, now: 1000 + 60)
+        #expect(text.hasPrefix("node         mx1.test\n"))
+        #expect(text.contains("uptime       1h2m3s\n"))
+        #expect(text.contains("queued       2440 recipients\n"))
+        #expect(text.contains("spool        1.0 GiB used, 50.0 GiB free\n"))
+        #expect(text.contains("controls     1 active\n"))
+        let control = try #require(text.split(separator: "\n").first { $0.hasPrefix("c1 ") })
+        #expect(control.contains("alice (uid 1000) via cli"))
+        #expect(control.contains("29m left"))
+        #expect(control.hasSuffix("complaints"))
+    }
+
+    @Test func vmtasAndSettingsAndControls() async throws {
+        let snapshot = await FakeNode().snapshot()
+        let vmtas = ShowRenderer.vmtas(snapshot.vmtas)
+        #expect(vmtas.split(separator: "\n")[1].hasPrefix("vmta1 ") && vmtas.split(separator: "\n")[1].contains(" 127.0.0.10 "))
+        #expect(vmtas.contains("gmail.com, yahoo.com"))
+        #expect(vmtas.contains("total (2 vmtas)"))
+        let settings = ShowRenderer.settings(SettingsSnapshot(queue: "gmail.com/vmta1", entries: [
+            .init(name: "max-smtp-out", value: "20", origin: "default"), .init(name: "max-msg-rate", value: "40/s", origin: "console")]))
+        #expect(settings == "Settings for gmail.com/vmta1\nDirective     Value  Origin\nmax-smtp-out  20     default\nmax-msg-rate  40/s   console\n")
+        #expect(ShowRenderer.controls([], now: 0) == "no active controls\n")
+    }
+
+    @Test func controlCharactersFromRemoteRepliesAreNeutralised() {
+        var table = TextTable([.init("A"), .init("B")])
+        table.add(["x\u{1b}[2J", "550\r\nbad"])
+        #expect(!table.render().contains("\u{1b}"))
+        #expect(table.render().split(separator: "\n").count == 2)
+    }
+
+    @Test func formatting() {
+        #expect(Formatting.duration(42) == "42s")
+        #expect(Formatting.duration(3723) == "1h2m3s")
+        #expect(Formatting.duration(90_000) == "1d1h")
+        #expect(Formatting.duration(.infinity) == "-")
+        #expect(Formatting.duration(1e300) != "")
+        #expect(Formatting.decimal(12.46) == "12.5")
+        #expect(Formatting.decimal(1e300) != "")
+        #expect(Formatting.bytes(512) == "512 B")
+        #expect(Formatting.bytes(1536) == "1.5 KiB")
+        #expect(Formatting.remaining(until: nil, now: 0) == "-")
+        #expect(Formatting.remaining(until: 10, now: 20) == "expired")
+        #expect(Formatting.truncate("abcdef", 4) == "abc…")
+    }
+
+    @Test func jsonShapesAreTheDocumentedOnes() async throws {
+        let snapshot = await FakeNode().snapshot()
+        func object(_ r: ControlResult) throws -> [String: Any] {
+            try #require(try JSONSerialization.jsonObject(with: controlJSONEncoder().encode(r)) as? [String: Any])
+        }
+        let status = try object(.status(snapshot.status))
+        #expect(Set(["uptime_s", "queued", "in", "out", "connections", "controls"]).isSubset(of: Set(status.keys)))
+        #expect((status["in"] as? [String: Any])?["per_s"] as? Double == 12.5)
+        let domains = try #require(try object(.domains(snapshot.domains))["domains"] as? [[String: Any]])
+        #expect(Set(["name", "queued", "delivered", "deferred", "bounced", "connections", "mode", "held", "why", "last_error"])
+            .isSubset(of: Set(domains[0].keys)))
+        let queues = try #require(try object(.queues(snapshot.queues))["queues"] as? [[String: Any]])
+        #expect(queues[0]["name"] as? String == "gmail.com/vmta1")
+        #expect(queues[0]["vmta"] as? String == "vmta1")
+        #expect(queues[0]["paused"] as? Bool == false)
+        let vmtas = try #require(try object(.vmtas(snapshot.vmtas))["vmtas"] as? [[String: Any]])
+        #expect(vmtas[0]["source"] as? String == "127.0.0.10")
+        // And a client decodes them back.
+        let data = try controlJSONEncoder().encode(["id": 1] as [String: Int])
+        #expect(!data.isEmpty)
+    }
+}

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SluiceConsole
+import SluiceControl
 
 /// `sluice console`: the live operations console on a running daemon.
 struct ConsoleCommand: AsyncParsableCommand {
@@ -9,10 +10,7 @@ struct ConsoleCommand: AsyncParsableCommand {
         abstract: "The live operations console: per-domain view, dsnDiag tail, holds, pauses and throttles."
     )
 
-    /// The control socket used when neither `--socket` nor SLUICE_SOCKET is given.
-    static let defaultSocket = "/run/sluice/control.sock"
-
-    @Option(help: "The daemon's control socket (default: $SLUICE_SOCKET or \(ConsoleCommand.defaultSocket)).")
+    @Option(help: "The daemon's control socket (default: $SLUICE_SOCKET or /var/spool/sluice/control.sock).")
     var socket: String?
 
     @Option(help: "Colour theme: a name from themes/ (default, dark, light, high-contrast, mono) or a .theme file.")
@@ -22,19 +20,25 @@ struct ConsoleCommand: AsyncParsableCommand {
     var readOnly = false
 
     func run() async throws {
-        let path = socket ?? ProcessInfo.processInfo.environment["SLUICE_SOCKET"] ?? Self.defaultSocket
+        let path = ControlClient.defaultSocketPath(explicit: socket)
         // A bad theme is a usage error, reported before anything else (FILE:LINE for a broken file).
+        let chosenTheme: Theme
         do {
-            _ = try ConsoleLauncher.theme(named: theme)
+            chosenTheme = try ConsoleLauncher.theme(named: theme)
         } catch {
             fail("\(error)")
         }
         if DaemonProbe.problem(connectingTo: path) != nil {
             fail("no daemon at \(path) (is `sluice serve` running?)")
         }
-        // The daemon answers, but this build has no control-plane client to speak to it yet:
-        // once SluiceControl has one, it is passed to ConsoleLauncher.run(dataSource:theme:readOnly:).
-        fail("connected to \(path), but this build has no control-plane client (SluiceControl) to talk to it")
+        let source = ControlDataSource(endpoint: ControlClient(socketPath: path, client: "console"))
+        let outcome: ConsoleExit
+        do {
+            outcome = try await ConsoleLauncher.run(dataSource: source, theme: chosenTheme, readOnly: readOnly)
+        } catch {
+            fail("\(error)")
+        }
+        if case .signal(let number) = outcome { Foundation.exit(128 + number) }
     }
 
     private func fail(_ message: String) -> Never {

@@ -1,17 +1,5 @@
 import SluiceConfig
-
-/// One throttle directive and its new value, e.g. `max-msg-rate` = `20/s`.
-public struct ThrottleSetting: Hashable, Sendable {
-    /// The directive name.
-    public var directive: String
-    /// The value as typed (already validated by the directive's parser).
-    public var value: String
-    /// Creates a setting.
-    public init(directive: String, value: String) {
-        self.directive = directive
-        self.value = value
-    }
-}
+import SluiceControl
 
 /// An operator action the console asks the control plane to perform. Every case carries the
 /// operator's reason; the control plane adds who and when.

@@ -1,0 +1,314 @@
+import Foundation
+import Glibc
+import SluiceCore
+
+/// The append-only log of segments and its writer thread.
+///
+/// Callers enqueue encoded records; the writer thread takes everything pending, writes it with
+/// one `pwrite` and one `fdatasync` (group commit), updates the index and only then resumes the
+/// callers. It also rolls segments, reclaims the oldest segments once nothing live is in them and
+/// compacts the oldest segment when too many accumulate. All shared state is guarded by
+/// `condition`; `active` and `activeSize` belong to the writer thread alone.
+final class SegmentLog: @unchecked Sendable {
+    private let layout: SpoolLayout
+    private let segmentSize: Int64
+    private let compactAfterSegments: Int
+    private let condition = NSCondition()
+
+    // Guarded by `condition`.
+    private var pending: [WriteRequest] = []
+    private var index: SpoolIndex
+    private var files: [UInt32: SegmentFile]
+    private var nextID: UInt64
+    private var closing = false
+    private var closed = false
+    private var closeWaiters: [CheckedContinuation<Void, Never>] = []
+
+    // Writer thread only.
+    private var active: SegmentFile
+    private var activeSize: Int64
+    private var mustRoll = false
+    private var damaged: Set<UInt32>
+
+    /// Takes over the recovered state, starts a fresh active segment, reclaims finished segments
+    /// and starts the writer thread.
+    init(layout: SpoolLayout, options: SpoolOptions, recovery: SpoolRecovery) throws(SpoolError) {
+        self.layout = layout
+        segmentSize = max(options.segmentSize.bytes, 4096)
+        compactAfterSegments = max(options.compactAfterSegments, 2)
+        index = recovery.index
+        nextID = recovery.nextMessageID
+        damaged = recovery.damagedSegments
+        var files: [UInt32: SegmentFile] = [:]
+        for number in index.segmentNumbers {
+            let path = layout.segmentPath(number)
+            files[number] = SegmentFile(number: number, path: path, fd: try POSIX.open(path, O_RDONLY))
+        }
+        // Never append after a possibly torn tail: every open starts a new segment, whose header
+        // also carries the id high-water mark once older segments are gone.
+        let fresh = try SegmentLog.createSegment(layout: layout, number: recovery.lastSegment + 1, nextID: nextID)
+        active = fresh.file
+        activeSize = fresh.size
+        index.addSegment(fresh.file.number)
+        files[fresh.file.number] = fresh.file
+        self.files = files
+        reclaim()
+        let thread = Thread { [self] in run() }
+        thread.name = "sluice-spool-writer"
+        thread.start()
+    }
+
+    // MARK: - Caller side
+
+    /// Allocates the next message id.
+    func allocateID() throws(SpoolError) -> MessageID {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !closing else { throw .closed }
+        defer { nextID += 1 }
+        return MessageID(nextID)
+    }
+
+    /// Queues a request for the writer thread.
+    func enqueue(_ request: WriteRequest) {
+        condition.lock()
+        if closing {
+            condition.unlock()
+            request.fail(SpoolError.closed)
+            return
+        }
+        pending.append(request)
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Reads something from the index under the lock.
+    func withIndex<T>(_ body: (SpoolIndex) -> T) -> T {
+        condition.lock()
+        defer { condition.unlock() }
+        return body(index)
+    }
+
+    /// The live entry for `id` and its open segment file.
+    func locate(_ id: MessageID) -> (SpoolIndex.Entry, SegmentFile)? {
+        condition.lock()
+        defer { condition.unlock() }
+        guard let entry = index.messages[id], let file = files[entry.location.segment] else { return nil }
+        return (entry, file)
+    }
+
+    /// Total size of the segment files.
+    func diskBytes() -> Int64 {
+        let open = withLock { Array(files.values) }
+        return open.reduce(0) { $0 + ((try? POSIX.fileSize($1.fd, path: $1.path)) ?? 0) }
+    }
+
+    /// Lets the writer finish what is queued, then stops it.
+    func close() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            condition.lock()
+            if closed {
+                condition.unlock()
+                continuation.resume()
+                return
+            }
+            closing = true
+            closeWaiters.append(continuation)
+            condition.signal()
+            condition.unlock()
+        }
+    }
+
+    private func withLock<T>(_ body: () -> T) -> T {
+        condition.lock()
+        defer { condition.unlock() }
+        return body()
+    }
+
+    // MARK: - Writer thread
+
+    private func run() {
+        while true {
+            condition.lock()
+            while pending.isEmpty && !closing { condition.wait() }
+            let batch = pending
+            pending = []
+            let stop = batch.isEmpty && closing
+            condition.unlock()
+            if stop { break }
+            commit(batch)
+        }
+        condition.lock()
+        closed = true
+        let waiters = closeWaiters
+        closeWaiters = []
+        files = [:]
+        condition.unlock()
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Writes and syncs a batch, applies it to the index and resumes its callers.
+    private func commit(_ batch: [WriteRequest]) {
+        var rolled = false
+        var offsets: [Int64] = []
+        let start: Int64
+        do {
+            if mustRoll || activeSize >= segmentSize {
+                try roll()
+                rolled = true
+            }
+            start = activeSize
+            var buffer: [UInt8] = []
+            buffer.reserveCapacity(batch.reduce(0) { $0 + $1.record.count })
+            for request in batch {
+                offsets.append(start + Int64(buffer.count))
+                buffer.append(contentsOf: request.record)
+            }
+            try POSIX.write(active.fd, buffer, at: start, path: active.path)
+            try POSIX.fdatasync(active.fd, path: active.path)
+            activeSize = start + Int64(buffer.count)
+        } catch {
+            // The file's state after a failed write or sync is unknown: cut it back and move on to
+            // a new segment. The callers were not answered, so nothing acknowledged is lost.
+            _ = ftruncate(active.fd, off_t(activeSize))
+            mustRoll = true
+            for request in batch { request.fail(error) }
+            return
+        }
+
+        var finished = false
+        condition.lock()
+        for (request, offset) in zip(batch, offsets) {
+            switch request {
+            case let .message(id, record, contentSize, receivedAt, recipients, _):
+                let location = SpoolIndex.Location(segment: active.number, offset: offset, length: record.count)
+                if !index.insert(id, at: location, contentSize: contentSize, receivedAt: receivedAt,
+                                 states: Array(repeating: RecipientState(), count: recipients)) {
+                    finished = true
+                }
+            case let .progress(_, entries, _):
+                for entry in entries where index.apply(entry) == .finished { finished = true }
+            }
+        }
+        condition.unlock()
+        for request in batch {
+            switch request {
+            case let .message(id, _, _, _, _, continuation): continuation.resume(returning: id)
+            case let .progress(_, _, continuation): continuation.resume()
+            }
+        }
+        if finished { reclaim() }
+        if rolled { compact() }
+    }
+
+    private static func createSegment(layout: SpoolLayout, number: UInt32, nextID: UInt64)
+        throws(SpoolError) -> (file: SegmentFile, size: Int64) {
+        let path = layout.segmentPath(number)
+        let fd = try POSIX.open(path, O_RDWR | O_CREAT | O_EXCL)
+        let file = SegmentFile(number: number, path: path, fd: fd)
+        let header = SegmentHeader(segment: number, nextMessageID: nextID).encoded()
+        try POSIX.write(fd, header, at: 0, path: path)
+        try POSIX.fdatasync(fd, path: path)
+        try POSIX.syncDirectory(layout.segmentsDirectory)
+        return (file, Int64(header.count))
+    }
+
+    /// Closes the active segment and starts the next.
+    private func roll() throws(SpoolError) {
+        let id = withLock { nextID }
+        let fresh = try SegmentLog.createSegment(layout: layout, number: active.number + 1, nextID: id)
+        condition.lock()
+        index.addSegment(fresh.file.number)
+        files[fresh.file.number] = fresh.file
+        condition.unlock()
+        active = fresh.file
+        activeSize = fresh.size
+        mustRoll = false
+        reclaim()
+    }
+
+    /// Deletes the oldest segments that hold nothing live, oldest first, making each deletion
+    /// durable before the next (see `SpoolIndex.reclaimablePrefix`). Segments that had damaged
+    /// regions are moved to `damaged/` instead, for inspection. A failure leaves the segment for
+    /// the next attempt.
+    private func reclaim() {
+        let prefix = withLock { index.reclaimablePrefix(active: active.number) }
+        for number in prefix {
+            do {
+                let path = layout.segmentPath(number)
+                if damaged.contains(number) {
+                    try POSIX.makeDirectory(layout.damagedDirectory)
+                    try POSIX.rename(path, layout.damagedDirectory + "/" + layout.segmentName(number))
+                    try POSIX.syncDirectory(layout.damagedDirectory)
+                } else {
+                    try POSIX.unlink(path)
+                }
+                try POSIX.syncDirectory(layout.segmentsDirectory)
+            } catch {
+                return
+            }
+            condition.lock()
+            index.removeSegment(number)
+            files[number] = nil
+            condition.unlock()
+        }
+    }
+
+    /// While there are more than `compactAfterSegments` segments, rewrites the live messages of the
+    /// oldest (with their current recipient state) into the active segment so it can be reclaimed.
+    private func compact() {
+        while true {
+            let (count, head) = withLock { (index.segments.count, index.segmentNumbers.first) }
+            guard count > compactAfterSegments, let head, head != active.number else { return }
+            guard rewriteLiveMessages(of: head) else { return }
+            reclaim()
+            guard withLock({ index.segments[head] == nil }) else { return }
+        }
+    }
+
+    /// Rewrites the live messages of `segment` into the active segment; false if any could not be read.
+    private func rewriteLiveMessages(of segment: UInt32) -> Bool {
+        let live: [(MessageID, SpoolIndex.Entry, SegmentFile)] = withLock {
+            index.liveMessages(in: segment).compactMap { id in
+                guard let entry = index.messages[id], let file = files[entry.location.segment] else { return nil }
+                return (id, entry, file)
+            }
+        }
+        var buffer: [UInt8] = []
+        var placed: [(MessageID, SpoolIndex.Entry, Int64, Int)] = []
+        do {
+            for (id, entry, file) in live {
+                let old = try POSIX.read(file.fd, count: entry.location.length, at: entry.location.offset, path: file.path)
+                let rewritten: [UInt8]? = old.withUnsafeBytes { raw in
+                    guard case let .record(type, payload) = RecordFrame.probe(raw, at: 0),
+                          type == RecordType.message.rawValue,
+                          let record = try? MessageRecord(decoding: UnsafeRawBufferPointer(rebasing: raw[payload]))
+                    else { return nil }
+                    let base = payload.lowerBound
+                    let content = UnsafeRawBufferPointer(
+                        rebasing: raw[(base + record.contentRange.lowerBound)..<(base + record.contentRange.upperBound)])
+                    return MessageRecord.encode(id: id, envelope: record.envelope, states: entry.states, content: content)
+                }
+                guard let rewritten else { return false }
+                placed.append((id, entry, activeSize + Int64(buffer.count), rewritten.count))
+                buffer.append(contentsOf: rewritten)
+            }
+            let start = activeSize
+            try POSIX.write(active.fd, buffer, at: start, path: active.path)
+            try POSIX.fdatasync(active.fd, path: active.path)
+            activeSize = start + Int64(buffer.count)
+        } catch {
+            _ = ftruncate(active.fd, off_t(activeSize))
+            mustRoll = true
+            return false
+        }
+        condition.lock()
+        for (id, entry, offset, length) in placed {
+            let location = SpoolIndex.Location(segment: active.number, offset: offset, length: length)
+            index.insert(id, at: location, contentSize: entry.contentSize, receivedAt: entry.receivedAt,
+                         states: entry.states)
+        }
+        condition.unlock()
+        return true
+    }
+}

@@ -15,17 +15,15 @@ public final class Spool: Sendable {
     private let options: SpoolOptions
     private let log: SegmentLog
     private let controls: ControlStore
-    private let lockFD: Int32
+    private let lock: DirectoryLock
 
-    private init(directory: String, options: SpoolOptions, log: SegmentLog, controls: ControlStore, lockFD: Int32) {
+    private init(directory: String, options: SpoolOptions, log: SegmentLog, controls: ControlStore, lock: DirectoryLock) {
         self.directory = directory
         self.options = options
         self.log = log
         self.controls = controls
-        self.lockFD = lockFD
+        self.lock = lock
     }
-
-    deinit { Glibc.close(lockFD) }
 
     /// Opens (creating if needed) the spool at `directory`, rebuilds its state and takes an
     /// exclusive lock on it. Damaged records are skipped and reported in the report's warnings;
@@ -35,21 +33,12 @@ public final class Spool: Sendable {
         try POSIX.makeDirectory(directory)
         try POSIX.makeDirectory(layout.segmentsDirectory)
         try POSIX.makeDirectory(layout.controlsDirectory)
-        let lockFD = try POSIX.open(layout.lockFile, O_RDWR | O_CREAT)
-        guard flock(lockFD, LOCK_EX | LOCK_NB) == 0 else {
-            Glibc.close(lockFD)
-            throw SpoolError.locked(path: directory)
-        }
-        do {
-            let recovery = try SpoolRecovery(layout: layout)
-            let log = try SegmentLog(layout: layout, options: options, recovery: recovery)
-            let spool = Spool(directory: directory, options: options, log: log,
-                              controls: ControlStore(directory: layout.controlsDirectory), lockFD: lockFD)
-            return (spool, recovery.report())
-        } catch {
-            Glibc.close(lockFD)
-            throw error
-        }
+        let lock = try DirectoryLock(path: layout.lockFile, directory: directory)
+        let recovery = try SpoolRecovery(layout: layout)
+        let log = try SegmentLog(layout: layout, options: options, recovery: recovery)
+        let spool = Spool(directory: directory, options: options, log: log,
+                          controls: ControlStore(directory: layout.controlsDirectory), lock: lock)
+        return (spool, recovery.report())
     }
 
     /// Reads the spool at `directory` without modifying it or taking its lock (for
@@ -131,9 +120,11 @@ public final class Spool: Sendable {
         try controls.load(now: now, prune: true)
     }
 
-    /// Finishes queued writes and stops the writer; later calls throw `SpoolError.closed`.
+    /// Finishes queued writes, stops the writer and releases the directory lock; later calls
+    /// throw `SpoolError.closed`.
     public func close() async {
         await log.close()
+        lock.release()
     }
 }
 

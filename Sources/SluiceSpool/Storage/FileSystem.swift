@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 
 /// File-system queries the spool makes, public so that callers can reuse the default probe.
@@ -139,4 +140,29 @@ final class SegmentFile: Sendable {
     }
 
     deinit { close(fd) }
+}
+
+/// An exclusive `flock` on the spool's lock file, released by `release()` or on deinit.
+final class DirectoryLock: @unchecked Sendable {
+    private let mutex = NSLock()
+    private var fd: Int32?
+
+    /// Takes the lock or throws `SpoolError.locked(path: directory)`.
+    init(path: String, directory: String) throws(SpoolError) {
+        let fd = try POSIX.open(path, O_RDWR | O_CREAT)
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            close(fd)
+            throw .locked(path: directory)
+        }
+        self.fd = fd
+    }
+
+    func release() {
+        mutex.lock()
+        defer { mutex.unlock() }
+        if let fd { close(fd) }
+        fd = nil
+    }
+
+    deinit { release() }
 }

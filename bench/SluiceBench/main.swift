@@ -1,2 +1,8 @@
 // Release-mode benchmarks: `swift run -c release SluiceBench <name>`.
-print("usage: SluiceBench <benchmark>")
+let arguments = Array(CommandLine.arguments.dropFirst())
+switch arguments.first {
+case "spool":
+    try await SpoolBenchmark.run(arguments: Array(arguments.dropFirst()))
+default:
+    print("usage: SluiceBench <benchmark>\n  spool [--writers 20] [--messages 20000] [--recovery-messages 100000] [--recipients 10]")
+}

@@ -104,6 +104,12 @@ public final class Spool: Sendable {
         return log.withIndex { SpoolStatistics(index: $0, diskBytes: disk) }
     }
 
+    /// Group commits made since opening (each one write and one fdatasync) and the records they
+    /// carried: `records / commits` is the batching that concurrency buys.
+    public func commitCounts() -> (commits: Int, records: Int) {
+        log.commitCounts()
+    }
+
     /// Stores (or replaces) an operator control durably.
     public func saveControl(id: String, data: Data, expiresAt: Instant?) throws {
         try controls.save(StoredControl(id: id, data: data, expiresAt: expiresAt))

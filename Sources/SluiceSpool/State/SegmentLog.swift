@@ -23,6 +23,8 @@ final class SegmentLog: @unchecked Sendable {
     private var closing = false
     private var closed = false
     private var closeWaiters: [CheckedContinuation<Void, Never>] = []
+    private var commits = 0
+    private var committedRecords = 0
 
     // Writer thread only.
     private var active: SegmentFile
@@ -103,6 +105,11 @@ final class SegmentLog: @unchecked Sendable {
         return open.reduce(0) { $0 + ((try? POSIX.fileSize($1.fd, path: $1.path)) ?? 0) }
     }
 
+    /// Group commits (one write and one fdatasync each) and the records they carried.
+    func commitCounts() -> (commits: Int, records: Int) {
+        withLock { (commits, committedRecords) }
+    }
+
     /// Lets the writer finish what is queued, then stops it.
     func close() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
@@ -178,6 +185,8 @@ final class SegmentLog: @unchecked Sendable {
 
         var finished = false
         condition.lock()
+        commits += 1
+        committedRecords += batch.count
         for (request, offset) in zip(batch, offsets) {
             switch request {
             case let .message(id, record, contentSize, receivedAt, recipients, _):

@@ -6,6 +6,6 @@ struct Sluice: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sluice",
         abstract: "A high-volume mail transfer agent with a live operations console.",
-        subcommands: []
+        subcommands: [SpoolCommand.self]
     )
 }

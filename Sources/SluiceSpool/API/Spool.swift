@@ -46,7 +46,7 @@ public final class Spool: Sendable {
     public static func inspect(directory: String) throws -> SpoolInspection {
         guard POSIX.isDirectory(directory) else { throw SpoolError.io(operation: "open", path: directory, errno: ENOENT) }
         let recovery = try SpoolRecovery(layout: SpoolLayout(root: directory))
-        return SpoolInspection(statistics: SpoolStatistics(index: recovery.index, diskBytes: recovery.bytesScanned),
+        return SpoolInspection(directory: directory, statistics: SpoolStatistics(index: recovery.index, diskBytes: recovery.bytesScanned),
                                warnings: recovery.warnings, nextMessageID: MessageID(recovery.nextMessageID))
     }
 
@@ -132,14 +132,4 @@ public final class Spool: Sendable {
         await log.close()
         lock.release()
     }
-}
-
-/// What `Spool.inspect` read.
-public struct SpoolInspection: Sendable {
-    /// Totals over the live messages.
-    public var statistics: SpoolStatistics
-    /// Damaged regions: `FILE@OFFSET: reason`.
-    public var warnings: [String]
-    /// The id the next accepted message would get.
-    public var nextMessageID: MessageID
 }

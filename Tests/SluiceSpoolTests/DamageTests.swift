@@ -96,4 +96,13 @@ struct DamageTests {
         #expect(id > ids[2])
         #expect(FileManager.default.fileExists(atPath: dir.path + "/segments/00000100.seg"))
     }
+
+    @Test("Exhausted segment numbers are an error, not a crash")
+    func segmentNumberLimit() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        try FileManager.default.createDirectory(atPath: dir.path + "/segments", withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(atPath: dir.path + "/segments/4294967295.seg", contents: Data())
+        #expect(throws: SpoolError.self) { _ = try Spool.open(directory: dir.path, options: testOptions()) }
+    }
 }

@@ -76,7 +76,7 @@ public final class Spool: Sendable {
     /// with accepts). Entries for unknown or finished messages are ignored. A message whose
     /// recipients are all final is forgotten and its storage reclaimed. Works when space is low.
     public func record(_ progress: [RecipientProgress]) async throws {
-        let live = log.withIndex { index in progress.filter { index.contains($0.message) } }
+        let live = log.withIndex { index in progress.filter { $0.recipient >= 0 && index.contains($0.message) } }
         guard !live.isEmpty else { return }
         let record = ProgressRecord.encode(live)
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in

@@ -48,7 +48,7 @@ final class SegmentLog: @unchecked Sendable {
         }
         // Never append after a possibly torn tail: every open starts a new segment, whose header
         // also carries the id high-water mark once older segments are gone.
-        let fresh = try SegmentLog.createSegment(layout: layout, number: recovery.lastSegment + 1, nextID: nextID)
+        let fresh = try SegmentLog.createSegment(layout: layout, after: recovery.lastSegment, nextID: nextID)
         active = fresh.file
         activeSize = fresh.size
         index.addSegment(fresh.file.number)
@@ -67,6 +67,7 @@ final class SegmentLog: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         guard !closing else { throw .closed }
+        guard nextID < UInt64.max else { throw .corrupt(path: layout.root, offset: 0, reason: "message ids exhausted") }
         defer { nextID += 1 }
         return MessageID(nextID)
     }
@@ -210,8 +211,12 @@ final class SegmentLog: @unchecked Sendable {
         if rolled { compact() }
     }
 
-    private static func createSegment(layout: SpoolLayout, number: UInt32, nextID: UInt64)
+    private static func createSegment(layout: SpoolLayout, after previous: UInt32, nextID: UInt64)
         throws(SpoolError) -> (file: SegmentFile, size: Int64) {
+        guard previous < UInt32.max else {
+            throw .corrupt(path: layout.segmentPath(previous), offset: 0, reason: "segment numbers exhausted")
+        }
+        let number = previous + 1
         let path = layout.segmentPath(number)
         let fd = try POSIX.open(path, O_RDWR | O_CREAT | O_EXCL)
         let file = SegmentFile(number: number, path: path, fd: fd)
@@ -225,7 +230,7 @@ final class SegmentLog: @unchecked Sendable {
     /// Closes the active segment and starts the next.
     private func roll() throws(SpoolError) {
         let id = withLock { nextID }
-        let fresh = try SegmentLog.createSegment(layout: layout, number: active.number + 1, nextID: id)
+        let fresh = try SegmentLog.createSegment(layout: layout, after: active.number, nextID: id)
         condition.lock()
         index.addSegment(fresh.file.number)
         files[fresh.file.number] = fresh.file

@@ -87,9 +87,20 @@ enum POSIX {
         guard fsync(fd) == 0 else { throw fail("fsync", path) }
     }
 
-    /// Creates the directory if it does not exist.
+    /// Creates the directory if it does not exist, making its entry in the parent durable.
     static func makeDirectory(_ path: String) throws(SpoolError) {
-        if mkdir(path, 0o750) != 0 && errno != EEXIST { throw fail("mkdir", path) }
+        if mkdir(path, 0o750) != 0 {
+            if errno == EEXIST { return }
+            throw fail("mkdir", path)
+        }
+        var parent = path
+        while parent.count > 1 && parent.hasSuffix("/") { parent.removeLast() }
+        if let slash = parent.lastIndex(of: "/") {
+            parent = slash == parent.startIndex ? "/" : String(parent[..<slash])
+        } else {
+            parent = "."
+        }
+        try syncDirectory(parent)
     }
 
     static func isDirectory(_ path: String) -> Bool {

@@ -10,7 +10,7 @@ enum SpoolBenchmark {
         let messages = intArgument(arguments, "--messages") ?? 20_000
         let recoveryMessages = intArgument(arguments, "--recovery-messages") ?? 100_000
         let recipientsEach = intArgument(arguments, "--recipients") ?? 10
-        let root = makeTemporaryDirectory()
+        let root = makeTemporaryDirectory(in: stringArgument(arguments, "--in") ?? "/tmp")
         defer { try? FileManager.default.removeItem(atPath: root) }
 
         print("spool benchmark in \(root)")
@@ -131,9 +131,14 @@ enum SpoolBenchmark {
         return Int(arguments[i + 1])
     }
 
-    static func makeTemporaryDirectory() -> String {
-        var template = Array("/tmp/sluice-spool-bench-XXXXXX".utf8CString)
-        guard let made = mkdtemp(&template) else { return "/tmp/sluice-spool-bench" }
+    static func stringArgument(_ arguments: [String], _ name: String) -> String? {
+        guard let i = arguments.firstIndex(of: name), i + 1 < arguments.count else { return nil }
+        return arguments[i + 1]
+    }
+
+    static func makeTemporaryDirectory(in parent: String) -> String {
+        var template = Array((parent + "/sluice-spool-bench-XXXXXX").utf8CString)
+        guard let made = mkdtemp(&template) else { return parent + "/sluice-spool-bench" }
         return String(cString: made)
     }
 }

@@ -31,6 +31,9 @@ final class SegmentLog: @unchecked Sendable {
     private var activeSize: Int64
     private var mustRoll = false
     private var damaged: Set<UInt32>
+    /// Requests in the last batch, and how long its sync took: see `gather()`.
+    private var lastBatchSize = 0
+    private var lastSyncDuration: Duration = .zero
 
     /// Takes over the recovered state, starts a fresh active segment, reclaims finished segments
     /// and starts the writer thread.
@@ -139,6 +142,7 @@ final class SegmentLog: @unchecked Sendable {
         while true {
             condition.lock()
             while pending.isEmpty && !closing { condition.wait() }
+            gather()
             let batch = pending
             pending = []
             let stop = batch.isEmpty && closing
@@ -153,6 +157,22 @@ final class SegmentLog: @unchecked Sendable {
         files = [:]
         condition.unlock()
         for waiter in waiters { waiter.resume() }
+    }
+
+    /// Group commit's gathering step (called with the lock held and something pending). The
+    /// callers resumed by the last commit usually come straight back with their next request;
+    /// taking the batch before they have would sync a handful now and the rest one sync later. So
+    /// while fewer requests are pending than the last batch held, wait for more, but never longer
+    /// than a quarter of what the last sync took (at most 1 ms): a lone writer never waits, and a
+    /// wait costs a fraction of the sync it saves.
+    private func gather() {
+        let limit = min(lastSyncDuration / 4, .milliseconds(1))
+        guard !closing, (pending.count < lastBatchSize), (limit > .zero) else { return }
+        let (seconds, attoseconds) = limit.components
+        let deadline = Date(timeIntervalSinceNow: Double(seconds) + Double(attoseconds) / 1e18)
+        while pending.count < lastBatchSize && !closing {
+            if !condition.wait(until: deadline) { return }
+        }
     }
 
     /// Writes and syncs a batch, applies it to the index and resumes its callers.
@@ -173,7 +193,10 @@ final class SegmentLog: @unchecked Sendable {
                 buffer.append(contentsOf: request.record)
             }
             try POSIX.write(active.fd, buffer, at: start, path: active.path)
+            let syncStart = ContinuousClock.now
             try POSIX.fdatasync(active.fd, path: active.path)
+            lastSyncDuration = ContinuousClock.now - syncStart
+            lastBatchSize = batch.count
             activeSize = start + Int64(buffer.count)
         } catch {
             // The file's state after a failed write or sync is unknown: cut it back and move on to

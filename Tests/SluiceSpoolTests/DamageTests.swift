@@ -46,6 +46,24 @@ struct DamageTests {
         #expect(warning.hasPrefix("\(path)@\(last): truncated record"))
     }
 
+    @Test("A write torn inside preallocated space is reported; the zeros after it are not")
+    func tornInPreallocatedSpace() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let (ids, path) = try await populate(dir.path, count: 4)
+        let last = try #require(try recordOffsets(path).last)
+        var data = try Array(Data(contentsOf: URL(fileURLWithPath: path)))
+        #expect(data.count == 1 << 20)   // preallocated to the segment size
+        for i in (last + 40)..<data.count { data[i] = 0 }
+        try Data(data).write(to: URL(fileURLWithPath: path))
+
+        let (spool, report) = try Spool.open(directory: dir.path, options: testOptions())
+        defer { Task { await spool.close() } }
+        #expect(report.messages.map(\.message.id) == Array(ids.dropLast()))
+        #expect(report.warnings.count == 1)
+        #expect(report.warnings.first?.hasPrefix("\(path)@\(last): checksum mismatch") == true)
+    }
+
     @Test("A corrupted record is skipped with a warning and the records after it are recovered")
     func corruptedMiddle() async throws {
         let dir = try TemporaryDirectory()

@@ -36,7 +36,7 @@ func segmentPaths(_ directory: String) throws -> [String] {
 }
 
 /// Options with a free-space probe that reports plenty, unless told otherwise.
-func testOptions(segmentSize: Int64 = 64 << 20, compactAfterSegments: Int = 4,
+func testOptions(segmentSize: Int64 = 1 << 20, compactAfterSegments: Int = 4,
                  free: @escaping @Sendable (String) -> Int64? = { _ in 1 << 40 },
                  minimum: Int64? = nil) -> SpoolOptions {
     SpoolOptions(minimumFreeSpace: minimum.map { ByteSize(bytes: $0) }, segmentSize: ByteSize(bytes: segmentSize),

@@ -10,6 +10,7 @@
 // Exits 0 after printing `DONE` once everything is delivered; 3 if a message's content came back
 // wrong; 2 on a usage error.
 import Glibc
+import SluiceConfig
 import SluiceCore
 import SluiceSpool
 
@@ -57,7 +58,8 @@ func deliver(_ spool: Spool, _ id: MessageID, recipients: [Int]) async throws {
     }
 }
 
-let (spool, report) = try Spool.open(directory: spoolPath)
+// Small segments, so that rolling, preallocation, reclaiming and compaction all happen mid-run.
+let (spool, report) = try Spool.open(directory: spoolPath, options: SpoolOptions(segmentSize: ByteSize(bytes: 256 << 10)))
 for warning in report.warnings { FileHandle.standardError("warning: \(warning)\n") }
 
 try await withThrowingTaskGroup(of: Void.self) { group in

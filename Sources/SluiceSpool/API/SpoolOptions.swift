@@ -7,6 +7,10 @@ public struct SpoolOptions: Sendable {
     public var minimumFreeSpace: ByteSize?
     /// A segment is closed and a new one started once it reaches this size.
     public var segmentSize: ByteSize
+    /// Zero-fill each segment to `segmentSize` when it is created (the next one ahead of time, on a
+    /// helper thread), so that appends overwrite existing blocks and each sync is cheaper. Turn it
+    /// off on copy-on-write file systems, where it buys nothing.
+    public var preallocateSegments: Bool
     /// When more than this many segments exist, the live messages of the oldest are rewritten into
     /// the newest so the oldest can be deleted (see docs/spool.md, "Compaction").
     public var compactAfterSegments: Int
@@ -15,10 +19,11 @@ public struct SpoolOptions: Sendable {
 
     /// Creates options; the defaults suit production.
     public init(minimumFreeSpace: ByteSize? = nil, segmentSize: ByteSize = ByteSize(bytes: 64 << 20),
-                compactAfterSegments: Int = 4,
+                preallocateSegments: Bool = true, compactAfterSegments: Int = 4,
                 freeSpaceProbe: @escaping @Sendable (String) -> Int64? = FileSystem.freeBytes) {
         self.minimumFreeSpace = minimumFreeSpace
         self.segmentSize = segmentSize
+        self.preallocateSegments = preallocateSegments
         self.compactAfterSegments = compactAfterSegments
         self.freeSpaceProbe = freeSpaceProbe
     }

@@ -46,6 +46,17 @@ enum POSIX {
         if let failure { throw failure }
     }
 
+    /// Writes zeros over the first `size` bytes of the file (allocating its blocks).
+    static func zeroFill(_ fd: Int32, size: Int64, path: String) throws(SpoolError) {
+        let chunk = [UInt8](repeating: 0, count: 1 << 20)
+        var offset: Int64 = 0
+        while offset < size {
+            let n = Int(min(Int64(chunk.count), size - offset))
+            try write(fd, Array(chunk[0..<n]), at: offset, path: path)
+            offset += Int64(n)
+        }
+    }
+
     /// Reads `count` bytes at `offset`; fewer only at end of file.
     static func read(_ fd: Int32, count: Int, at offset: Int64, path: String) throws(SpoolError) -> [UInt8] {
         var failure: SpoolError?

@@ -15,6 +15,8 @@ enum SegmentScanner {
                 offset = payload.upperBound
                 continue
             }
+            // Zeros to the end of the file are preallocated space not yet written: the end of the log.
+            if isZero(data, from: offset) { return }
             let next = nextIntactRecord(in: data, after: offset)
             let skipped = (next ?? data.count) - offset
             let resume = next.map { "resuming at offset \($0)" } ?? "to the end of the file"
@@ -22,6 +24,19 @@ enum SegmentScanner {
             guard let next else { return }
             offset = next
         }
+    }
+
+    private static func isZero(_ data: UnsafeRawBufferPointer, from offset: Int) -> Bool {
+        var i = offset
+        while i + 8 <= data.count {
+            if data.loadUnaligned(fromByteOffset: i, as: UInt64.self) != 0 { return false }
+            i += 8
+        }
+        while i < data.count {
+            if data[i] != 0 { return false }
+            i += 1
+        }
+        return true
     }
 
     private static func nextIntactRecord(in data: UnsafeRawBufferPointer, after offset: Int) -> Int? {

@@ -54,4 +54,24 @@ struct SpoolIndexTests {
         #expect(!live)
         #expect(!index.contains(MessageID(10)))
     }
+
+    @Test("Compaction picks the oldest segment only when its live data is small against what it frees")
+    func compactionCandidate() {
+        var index = SpoolIndex()
+        for s: UInt32 in 1...6 { index.addSegment(s) }
+        let big = SpoolIndex.Location(segment: 1, offset: 0, length: 300)
+        index.insert(MessageID(1), at: big, contentSize: 1, receivedAt: .zero, states: [RecipientState()])
+        // 300 live bytes in segment 1; segments 2...5 are dead: deleting 1 frees 5 x 1000 bytes.
+        #expect(index.compactionCandidate(active: 6, segmentSize: 1000, minimumSegments: 4) == 1)
+        #expect(index.compactionCandidate(active: 6, segmentSize: 1000, minimumSegments: 6) == nil)
+        // Live data in segment 3 ends the dead run: 1 + 2 free 2000 bytes, 300 x 4 <= 2000 still.
+        index.insert(MessageID(2), at: SpoolIndex.Location(segment: 3, offset: 0, length: 900), contentSize: 1,
+                     receivedAt: .zero, states: [RecipientState()])
+        #expect(index.compactionCandidate(active: 6, segmentSize: 1000, minimumSegments: 4) == 1)
+        // A mostly live oldest segment is left alone.
+        index.insert(MessageID(3), at: SpoolIndex.Location(segment: 1, offset: 300, length: 400), contentSize: 1,
+                     receivedAt: .zero, states: [RecipientState()])
+        #expect(index.compactionCandidate(active: 6, segmentSize: 1000, minimumSegments: 4) == nil)
+        #expect(index.compactionCandidate(active: 1, segmentSize: 1000, minimumSegments: 0) == nil)
+    }
 }

@@ -11,8 +11,8 @@ public struct SpoolOptions: Sendable {
     /// helper thread), so that appends overwrite existing blocks and each sync is cheaper. Turn it
     /// off on copy-on-write file systems, where it buys nothing.
     public var preallocateSegments: Bool
-    /// When more than this many segments exist, the live messages of the oldest are rewritten into
-    /// the newest so the oldest can be deleted (see docs/spool.md, "Compaction").
+    /// When more than this many segments exist and the oldest is mostly dead, its live messages are
+    /// rewritten into the newest so that it can be deleted (see docs/spool.md, "Compaction").
     public var compactAfterSegments: Int
     /// Reports the free bytes of the file system holding a path (nil when unknown). Tests inject one.
     public var freeSpaceProbe: @Sendable (String) -> Int64?

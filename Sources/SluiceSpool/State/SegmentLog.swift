@@ -360,13 +360,15 @@ final class SegmentLog: @unchecked Sendable {
         }
     }
 
-    /// While there are more than `compactAfterSegments` segments, rewrites the live messages of the
-    /// oldest (with their current recipient state) into the active segment so it can be reclaimed.
+    /// While `SpoolIndex.compactionCandidate` names the oldest segment, rewrites its live messages
+    /// (with their current recipient state) into the active segment so that it can be reclaimed.
     private func compact() {
         while true {
-            let (count, head) = withLock { (index.segments.count, index.segmentNumbers.first) }
-            guard count > compactAfterSegments, let head, head != active.number else { return }
-            guard rewriteLiveMessages(of: head) else { return }
+            let candidate = withLock {
+                index.compactionCandidate(active: active.number, segmentSize: segmentSize,
+                                          minimumSegments: compactAfterSegments)
+            }
+            guard let head = candidate, rewriteLiveMessages(of: head) else { return }
             reclaim()
             guard withLock({ index.segments[head] == nil }) else { return }
         }

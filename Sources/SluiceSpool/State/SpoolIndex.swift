@@ -113,6 +113,23 @@ struct SpoolIndex {
         return out
     }
 
+    /// The oldest segment, when rewriting its live messages elsewhere is worth it: there are more
+    /// than `minimumSegments` segments, it is not `active`, and its live bytes are at most a
+    /// quarter of what deleting it frees (itself plus the run of segments without live messages
+    /// right after it). A spool that is simply full of live mail is left alone.
+    func compactionCandidate(active: UInt32, segmentSize: Int64, minimumSegments: Int) -> UInt32? {
+        let numbers = segmentNumbers
+        guard numbers.count > minimumSegments, let head = numbers.first, head != active,
+              let usage = segments[head], usage.liveMessages > 0
+        else { return nil }
+        var freed = segmentSize
+        for number in numbers.dropFirst() {
+            guard number != active, segments[number]?.liveMessages == 0 else { break }
+            freed += segmentSize
+        }
+        return Int64(usage.liveBytes) * 4 <= freed ? head : nil
+    }
+
     /// The live messages whose current record is in `segment`, in id order.
     func liveMessages(in segment: UInt32) -> [MessageID] {
         messages.compactMap { $0.value.location.segment == segment ? $0.key : nil }.sorted()

@@ -39,9 +39,10 @@ enum SpoolBenchmark {
         let counts = spool.commitCounts()
         await spool.close()
         print(String(format: "accept: %d x 2 KB messages from %d writers in %.2f s = %.0f messages/s, "
-                     + "%d fdatasyncs (%.1f messages each)",
+                     + "%d group commits (%.1f messages and %.2f ms each)",
                      messages, writers, seconds, Double(messages) / seconds, counts.commits,
-                     Double(counts.records) / Double(max(counts.commits, 1))))
+                     Double(counts.records) / Double(max(counts.commits, 1)),
+                     seconds * 1000 / Double(max(counts.commits, 1))))
     }
 
     /// (b) Builds a spool of `messages` messages x `recipientsEach` recipients, delivers the first

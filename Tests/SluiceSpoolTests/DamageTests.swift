@@ -124,3 +124,42 @@ struct DamageTests {
         #expect(throws: SpoolError.self) { _ = try Spool.open(directory: dir.path, options: testOptions()) }
     }
 }
+
+@Suite("Random damage")
+struct RandomDamageTests {
+    @Test("Random byte flips lose only the records they hit, for 40 seeds")
+    func randomFlips() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let (spool, _) = try Spool.open(directory: dir.path, options: testOptions(segmentSize: 64 << 10))
+        var ids: [MessageID] = []
+        for n in 0..<20 { ids.append(try await spool.accept(envelope(recipients: 2), content: content(n, size: 500))) }
+        await spool.close()
+        let path = try #require(try segmentPaths(dir.path).last)
+        let original = try Array(Data(contentsOf: URL(fileURLWithPath: path)))
+        // Where each message record lies.
+        var ranges: [MessageID: Range<Int>] = [:]
+        original.withUnsafeBytes { raw in
+            SegmentScanner.scan(raw, file: path, record: { type, payload, offset, length in
+                if type == RecordType.message.rawValue, let record = try? MessageRecord(decoding: payload) {
+                    ranges[record.id] = offset..<(offset + length)
+                }
+            }, warn: { _ in })
+        }
+        #expect(ranges.count == 20)
+        let end = try #require(ranges.values.map(\.upperBound).max())
+
+        var generator = SplitMix64(state: 7)
+        for _ in 0..<40 {
+            var damaged = original
+            let hits = (0..<3).map { _ in Int.random(in: 0..<end, using: &generator) }
+            for hit in hits { damaged[hit] ^= UInt8.random(in: 1...255, using: &generator) }
+            try Data(damaged).write(to: URL(fileURLWithPath: path))
+            let recovery = try SpoolRecovery(layout: SpoolLayout(root: dir.path))
+            let recovered = Set(recovery.index.messages.keys)
+            let untouched = Set(ids.filter { id in !hits.contains { ranges[id]?.contains($0) == true } })
+            #expect(recovered == untouched, "hits at \(hits)")
+            #expect(recovery.warnings.count >= (recovered.count < 20 ? 1 : 0))
+        }
+    }
+}

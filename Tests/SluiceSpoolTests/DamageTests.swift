@@ -113,6 +113,9 @@ struct DamageTests {
         let id = try await spool.accept(envelope(), content: content(9))
         #expect(id > ids[2])
         #expect(FileManager.default.fileExists(atPath: dir.path + "/segments/00000100.seg"))
+        // The empty file held nothing and is gone; the damaged ones are kept.
+        #expect(!FileManager.default.fileExists(atPath: dir.path + "/segments/00000099.seg"))
+        #expect(FileManager.default.fileExists(atPath: dir.path + "/segments/00000098.seg"))
     }
 
     @Test("Exhausted segment numbers are an error, not a crash")

@@ -51,7 +51,7 @@ final class SegmentLog: @unchecked Sendable {
         nextID = recovery.nextMessageID
         damaged = recovery.damagedSegments
         var files: [UInt32: SegmentFile] = [:]
-        for number in index.segmentNumbers {
+        for number in index.segmentNumbers where !recovery.emptySegments.contains(number) {
             let path = layout.segmentPath(number)
             files[number] = SegmentFile(number: number, path: path, fd: try POSIX.open(path, O_RDONLY))
         }
@@ -64,6 +64,11 @@ final class SegmentLog: @unchecked Sendable {
         index.addSegment(fresh.number)
         files[fresh.number] = fresh
         self.files = files
+        // Record-less segments are removed outright (a failure only leaves a harmless file).
+        for number in recovery.emptySegments.sorted() where (try? POSIX.unlink(layout.segmentPath(number))) != nil {
+            index.removeSegment(number)
+        }
+        if !recovery.emptySegments.isEmpty { try? POSIX.syncDirectory(layout.segmentsDirectory) }
         reclaim()
         let thread = Thread { [self] in run() }
         thread.name = "sluice-spool-writer"

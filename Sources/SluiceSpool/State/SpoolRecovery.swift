@@ -9,6 +9,9 @@ struct SpoolRecovery {
     var envelopes: [MessageID: SpoolEnvelope] = [:]
     /// Segments with at least one damaged region.
     var damagedSegments: Set<UInt32> = []
+    /// Segments without a single record and without damage (zero-filled ones prepared but never
+    /// used, or empty files): deleting them cannot lose anything.
+    var emptySegments: Set<UInt32> = []
     /// The greatest segment number found.
     var lastSegment: UInt32 = 0
     /// The id the next accepted message gets.
@@ -28,6 +31,7 @@ struct SpoolRecovery {
             lastSegment = max(lastSegment, number)
             segmentsScanned += 1
             bytesScanned += Int64(data.count)
+            let recordsBefore = recordsRead
             data.withUnsafeBytes { raw in
                 SegmentScanner.scan(raw, file: path, record: { type, payload, offset, length in
                     recordsRead += 1
@@ -37,6 +41,7 @@ struct SpoolRecovery {
                     warnings.append(warning)
                 })
             }
+            if recordsRead == recordsBefore && !damagedSegments.contains(number) { emptySegments.insert(number) }
         }
     }
 

@@ -55,6 +55,8 @@ let package = Package(
         .testTarget(name: "SluiceControlTests", dependencies: ["SluiceControl"]),
         .testTarget(name: "SluiceConsoleTests", dependencies: ["SluiceConsole", "SluiceControl", "SluiceCore", "SluiceConfig", "CNcurses"], exclude: ["Snapshots"]),
         .testTarget(name: "SluiceSandboxTests", dependencies: ["SluiceSandbox"]),
+        // A process the SluiceSpool crash-recovery test SIGKILLs mid-run (built by `swift build`).
+        .executableTarget(name: "SpoolCrashHarness", dependencies: ["SluiceSpool"], path: "Tests/SpoolCrashHarness"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -3,14 +3,16 @@
 import Foundation
 
 let arguments = Array(CommandLine.arguments.dropFirst())
-let benchmarks: [(name: String, help: String, run: ([String]) throws -> Void)] = [
+let benchmarks: [(name: String, help: String, run: ([String]) async throws -> Void)] = [
     ("config", "[DIR]  load and check a generated 5,000-domain, 500-vmta config", runConfigBenchmark),
     ("console", "       render 10,000-queue frames and decode snapshots", { _ in ConsoleBench.run() }),
+    ("spool", "[--writers 20] [--messages 20000] [--recovery-messages 100000] [--recipients 10] [--in /tmp]",
+     { try await SpoolBenchmark.run(arguments: $0) }),
 ]
 
 if let name = arguments.first, let benchmark = benchmarks.first(where: { $0.name == name }) {
     do {
-        try benchmark.run(Array(arguments.dropFirst()))
+        try await benchmark.run(Array(arguments.dropFirst()))
     } catch {
         FileHandle.standardError.write(Data("SluiceBench \(name): \(error)\n".utf8))
         exit(1)

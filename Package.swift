@@ -8,6 +8,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // The PowerMTA-dialect configuration language: lexer, parser, diagnostics, typed model,
@@ -17,6 +18,15 @@ let package = Package(
         .target(name: "SluiceCore", dependencies: ["SluiceConfig"]),
         // Durable message storage and crash recovery.
         .target(name: "SluiceSpool", dependencies: ["SluiceCore"]),
+        // SMTP on SwiftNIO: the injection server and the delivery client, reply parsing.
+        .target(
+            name: "SluiceSMTP",
+            dependencies: [
+                "SluiceCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         // ncursesw for the console; see Sources/CNcurses/shim.h.
         .systemLibrary(name: "CNcurses", path: "Sources/CNcurses"),
         // The one executable.
@@ -36,6 +46,13 @@ let package = Package(
         .testTarget(name: "SluiceConfigTests", dependencies: ["SluiceConfig"]),
         .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore"]),
         .testTarget(name: "SluiceSpoolTests", dependencies: ["SluiceSpool"]),
+        .testTarget(
+            name: "SluiceSMTPTests",
+            dependencies: [
+                "SluiceSMTP",
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -51,7 +51,8 @@ let package = Package(
             dependencies: [
                 "SluiceSMTP",
                 .product(name: "NIOEmbedded", package: "swift-nio"),
-            ]
+            ],
+            exclude: ["Scripts"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -48,11 +48,14 @@ final class BackgroundProcess: @unchecked Sendable {
         throw ChildProcess.Failure(description: "no expected output from \(process.executableURL?.path ?? "?"): \(output)")
     }
 
-    /// Terminates the process and waits for it.
-    func stop() {
+    /// Terminates the process (SIGTERM, then SIGKILL after a second: smtp-sink ignores SIGTERM)
+    /// and waits for it without blocking the caller's thread.
+    func stop() async {
         try? stdin.fileHandleForWriting.close()
         if process.isRunning { process.terminate() }
-        process.waitUntilExit()
+        for _ in 0..<50 where process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        while process.isRunning { try? await Task.sleep(for: .milliseconds(10)) }
     }
 
     /// Runs `body` with a started process and stops it afterwards, also on failure.
@@ -60,10 +63,10 @@ final class BackgroundProcess: @unchecked Sendable {
         let process = try BackgroundProcess(executable, arguments)
         do {
             let result = try await body(process)
-            process.stop()
+            await process.stop()
             return result
         } catch {
-            process.stop()
+            await process.stop()
             throw error
         }
     }

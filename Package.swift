@@ -9,6 +9,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // The PowerMTA-dialect configuration language: lexer, parser, diagnostics, typed model,
@@ -25,8 +26,14 @@ let package = Package(
                 "SluiceCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
+        // MX / A / AAAA resolution through the system resolver, with a TTL cache.
+        .target(name: "SluiceDNS", dependencies: ["CResolv"]),
+        // libresolv; see Sources/CResolv/shim.h.
+        .systemLibrary(name: "CResolv", path: "Sources/CResolv"),
         // ncursesw for the console; see Sources/CNcurses/shim.h.
         .systemLibrary(name: "CNcurses", path: "Sources/CNcurses"),
         // The one executable.
@@ -54,6 +61,7 @@ let package = Package(
             ],
             exclude: ["Scripts"]
         ),
+        .testTarget(name: "SluiceDNSTests", dependencies: ["SluiceDNS"], exclude: ["Scripts"]),
     ],
     swiftLanguageModes: [.v6]
 )

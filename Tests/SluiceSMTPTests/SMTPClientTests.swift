@@ -196,13 +196,13 @@ import Testing
     }
 
     @Test func refusedGreetingAndMissingTLS() async throws {
-        try await PythonPeer.with(["--greeting", "554 5.7.1 No service for you"]) { peer in
+        _ = try await PythonPeer.with(["--greeting", "554 5.7.1 No service for you"]) { peer in
             await #expect(throws: SMTPClientError.refused(SMTPReply(554, "5.7.1", "No service for you"))) {
                 _ = try await SMTPClientConnection.connect(host: "127.0.0.1", port: peer.port,
                                                            configuration: Self.configuration(), group: Self.group)
             }
         }
-        try await PythonPeer.with { peer in
+        _ = try await PythonPeer.with { peer in
             await #expect(throws: SMTPClientError.tlsUnavailable) {
                 _ = try await SMTPClientConnection.connect(host: "127.0.0.1", port: peer.port,
                                                            configuration: Self.configuration { $0.tlsPolicy = .required },

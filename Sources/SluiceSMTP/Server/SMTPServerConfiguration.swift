@@ -37,3 +37,19 @@ public struct SMTPServerConfiguration: Sendable {
         self.authenticator = authenticator
     }
 }
+
+extension SMTPServerConfiguration {
+    /// An authenticator for a fixed table of `<smtp-user>` names and passwords.
+    public static func authenticator(users: [String: String]) -> @Sendable (_ user: String, _ password: String) -> Bool {
+        { user, password in
+            guard let expected = users[user] else { return false }
+            // Compare without an early exit so that timing does not reveal the matching prefix.
+            let a = Array(expected.utf8), b = Array(password.utf8)
+            var difference = a.count ^ b.count
+            for i in 0..<max(a.count, b.count) {
+                difference |= Int((i < a.count ? a[i] : 0) ^ (i < b.count ? b[i] : 0))
+            }
+            return difference == 0
+        }
+    }
+}

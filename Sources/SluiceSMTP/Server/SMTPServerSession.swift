@@ -131,6 +131,7 @@ public struct SMTPServerSession: Sendable {
     /// Reports a completed TLS handshake: the session starts afresh (RFC 3207 §4.2).
     public mutating func tlsEstablished() -> [Action] {
         guard case .awaitingTLS = mode else { return [] }
+        input.clear()
         tlsActive = true
         heloName = nil
         extended = false

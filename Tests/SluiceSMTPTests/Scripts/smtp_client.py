@@ -18,9 +18,9 @@ import time
 
 def send(spec):
     result = {}
-    s = smtplib.SMTP(timeout=spec.get("timeout", 10), source_address=(spec.get("source", "127.0.0.1"), 0))
+    s = smtplib.SMTP(spec["host"], spec["port"], local_hostname="client.test", timeout=spec.get("timeout", 10),
+                     source_address=(spec.get("source", "127.0.0.1"), 0))
     try:
-        s.connect(spec["host"], spec["port"])
         s.ehlo("client.test")
         if spec.get("starttls"):
             context = ssl.create_default_context()

@@ -55,10 +55,7 @@ let package = Package(
         .testTarget(name: "SluiceSpoolTests", dependencies: ["SluiceSpool"]),
         .testTarget(
             name: "SluiceSMTPTests",
-            dependencies: [
-                "SluiceSMTP",
-                .product(name: "NIOEmbedded", package: "swift-nio"),
-            ],
+            dependencies: ["SluiceSMTP"],
             exclude: ["Scripts"]
         ),
         .testTarget(name: "SluiceDNSTests", dependencies: ["SluiceDNS"], exclude: ["Scripts"]),

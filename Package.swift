@@ -31,7 +31,7 @@ let package = Package(
             ]
         ),
         // MX / A / AAAA resolution through the system resolver, with a TTL cache.
-        .target(name: "SluiceDNS", dependencies: ["CResolv"]),
+        .target(name: "SluiceDNS", dependencies: ["SluiceConfig", "CResolv"]),
         // libresolv; see Sources/CResolv/shim.h.
         .systemLibrary(name: "CResolv", path: "Sources/CResolv"),
         // ncursesw for the console; see Sources/CNcurses/shim.h.
@@ -58,7 +58,7 @@ let package = Package(
             dependencies: ["SluiceSMTP"],
             exclude: ["Scripts"]
         ),
-        .testTarget(name: "SluiceDNSTests", dependencies: ["SluiceDNS"], exclude: ["Scripts"]),
+        .testTarget(name: "SluiceDNSTests", dependencies: ["SluiceDNS", "SluiceConfig"], exclude: ["Scripts"]),
     ],
     swiftLanguageModes: [.v6]
 )

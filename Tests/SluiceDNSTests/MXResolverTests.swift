@@ -1,4 +1,5 @@
 import Synchronization
+import SluiceConfig
 import Testing
 @testable import SluiceDNS
 
@@ -87,5 +88,61 @@ final class FakeClock: Sendable {
         #expect(await resolver.addresses(of: "v6only.test") == .addresses(["2001:db8:0:0:0:0:0:7"]))
         #expect(await resolver.addresses(of: "missing.test") == .noAddress)
         #expect(await resolver.addresses(of: "slow.test") == .temporaryFailure("timeout"))
+    }
+}
+
+@Suite struct DeliveryTargetsTests {
+    static func a(_ bytes: [UInt8]) -> DNSQueryResult {
+        var builder = DNSPacketBuilder(questionType: 1)
+        builder.a(bytes)
+        return .response(builder.message)
+    }
+    static let empty = DNSQueryResult.response(DNSPacketBuilder().message)
+
+    /// A fresh querier per test (they run in parallel and count queries).
+    static func makeQuerier() -> FakeQuerier { FakeQuerier([
+        "mx shop.test": MXResolverTests.mx([(10, "mx1.shop.test"), (20, "mx2.shop.test"), (30, "dead.shop.test")]),
+        "a mx1.shop.test": a([192, 0, 2, 1]), "aaaa mx1.shop.test": empty,
+        "a mx2.shop.test": a([192, 0, 2, 2]), "aaaa mx2.shop.test": empty,
+        "a dead.shop.test": empty, "aaaa dead.shop.test": empty,
+        "mx plain.test": empty, "a plain.test": a([192, 0, 2, 3]), "aaaa plain.test": empty,
+        "mx null.test": MXResolverTests.mx([(0, "")]),
+        "mx noaddr.test": MXResolverTests.mx([(10, "dead.shop.test")]),
+        "mx flaky.test": MXResolverTests.mx([(10, "slow.flaky.test")]),
+        "a slow.flaky.test": .failed("timeout"), "aaaa slow.flaky.test": .failed("timeout"),
+        "a relay.test": a([198, 51, 100, 4]), "aaaa relay.test": empty,
+    ]) }
+
+    @Test func mxHostsInOrderWithTheirAddresses() async {
+        let resolver = MXResolver(querier: Self.makeQuerier(), now: { 0 })
+        #expect(await resolver.targets(for: "shop.test") == .targets([
+            DeliveryTarget(host: "mx1.shop.test", address: "192.0.2.1", port: 25),
+            DeliveryTarget(host: "mx2.shop.test", address: "192.0.2.2", port: 25),
+        ]))
+        #expect(await resolver.targets(for: "plain.test") == .targets([DeliveryTarget(host: "plain.test", address: "192.0.2.3", port: 25)]))
+    }
+
+    @Test func failuresAreClassified() async {
+        let resolver = MXResolver(querier: Self.makeQuerier(), now: { 0 })
+        #expect(await resolver.targets(for: "null.test")
+                == .permanentFailure(code: 556, enhanced: "5.1.10", text: "Recipient domain null.test has a null MX (RFC 7505)"))
+        guard case .permanentFailure(550, "5.1.2", _) = await resolver.targets(for: "missing.test") else {
+            Issue.record("NXDOMAIN should bounce"); return
+        }
+        guard case .permanentFailure(550, "5.4.4", _) = await resolver.targets(for: "noaddr.test") else {
+            Issue.record("no address should bounce"); return
+        }
+        #expect(await resolver.targets(for: "flaky.test") == .temporaryFailure("timeout"))
+    }
+
+    @Test func overridesReplaceMX() async throws {
+        let querier = Self.makeQuerier()
+        let resolver = MXResolver(querier: querier, now: { 0 })
+        let overrides = try MailHost.parseList("[127.0.0.1]:2600, relay.test:2525")
+        #expect(await resolver.targets(for: "null.test", overrides: overrides) == .targets([
+            DeliveryTarget(host: "127.0.0.1", address: "127.0.0.1", port: 2600),
+            DeliveryTarget(host: "relay.test", address: "198.51.100.4", port: 2525),
+        ]))
+        #expect(querier.count("mx null.test") == 0)
     }
 }

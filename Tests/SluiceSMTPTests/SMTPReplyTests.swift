@@ -53,6 +53,7 @@ import Testing
         let reply = SMTPReply(code: 250, enhanced: "2.0.0", lines: ["a", "b"])
         #expect(reply.wireText == "250-2.0.0 a\r\n250 2.0.0 b\r\n")
         #expect(SMTPReply(354, nil, "go").wireText == "354 go\r\n")
+        #expect(SMTPReply(452, "4.3.1", "full\r\n250 forged").wireText == "452 4.3.1 full  250 forged\r\n")
     }
 
     @Test func roundTripThroughParser() throws {

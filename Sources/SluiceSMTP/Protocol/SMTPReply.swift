@@ -54,9 +54,12 @@ public struct SMTPReply: Error, Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The reply as sent on the wire: `250-a\r\n250 b\r\n`. The enhanced code, when present, is
-    /// repeated on every line as RFC 2034 asks.
+    /// repeated on every line as RFC 2034 asks. CR, LF and NUL inside a line's text are sent as
+    /// spaces, so that no text (such as a receiver's refusal) can forge further reply lines.
     public var wireText: String {
-        let body = lines.isEmpty ? [""] : lines
+        let body = lines.isEmpty ? [""] : lines.map { line in
+            String(line.unicodeScalars.map { $0 == "\r" || $0 == "\n" || $0 == "\0" ? " " : Character($0) })
+        }
         var out = ""
         for (i, line) in body.enumerated() {
             let separator = i == body.count - 1 ? " " : "-"

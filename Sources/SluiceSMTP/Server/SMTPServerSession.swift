@@ -171,8 +171,9 @@ public struct SMTPServerSession: Sendable {
                 guard let line = nextLine() else { break loop }
                 switch line {
                 case .tooLong:
+                    // An overlong line also ends an AUTH exchange in progress.
+                    mode = .command
                     actions.append(.send(SMTPReply(500, "5.5.2", "Line too long")))
-                    if case .command = mode {} else { mode = .command }
                     actions += countError()
                 case .line(let text):
                     actions += handle(line: text, now: now)

@@ -157,4 +157,39 @@ import Testing
             #expect(closed)
         }
     }
+
+    @Test func totalSessionTimeoutCloses() async throws {
+        let configuration = SMTPServerConfiguration(hostName: "mx.sluice.test", idleTimeout: .seconds(10),
+                                                    sessionTimeout: .init(milliseconds: 600))
+        try await TestServer.with(configuration: configuration) { server in
+            // A NOOP every 200 ms keeps the idle timer quiet; the session limit still ends it.
+            let noops = Array(repeating: [UInt8](ascii: "NOOP\r\n"), count: 8)
+            let (lines, closed) = try await PythonClient.raw(port: server.port, chunks: noops, pause: 0.2, readTimeout: 3)
+            #expect(lines.last == "421 4.4.2 mx.sluice.test Session time limit exceeded, closing connection")
+            #expect(lines.filter { $0 == "250 2.0.0 Ok" }.count >= 2)
+            #expect(closed)
+        }
+    }
+
+    @Test func hostileSessionsDoNotStopOthers() async throws {
+        try await TestServer.with { server in
+            // Two hostile clients on the same server: one streams an endless line, one vanishes mid-DATA.
+            let endless = Array(repeating: [UInt8](repeating: UInt8(ascii: "A"), count: 50_000), count: 6)
+            async let streaming = PythonClient.raw(port: server.port, chunks: endless, pause: 0.1, readTimeout: 1)
+            async let vanishing = PythonClient.raw(
+                port: server.port, chunks: [[UInt8](ascii: "HELO c\r\nMAIL FROM:<a@s.test>\r\nRCPT TO:<b@x.test>\r\nDATA\r\nhalf")],
+                abort: true)
+            var results: [String] = []
+            for i in 0..<3 {
+                let result = try await PythonClient.send(port: server.port, from: "a@sender.test", to: ["n\(i)@x.test"], body: Self.message)
+                results.append(result["result"] as? String ?? "?")
+            }
+            let (streamed, _) = try await streaming
+            _ = try await vanishing
+            #expect(results == ["ok", "ok", "ok"])
+            // The endless line got nothing but the greeting: it never ended, nothing was buffered past the limit.
+            #expect(streamed.count == 1)
+            #expect(await server.receiver.messages.count == 3)
+        }
+    }
 }

@@ -1,6 +1,11 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+let nio: [Target.Dependency] = [
+    .product(name: "NIOCore", package: "swift-nio"),
+    .product(name: "NIOPosix", package: "swift-nio"),
+]
+
 let package = Package(
     name: "sluice",
     products: [
@@ -9,6 +14,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // The PowerMTA-dialect configuration language: lexer, parser, diagnostics, typed model,
@@ -18,15 +24,22 @@ let package = Package(
         .target(name: "SluiceCore", dependencies: ["SluiceConfig"]),
         // Durable message storage and crash recovery.
         .target(name: "SluiceSpool", dependencies: ["SluiceCore"]),
+        // SMTP on SwiftNIO: the injection server and the delivery client, reply parsing.
+        .target(
+            name: "SluiceSMTP",
+            dependencies: ["SluiceCore"] + nio + [
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
+        // MX / A / AAAA resolution through the system resolver, with a TTL cache.
+        .target(name: "SluiceDNS", dependencies: ["SluiceConfig", "CResolv"]),
+        // libresolv; see Sources/CResolv/shim.h.
+        .systemLibrary(name: "CResolv", path: "Sources/CResolv"),
         // The control plane: snapshots, protocol, command layer, HTTP API, client.
         .target(
             name: "SluiceControl",
-            dependencies: [
-                "SluiceCore",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-            ]
+            dependencies: ["SluiceCore"] + nio + [.product(name: "NIOHTTP1", package: "swift-nio")]
         ),
         // Simulated receiving ISPs (profiles as data files), the traffic generator's plan and the
         // loopback guard: pure logic, no sockets; the SMTP layer is wired around it by the executable.
@@ -49,14 +62,20 @@ let package = Package(
             dependencies: ["SluiceConfig", "SluiceCore", "SluiceSpool", "SluiceControl", "SluiceConsole"],
             path: "bench/SluiceBench"
         ),
+        // A process the SluiceSpool crash-recovery test SIGKILLs mid-run (built by `swift build`).
+        .executableTarget(name: "SpoolCrashHarness", dependencies: ["SluiceSpool"], path: "Tests/SpoolCrashHarness"),
         .testTarget(name: "SluiceConfigTests", dependencies: ["SluiceConfig"]),
         .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore"]),
         .testTarget(name: "SluiceSpoolTests", dependencies: ["SluiceSpool"]),
+        .testTarget(name: "SluiceSMTPTests", dependencies: ["SluiceSMTP"], exclude: ["Scripts"]),
+        .testTarget(name: "SluiceDNSTests", dependencies: ["SluiceDNS", "SluiceConfig"], exclude: ["Scripts"]),
         .testTarget(name: "SluiceControlTests", dependencies: ["SluiceControl"]),
-        .testTarget(name: "SluiceConsoleTests", dependencies: ["SluiceConsole", "SluiceControl", "SluiceCore", "SluiceConfig", "CNcurses"], exclude: ["Snapshots"]),
+        .testTarget(
+            name: "SluiceConsoleTests",
+            dependencies: ["SluiceConsole", "SluiceControl", "SluiceCore", "SluiceConfig", "CNcurses"],
+            exclude: ["Snapshots"]
+        ),
         .testTarget(name: "SluiceSandboxTests", dependencies: ["SluiceSandbox"]),
-        // A process the SluiceSpool crash-recovery test SIGKILLs mid-run (built by `swift build`).
-        .executableTarget(name: "SpoolCrashHarness", dependencies: ["SluiceSpool"], path: "Tests/SpoolCrashHarness"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -170,11 +170,19 @@ final class DirectoryLock: @unchecked Sendable {
     private var fd: Int32?
 
     /// Takes the lock or throws `SpoolError.locked(path: directory)`.
-    init(path: String, directory: String) throws(SpoolError) {
+    ///
+    /// A lock just released by this process can still be held for a moment by a child that was
+    /// being spawned when the lock file was open (the descriptor lives until the child's exec closes
+    /// it), so a busy lock is retried for up to `patience` before it counts as another process's.
+    init(path: String, directory: String, patience: Duration = .seconds(2)) throws(SpoolError) {
         let fd = try POSIX.open(path, O_RDWR | O_CREAT)
-        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
-            close(fd)
-            throw .locked(path: directory)
+        let deadline = ContinuousClock.now + patience
+        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            guard errno == EWOULDBLOCK || errno == EINTR, ContinuousClock.now < deadline else {
+                close(fd)
+                throw .locked(path: directory)
+            }
+            usleep(20_000)
         }
         self.fd = fd
     }

@@ -1,0 +1,61 @@
+import CResolv
+import Foundation
+
+/// DNS queries through the system's resolver library (libresolv, configured by
+/// /etc/resolv.conf), each on its own thread because the calls block: never on the event loop
+/// or the cooperative pool.
+public struct SystemResolver: DNSQuerying {
+    /// A name server to use instead of resolv.conf's (IPv4 only), e.g. a loopback test stub.
+    public var nameserver: (address: String, port: UInt16)?
+    /// Seconds to wait for each try.
+    public var timeoutSeconds: Int32
+    /// Tries per query.
+    public var attempts: Int32
+
+    /// Creates a resolver.
+    public init(nameserver: (address: String, port: UInt16)? = nil, timeoutSeconds: Int32 = 5, attempts: Int32 = 2) {
+        self.nameserver = nameserver
+        self.timeoutSeconds = timeoutSeconds
+        self.attempts = attempts
+    }
+
+    /// Queries `name` for `type` on a separate thread.
+    public func query(_ name: String, type: DNSRecordType) async -> DNSQueryResult {
+        let settings = self
+        return await withCheckedContinuation { continuation in
+            let thread = Thread { continuation.resume(returning: settings.blockingQuery(name, type: type)) }
+            thread.start()
+        }
+    }
+
+    private func blockingQuery(_ name: String, type: DNSRecordType) -> DNSQueryResult {
+        guard let state = sluice_res_new() else { return .failed("resolver initialisation failed") }
+        defer { sluice_res_free(state) }
+        sluice_res_set_timeouts(state, timeoutSeconds, attempts)
+        if let nameserver {
+            guard let address = IPv4(nameserver.address) else { return .failed("name server \(nameserver.address) is not IPv4") }
+            sluice_res_set_server(state, address, nameserver.port)
+        }
+        var answer = [UInt8](repeating: 0, count: 65_536)
+        let length = answer.withUnsafeMutableBufferPointer { buffer in
+            sluice_res_lookup(state, name, type.rawValue, buffer.baseAddress, Int32(buffer.count))
+        }
+        guard length > 0 else { return .failed("no answer for \(name) \(type) (timeout or no name server)") }
+        do {
+            return .response(try DNSMessage(parsing: Array(answer[0..<Int(min(length, 65_536))])))
+        } catch {
+            return .failed("malformed answer for \(name): \(error.reason)")
+        }
+    }
+
+    private func IPv4(_ text: String) -> UInt32? {
+        let parts = text.split(separator: ".")
+        guard parts.count == 4 else { return nil }
+        var value: UInt32 = 0
+        for part in parts {
+            guard let byte = UInt8(part) else { return nil }
+            value = value << 8 | UInt32(byte)
+        }
+        return value
+    }
+}

@@ -1,0 +1,188 @@
+import NIOCore
+
+/// Reads the content of a DATA command as it streams in (RFC 5321 §4.1.1.4, §4.5.2): removes the
+/// transparency dots, finds the end-of-data mark and enforces the size limit without ever holding
+/// more than the limit in memory.
+///
+/// Line endings (RFC 5321 §2.3.8): only `CRLF . CRLF` ends the data. A bare LF or a bare CR is
+/// never taken as a line ending, so `LF . LF`, `LF . CRLF` and `CR . CR` cannot end the message
+/// (the "SMTP smuggling" confusion); a message holding one is read to its real end and then
+/// refused as a whole with `550 5.6.0`. A NUL byte is refused the same way. Sluice therefore never
+/// stores or relays a message whose line endings another server could read differently.
+public struct DataReceiver: Sendable {
+    /// Why a completely read message is refused.
+    public enum Violation: Hashable, Sendable {
+        /// The content exceeded the size limit.
+        case tooLarge
+        /// A LF not preceded by CR.
+        case bareLineFeed
+        /// A CR not followed by LF.
+        case bareCarriageReturn
+        /// A NUL byte.
+        case nul
+
+        /// The reply for a message refused for this reason.
+        public var reply: SMTPReply {
+            switch self {
+            case .tooLarge: return SMTPReply(552, "5.3.4", "Message size exceeds fixed maximum message size")
+            case .bareLineFeed: return SMTPReply(550, "5.6.0", "Message refused: bare LF in content, lines must end with CRLF (RFC 5321 2.3.8)")
+            case .bareCarriageReturn: return SMTPReply(550, "5.6.0", "Message refused: bare CR in content, lines must end with CRLF (RFC 5321 2.3.8)")
+            case .nul: return SMTPReply(550, "5.6.0", "Message refused: NUL byte in content")
+            }
+        }
+    }
+
+    /// The result once the end-of-data mark has been read.
+    public enum Outcome: Hashable, Sendable {
+        /// The unstuffed content, CRLF line endings, the last line's CRLF included.
+        case complete([UInt8])
+        /// The content was read to its end and must be refused.
+        case refused(Violation)
+    }
+
+    private enum State: Sendable {
+        /// At the start of a line (after CRLF, or at the very start).
+        case lineStart
+        /// Inside a line.
+        case inLine
+        /// A `.` at the start of a line.
+        case dotAtLineStart
+        /// `.` CR at the start of a line.
+        case dotCR
+        /// A CR inside a line (or after a dot).
+        case cr
+    }
+
+    /// The most content bytes accepted.
+    public let maximumSize: Int
+    private var state: State = .lineStart
+    private var content: [UInt8] = []
+    private var violation: Violation?
+    /// The number of content bytes seen so far (also counted past the limit).
+    public private(set) var size = 0
+
+    /// Creates a receiver for one message.
+    public init(maximumSize: Int) {
+        self.maximumSize = maximumSize
+    }
+
+    /// Consumes bytes from `buffer` up to and including the end-of-data mark; bytes after the mark
+    /// (pipelined commands) are left in `buffer`. Returns the outcome once the mark has been read.
+    public mutating func consume(_ buffer: inout ByteBuffer) -> Outcome? {
+        var consumed = 0
+        defer { buffer.moveReaderIndex(forwardBy: consumed) }
+        for byte in buffer.readableBytesView {
+            consumed += 1
+            if step(byte) {
+                let outcome: Outcome = violation.map { .refused($0) } ?? .complete(content)
+                content = []
+                return outcome
+            }
+        }
+        return nil
+    }
+
+    /// Advances by one byte; true at the end-of-data mark.
+    private mutating func step(_ byte: UInt8) -> Bool {
+        let cr: UInt8 = 13, lf: UInt8 = 10, dot: UInt8 = 46
+        switch state {
+        case .lineStart:
+            if byte == dot { state = .dotAtLineStart; return false }
+            return ordinary(byte)
+        case .inLine:
+            return ordinary(byte)
+        case .dotAtLineStart:
+            if byte == cr { state = .dotCR; return false }
+            // The transparency dot is dropped; the byte is content.
+            return ordinary(byte)
+        case .dotCR:
+            if byte == lf { return true }
+            // `.` CR x: the dot was a transparency dot and the CR is bare.
+            note(.bareCarriageReturn)
+            append(cr)
+            state = .inLine
+            return ordinary(byte)
+        case .cr:
+            if byte == lf {
+                append(cr)
+                append(lf)
+                state = .lineStart
+                return false
+            }
+            note(.bareCarriageReturn)
+            append(cr)
+            state = .inLine
+            return ordinary(byte)
+        }
+    }
+
+    private mutating func ordinary(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 13:
+            state = .cr
+        case 10:
+            note(.bareLineFeed)
+            append(byte)
+            state = .inLine
+        case 0:
+            note(.nul)
+            append(byte)
+            state = .inLine
+        default:
+            append(byte)
+            state = .inLine
+        }
+        return false
+    }
+
+    private mutating func append(_ byte: UInt8) {
+        size += 1
+        if size > maximumSize {
+            violation = .tooLarge
+            content = []
+        } else if violation == nil {
+            content.append(byte)
+        }
+    }
+
+    private mutating func note(_ problem: Violation) {
+        if violation == nil {
+            violation = problem
+            content = []
+        }
+    }
+}
+
+/// Dot-stuffing for sending (RFC 5321 §4.5.2).
+public enum DotStuffing {
+    /// The DATA payload for `content`: every line that starts with `.` gets another `.`, line
+    /// endings become CRLF (a bare CR or LF, which Sluice's server never accepts, is sent as CRLF
+    /// so that no peer can read a different end of data), the last line is terminated, and the
+    /// end-of-data mark `.CRLF` is appended.
+    public static func stuff(_ content: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(content.count + content.count / 64 + 5)
+        var atLineStart = true
+        var index = 0
+        while index < content.count {
+            let byte = content[index]
+            if atLineStart && byte == 46 { out.append(46) }
+            switch byte {
+            case 13:
+                out.append(13); out.append(10)
+                if index + 1 < content.count && content[index + 1] == 10 { index += 1 }
+                atLineStart = true
+            case 10:
+                out.append(13); out.append(10)
+                atLineStart = true
+            default:
+                out.append(byte)
+                atLineStart = false
+            }
+            index += 1
+        }
+        if !atLineStart { out.append(13); out.append(10) }
+        out.append(contentsOf: [46, 13, 10])
+        return out
+    }
+}

@@ -1,0 +1,74 @@
+import SluiceConfig
+import SluiceCore
+
+/// One recipient of an injected message with its DSN parameters.
+public struct ReceivedRecipient: Hashable, Sendable {
+    /// The address from RCPT TO.
+    public var address: String
+    /// NOTIFY and ORCPT.
+    public var parameters: RecipientParameters
+
+    /// Creates a recipient.
+    public init(address: String, parameters: RecipientParameters = RecipientParameters()) {
+        self.address = address
+        self.parameters = parameters
+    }
+}
+
+/// A message the injection server has read completely and wants stored.
+public struct ReceivedMessage: Sendable {
+    /// The client's address.
+    public var clientAddress: IPAddress
+    /// The name the client gave in HELO/EHLO.
+    public var heloName: String
+    /// The user the client authenticated as, if any.
+    public var authenticatedUser: String?
+    /// The envelope sender, empty for the null sender.
+    public var sender: String
+    /// SIZE, BODY, RET and ENVID from MAIL FROM.
+    public var mailParameters: MailParameters
+    /// The accepted recipients in order, with NOTIFY and ORCPT.
+    public var recipients: [ReceivedRecipient]
+    /// The virtual MTA chosen by X-Virtual-MTA, a pattern rule or the source's default; nil
+    /// leaves the choice to the router.
+    public var virtualMTA: String?
+    /// The job id from X-Job, if any.
+    public var jobID: String?
+    /// The content: unstuffed, CRLF line endings, the Received (and, as configured, Message-ID and
+    /// Date) headers added, X-Job and a processed X-Virtual-MTA removed.
+    public var content: [UInt8]
+    /// When the end of data was read.
+    public var receivedAt: Instant
+
+    /// Creates a message.
+    public init(clientAddress: IPAddress, heloName: String, authenticatedUser: String?, sender: String,
+                mailParameters: MailParameters, recipients: [ReceivedRecipient], virtualMTA: String?,
+                jobID: String?, content: [UInt8], receivedAt: Instant) {
+        self.clientAddress = clientAddress
+        self.heloName = heloName
+        self.authenticatedUser = authenticatedUser
+        self.sender = sender
+        self.mailParameters = mailParameters
+        self.recipients = recipients
+        self.virtualMTA = virtualMTA
+        self.jobID = jobID
+        self.content = content
+        self.receivedAt = receivedAt
+    }
+}
+
+/// What became of a message handed to a ``MessageReceiver``.
+public enum ReceiveResult: Hashable, Sendable {
+    /// Stored durably; the client gets `250 2.0.0 Ok: queued as <id>`.
+    case accepted(MessageID)
+    /// Not stored, try later (e.g. `452 4.3.1 Insufficient system storage`); sent as is.
+    case temporaryFailure(SMTPReply)
+    /// Refused for good (e.g. an unknown virtual MTA); sent as is.
+    case permanentFailure(SMTPReply)
+}
+
+/// Takes accepted messages from the injection server (the spool, in `sluice serve`).
+public protocol MessageReceiver: Sendable {
+    /// Stores `message`. The server answers the client's end of data only after this returns.
+    func receive(_ message: ReceivedMessage) async -> ReceiveResult
+}

@@ -1,0 +1,81 @@
+import NIOCore
+import NIOPosix
+import SluiceConfig
+import SluiceCore
+import Synchronization
+
+/// The SMTP injection listener: accepts connections, runs one ``SMTPServerSession`` per client
+/// under the ``SourcePolicy`` of the client's address, and hands every accepted message to a
+/// ``MessageReceiver`` before answering the end of data.
+public final class SMTPServer: Sendable {
+    private let channel: any Channel
+    /// The address the listener is bound to (with the real port when 0 was asked for).
+    public let localAddress: SocketAddress
+
+    private init(channel: any Channel) throws {
+        guard let address = channel.localAddress else { throw SMTPServerError.notBound }
+        self.channel = channel
+        self.localAddress = address
+    }
+
+    /// The bound TCP port.
+    public var port: Int { localAddress.port ?? 0 }
+
+    /// Binds `host:port` and starts accepting connections.
+    ///
+    /// - Parameters:
+    ///   - host: The address to listen on, e.g. `127.0.0.1`.
+    ///   - port: The port; 0 picks a free one (see ``port``).
+    ///   - configuration: Limits, timeouts, host name, AUTH.
+    ///   - policies: The policy for each client address.
+    ///   - receiver: Where accepted messages go.
+    ///   - tls: The STARTTLS set-up, or nil to not offer STARTTLS.
+    ///   - group: The event loops to run on.
+    ///   - clock: The time source for Received/Date headers (the wall clock by default).
+    public static func start(host: String, port: Int, configuration: SMTPServerConfiguration,
+                             policies: any SourcePolicyProvider, receiver: any MessageReceiver,
+                             tls: SMTPServerTLS? = nil, group: any EventLoopGroup,
+                             clock: (any Clock)? = nil) async throws -> SMTPServer {
+        let clock = clock ?? WallClock()
+        let counter = SessionCounter()
+        let startTLS = tls?.starter
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
+            .childChannelOption(.maxMessagesPerRead, value: 4)
+            .childChannelInitializer { channel in
+                let number = counter.next()
+                return channel.eventLoop.makeCompletedFuture {
+                    let handler = SMTPServerHandler(
+                        makeSession: { address in
+                            SMTPServerSession(configuration: configuration, policy: policies.policy(for: address),
+                                              clientAddress: address, tlsAvailable: startTLS != nil,
+                                              sessionNumber: number)
+                        },
+                        receiver: receiver, clock: clock, startTLS: startTLS)
+                    try channel.pipeline.syncOperations.addHandler(handler)
+                }
+            }
+        let channel = try await bootstrap.bind(host: host, port: port).get()
+        return try SMTPServer(channel: channel)
+    }
+
+    /// Stops accepting connections (sessions in progress continue until they end).
+    public func close() async throws {
+        try await channel.close()
+    }
+}
+
+/// Why the server could not start.
+public enum SMTPServerError: Error, Sendable {
+    /// The listening socket has no local address.
+    case notBound
+}
+
+/// Numbers the sessions, for unique ids in generated headers.
+final class SessionCounter: Sendable {
+    private let value = Mutex<UInt64>(0)
+    func next() -> UInt64 { value.withLock { $0 += 1; return $0 } }
+}

@@ -1,0 +1,55 @@
+import SluiceConfig
+
+/// Server-wide settings of the injection listener; per-client settings are in ``SourcePolicy``.
+public struct SMTPServerConfiguration: Sendable {
+    /// The name in the greeting, the EHLO reply, Received headers and generated Message-IDs.
+    public var hostName: String
+    /// The message size limit when the source sets none (also announced with SIZE).
+    public var maximumMessageSize: Int
+    /// Recipients accepted per message; more get `452 4.5.3`.
+    public var maximumRecipients: Int
+    /// Error replies (4xx/5xx to commands) after which the session is closed with `421 4.7.0`.
+    public var maximumErrors: Int
+    /// The longest command line in bytes, CRLF included; longer lines get `500 5.5.2`.
+    public var maximumCommandLineLength: Int
+    /// Input the session buffers (pipelined commands) before the server stops reading.
+    public var maximumBufferedInput: Int
+    /// The session is closed with `421 4.4.2` after this long without input.
+    public var idleTimeout: TimeSpan
+    /// The session is closed with `421 4.4.2` after this long in total.
+    public var sessionTimeout: TimeSpan
+    /// Checks AUTH credentials (user, password); nil disables AUTH.
+    public var authenticator: (@Sendable (_ user: String, _ password: String) -> Bool)?
+
+    /// Creates a configuration.
+    public init(hostName: String, maximumMessageSize: Int = 50 * 1024 * 1024, maximumRecipients: Int = 1000,
+                maximumErrors: Int = 10, maximumCommandLineLength: Int = 1000, maximumBufferedInput: Int = 64 * 1024,
+                idleTimeout: TimeSpan = .minutes(5), sessionTimeout: TimeSpan = .minutes(30),
+                authenticator: (@Sendable (_ user: String, _ password: String) -> Bool)? = nil) {
+        self.hostName = hostName
+        self.maximumMessageSize = maximumMessageSize
+        self.maximumRecipients = maximumRecipients
+        self.maximumErrors = maximumErrors
+        self.maximumCommandLineLength = maximumCommandLineLength
+        self.maximumBufferedInput = maximumBufferedInput
+        self.idleTimeout = idleTimeout
+        self.sessionTimeout = sessionTimeout
+        self.authenticator = authenticator
+    }
+}
+
+extension SMTPServerConfiguration {
+    /// An authenticator for a fixed table of `<smtp-user>` names and passwords.
+    public static func authenticator(users: [String: String]) -> @Sendable (_ user: String, _ password: String) -> Bool {
+        { user, password in
+            guard let expected = users[user] else { return false }
+            // Compare without an early exit so that timing does not reveal the matching prefix.
+            let a = Array(expected.utf8), b = Array(password.utf8)
+            var difference = a.count ^ b.count
+            for i in 0..<max(a.count, b.count) {
+                difference |= Int((i < a.count ? a[i] : 0) ^ (i < b.count ? b[i] : 0))
+            }
+            return difference == 0
+        }
+    }
+}

@@ -1,0 +1,418 @@
+import Foundation
+import NIOCore
+import SluiceConfig
+import SluiceCore
+
+/// The injection server's view of one client connection as a pure state machine: bytes, timer
+/// expiries and the results of message storage go in, replies and actions come out. No I/O;
+/// the current time is an argument. The NIO handler performs the actions.
+public struct SMTPServerSession: Sendable {
+    /// Something the connection must do.
+    public enum Action: Sendable {
+        /// Send this reply.
+        case send(SMTPReply)
+        /// Hand this message to the ``MessageReceiver`` and call ``deliveryFinished(_:now:)``.
+        case deliver(ReceivedMessage)
+        /// Start the TLS handshake (the 220 has been sent) and call ``tlsEstablished()``.
+        case startTLS
+        /// Close the connection (after sending what came before).
+        case close
+    }
+
+    /// Which session timer fired.
+    public enum Timeout: Sendable {
+        /// No input for the idle timeout.
+        case idle
+        /// The total session time is used up.
+        case session
+    }
+
+    private enum Mode: Sendable {
+        case command
+        case data(DataReceiver)
+        case authPlain
+        case authLoginUser
+        case authLoginPassword(user: String)
+        case awaitingDelivery
+        case awaitingTLS
+        case closed
+    }
+
+    private struct Transaction: Sendable {
+        var sender: String
+        var parameters: MailParameters
+        var recipients: [ReceivedRecipient] = []
+    }
+
+    /// The server's settings.
+    public let configuration: SMTPServerConfiguration
+    /// The rules for this client.
+    public let policy: SourcePolicy
+    /// The client's address.
+    public let clientAddress: IPAddress
+    /// Whether the server can offer STARTTLS.
+    public let tlsAvailable: Bool
+    /// A number distinguishing this session in generated ids.
+    public let sessionNumber: UInt64
+
+    private var mode: Mode = .command
+    private var input = ByteBuffer()
+    private var discardingLongLine = false
+    private var heloName: String?
+    private var extended = false
+    private var transaction: Transaction?
+    private var transactions = 0
+    private var errors = 0
+    /// True once STARTTLS has completed.
+    public private(set) var tlsActive = false
+    /// The authenticated user, if any.
+    public private(set) var authenticatedUser: String?
+
+    /// Creates a session for a client that has just connected.
+    public init(configuration: SMTPServerConfiguration, policy: SourcePolicy, clientAddress: IPAddress,
+                tlsAvailable: Bool = false, sessionNumber: UInt64 = 0) {
+        self.configuration = configuration
+        self.policy = policy
+        self.clientAddress = clientAddress
+        self.tlsAvailable = tlsAvailable
+        self.sessionNumber = sessionNumber
+    }
+
+    /// The message size limit for this client.
+    public var maximumMessageSize: Int { policy.maxMessageSize ?? configuration.maximumMessageSize }
+
+    /// True when the session is closed; no further input is read.
+    public var isClosed: Bool { if case .closed = mode { return true } else { return false } }
+
+    /// True when the connection should read more input: not closed and not holding a full buffer
+    /// of pipelined input while a message is being stored.
+    public var wantsInput: Bool {
+        switch mode {
+        case .closed: return false
+        case .awaitingDelivery, .awaitingTLS: return input.readableBytes < configuration.maximumBufferedInput
+        default: return true
+        }
+    }
+
+    /// The greeting: `220 host ESMTP`, or `554 5.7.1` and close for a source without SMTP service.
+    public mutating func start() -> [Action] {
+        guard policy.smtpService else {
+            mode = .closed
+            return [.send(SMTPReply(554, "5.7.1", "\(configuration.hostName) Service not available to \(clientAddress)")), .close]
+        }
+        return [.send(SMTPReply(220, nil, "\(configuration.hostName) ESMTP Sluice"))]
+    }
+
+    /// Consumes bytes from the client and returns what to do.
+    public mutating func receive(_ bytes: ByteBuffer, now: Instant) -> [Action] {
+        guard !isClosed else { return [] }
+        var bytes = bytes
+        input.writeBuffer(&bytes)
+        return processInput(now: now)
+    }
+
+    /// Reports the ``MessageReceiver``'s answer for the message of the last `.deliver` action.
+    public mutating func deliveryFinished(_ result: ReceiveResult, now: Instant) -> [Action] {
+        guard case .awaitingDelivery = mode else { return [] }
+        mode = .command
+        transaction = nil
+        var actions: [Action]
+        switch result {
+        case .accepted(let id):
+            actions = [.send(SMTPReply(250, "2.0.0", "Ok: queued as \(id)"))]
+        case .temporaryFailure(let reply), .permanentFailure(let reply):
+            actions = [.send(reply)]
+            actions += countError()
+        }
+        if !isClosed { actions += processInput(now: now) }
+        return actions
+    }
+
+    /// Reports a completed TLS handshake: the session starts afresh (RFC 3207 §4.2).
+    public mutating func tlsEstablished() -> [Action] {
+        guard case .awaitingTLS = mode else { return [] }
+        input.clear()
+        tlsActive = true
+        heloName = nil
+        extended = false
+        transaction = nil
+        mode = .command
+        return []
+    }
+
+    /// Reports that a timer fired: `421 4.4.2` and close.
+    public mutating func timedOut(_ timeout: Timeout) -> [Action] {
+        guard !isClosed else { return [] }
+        mode = .closed
+        let text = timeout == .idle ? "Idle timeout, closing connection" : "Session time limit exceeded, closing connection"
+        return [.send(SMTPReply(421, "4.4.2", "\(configuration.hostName) \(text)")), .close]
+    }
+
+    /// Reports that the client went away; a message being read is dropped.
+    public mutating func connectionClosed() {
+        mode = .closed
+        transaction = nil
+        input.clear()
+    }
+
+    // MARK: - Input framing
+
+    private mutating func processInput(now: Instant) -> [Action] {
+        var actions: [Action] = []
+        loop: while true {
+            switch mode {
+            case .closed, .awaitingDelivery, .awaitingTLS:
+                break loop
+            case .data(var receiver):
+                let outcome = receiver.consume(&input)
+                guard let outcome else { mode = .data(receiver); break loop }
+                actions += endOfData(outcome, now: now)
+            case .command, .authPlain, .authLoginUser, .authLoginPassword:
+                guard let line = nextLine() else { break loop }
+                switch line {
+                case .tooLong:
+                    // An overlong line also ends an AUTH exchange in progress.
+                    mode = .command
+                    actions.append(.send(SMTPReply(500, "5.5.2", "Line too long")))
+                    actions += countError()
+                case .line(let text):
+                    actions += handle(line: text, now: now)
+                }
+            }
+        }
+        if input.readerIndex > 4096 { input.discardReadBytes() }
+        return actions
+    }
+
+    private enum Line { case line(String), tooLong }
+
+    /// The next LF-terminated line (a CR before the LF is removed; a bare LF is accepted as a
+    /// command line ending, as most servers do; DATA content is stricter, see ``DataReceiver``).
+    private mutating func nextLine() -> Line? {
+        let limit = configuration.maximumCommandLineLength
+        let view = input.readableBytesView
+        guard let lf = view.firstIndex(of: 10) else {
+            if view.count > limit {
+                // Drop what we have and keep dropping until the line ends.
+                input.moveReaderIndex(forwardBy: view.count)
+                if !discardingLongLine { discardingLongLine = true }
+            }
+            return nil
+        }
+        let length = lf - view.startIndex + 1
+        defer { input.moveReaderIndex(forwardBy: length) }
+        if discardingLongLine || length > limit {
+            discardingLongLine = false
+            return .tooLong
+        }
+        var end = lf
+        if end > view.startIndex && view[end - 1] == 13 { end -= 1 }
+        return .line(String(decoding: view[view.startIndex..<end], as: UTF8.self))
+    }
+
+    // MARK: - Commands
+
+    private mutating func handle(line: String, now: Instant) -> [Action] {
+        switch mode {
+        case .authPlain:
+            mode = .command
+            return authPlain(response: line)
+        case .authLoginUser:
+            if line == "*" { mode = .command; return [.send(SMTPReply(501, "5.7.0", "Authentication cancelled"))] + countError() }
+            guard let user = decodeBase64(line) else {
+                mode = .command
+                return [.send(SMTPReply(501, "5.5.2", "Invalid base64 data"))] + countError()
+            }
+            mode = .authLoginPassword(user: user)
+            return [.send(SMTPReply(334, nil, "UGFzc3dvcmQ6"))]
+        case .authLoginPassword(let user):
+            mode = .command
+            if line == "*" { return [.send(SMTPReply(501, "5.7.0", "Authentication cancelled"))] + countError() }
+            guard let password = decodeBase64(line) else {
+                return [.send(SMTPReply(501, "5.5.2", "Invalid base64 data"))] + countError()
+            }
+            return finishAuth(user: user, password: password)
+        default:
+            break
+        }
+        switch SMTPCommandParser.parse(line) {
+        case .failure(let reply):
+            return [.send(reply)] + countError()
+        case .success(let command):
+            return handle(command, now: now)
+        }
+    }
+
+    private mutating func handle(_ command: SMTPCommand, now: Instant) -> [Action] {
+        switch command {
+        case .helo(let name):
+            heloName = name
+            extended = false
+            transaction = nil
+            return [.send(SMTPReply(250, nil, configuration.hostName))]
+        case .ehlo(let name):
+            heloName = name
+            extended = true
+            transaction = nil
+            var lines = [configuration.hostName, "PIPELINING", "SIZE \(maximumMessageSize)", "8BITMIME",
+                         "ENHANCEDSTATUSCODES", "DSN"]
+            if tlsAvailable && !tlsActive { lines.append("STARTTLS") }
+            if authOffered { lines.append("AUTH PLAIN LOGIN") }
+            return [.send(SMTPReply(code: 250, lines: lines))]
+        case .mail(let from, let parameters):
+            guard heloName != nil else { return error(503, "5.5.1", "Send HELO/EHLO first") }
+            guard transaction == nil else { return error(503, "5.5.1", "Nested MAIL command") }
+            if policy.requireAuth && authenticatedUser == nil {
+                return error(530, "5.7.0", "Authentication required")
+            }
+            if let size = parameters.size, size > maximumMessageSize {
+                return error(552, "5.3.4", "Message size exceeds fixed maximum message size")
+            }
+            transaction = Transaction(sender: from, parameters: parameters)
+            return [.send(SMTPReply(250, "2.1.0", "Ok"))]
+        case .rcpt(let to, let parameters):
+            guard transaction != nil else { return error(503, "5.5.1", "Need MAIL command") }
+            if transaction?.recipients.count ?? 0 >= configuration.maximumRecipients {
+                return [.send(SMTPReply(452, "4.5.3", "Too many recipients"))]
+            }
+            guard policy.mayAccept(recipient: to, authenticated: authenticatedUser != nil) else {
+                return error(550, "5.7.1", "Relaying denied")
+            }
+            transaction?.recipients.append(ReceivedRecipient(address: to, parameters: parameters))
+            return [.send(SMTPReply(250, "2.1.5", "Ok"))]
+        case .data:
+            guard let transaction else { return error(503, "5.5.1", "Need MAIL command") }
+            guard !transaction.recipients.isEmpty else { return error(554, "5.5.1", "No valid recipients") }
+            mode = .data(DataReceiver(maximumSize: maximumMessageSize))
+            return [.send(SMTPReply(354, nil, "End data with <CR><LF>.<CR><LF>"))]
+        case .rset:
+            transaction = nil
+            return [.send(SMTPReply(250, "2.0.0", "Ok"))]
+        case .noop:
+            return [.send(SMTPReply(250, "2.0.0", "Ok"))]
+        case .quit:
+            mode = .closed
+            return [.send(SMTPReply(221, "2.0.0", "Bye")), .close]
+        case .vrfy:
+            return [.send(SMTPReply(252, "2.5.0", "Cannot VRFY user, but will accept message and attempt delivery"))]
+        case .help:
+            return [.send(SMTPReply(214, "2.0.0", "See RFC 5321"))]
+        case .startTLS:
+            guard tlsAvailable else { return error(502, "5.5.1", "STARTTLS not available") }
+            guard !tlsActive else { return error(503, "5.5.1", "TLS already active") }
+            // RFC 3207 §6: anything pipelined after STARTTLS must not be carried into TLS.
+            input.clear()
+            mode = .awaitingTLS
+            return [.send(SMTPReply(220, "2.0.0", "Ready to start TLS")), .startTLS]
+        case .auth(let mechanism, let initial):
+            guard configuration.authenticator != nil else { return error(502, "5.5.1", "AUTH not available") }
+            guard heloName != nil, extended else { return error(503, "5.5.1", "Send EHLO first") }
+            guard authenticatedUser == nil else { return error(503, "5.5.1", "Already authenticated") }
+            guard transaction == nil else { return error(503, "5.5.1", "AUTH not allowed during a mail transaction") }
+            guard authOffered else { return error(538, "5.7.11", "Encryption required for requested authentication mechanism") }
+            switch mechanism {
+            case "PLAIN":
+                guard let initial else {
+                    mode = .authPlain
+                    return [.send(SMTPReply(334, nil, ""))]
+                }
+                return authPlain(response: initial)
+            case "LOGIN":
+                guard let initial else {
+                    mode = .authLoginUser
+                    return [.send(SMTPReply(334, nil, "VXNlcm5hbWU6"))]
+                }
+                guard let user = decodeBase64(initial) else { return error(501, "5.5.2", "Invalid base64 data") }
+                mode = .authLoginPassword(user: user)
+                return [.send(SMTPReply(334, nil, "UGFzc3dvcmQ6"))]
+            default:
+                return error(504, "5.5.4", "Unrecognized authentication type")
+            }
+        }
+    }
+
+    private var authOffered: Bool {
+        configuration.authenticator != nil && (tlsActive || policy.allowUnencryptedAuth)
+    }
+
+    // MARK: - AUTH
+
+    private mutating func authPlain(response: String) -> [Action] {
+        if response == "*" { return error(501, "5.7.0", "Authentication cancelled") }
+        guard let data = Data(base64Encoded: response) else { return error(501, "5.5.2", "Invalid base64 data") }
+        let parts = data.split(separator: 0, omittingEmptySubsequences: false)
+        guard parts.count == 3 else { return error(501, "5.5.2", "Invalid AUTH PLAIN response") }
+        let user = String(decoding: parts[1], as: UTF8.self)
+        let password = String(decoding: parts[2], as: UTF8.self)
+        return finishAuth(user: user, password: password)
+    }
+
+    private mutating func finishAuth(user: String, password: String) -> [Action] {
+        guard let authenticator = configuration.authenticator, !user.isEmpty, authenticator(user, password) else {
+            return error(535, "5.7.8", "Authentication credentials invalid")
+        }
+        authenticatedUser = user
+        return [.send(SMTPReply(235, "2.7.0", "Authentication successful"))]
+    }
+
+    private func decodeBase64(_ text: String) -> String? {
+        guard let data = Data(base64Encoded: text) else { return nil }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    // MARK: - End of data
+
+    private mutating func endOfData(_ outcome: DataReceiver.Outcome, now: Instant) -> [Action] {
+        guard let current = transaction else { mode = .command; return [] }
+        switch outcome {
+        case .refused(let violation):
+            mode = .command
+            transaction = nil
+            return [.send(violation.reply)] + countError()
+        case .complete(let content):
+            transactions += 1
+            var headers = HeaderEditor(content: content)
+            let jobID = headers.remove(named: "X-Job")
+            let headerVMTA = policy.processXVirtualMTA ? headers.remove(named: "X-Virtual-MTA") : nil
+            let token = "\(String(UInt64(max(0, now.milliseconds)), radix: 36)).\(String(sessionNumber, radix: 36)).\(transactions)"
+            if policy.addMessageIDHeader && headers.first(named: "Message-ID") == nil {
+                headers.append(name: "Message-ID", value: "<\(token)@\(configuration.hostName)>")
+            }
+            if policy.addDateHeader && headers.first(named: "Date") == nil {
+                headers.append(name: "Date", value: RFC5322Date.format(now))
+            }
+            if policy.addReceivedHeader {
+                headers.prepend(name: "Received", value: receivedValue(current, token: token, now: now))
+            }
+            let recipients = current.recipients.map(\.address)
+            let message = ReceivedMessage(
+                clientAddress: clientAddress, heloName: heloName ?? "", authenticatedUser: authenticatedUser,
+                sender: current.sender, mailParameters: current.parameters, recipients: current.recipients,
+                virtualMTA: policy.virtualMTA(headerValue: headerVMTA, sender: current.sender, recipients: recipients),
+                jobID: jobID, content: headers.content, receivedAt: now)
+            mode = .awaitingDelivery
+            return [.deliver(message)]
+        }
+    }
+
+    private func receivedValue(_ transaction: Transaction, token: String, now: Instant) -> String {
+        let proto = (extended ? "E" : "") + "SMTP" + (tlsActive ? "S" : "") + (authenticatedUser != nil ? "A" : "")
+        var value = "from \(heloName ?? "unknown") ([\(clientAddress)])\r\n\tby \(configuration.hostName) (Sluice) with \(proto) id \(token)"
+        if transaction.recipients.count == 1 { value += "\r\n\tfor <\(transaction.recipients[0].address)>" }
+        return value + "; \(RFC5322Date.format(now))"
+    }
+
+    // MARK: - Errors
+
+    private mutating func error(_ code: Int, _ enhanced: String, _ text: String) -> [Action] {
+        [.send(SMTPReply(code, enhanced, text))] + countError()
+    }
+
+    /// Counts an error reply; at the limit, `421 4.7.0` and close.
+    private mutating func countError() -> [Action] {
+        errors += 1
+        guard errors >= configuration.maximumErrors else { return [] }
+        mode = .closed
+        return [.send(SMTPReply(421, "4.7.0", "\(configuration.hostName) Too many errors, closing connection")), .close]
+    }
+}

@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""A loopback DNS stub for SluiceDNS's system-resolver test. Listens on 127.0.0.1 (UDP, a free
+port), prints {"port": N}, answers from a fixed table until stdin closes:
+  mx.stub.test      MX 10 mx-a.stub.test, 10 mx-b.stub.test, 20 backup.stub.test (TTL 60)
+  nullmx.stub.test  MX 0 .
+  host.stub.test    A 127.0.0.9, AAAA ::1
+  empty.stub.test   NOERROR, no records
+  anything else     NXDOMAIN
+"""
+import json
+import socket
+import struct
+import sys
+import threading
+
+
+def encode_name(name):
+    out = b""
+    for label in name.split("."):
+        if label:
+            out += bytes([len(label)]) + label.encode()
+    return out + b"\x00"
+
+
+def rr(rtype, ttl, rdata):
+    # Owner: pointer to the question name at offset 12.
+    return b"\xc0\x0c" + struct.pack(">HHIH", rtype, 1, ttl, len(rdata)) + rdata
+
+
+def answer(query):
+    qid, flags, qd = struct.unpack(">HHH", query[:6])
+    pos, labels = 12, []
+    while query[pos] != 0:
+        n = query[pos]
+        labels.append(query[pos + 1:pos + 1 + n].decode().lower())
+        pos += 1 + n
+    qtype = struct.unpack(">H", query[pos + 1:pos + 3])[0]
+    question = query[12:pos + 5]
+    name = ".".join(labels)
+    records, rcode = [], 0
+    if name == "mx.stub.test" and qtype == 15:
+        for pref, host in [(10, "mx-a.stub.test"), (10, "mx-b.stub.test"), (20, "backup.stub.test")]:
+            records.append(rr(15, 60, struct.pack(">H", pref) + encode_name(host)))
+    elif name == "nullmx.stub.test" and qtype == 15:
+        records.append(rr(15, 60, struct.pack(">H", 0) + b"\x00"))
+    elif name == "host.stub.test":
+        if qtype == 1:
+            records.append(rr(1, 60, bytes([127, 0, 0, 9])))
+        elif qtype == 28:
+            records.append(rr(28, 60, b"\x00" * 15 + b"\x01"))
+    elif name in ("empty.stub.test", "mx.stub.test", "nullmx.stub.test"):
+        pass
+    else:
+        rcode = 3
+    header = struct.pack(">HHHHHH", qid, 0x8180 | rcode, 1, len(records), 0, 0)
+    return header + question + b"".join(records)
+
+
+def main():
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.bind(("127.0.0.1", 0))
+    print(json.dumps({"port": sock.getsockname()[1]}), flush=True)
+
+    def serve():
+        while True:
+            data, peer = sock.recvfrom(4096)
+            try:
+                sock.sendto(answer(data), peer)
+            except Exception as error:  # a malformed query gets no answer
+                print(json.dumps({"error": str(error)}), flush=True)
+
+    threading.Thread(target=serve, daemon=True).start()
+    sys.stdin.read()
+
+
+if __name__ == "__main__":
+    main()

@@ -18,6 +18,10 @@ extension DeliveryEngine {
             plan(q, now: now)
             return
         }
+        // A lower limit (backoff, an override) takes effect at once on idle connections.
+        while queues[i].open > queues[i].connectionLimit.limit, let c = queues[i].idle.popLast() {
+            close(c, into: &actions)
+        }
         while !queues[i].ready.isEmpty, !queues[i].idle.isEmpty, sendAllowed(q, now: now) {
             let c = queues[i].idle.removeLast()
             guard start(on: c, queue: q, now: now, into: &actions) else {

@@ -1,4 +1,5 @@
 import SluiceConfig
+import Testing
 @testable import SluiceCore
 
 /// A fake delivery layer on a virtual clock: performs the engine's actions instantly or after a
@@ -61,7 +62,13 @@ struct Simulator {
 
     /// Runs until `end` or until `stop` holds after an event.
     mutating func run(until end: Instant, stop: (Simulator) -> Bool) {
+        var steps = 0
         while true {
+            steps += 1
+            if steps > 3_000_000 {
+                Issue.record("simulation did not advance past \(now)")
+                return
+            }
             let io = pending.first?.time
             let wake = engine.nextWakeup?.milliseconds
             let next = [io, wake].compactMap { $0 }.min()

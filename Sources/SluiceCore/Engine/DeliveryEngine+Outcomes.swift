@@ -6,12 +6,14 @@ extension DeliveryEngine {
         let q = tx.queue
         let fallback = SMTPReply(code: 0, text: "no reply from the delivery client")
         func reply(_ k: Int) -> SMTPReply { replies.isEmpty ? fallback : replies[min(k, replies.count - 1)] }
-        // The pattern list sees each distinct failure reply first, so a backoff reply already
-        // schedules its retry with backoff-retry-after.
-        var seen: Set<String> = []
-        for k in tx.recipients.indices {
-            let r = reply(k)
-            if r.disposition != .success, seen.insert(r.text).inserted { applyPatterns(q, to: r, now: now, into: &actions) }
+        // The pattern list sees each distinct reply first, so a backoff reply already schedules
+        // its retry with backoff-retry-after (and a mode=normal reply may end backoff).
+        if queues[Int(q)].patternList != nil {
+            var seen: Set<String> = []
+            for k in tx.recipients.indices {
+                let r = reply(k)
+                if seen.insert(r.text).inserted { applyPatterns(q, to: r, now: now, into: &actions) }
+            }
         }
         var delivered = false
         var deferred: [UInt32] = []

@@ -140,9 +140,9 @@ public struct DeliveryEngine: Sendable {
         return actions
     }
 
-    /// A connection could not be opened. When the queue has no other connection, its next
-    /// transaction is deferred with the failure (an attempt for those recipients) and the queue
-    /// waits per its retry list before connecting again.
+    /// A connection could not be opened. The queue opens no new connection until the next step of
+    /// its retry list; when it has no other connection, its next transaction is deferred with the
+    /// failure (an attempt for those recipients).
     public mutating func connectionFailed(_ id: ConnectionID, _ failure: ConnectionFailure,
                                           now: Instant) -> [EngineAction] {
         var actions: [EngineAction] = []
@@ -155,10 +155,13 @@ public struct DeliveryEngine: Sendable {
         record(event: EngineEvent(time: now, kind: .connectionFailed, queue: queues[Int(q)].key,
                                   detail: failure.reply.text, category: failure.category), queue: q)
         applyPatterns(q, to: failure.reply, now: ms, into: &actions)
-        if queues[Int(q)].open == 0 {
-            queues[Int(q)].connectFailures += 1
-            let delay = queues[Int(q)].retrySchedule.delay(afterFailedAttempts: queues[Int(q)].connectFailures)
-            queues[Int(q)].connectRetryAt = ms + delay.milliseconds
+        // No new connection until the retry list's next step; when this was the queue's last
+        // connection, the failure counts as an attempt for the transaction it would have carried.
+        let alone = queues[Int(q)].open == 0
+        if alone { queues[Int(q)].connectFailures += 1 }
+        let delay = queues[Int(q)].retrySchedule.delay(afterFailedAttempts: max(1, queues[Int(q)].connectFailures))
+        queues[Int(q)].connectRetryAt = max(queues[Int(q)].connectRetryAt, ms + delay.milliseconds)
+        if alone {
             if let (slot, picks) = nextBatch(q, now: ms, into: &actions) {
                 for i in picks { markInFlight(slot, Int(i)) }
                 deferRecipients(slot, picks, queue: q, reply: failure.reply, category: failure.category,

@@ -35,12 +35,17 @@ extension DeliveryEngine {
     }
 
     /// Opens connections while the queue has more ready messages than connections on the way,
-    /// the rate would allow a send now, and max-smtp-out, max-connect-rate, the retry wait after a
-    /// failure and the engine-wide slot count permit.
+    /// the rate would allow that many sends now (so a rate-limited queue ramps up only to the
+    /// connections it can use), and max-smtp-out, max-connect-rate, the retry wait after a failure
+    /// and the engine-wide slot count permit.
     mutating func openConnections(_ q: UInt32, now: Int64, into actions: inout [EngineAction]) {
         let i = Int(q)
+        var usable = queues[i].ready.count
+        if let interval = queues[i].messageLimit.interval {
+            usable = min(usable, queues[i].messageRate.available(nowMs: now, interval: interval, burst: tuning.messageRateBurst))
+        }
         while !queues[i].ready.isEmpty, queues[i].idle.isEmpty,
-              queues[i].connecting < queues[i].ready.count,
+              queues[i].connecting < usable,
               queues[i].open < queues[i].connectionLimit.limit,
               now >= queues[i].connectRetryAt, sendAllowed(q, now: now) {
             let connectInterval = queues[i].settings.maxConnectRate.value.intervalMicroseconds

@@ -17,6 +17,15 @@ struct GCRA: Sendable {
         return us <= 0 ? 0 : (us + 999) / 1000
     }
 
+    /// How many events may happen back to back at `now` (at most `burst`).
+    func available(nowMs: Int64, interval: Int64, burst: Int) -> Int {
+        let start = earliest(interval: interval, burst: burst)
+        let now = nowMs * 1000
+        guard now >= start else { return 0 }
+        guard start != .min else { return Swift.max(burst, 1) }
+        return Int(Swift.min(Int64(Swift.max(burst, 1)), (now - start) / interval + 1))
+    }
+
     /// Records an event at `now`.
     mutating func consume(nowMs: Int64, interval: Int64) {
         tat = Swift.max(tat, nowMs * 1000) + interval

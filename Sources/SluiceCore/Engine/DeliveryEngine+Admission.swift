@@ -39,8 +39,19 @@ extension DeliveryEngine {
         recipients.reserveCapacity(message.recipients.count)
         var touched: [UInt32] = []
         var pending: Int32 = 0
-        for (i, address) in message.recipients.enumerated() {
-            let q = queue(for: QueueKey(domain: domainOf(address), vmta: message.vmta))
+        var lastAddress = ""
+        var lastStart = 0
+        var lastQueue: UInt32 = 0
+        for i in message.recipients.indices {
+            // Recipients of one domain usually come together: reuse the previous lookup.
+            let address = message.recipients[i]
+            let start = AddressBytes.domainStart(address) ?? address.utf8.count
+            if i == 0 || !AddressBytes.sameDomain(address, start, lastAddress, lastStart) {
+                lastQueue = queue(for: QueueKey(domain: AddressBytes.domain(address, from: start), vmta: message.vmta))
+            }
+            lastAddress = address
+            lastStart = start
+            let q = lastQueue
             var r = RecipientSlot(queue: q)
             if let state = restoring?[i] {
                 if state.isFinal {

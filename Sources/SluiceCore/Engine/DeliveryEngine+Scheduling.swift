@@ -51,7 +51,9 @@ extension DeliveryEngine {
             let connectInterval = queues[i].settings.maxConnectRate.value.intervalMicroseconds
             if let interval = connectInterval,
                !queues[i].connectRate.allows(nowMs: now, interval: interval, burst: 1) { break }
-            guard totalConnections < tuning.maxTotalConnections else {
+            // A free slot goes to the queues waiting for one before anyone else.
+            let othersWaiting = slotGrantee != q && poorestWaiter(excluding: q) != nil
+            guard totalConnections < tuning.maxTotalConnections, !othersWaiting else {
                 if !queues[i].waitingForSlot {
                     queues[i].waitingForSlot = true
                     slotWaiters.push(q)
@@ -165,14 +167,15 @@ extension DeliveryEngine {
     }
 
     /// After a transaction: the connection goes back to idle, or is closed when it has carried
-    /// max-msg-per-connection messages, when the queue is held or paused, or when another queue
-    /// waits for a connection slot (so one busy queue cannot keep every slot).
+    /// max-msg-per-connection messages, when the queue is held or paused, or when a queue holding
+    /// at least two connections fewer waits for a slot (so one busy queue cannot keep every slot:
+    /// slots flow to the poorest queues until the shares are level).
     mutating func release(_ c: ConnectionID, now: Int64, into actions: inout [EngineAction]) {
         guard var connection = connections[c] else { return }
         let q = Int(connection.queue)
         let perConnection = queues[q].settings.maxMsgPerConnection.value
-        let othersWaiting = slotWaiters.first.map { $0 != connection.queue } ?? false
-        if (perConnection > 0 && connection.messagesSent >= perConnection) || queues[q].blocked || othersWaiting
+        let poorer = poorestWaiter(excluding: connection.queue).map { queues[Int($0)].open + 1 < queues[q].open } ?? false
+        if (perConnection > 0 && connection.messagesSent >= perConnection) || queues[q].blocked || poorer
             || queues[q].open > queues[q].connectionLimit.limit {
             close(c, into: &actions)
             return

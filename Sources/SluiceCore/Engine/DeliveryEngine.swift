@@ -26,6 +26,8 @@ public struct DeliveryEngine: Sendable {
     var transactions: [TransactionID: InFlightTransaction] = [:]
     var totalConnections = 0
     var slotWaiters = IndexFIFO()
+    /// The waiting queue being granted a free slot right now.
+    var slotGrantee: UInt32?
     var nextConnectionID: UInt64 = 1
     var nextTransactionID: UInt64 = 1
 
@@ -243,17 +245,36 @@ public struct DeliveryEngine: Sendable {
     func validate(_ message: Message) throws(InjectionError) {
         guard !message.recipients.isEmpty else { throw .noRecipients }
         guard message.recipients.count < Int(UInt32.max) else { throw .tooManyRecipients }
-        for r in message.recipients where domainOf(r).isEmpty { throw .recipientWithoutDomain(r) }
+        for r in message.recipients where AddressBytes.domainStart(r) == nil { throw .recipientWithoutDomain(r) }
         guard slotOfMessage[message.id] == nil else { throw .duplicateMessage(message.id) }
     }
 
-    /// Grants free connection slots to waiting queues, round-robin.
+    /// Grants free connection slots to the queues waiting for one: among the first few waiters,
+    /// the one holding the fewest connections goes first (ties in arrival order).
     mutating func finishInput(now: Int64, into actions: inout [EngineAction]) {
-        while totalConnections < tuning.maxTotalConnections, let q = slotWaiters.popFirst() {
+        while totalConnections < tuning.maxTotalConnections {
+            while let front = slotWaiters.first, !queues[Int(front)].waitingForSlot { _ = slotWaiters.popFirst() }
+            guard let q = poorestWaiter(excluding: nil) else { break }
             queues[Int(q)].waitingForSlot = false
+            slotGrantee = q
             service(q, now: now, into: &actions)
+            slotGrantee = nil
         }
     }
+
+    /// Among the first waiters for a connection slot, the one holding the fewest connections.
+    func poorestWaiter(excluding excluded: UInt32?) -> UInt32? {
+        var best: UInt32?
+        for k in 0..<min(DeliveryEngine.waitersScanned, slotWaiters.count) {
+            let w = slotWaiters[k]
+            guard w != excluded, queues[Int(w)].waitingForSlot else { continue }
+            if best.map({ queues[Int(w)].open < queues[Int($0)].open }) ?? true { best = w }
+        }
+        return best
+    }
+
+    /// How many waiters are compared when a slot is granted or given up.
+    static let waitersScanned = 8
 }
 
 /// How the virtual MTA of an injected message is chosen.

@@ -7,6 +7,9 @@ struct IndexFIFO: Sendable {
     var isEmpty: Bool { head == items.count }
     var first: UInt32? { isEmpty ? nil : items[head] }
 
+    /// The entry `offset` places from the front.
+    subscript(offset: Int) -> UInt32 { items[head + offset] }
+
     mutating func push(_ value: UInt32) { items.append(value) }
 
     mutating func popFirst() -> UInt32? {

@@ -38,43 +38,44 @@ extension DeliveryEngine {
     /// Why the queue is not sending faster at `now`, most important first; empty when it sends
     /// as fast as its work allows.
     func constraints(_ q: UInt32, now: Int64) -> [Constraint] {
-        let queue = queues[Int(q)]
+        let queue = queues[Int(q)], info = queueInfo[Int(q)], settings = info.settings
         var out: [Constraint] = []
-        if let c = queue.held { out.append(.held(c)) }
-        if let c = queue.paused { out.append(.paused(c)) }
+        if let c = info.held { out.append(.held(c)) }
+        if let c = info.paused { out.append(.paused(c)) }
         if queue.mode == .backoff { out.append(.backoff(since: Instant(milliseconds: queue.backoffSince))) }
         if queue.queued + queue.inFlight == 0 { return out + [.empty] }
         if queue.ready.isEmpty {
             if let due = queue.waiting.min?.time {
                 out.append(.retryWait(until: Instant(milliseconds: due)))
-                if let e = queue.lastError { out.append(.remoteErrors(e)) }
+                if let e = info.lastError { out.append(.remoteErrors(e)) }
             }
             return out
         }
         if queue.connectRetryAt > now {
             out.append(.retryWait(until: Instant(milliseconds: queue.connectRetryAt)))
-            if let e = queue.lastError { out.append(.remoteErrors(e)) }
+            if let e = info.lastError { out.append(.remoteErrors(e)) }
         }
-        let limit = queue.messageLimit
-        if let interval = limit.interval,
+        if let interval = queue.messageInterval,
            !queue.messageRate.allows(nowMs: now, interval: interval, burst: tuning.messageRateBurst) {
-            out.append(.rateLimited(directive: limit.directive, value: limit.value.value.description, origin: limit.value.origin))
+            let (name, rate) = queue.usesBackoffRate
+                ? ("backoff-max-msg-rate", settings.backoffMaxMsgRate) : ("max-msg-rate", settings.maxMsgRate)
+            out.append(.rateLimited(directive: name, value: rate.value.description, origin: rate.origin))
         }
-        if let cap = capReached(queue, now: now) {
-            let value = cap.directive == "max-msg-per-hour" ? queue.settings.maxMsgPerHour : queue.settings.maxMsgPerDay
+        if let cap = queue.capReached(now: now) {
+            let value = cap.directive == "max-msg-per-hour" ? settings.maxMsgPerHour : settings.maxMsgPerDay
             out.append(.rateLimited(directive: cap.directive, value: String(value.value), origin: value.origin))
         }
-        let connections = queue.connectionLimit
-        if queue.idle.isEmpty, queue.open >= connections.limit {
-            out.append(.connectionLimited(directive: connections.directive, value: String(connections.value.value),
-                                          origin: connections.value.origin))
+        if queue.idle.isEmpty, queue.open >= queue.connectionLimit {
+            let (name, limit) = queue.usesBackoffSmtpOut
+                ? ("backoff-max-smtp-out", settings.backoffMaxSmtpOut) : ("max-smtp-out", settings.maxSmtpOut)
+            out.append(.connectionLimited(directive: name, value: String(limit.value), origin: limit.origin))
         } else if queue.waitingForSlot {
             out.append(.connectionLimited(directive: "total-max-smtp-out", value: String(tuning.maxTotalConnections),
                                           origin: .builtin))
         }
-        if queue.idle.isEmpty, let interval = queue.settings.maxConnectRate.value.intervalMicroseconds,
+        if queue.idle.isEmpty, let interval = queue.limits.connectInterval,
            !queue.connectRate.allows(nowMs: now, interval: interval, burst: 1) {
-            let rate = queue.settings.maxConnectRate
+            let rate = settings.maxConnectRate
             out.append(.rateLimited(directive: "max-connect-rate", value: rate.value.description, origin: rate.origin))
         }
         return out

@@ -101,9 +101,11 @@ extension DeliveryEngine {
     mutating func queue(for key: QueueKey) -> UInt32 {
         if let q = queueIndex[key] { return q }
         let q = UInt32(queues.count)
-        queues.append(QueueState(key: key, settings: DomainSettings(), patternList: nil,
-                                 eventCapacity: tuning.queueEventCapacity))
+        queues.append(QueueState(key: key, limits: QueueLimits(DomainSettings())))
+        queueInfo.append(QueueInfo(settings: DomainSettings(), events: EventRing(capacity: tuning.queueEventCapacity)))
         queueIndex[key] = q
+        queuesOfDomain[key.domain, default: []].append(q)
+        queuesOfVMTA[key.vmta, default: []].append(q)
         refresh(q)
         return q
     }
@@ -123,10 +125,15 @@ extension DeliveryEngine {
                 try? settings.set(directive, to: value, origin: .live(control.who))
             }
         }
-        queues[Int(q)].settings = settings
-        queues[Int(q)].patternList = settings.smtpPatternList.value.flatMap { configuration.smtpPatternList(named: $0) }
-        queues[Int(q)].held = controls.first { if case .hold(let t) = $0.kind { return t.covers(key) } else { return false } }
-        queues[Int(q)].paused = controls.first { if case .pause(let t) = $0.kind { return t.covers(key) } else { return false } }
+        let held = controls.first { if case .hold(let t) = $0.kind { return t.covers(key) } else { return false } }
+        let paused = controls.first { if case .pause(let t) = $0.kind { return t.covers(key) } else { return false } }
+        queueInfo[Int(q)].settings = settings
+        queueInfo[Int(q)].patternList = settings.smtpPatternList.value.flatMap { configuration.smtpPatternList(named: $0) }
+        queueInfo[Int(q)].held = held
+        queueInfo[Int(q)].paused = paused
+        queues[Int(q)].limits = QueueLimits(settings)
+        queues[Int(q)].isHeld = held != nil
+        queues[Int(q)].isPaused = paused != nil
     }
 
     /// Adds a message with ready recipients to a queue's ready list.
@@ -141,18 +148,15 @@ extension DeliveryEngine {
         }
     }
 
-    /// Adds to a queue's counter and its domain's, vmta's and the engine's.
+    /// Adds to a queue's counter and the engine's (domain and vmta figures are sums of queues).
     mutating func count(_ counter: StatCounter, _ amount: Int64 = 1, queue q: UInt32, now: Int64) {
-        let key = queues[Int(q)].key
-        queues[Int(q)].stats.add(counter, amount, atMs: now)
-        domainCounters[key.domain, default: TrafficCounters()].add(counter, amount, atMs: now)
-        vmtaCounters[key.vmta, default: TrafficCounters()].add(counter, amount, atMs: now)
+        queueInfo[Int(q)].stats.add(counter, amount, atMs: now)
         totalCounters.add(counter, amount, atMs: now)
     }
 
     /// Adds an event to the queue's ring and the engine's.
     mutating func record(event: EngineEvent, queue q: UInt32) {
-        queues[Int(q)].events.push(event)
+        queueInfo[Int(q)].events.push(event)
         events.push(event)
     }
 }

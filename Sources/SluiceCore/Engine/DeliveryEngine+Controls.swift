@@ -142,7 +142,7 @@ extension DeliveryEngine {
     mutating func noteControl(_ control: Control, verb: String, now: Int64) {
         let time = Instant(milliseconds: now)
         for q in queues.indices where control.kind.target.covers(queues[q].key) {
-            queues[q].events.push(EngineEvent(time: time, kind: .control, queue: queues[q].key,
+            queueInfo[q].events.push(EngineEvent(time: time, kind: .control, queue: queues[q].key,
                                               detail: "\(verb): \(control)"))
         }
     }

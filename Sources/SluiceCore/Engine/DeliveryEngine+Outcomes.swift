@@ -8,7 +8,7 @@ extension DeliveryEngine {
         func reply(_ k: Int) -> SMTPReply { replies.isEmpty ? fallback : replies[min(k, replies.count - 1)] }
         // The pattern list sees each distinct reply first, so a backoff reply already schedules
         // its retry with backoff-retry-after (and a mode=normal reply may end backoff).
-        if queues[Int(q)].patternList != nil {
+        if queueInfo[Int(q)].patternList != nil {
             var seen: Set<String> = []
             for k in tx.recipients.indices {
                 let r = reply(k)
@@ -28,7 +28,7 @@ extension DeliveryEngine {
                 finish(tx.slot, Int(index), queue: q, as: .delivered, reply: r, category: nil, now: now, into: &actions)
             case .permanent:
                 queues[Int(q)].inFlight -= 1
-                finish(tx.slot, Int(index), queue: q, as: .bounced, reply: r, category: classifier.classify(r),
+                finish(tx.slot, Int(index), queue: q, as: .bounced, reply: r, category: classify(r),
                        now: now, into: &actions)
             case .transient:
                 if deferredReply != nil, deferredReply != r {
@@ -44,18 +44,18 @@ extension DeliveryEngine {
         }
         if delivered {
             count(.bytes, Int64(tx.size), queue: q, now: now)
-            if queues[Int(q)].mode == .backoff, queues[Int(q)].settings.backoffToNormalAfterDelivery.value {
+            if queues[Int(q)].mode == .backoff, queues[Int(q)].limits.toNormalAfterDelivery {
                 switchMode(q, to: .normal, because: "backoff-to-normal-after-delivery", now: now)
             }
         } else if let deferredReply {
-            queues[Int(q)].lastError = deferredReply.text
+            queueInfo[Int(q)].lastError = deferredReply.text
         }
     }
 
     /// A transaction that broke: its recipients are deferred and its connection is gone.
     mutating func fail(_ tx: InFlightTransaction, _ failure: ConnectionFailure, now: Int64, into actions: inout [EngineAction]) {
         forget(tx.connection, into: &actions, notify: false)
-        queues[Int(tx.queue)].lastError = failure.reply.text
+        queueInfo[Int(tx.queue)].lastError = failure.reply.text
         applyPatterns(tx.queue, to: failure.reply, now: now, into: &actions)
         deferRecipients(tx.slot, tx.recipients, queue: tx.queue, reply: failure.reply, category: failure.category,
                         now: now, into: &actions)
@@ -67,7 +67,7 @@ extension DeliveryEngine {
                                   category: BounceCategory?, now: Int64, into actions: inout [EngineAction]) {
         let s = Int(slot)
         guard messages[s].live else { return }
-        let category = category ?? classifier.classify(reply)
+        let category = category ?? classify(reply)
         let schedule = queues[Int(q)].retrySchedule
         let expiresAt = messages[s].message.receivedAt.milliseconds &+ queues[Int(q)].bounceAfterMs
         var dueTimes: [Int64] = []
@@ -158,10 +158,23 @@ extension DeliveryEngine {
         freeSlots.append(slot)
     }
 
+    /// The reply's bounce category, cached by reply text: the same reply (a provider's 421 storm)
+    /// arrives thousands of times and the rules are dozens of regular expressions.
+    mutating func classify(_ reply: SMTPReply) -> BounceCategory {
+        if let known = categoryCache[reply.text] { return known }
+        let category = classifier.classify(reply)
+        if categoryCache.count >= DeliveryEngine.categoryCacheSize { categoryCache.removeAll(keepingCapacity: true) }
+        categoryCache[reply.text] = category
+        return category
+    }
+
+    /// Replies whose category is remembered.
+    static let categoryCacheSize = 4096
+
     /// Matches a reply against the queue's smtp-pattern-list and performs the first matching
     /// rule's actions.
     mutating func applyPatterns(_ q: UInt32, to reply: SMTPReply, now: Int64, into actions: inout [EngineAction]) {
-        guard let list = queues[Int(q)].patternList, let rule = list.firstMatch(reply.text) else { return }
+        guard let list = queueInfo[Int(q)].patternList, let rule = list.firstMatch(reply.text) else { return }
         for action in rule.actions {
             switch action {
             case .mode(let mode):
@@ -187,7 +200,7 @@ extension DeliveryEngine {
         queues[Int(q)].earliestReadyExpiry = .max
         queues[Int(q)].nextSweep = .max
         let reply = SMTPReply(asBounces ? diagnostic : diagnostic)
-        let category = asBounces ? classifier.classify(reply) : nil
+        let category = asBounces ? classify(reply) : nil
         for slot in slots {
             let s = Int(slot)
             var r = 0

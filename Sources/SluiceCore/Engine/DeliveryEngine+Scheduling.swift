@@ -19,7 +19,7 @@ extension DeliveryEngine {
             return
         }
         // A lower limit (backoff, an override) takes effect at once on idle connections.
-        while queues[i].open > queues[i].connectionLimit.limit, let c = queues[i].idle.popLast() {
+        while queues[i].open > queues[i].connectionLimit, let c = queues[i].idle.popLast() {
             close(c, into: &actions)
         }
         while !queues[i].ready.isEmpty, !queues[i].idle.isEmpty, sendAllowed(q, now: now) {
@@ -41,14 +41,14 @@ extension DeliveryEngine {
     mutating func openConnections(_ q: UInt32, now: Int64, into actions: inout [EngineAction]) {
         let i = Int(q)
         var usable = queues[i].ready.count
-        if let interval = queues[i].messageLimit.interval {
+        if let interval = queues[i].messageInterval {
             usable = min(usable, queues[i].messageRate.available(nowMs: now, interval: interval, burst: tuning.messageRateBurst))
         }
         while !queues[i].ready.isEmpty, queues[i].idle.isEmpty,
               queues[i].connecting < usable,
-              queues[i].open < queues[i].connectionLimit.limit,
+              queues[i].open < queues[i].connectionLimit,
               now >= queues[i].connectRetryAt, sendAllowed(q, now: now) {
-            let connectInterval = queues[i].settings.maxConnectRate.value.intervalMicroseconds
+            let connectInterval = queues[i].limits.connectInterval
             if let interval = connectInterval,
                !queues[i].connectRate.allows(nowMs: now, interval: interval, burst: 1) { break }
             // A free slot goes to the queues waiting for one before anyone else.
@@ -75,24 +75,7 @@ extension DeliveryEngine {
     /// True when the queue may start a message now: not held or paused, within the message rate
     /// in force and the hourly and daily caps.
     func sendAllowed(_ q: UInt32, now: Int64) -> Bool {
-        let queue = queues[Int(q)]
-        guard !queue.blocked else { return false }
-        if let interval = queue.messageLimit.interval,
-           !queue.messageRate.allows(nowMs: now, interval: interval, burst: tuning.messageRateBurst) { return false }
-        if capReached(queue, now: now) != nil { return false }
-        return true
-    }
-
-    /// The hourly or daily cap that is reached, with the instant its window ends.
-    func capReached(_ queue: QueueState, now: Int64) -> (directive: String, until: Int64)? {
-        let perHour = queue.settings.maxMsgPerHour.value, perDay = queue.settings.maxMsgPerDay.value
-        if perHour > 0, queue.hourSlot == floorDiv(now, 3_600_000), queue.hourCount >= perHour {
-            return ("max-msg-per-hour", (queue.hourSlot + 1) * 3_600_000)
-        }
-        if perDay > 0, queue.daySlot == floorDiv(now, 86_400_000), queue.dayCount >= perDay {
-            return ("max-msg-per-day", (queue.daySlot + 1) * 86_400_000)
-        }
-        return nil
+        queues[Int(q)].sendAllowed(now: now, burst: tuning.messageRateBurst)
     }
 
     /// Starts the hourly and daily windows afresh when the clock has moved into a new one.
@@ -105,7 +88,7 @@ extension DeliveryEngine {
     /// The next batch of the queue: the ready recipients of the message at the front of the ready
     /// list, up to max-rcpt-per-transaction. Recipients past bounce-after expire on the way.
     mutating func nextBatch(_ q: UInt32, now: Int64, into actions: inout [EngineAction]) -> (UInt32, [UInt32])? {
-        let maxRcpt = max(1, queues[Int(q)].settings.maxRcptPerTransaction.value)
+        let maxRcpt = queues[Int(q)].limits.maxRcptPerTransaction
         let bounceAfter = queues[Int(q)].bounceAfterMs
         while let slot = queues[Int(q)].ready.first {
             let s = Int(slot)
@@ -148,7 +131,7 @@ extension DeliveryEngine {
         guard let (slot, picks) = nextBatch(q, now: now, into: &actions) else { return false }
         for r in picks { markInFlight(slot, Int(r)) }
         let i = Int(q)
-        if let interval = queues[i].messageLimit.interval {
+        if let interval = queues[i].messageInterval {
             queues[i].messageRate.consume(nowMs: now, interval: interval)
         }
         queues[i].hourCount += 1
@@ -173,10 +156,10 @@ extension DeliveryEngine {
     mutating func release(_ c: ConnectionID, now: Int64, into actions: inout [EngineAction]) {
         guard var connection = connections[c] else { return }
         let q = Int(connection.queue)
-        let perConnection = queues[q].settings.maxMsgPerConnection.value
+        let perConnection = queues[q].limits.maxMsgPerConnection
         let poorer = poorestWaiter(excluding: connection.queue).map { queues[Int($0)].open + 1 < queues[q].open } ?? false
         if (perConnection > 0 && connection.messagesSent >= perConnection) || queues[q].blocked || poorer
-            || queues[q].open > queues[q].connectionLimit.limit {
+            || queues[q].open > queues[q].connectionLimit {
             close(c, into: &actions)
             return
         }
@@ -280,9 +263,9 @@ extension DeliveryEngine {
     /// backoff-to-normal-after: the queue leaves backoff on its own.
     mutating func returnToNormalIfDue(_ q: UInt32, now: Int64, into actions: inout [EngineAction]) {
         guard queues[Int(q)].mode == .backoff,
-              case .after(let span) = queues[Int(q)].settings.backoffToNormalAfter.value,
-              now >= queues[Int(q)].backoffSince + span.milliseconds else { return }
-        switchMode(q, to: .normal, because: "backoff-to-normal-after \(span)", now: now)
+              let span = queues[Int(q)].limits.backoffToNormalMs,
+              now >= queues[Int(q)].backoffSince + span else { return }
+        switchMode(q, to: .normal, because: "backoff-to-normal-after \(TimeSpan(milliseconds: span))", now: now)
     }
 
     /// Switches a queue's mode (recording an event); entering backoff starts backoff-to-normal-after.
@@ -294,39 +277,15 @@ extension DeliveryEngine {
                                   detail: "\(mode.rawValue): \(why)"), queue: q)
     }
 
-    /// Plans the queue's next wakeup: the earliest of the next due retry, the instant the rate or
-    /// a cap allows the next send (when a connection could carry it), the retry wait after a
-    /// connection failure, the next idle timeout, backoff ending and the next expiry sweep.
+    /// Plans the queue's next wakeup (see ``QueueState/nextWake(now:burst:oldestIdleSince:)``);
+    /// O(log Q) in the number of queues.
     mutating func plan(_ q: UInt32, now: Int64) {
-        let queue = queues[Int(q)]
-        var t = Int64.max
-        if let due = queue.waiting.min?.time { t = min(t, due) }
-        if queue.mode == .backoff, case .after(let span) = queue.settings.backoffToNormalAfter.value {
-            t = min(t, queue.backoffSince + span.milliseconds)
-        }
-        if let oldest = queue.idle.first, let c = connections[oldest] { t = min(t, c.idleSince + queue.idleTimeoutMs) }
-        if !queue.ready.isEmpty {
-            t = min(t, queue.nextSweep)
-            let canCarry = !queue.idle.isEmpty || (queue.open < queue.connectionLimit.limit && !queue.waitingForSlot)
-            if !queue.blocked, canCarry {
-                var next = now
-                if let interval = queue.messageLimit.interval {
-                    next = max(next, queue.messageRate.nextAllowedMs(interval: interval, burst: tuning.messageRateBurst))
-                }
-                if let cap = capReached(queue, now: now) { next = max(next, cap.until) }
-                if queue.idle.isEmpty {
-                    next = max(next, queue.connectRetryAt)
-                    if let interval = queue.settings.maxConnectRate.value.intervalMicroseconds {
-                        next = max(next, queue.connectRate.nextAllowedMs(interval: interval, burst: 1))
-                    }
-                }
-                if next > now { t = min(t, next) }
-            }
-        }
-        guard t != .max else { return }
+        let i = Int(q)
+        let oldestIdle = queues[i].idle.first.flatMap { connections[$0]?.idleSince }
+        guard var t = queues[i].nextWake(now: now, burst: tuning.messageRateBurst, oldestIdleSince: oldestIdle) else { return }
         t = max(t, now + 1)
-        if t != queue.scheduledWake {
-            queues[Int(q)].scheduledWake = t
+        if t != queues[i].scheduledWake {
+            queues[i].scheduledWake = t
             wakeups.push(TimedIndex(time: t, index: q))
         }
     }

@@ -45,14 +45,14 @@ extension DeliveryEngine {
     }
 
     func snapshot(q: UInt32, now: Instant) -> QueueSnapshot {
-        let queue = queues[Int(q)]
+        let queue = queues[Int(q)], info = queueInfo[Int(q)]
         return QueueSnapshot(
             key: queue.key, mode: queue.mode,
             backoffSince: queue.mode == .backoff ? Instant(milliseconds: queue.backoffSince) : nil,
-            heldBy: queue.held, pausedBy: queue.paused, queued: queue.queued, deferred: queue.deferred,
-            inFlight: queue.inFlight, connections: queue.open, stats: queue.stats.snapshot(atMs: now.milliseconds),
-            constraints: constraints(q, now: now.milliseconds), lastError: queue.lastError,
-            recentEvents: queue.events.ordered)
+            heldBy: info.held, pausedBy: info.paused, queued: queue.queued, deferred: queue.deferred,
+            inFlight: queue.inFlight, connections: queue.open, stats: info.stats.snapshot(atMs: now.milliseconds),
+            constraints: constraints(q, now: now.milliseconds), lastError: info.lastError,
+            recentEvents: info.events.ordered)
     }
 
     /// The queue keys, sorted.
@@ -60,12 +60,16 @@ extension DeliveryEngine {
 
     /// A domain's counters (all its queues), or nil when it never had traffic.
     public func domainStats(_ domain: String, now: Instant) -> TrafficStats? {
-        domainCounters[domain.lowercased()]?.snapshot(atMs: now.milliseconds)
+        queuesOfDomain[domain.lowercased()].map { sumStats($0, now: now) }
     }
 
     /// A vmta's counters (all its queues), or nil when it never had traffic.
     public func vmtaStats(_ vmta: String, now: Instant) -> TrafficStats? {
-        vmtaCounters[vmta]?.snapshot(atMs: now.milliseconds)
+        queuesOfVMTA[vmta].map { sumStats($0, now: now) }
+    }
+
+    func sumStats(_ indices: [UInt32], now: Instant) -> TrafficStats {
+        indices.reduce(TrafficStats(counters: [:])) { $0 + queueInfo[Int($1)].stats.snapshot(atMs: now.milliseconds) }
     }
 
     /// Engine-wide counters.
@@ -76,7 +80,7 @@ extension DeliveryEngine {
 
     /// The effective settings of a queue, live overrides included (what `show settings` prints).
     public func settings(for key: QueueKey) -> DomainSettings {
-        if let q = queueIndex[key] { return queues[Int(q)].settings }
+        if let q = queueIndex[key] { return queueInfo[Int(q)].settings }
         return configuration.settings(for: key)
     }
 

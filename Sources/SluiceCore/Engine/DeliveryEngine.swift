@@ -13,12 +13,14 @@ public struct DeliveryEngine: Sendable {
     /// Engine-wide knobs.
     public let tuning: EngineTuning
     var classifier: BounceClassifier
+    var categoryCache: [String: BounceCategory] = [:]
 
     var messages: [MessageRecord] = []
     var freeSlots: [UInt32] = []
     var slotOfMessage: [MessageID: UInt32] = [:]
 
     var queues: [QueueState] = []
+    var queueInfo: [QueueInfo] = []
     var queueIndex: [QueueKey: UInt32] = [:]
     var wakeups = MinHeap<TimedIndex>()
 
@@ -35,8 +37,8 @@ public struct DeliveryEngine: Sendable {
     var nextControlID: UInt64 = 1
     var poolCursors: [String: Int] = [:]
 
-    var domainCounters: [String: TrafficCounters] = [:]
-    var vmtaCounters: [String: TrafficCounters] = [:]
+    var queuesOfDomain: [String: [UInt32]] = [:]
+    var queuesOfVMTA: [String: [UInt32]] = [:]
     var totalCounters = TrafficCounters()
     var events: EventRing
     /// The last deferral reply per deferred recipient (`slot << 32 | index`), for expiry records.
@@ -153,7 +155,7 @@ public struct DeliveryEngine: Sendable {
         guard let connection = connections[id], connection.phase == .connecting else { return actions }
         let q = connection.queue
         forget(id, into: &actions, notify: false)
-        queues[Int(q)].lastError = failure.reply.text
+        queueInfo[Int(q)].lastError = failure.reply.text
         record(event: EngineEvent(time: now, kind: .connectionFailed, queue: queues[Int(q)].key,
                                   detail: failure.reply.text, category: failure.category), queue: q)
         applyPatterns(q, to: failure.reply, now: ms, into: &actions)
@@ -229,6 +231,7 @@ public struct DeliveryEngine: Sendable {
     public mutating func reload(_ configuration: any EngineConfiguration, now: Instant) -> [EngineAction] {
         self.configuration = configuration
         classifier = BounceClassifier(rules: configuration.bounceCategoryRules)
+        categoryCache = [:]
         var actions: [EngineAction] = []
         let ms = now.milliseconds
         expireControls(now: now, into: &actions)

@@ -67,13 +67,64 @@ struct InFlightTransaction: Sendable {
     var size: Int
 }
 
-/// One queue's scheduling state.
-struct QueueState: Sendable {
-    let key: QueueKey
+/// The numbers a queue schedules by, derived from its effective settings (plain values, so the
+/// hot path reads them without touching the settings' strings and origins).
+struct QueueLimits: Sendable {
+    var messageInterval: Int64?
+    var backoffMessageInterval: Int64?
+    var connectInterval: Int64?
+    var smtpOut: Int
+    var backoffSmtpOut: Int
+    var maxMsgPerConnection: Int
+    var maxRcptPerTransaction: Int
+    var perHour: Int
+    var perDay: Int
+    var bounceAfterMs: Int64
+    var idleTimeoutMs: Int64
+    var backoffToNormalMs: Int64?
+    var toNormalAfterDelivery: Bool
+    var retry: RetrySchedule
+    var backoffRetry: RetrySchedule
+
+    init(_ s: DomainSettings) {
+        messageInterval = s.maxMsgRate.value.intervalMicroseconds
+        backoffMessageInterval = s.backoffMaxMsgRate.value.intervalMicroseconds
+        connectInterval = s.maxConnectRate.value.intervalMicroseconds
+        smtpOut = max(1, s.maxSmtpOut.value)
+        backoffSmtpOut = max(1, s.backoffMaxSmtpOut.value)
+        maxMsgPerConnection = s.maxMsgPerConnection.value
+        maxRcptPerTransaction = max(1, s.maxRcptPerTransaction.value)
+        perHour = s.maxMsgPerHour.value
+        perDay = s.maxMsgPerDay.value
+        bounceAfterMs = s.bounceAfter.value.milliseconds
+        idleTimeoutMs = s.idleTimeout.value.milliseconds
+        if case .after(let span) = s.backoffToNormalAfter.value { backoffToNormalMs = span.milliseconds }
+        toNormalAfterDelivery = s.backoffToNormalAfterDelivery.value
+        retry = s.retryAfter.value
+        backoffRetry = s.backoffRetryAfter.value
+    }
+}
+
+/// A queue's configuration-side state, read off the hot path: effective settings with origins,
+/// pattern list, the controls on it, counters and events.
+struct QueueInfo: Sendable {
     /// The effective settings: configuration plus live overrides, recomputed on reload and on
     /// control changes.
     var settings: DomainSettings
     var patternList: SMTPPatternList?
+    var held: Control?
+    var paused: Control?
+    var lastError: String?
+    var stats = TrafficCounters()
+    var events: EventRing
+}
+
+/// One queue's scheduling state.
+struct QueueState: Sendable {
+    let key: QueueKey
+    var limits: QueueLimits
+    var isHeld = false
+    var isPaused = false
 
     /// Messages with recipients ready to go (FIFO; entries may be stale and are skipped).
     var ready = IndexFIFO()
@@ -101,56 +152,92 @@ struct QueueState: Sendable {
 
     var mode: QueueMode = .normal
     var backoffSince: Int64 = 0
-    var held: Control?
-    var paused: Control?
 
     var connectRetryAt: Int64 = .min
     var connectFailures = 0
-    var lastError: String?
 
     var earliestReadyExpiry: Int64 = .max
     var nextSweep: Int64 = .max
     var lastSweep: Int64 = .min
     var scheduledWake: Int64 = .max
 
-    var stats = TrafficCounters()
-    var events: EventRing
-
-    init(key: QueueKey, settings: DomainSettings, patternList: SMTPPatternList?, eventCapacity: Int) {
+    init(key: QueueKey, limits: QueueLimits) {
         self.key = key
-        self.settings = settings
-        self.patternList = patternList
-        self.events = EventRing(capacity: eventCapacity)
+        self.limits = limits
     }
 
-    var blocked: Bool { held != nil || paused != nil }
+    var blocked: Bool { isHeld || isPaused }
 
-    /// The message interval (µs) in force and the directive that sets it.
-    var messageLimit: (interval: Int64?, directive: String, value: Sourced<Rate>) {
-        let normal = settings.maxMsgRate
-        if mode == .backoff {
-            let backoff = settings.backoffMaxMsgRate
-            if let b = backoff.value.intervalMicroseconds, b > (normal.value.intervalMicroseconds ?? 0) {
-                return (b, "backoff-max-msg-rate", backoff)
-            }
-        }
-        return (normal.value.intervalMicroseconds, "max-msg-rate", normal)
+    /// True when backoff-max-msg-rate is the message rate in force.
+    var usesBackoffRate: Bool {
+        guard mode == .backoff, let b = limits.backoffMessageInterval else { return false }
+        return b > (limits.messageInterval ?? 0)
     }
 
-    /// The connection limit in force and the directive that sets it.
-    var connectionLimit: (limit: Int, directive: String, value: Sourced<Int>) {
-        let normal = settings.maxSmtpOut
-        if mode == .backoff, settings.backoffMaxSmtpOut.value < normal.value {
-            return (max(1, settings.backoffMaxSmtpOut.value), "backoff-max-smtp-out", settings.backoffMaxSmtpOut)
-        }
-        return (max(1, normal.value), "max-smtp-out", normal)
-    }
+    /// The message interval (µs) in force: the stricter of max-msg-rate and, in backoff,
+    /// backoff-max-msg-rate.
+    var messageInterval: Int64? { usesBackoffRate ? limits.backoffMessageInterval : limits.messageInterval }
+
+    /// True when backoff-max-smtp-out is the connection limit in force.
+    var usesBackoffSmtpOut: Bool { mode == .backoff && limits.backoffSmtpOut < limits.smtpOut }
+
+    /// The connection limit in force.
+    var connectionLimit: Int { usesBackoffSmtpOut ? limits.backoffSmtpOut : limits.smtpOut }
 
     /// The retry list in force.
-    var retrySchedule: RetrySchedule {
-        mode == .backoff ? settings.backoffRetryAfter.value : settings.retryAfter.value
+    var retrySchedule: RetrySchedule { mode == .backoff ? limits.backoffRetry : limits.retry }
+
+    var bounceAfterMs: Int64 { limits.bounceAfterMs }
+    var idleTimeoutMs: Int64 { limits.idleTimeoutMs }
+
+    /// The hourly or daily cap that is reached, with the instant its window ends.
+    func capReached(now: Int64) -> (directive: String, until: Int64)? {
+        let perHour = limits.perHour, perDay = limits.perDay
+        if perHour > 0, hourSlot == floorDiv(now, 3_600_000), hourCount >= perHour {
+            return ("max-msg-per-hour", (hourSlot + 1) * 3_600_000)
+        }
+        if perDay > 0, daySlot == floorDiv(now, 86_400_000), dayCount >= perDay {
+            return ("max-msg-per-day", (daySlot + 1) * 86_400_000)
+        }
+        return nil
     }
 
-    var bounceAfterMs: Int64 { settings.bounceAfter.value.milliseconds }
-    var idleTimeoutMs: Int64 { settings.idleTimeout.value.milliseconds }
+    /// True when the queue may start a message now: not held or paused, within the message rate
+    /// in force and the hourly and daily caps.
+    func sendAllowed(now: Int64, burst: Int) -> Bool {
+        guard !blocked else { return false }
+        if let interval = messageInterval, !messageRate.allows(nowMs: now, interval: interval, burst: burst) {
+            return false
+        }
+        return capReached(now: now) == nil
+    }
+
+    /// The queue's next wakeup: the earliest of the next due retry, the instant the rate or a cap
+    /// allows the next send (when a connection could carry it), the retry wait after a connection
+    /// failure, the next idle timeout, backoff ending and the next expiry sweep; nil for none.
+    func nextWake(now: Int64, burst: Int, oldestIdleSince: Int64?) -> Int64? {
+        var t = Int64.max
+        if let due = waiting.min?.time { t = min(t, due) }
+        if mode == .backoff, let span = limits.backoffToNormalMs { t = min(t, backoffSince + span) }
+        if let since = oldestIdleSince { t = min(t, since + idleTimeoutMs) }
+        if !ready.isEmpty {
+            t = min(t, nextSweep)
+            let canCarry = !idle.isEmpty || (open < connectionLimit && !waitingForSlot)
+            if !blocked, canCarry {
+                var next = now
+                if let interval = messageInterval {
+                    next = max(next, messageRate.nextAllowedMs(interval: interval, burst: burst))
+                }
+                if let cap = capReached(now: now) { next = max(next, cap.until) }
+                if idle.isEmpty {
+                    next = max(next, connectRetryAt)
+                    if let interval = limits.connectInterval {
+                        next = max(next, connectRate.nextAllowedMs(interval: interval, burst: 1))
+                    }
+                }
+                if next > now { t = min(t, next) }
+            }
+        }
+        return t == .max ? nil : t
+    }
 }

@@ -50,6 +50,21 @@ public struct TrafficStats: Hashable, Sendable {
     /// Every counter.
     public var counters: [StatCounter: CounterStats]
 
+    /// The sum of two entities' stats at the same instant (a domain's queues, a vmta's queues).
+    public static func + (a: TrafficStats, b: TrafficStats) -> TrafficStats {
+        var counters = a.counters
+        for (counter, y) in b.counters {
+            guard let x = counters[counter] else { counters[counter] = y; continue }
+            let n = max(x.history.count, y.history.count)
+            let history = (0..<n).map { i in
+                (i < x.history.count ? x.history[i] : 0) &+ (i < y.history.count ? y.history[i] : 0)
+            }
+            counters[counter] = CounterStats(total: x.total + y.total, per10s: x.per10s + y.per10s, per1m: x.per1m + y.per1m,
+                                             per5m: x.per5m + y.per5m, per1h: x.per1h + y.per1h, history: history)
+        }
+        return TrafficStats(counters: counters)
+    }
+
     /// One counter (zero when absent).
     public subscript(_ counter: StatCounter) -> CounterStats {
         counters[counter] ?? CounterStats(total: 0, per10s: 0, per1m: 0, per5m: 0, per1h: 0, history: [])

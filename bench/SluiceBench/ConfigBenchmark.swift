@@ -22,7 +22,7 @@ func runConfigBenchmark(_ arguments: [String]) throws {
     }
     guard !result.hasErrors else {
         for d in result.errors.prefix(5) { print(d) }
-        throw BenchmarkError.generatedConfigHasErrors
+        throw BenchmarkError(message: "the generated config has errors")
     }
     let model = result.model
     let queries = 100_000
@@ -42,9 +42,6 @@ func runConfigBenchmark(_ arguments: [String]) throws {
                  perQuery / 1000, queries, checksum))
 }
 
-enum BenchmarkError: Error {
-    case generatedConfigHasErrors
-}
 
 /// A large, realistic configuration for the benchmark.
 enum GeneratedConfig {

@@ -1,0 +1,149 @@
+import SluiceConfig
+
+extension DeliveryEngine {
+    /// Applies an operator command now. Lasting controls (hold, pause, throttle override) are
+    /// announced with ``EngineAction/controlAdded(_:)`` so they can be persisted, and end with
+    /// ``EngineAction/controlRemoved(_:reason:)``; each affects only the queues its target covers.
+    ///
+    /// - Throws: ``ControlError`` when the command names an unknown vmta, queue, directive or
+    ///   control, or a bad value; nothing changes then.
+    public mutating func apply(_ command: ControlCommand, by request: ControlRequest,
+                               now: Instant) throws(ControlError) -> [EngineAction] {
+        var actions: [EngineAction] = []
+        let ms = now.milliseconds
+        expireControls(now: now, into: &actions)
+        let expiresAt = request.duration.map { now + $0 }
+        func make(_ kind: ControlKind) -> Control {
+            defer { nextControlID += 1 }
+            return Control(id: nextControlID, kind: kind, who: request.who, why: request.why,
+                           createdAt: now, expiresAt: expiresAt)
+        }
+        switch command {
+        case .hold(let domain):
+            let d = domain.lowercased()
+            guard !d.isEmpty, !d.contains("/") else { throw .badTarget("hold takes a domain, found '\(domain)'") }
+            install(make(.hold(.domain(d))), now: ms, announce: true, into: &actions)
+        case .release(let domain):
+            let target = ControlTarget.domain(domain.lowercased())
+            try removeControls(matching: { $0 == .hold(target) }, describing: "hold \(target)", now: ms, into: &actions)
+        case .pause(let target):
+            try checkPauseTarget(target)
+            install(make(.pause(target.normalized)), now: ms, announce: true, into: &actions)
+        case .resume(let target):
+            let t = target.normalized
+            try removeControls(matching: { $0 == .pause(t) }, describing: "pause \(t)", now: ms, into: &actions)
+        case .setMode(let target, let mode):
+            let matched = try matchingQueues(target.normalized)
+            for q in matched {
+                switchMode(q, to: mode, because: "set by \(request.who)" + (request.why.isEmpty ? "" : ": \(request.why)"), now: ms)
+                service(q, now: ms, into: &actions)
+            }
+        case .overrideThrottle(let target, let name, let value):
+            let t = target.normalized
+            if case .vmta = t { throw .badTarget("throttles are overridden per domain or per queue, not per vmta") }
+            guard let directive = DomainDirective.named(name) else { throw .badSetting(.unknownDirective(name)) }
+            guard directive.isThrottle else { throw .notAThrottle(directive.name) }
+            do { try directive.validate(value) } catch { throw .badSetting(.badValue(directive.name, error)) }
+            install(make(.throttle(t, directive: directive.name, value: value)), now: ms, announce: true, into: &actions)
+        case .clearOverrides(let target, let name):
+            let t = target.normalized
+            let canonical = name.map { DomainDirective.named($0)?.name ?? $0 }
+            try removeControls(matching: { kind in
+                guard case .throttle(let ct, let d, _) = kind else { return false }
+                return ct == t && (canonical == nil || canonical == d)
+            }, describing: "throttle override of \(t)", now: ms, into: &actions)
+        case .schedule(let target):
+            for q in try matchingQueues(target.normalized) {
+                var slots: [UInt32] = []
+                while let entry = queues[Int(q)].waiting.popMin() { slots.append(entry.index) }
+                for slot in slots { wake(slot, queue: q, dueBy: .max, now: ms, into: &actions) }
+                queues[Int(q)].connectRetryAt = .min
+                queues[Int(q)].connectFailures = 0
+                service(q, now: ms, into: &actions)
+            }
+        case .delete(let target, let asBounces):
+            let why = "deleted by \(request.who)" + (request.why.isEmpty ? "" : ": \(request.why)")
+            for q in try matchingQueues(target.normalized) {
+                deleteQueued(q, asBounces: asBounces, diagnostic: asBounces ? "550 5.0.0 \(why)" : why,
+                             now: ms, into: &actions)
+                service(q, now: ms, into: &actions)
+            }
+        case .cancel(let id):
+            guard let control = controls.first(where: { $0.id == id }) else { throw .unknownControl(id) }
+            remove(control, reason: .released, now: ms, into: &actions)
+        }
+        finishInput(now: ms, into: &actions)
+        return actions
+    }
+
+    /// The active controls, oldest first.
+    public var activeControls: [Control] { controls }
+
+    func checkPauseTarget(_ target: ControlTarget) throws(ControlError) {
+        switch target {
+        case .domain: throw .badTarget("a domain is held, not paused: use hold")
+        case .vmta(let v):
+            guard configuration.virtualMTANames.contains(v) || queues.contains(where: { $0.key.vmta == v }) else {
+                throw .unknownVirtualMTA(v)
+            }
+        case .queue(let key):
+            guard queueIndex[key] != nil || configuration.virtualMTANames.contains(key.vmta) else {
+                throw .unknownQueue(key.description)
+            }
+        }
+    }
+
+    func matchingQueues(_ target: ControlTarget) throws(ControlError) -> [UInt32] {
+        let matched = queues.indices.filter { target.covers(queues[$0].key) }.map { UInt32($0) }
+        guard !matched.isEmpty else { throw .unknownQueue(target.description) }
+        return matched
+    }
+
+    /// Adds a control (replacing one of the same kind and target) and applies it to its queues.
+    mutating func install(_ control: Control, now: Int64, announce: Bool, into actions: inout [EngineAction]) {
+        for old in controls where control.kind.replaces(old.kind) {
+            controls.removeAll { $0.id == old.id }
+            actions.append(.controlRemoved(old, reason: .replaced))
+        }
+        controls.append(control)
+        if announce { actions.append(.controlAdded(control)) }
+        noteControl(control, verb: "added", now: now)
+        reapply(control.kind.target, now: now, into: &actions)
+    }
+
+    mutating func removeControls(matching predicate: (ControlKind) -> Bool, describing what: String, now: Int64,
+                                 into actions: inout [EngineAction]) throws(ControlError) {
+        let matched = controls.filter { predicate($0.kind) }
+        guard !matched.isEmpty else { throw .badTarget("no active \(what)") }
+        for control in matched { remove(control, reason: .released, now: now, into: &actions) }
+    }
+
+    mutating func remove(_ control: Control, reason: ControlRemoval, now: Int64, into actions: inout [EngineAction]) {
+        controls.removeAll { $0.id == control.id }
+        actions.append(.controlRemoved(control, reason: reason))
+        noteControl(control, verb: reason.rawValue, now: now)
+        reapply(control.kind.target, now: now, into: &actions)
+    }
+
+    /// Ends controls whose expiry has passed.
+    mutating func expireControls(now: Instant, into actions: inout [EngineAction]) {
+        let due = controls.filter { $0.expiresAt.map { $0 <= now } ?? false }
+        for control in due { remove(control, reason: .expired, now: now.milliseconds, into: &actions) }
+    }
+
+    /// Recomputes the settings and hold/pause state of the target's queues and services them.
+    mutating func reapply(_ target: ControlTarget, now: Int64, into actions: inout [EngineAction]) {
+        for q in queues.indices where target.covers(queues[q].key) {
+            refresh(UInt32(q))
+            service(UInt32(q), now: now, into: &actions)
+        }
+    }
+
+    mutating func noteControl(_ control: Control, verb: String, now: Int64) {
+        let time = Instant(milliseconds: now)
+        for q in queues.indices where control.kind.target.covers(queues[q].key) {
+            queueInfo[q].events.push(EngineEvent(time: time, kind: .control, queue: queues[q].key,
+                                              detail: "\(verb): \(control)"))
+        }
+    }
+}

@@ -1,0 +1,243 @@
+import SluiceConfig
+
+/// A recipient's life cycle, as the engine reports it.
+public enum RecipientState: Hashable, Sendable {
+    /// Waiting for a transaction.
+    case queued
+    /// In a transaction now.
+    case inFlight
+    /// Deferred; due again at the instant.
+    case deferred(until: Instant)
+    /// Delivered.
+    case delivered
+    /// Bounced.
+    case bounced
+    /// Expired after bounce-after.
+    case expired
+    /// Deleted by an operator.
+    case deleted
+}
+
+/// The compact phase stored per recipient.
+enum RecipientPhase: UInt8, Sendable {
+    case queued, inFlight, deferred, delivered, bounced, expired, deleted
+
+    var isFinal: Bool { rawValue >= RecipientPhase.delivered.rawValue }
+}
+
+/// Per-recipient engine state: 16 bytes. The address itself lives once, in the message.
+struct RecipientSlot: Sendable {
+    /// For a deferred recipient, when it is due again (ms).
+    var nextAttempt: Int64 = 0
+    /// The queue's index.
+    var queue: UInt32
+    /// Failed attempts so far.
+    var attempts: UInt16 = 0
+    var phase: RecipientPhase = .queued
+}
+
+/// A message in the engine's table.
+struct MessageRecord: Sendable {
+    var message: Message
+    var recipients: [RecipientSlot]
+    /// Recipients not yet final.
+    var pending: Int32
+    var live: Bool
+
+    static let vacant = MessageRecord(
+        message: Message(id: MessageID(0), sender: "", recipients: [], size: 0, vmta: "", receivedAt: .zero),
+        recipients: [], pending: 0, live: false)
+}
+
+/// An outbound connection's state.
+struct ConnectionState: Sendable {
+    enum Phase: Sendable { case connecting, idle, busy }
+    var queue: UInt32
+    var phase: Phase
+    var messagesSent = 0
+    var idleSince: Int64 = 0
+}
+
+/// A transaction in flight.
+struct InFlightTransaction: Sendable {
+    var queue: UInt32
+    var slot: UInt32
+    var recipients: [UInt32]
+    var connection: ConnectionID
+    var size: Int
+}
+
+/// The numbers a queue schedules by, derived from its effective settings (plain values, so the
+/// hot path reads them without touching the settings' strings and origins).
+struct QueueLimits: Sendable {
+    var messageInterval: Int64?
+    var backoffMessageInterval: Int64?
+    var connectInterval: Int64?
+    var smtpOut: Int
+    var backoffSmtpOut: Int
+    var maxMsgPerConnection: Int
+    var maxRcptPerTransaction: Int
+    var perHour: Int
+    var perDay: Int
+    var bounceAfterMs: Int64
+    var idleTimeoutMs: Int64
+    var backoffToNormalMs: Int64?
+    var toNormalAfterDelivery: Bool
+    var retry: RetrySchedule
+    var backoffRetry: RetrySchedule
+
+    init(_ s: DomainSettings) {
+        messageInterval = s.maxMsgRate.value.intervalMicroseconds
+        backoffMessageInterval = s.backoffMaxMsgRate.value.intervalMicroseconds
+        connectInterval = s.maxConnectRate.value.intervalMicroseconds
+        smtpOut = max(1, s.maxSmtpOut.value)
+        backoffSmtpOut = max(1, s.backoffMaxSmtpOut.value)
+        maxMsgPerConnection = s.maxMsgPerConnection.value
+        maxRcptPerTransaction = max(1, s.maxRcptPerTransaction.value)
+        perHour = s.maxMsgPerHour.value
+        perDay = s.maxMsgPerDay.value
+        bounceAfterMs = s.bounceAfter.value.milliseconds
+        idleTimeoutMs = s.idleTimeout.value.milliseconds
+        if case .after(let span) = s.backoffToNormalAfter.value { backoffToNormalMs = span.milliseconds }
+        toNormalAfterDelivery = s.backoffToNormalAfterDelivery.value
+        retry = s.retryAfter.value
+        backoffRetry = s.backoffRetryAfter.value
+    }
+}
+
+/// A queue's configuration-side state, read off the hot path: effective settings with origins,
+/// pattern list, the controls on it, counters and events.
+struct QueueInfo: Sendable {
+    /// The effective settings: configuration plus live overrides, recomputed on reload and on
+    /// control changes.
+    var settings: DomainSettings
+    var patternList: SMTPPatternList?
+    var held: Control?
+    var paused: Control?
+    var lastError: String?
+    var stats = TrafficCounters()
+    var events: EventRing
+}
+
+/// One queue's scheduling state.
+struct QueueState: Sendable {
+    let key: QueueKey
+    var limits: QueueLimits
+    var isHeld = false
+    var isPaused = false
+
+    /// Messages with recipients ready to go (FIFO; entries may be stale and are skipped).
+    var ready = IndexFIFO()
+    /// Deferred messages by due time.
+    var waiting = MinHeap<TimedIndex>()
+    /// Recipients queued or deferred (not in flight, not final).
+    var queued = 0
+    /// Recipients in flight.
+    var inFlight = 0
+    var deferred = 0
+
+    /// Connections counted against the limits: connecting, idle and busy.
+    var open = 0
+    var connecting = 0
+    /// Idle connections, most recently used last.
+    var idle: [ConnectionID] = []
+    var waitingForSlot = false
+
+    var messageRate = GCRA()
+    var connectRate = GCRA()
+    var hourSlot: Int64 = .min
+    var hourCount = 0
+    var daySlot: Int64 = .min
+    var dayCount = 0
+
+    var mode: QueueMode = .normal
+    var backoffSince: Int64 = 0
+
+    var connectRetryAt: Int64 = .min
+    var connectFailures = 0
+
+    var earliestReadyExpiry: Int64 = .max
+    var nextSweep: Int64 = .max
+    var lastSweep: Int64 = .min
+    var scheduledWake: Int64 = .max
+
+    init(key: QueueKey, limits: QueueLimits) {
+        self.key = key
+        self.limits = limits
+    }
+
+    var blocked: Bool { isHeld || isPaused }
+
+    /// True when backoff-max-msg-rate is the message rate in force.
+    var usesBackoffRate: Bool {
+        guard mode == .backoff, let b = limits.backoffMessageInterval else { return false }
+        return b > (limits.messageInterval ?? 0)
+    }
+
+    /// The message interval (µs) in force: the stricter of max-msg-rate and, in backoff,
+    /// backoff-max-msg-rate.
+    var messageInterval: Int64? { usesBackoffRate ? limits.backoffMessageInterval : limits.messageInterval }
+
+    /// True when backoff-max-smtp-out is the connection limit in force.
+    var usesBackoffSmtpOut: Bool { mode == .backoff && limits.backoffSmtpOut < limits.smtpOut }
+
+    /// The connection limit in force.
+    var connectionLimit: Int { usesBackoffSmtpOut ? limits.backoffSmtpOut : limits.smtpOut }
+
+    /// The retry list in force.
+    var retrySchedule: RetrySchedule { mode == .backoff ? limits.backoffRetry : limits.retry }
+
+    var bounceAfterMs: Int64 { limits.bounceAfterMs }
+    var idleTimeoutMs: Int64 { limits.idleTimeoutMs }
+
+    /// The hourly or daily cap that is reached, with the instant its window ends.
+    func capReached(now: Int64) -> (directive: String, until: Int64)? {
+        let perHour = limits.perHour, perDay = limits.perDay
+        if perHour > 0, hourSlot == floorDiv(now, 3_600_000), hourCount >= perHour {
+            return ("max-msg-per-hour", (hourSlot + 1) * 3_600_000)
+        }
+        if perDay > 0, daySlot == floorDiv(now, 86_400_000), dayCount >= perDay {
+            return ("max-msg-per-day", (daySlot + 1) * 86_400_000)
+        }
+        return nil
+    }
+
+    /// True when the queue may start a message now: not held or paused, within the message rate
+    /// in force and the hourly and daily caps.
+    func sendAllowed(now: Int64, burst: Int) -> Bool {
+        guard !blocked else { return false }
+        if let interval = messageInterval, !messageRate.allows(nowMs: now, interval: interval, burst: burst) {
+            return false
+        }
+        return capReached(now: now) == nil
+    }
+
+    /// The queue's next wakeup: the earliest of the next due retry, the instant the rate or a cap
+    /// allows the next send (when a connection could carry it), the retry wait after a connection
+    /// failure, the next idle timeout, backoff ending and the next expiry sweep; nil for none.
+    func nextWake(now: Int64, burst: Int, oldestIdleSince: Int64?) -> Int64? {
+        var t = Int64.max
+        if let due = waiting.min?.time { t = min(t, due) }
+        if mode == .backoff, let span = limits.backoffToNormalMs { t = min(t, backoffSince + span) }
+        if let since = oldestIdleSince { t = min(t, since + idleTimeoutMs) }
+        if !ready.isEmpty {
+            t = min(t, nextSweep)
+            let canCarry = !idle.isEmpty || (open < connectionLimit && !waitingForSlot)
+            if !blocked, canCarry {
+                var next = now
+                if let interval = messageInterval {
+                    next = max(next, messageRate.nextAllowedMs(interval: interval, burst: burst))
+                }
+                if let cap = capReached(now: now) { next = max(next, cap.until) }
+                if idle.isEmpty {
+                    next = max(next, connectRetryAt)
+                    if let interval = limits.connectInterval {
+                        next = max(next, connectRate.nextAllowedMs(interval: interval, burst: 1))
+                    }
+                }
+                if next > now { t = min(t, next) }
+            }
+        }
+        return t == .max ? nil : t
+    }
+}

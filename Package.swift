@@ -17,25 +17,35 @@ let package = Package(
         .target(name: "SluiceCore", dependencies: ["SluiceConfig"]),
         // Durable message storage and crash recovery.
         .target(name: "SluiceSpool", dependencies: ["SluiceCore"]),
+        // The control plane: snapshots, protocol, command layer, HTTP API, client.
+        .target(name: "SluiceControl", dependencies: ["SluiceCore"]),
+        // Simulated receiving ISPs (profiles as data files), the traffic generator's plan and the
+        // loopback guard: pure logic, no sockets; the SMTP layer is wired around it by the executable.
+        .target(name: "SluiceSandbox", dependencies: ["SluiceConfig", "SluiceCore"], resources: [.copy("Profiles")]),
+        // The operations console: reducer, renderers, themes, terminal backends.
+        .target(name: "SluiceConsole", dependencies: ["SluiceControl", "SluiceConfig", "CNcurses"]),
         // ncursesw for the console; see Sources/CNcurses/shim.h.
         .systemLibrary(name: "CNcurses", path: "Sources/CNcurses"),
         // The one executable.
         .executableTarget(
             name: "sluice",
             dependencies: [
-                "SluiceConfig", "SluiceCore", "SluiceSpool",
+                "SluiceConfig", "SluiceCore", "SluiceSpool", "SluiceControl", "SluiceConsole",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // Release-mode benchmarks whose figures are quoted in BENCHMARKS.md.
         .executableTarget(
             name: "SluiceBench",
-            dependencies: ["SluiceConfig", "SluiceCore", "SluiceSpool"],
+            dependencies: ["SluiceConfig", "SluiceCore", "SluiceSpool", "SluiceControl", "SluiceConsole"],
             path: "bench/SluiceBench"
         ),
         .testTarget(name: "SluiceConfigTests", dependencies: ["SluiceConfig"]),
         .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore"]),
         .testTarget(name: "SluiceSpoolTests", dependencies: ["SluiceSpool"]),
+        .testTarget(name: "SluiceControlTests", dependencies: ["SluiceControl"]),
+        .testTarget(name: "SluiceConsoleTests", dependencies: ["SluiceConsole", "SluiceControl", "SluiceCore", "SluiceConfig", "CNcurses"], exclude: ["Snapshots"]),
+        .testTarget(name: "SluiceSandboxTests", dependencies: ["SluiceSandbox"]),
     ],
     swiftLanguageModes: [.v6]
 )

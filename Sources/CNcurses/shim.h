@@ -27,4 +27,12 @@ static inline attr_t sluice_a_italic(void) { return A_ITALIC; }
 static inline int sluice_key_resize(void) { return KEY_RESIZE; }
 static inline int sluice_err(void) { return ERR; }
 
+// newterm on the process's own stdin/stdout (Swift 6 cannot touch the stdout/stdin globals).
+// Unlike initscr, newterm returns NULL instead of exiting when the terminal is unusable.
+static inline SCREEN *sluice_newterm(void) { return newterm(NULL, stdout, stdin); }
+static inline int sluice_colors(void) { return COLORS; }
+static inline int sluice_key_code_yes(void) { return KEY_CODE_YES; }
+static inline int sluice_key_f0(void) { return KEY_F0; }
+static inline int sluice_ok(void) { return OK; }
+
 #endif

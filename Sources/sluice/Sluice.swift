@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `sluice` command line.
 @main
@@ -6,6 +7,24 @@ struct Sluice: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sluice",
         abstract: "A high-volume mail transfer agent with a live operations console.",
-        subcommands: []
+        subcommands: [CheckConfigCommand.self, ShowCommand.self, ConsoleCommand.self]
     )
+
+    /// Runs the command; usage errors exit 2 (DESIGN.md's contract) instead of ArgumentParser's 64.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }

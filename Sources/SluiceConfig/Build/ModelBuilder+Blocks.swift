@@ -1,0 +1,219 @@
+extension ModelBuilder {
+    // MARK: - <source>
+
+    static let sourceDirectives = [
+        "smtp-service", "always-allow-relaying", "require-auth", "process-x-virtual-mta", "default-virtual-mta",
+        "max-message-size", "pattern-list", "add-message-id-header", "add-date-header", "log-connections",
+        "log-commands",
+    ]
+
+    mutating func source(_ b: BlockNode) {
+        guard let argument = blockName(b, example: "<source 127.0.0.1>, <source 10.0.0.0/8> or <source {auth}>")
+        else { return }
+        let match: SourceBlock.Match
+        if argument.hasPrefix("{") {
+            guard argument.hasSuffix("}"), argument.count > 2 else {
+                error(b.argumentLocation, "expected a source name in braces such as {auth}, found '\(argument)'")
+                return
+            }
+            match = .named(String(argument.dropFirst().dropLast()))
+        } else {
+            do { match = .addresses(try CIDR(parsing: argument)) } catch {
+                self.error(b.argumentLocation, "invalid value for '<source>': \(error); or a name such as {auth}")
+                return
+            }
+        }
+        var source = SourceBlock(match: match, location: b.start)
+        for child in b.children {
+            guard case .directive(let d) = child else {
+                if case .block(let nested) = child { misplaced(nested, inside: "source") }
+                continue
+            }
+            switch d.key {
+            case "smtp-service": bool(d).map { source.smtpService = $0 }
+            case "always-allow-relaying": bool(d).map { source.alwaysAllowRelaying = $0 }
+            case "require-auth": bool(d).map { source.requireAuth = $0 }
+            case "process-x-virtual-mta": bool(d).map { source.processXVirtualMTA = $0 }
+            case "add-message-id-header": bool(d).map { source.addMessageIdHeader = $0 }
+            case "add-date-header": bool(d).map { source.addDateHeader = $0 }
+            case "log-connections": bool(d).map { source.logConnections = $0 }
+            case "log-commands": bool(d).map { source.logCommands = $0 }
+            case "max-message-size":
+                source.maxMessageSize = parse(d) { (t: String) throws(ValueError) in try ByteSize(parsing: t) }
+            case "default-virtual-mta":
+                if let name = single(d) {
+                    source.defaultVirtualMTA = name.text
+                    references.append(Reference(kind: .virtualMTAOrPool, name: name.text, location: name.location,
+                                                context: "default-virtual-mta"))
+                }
+            case "pattern-list":
+                if let name = single(d) {
+                    source.patternList = name.text
+                    references.append(Reference(kind: .patternList, name: name.text, location: name.location,
+                                                context: "pattern-list"))
+                }
+            default: unknownDirective(d, in: "<source>", known: Self.sourceDirectives)
+            }
+        }
+        model.sources.append(source)
+    }
+
+    // MARK: - <smtp-listener>
+
+    mutating func listener(_ b: BlockNode) {
+        guard let argument = blockName(b, example: "<smtp-listener 127.0.0.1:2525>") else { return }
+        let address: ListenAddress
+        do { address = try ListenAddress(parsing: argument) } catch {
+            self.error(b.argumentLocation, "invalid value for '<smtp-listener>': \(error)")
+            return
+        }
+        var listener = SMTPListener(address: address, location: b.start)
+        for child in b.children {
+            switch child {
+            case .block(let nested): misplaced(nested, inside: "smtp-listener")
+            case .directive(let d) where d.key == "source":
+                if let word = single(d) { listener.sourceName = namedSource(word, context: "smtp-listener source") }
+            case .directive(let d): unknownDirective(d, in: "<smtp-listener>", known: ["source"])
+            }
+        }
+        model.smtpListeners.append(listener)
+    }
+
+    /// `{name}` in a `source` directive: recorded as a reference, returned without braces.
+    private mutating func namedSource(_ word: Word, context: String) -> String? {
+        guard word.text.hasPrefix("{"), word.text.hasSuffix("}"), word.text.count > 2 else {
+            error(word.location, "expected a source name in braces such as {auth}, found '\(word.text)'")
+            return nil
+        }
+        let name = String(word.text.dropFirst().dropLast())
+        references.append(Reference(kind: .namedSource, name: name, location: word.location, context: context))
+        return name
+    }
+
+    // MARK: - <virtual-mta>, <virtual-mta-pool>
+
+    mutating func virtualMTA(_ b: BlockNode) {
+        guard let name = blockName(b, example: "<virtual-mta vmta1>") else { return }
+        if let first = model.virtualMTAs[name] {
+            error(b.argumentLocation, "duplicate virtual-mta '\(name)'; first defined at \(first.location)")
+            return
+        }
+        var vmta = VirtualMTA(name: name, location: b.start)
+        for child in b.children {
+            switch child {
+            case .block(let nested) where nested.name.text == "domain":
+                if let block = domainBlock(nested) { vmta.domainBlocks.append(block) }
+            case .block(let nested): misplaced(nested, inside: "virtual-mta")
+            case .directive(let d) where d.key == "smtp-source-host":
+                guard (1...2).contains(d.arguments.count) else {
+                    error(d.valueLocation, "smtp-source-host takes an address and a host name, "
+                                         + "e.g. smtp-source-host 127.0.0.10 mta1.example.com")
+                    continue
+                }
+                guard let address = IPAddress(d.arguments[0].text) else {
+                    error(d.arguments[0].location, "invalid value for 'smtp-source-host': expected an IPv4 or IPv6 "
+                                                 + "address, found '\(d.arguments[0].text)'")
+                    continue
+                }
+                vmta.sourceAddress = address
+                vmta.sourceHostName = d.arguments.count == 2 ? d.arguments[1].text : nil
+            case .directive(let d): unknownDirective(d, in: "<virtual-mta>", known: ["smtp-source-host"])
+            }
+        }
+        model.setVirtualMTA(vmta)
+    }
+
+    mutating func pool(_ b: BlockNode) {
+        guard let name = blockName(b, example: "<virtual-mta-pool warm>") else { return }
+        if let first = model.pools[name] {
+            error(b.argumentLocation, "duplicate virtual-mta-pool '\(name)'; first defined at \(first.location)")
+            return
+        }
+        var members: [String] = []
+        for child in b.children {
+            switch child {
+            case .block(let nested): misplaced(nested, inside: "virtual-mta-pool")
+            case .directive(let d) where d.key == "virtual-mta":
+                guard let member = single(d) else { continue }
+                members.append(member.text)
+                references.append(Reference(kind: .virtualMTA, name: member.text, location: member.location,
+                                            context: "pool '\(name)'"))
+            case .directive(let d): unknownDirective(d, in: "<virtual-mta-pool>", known: ["virtual-mta"])
+            }
+        }
+        if members.isEmpty { warning(b.start, "virtual-mta-pool '\(name)' has no members") }
+        model.pools[name] = VirtualMTAPool(name: name, members: members, location: b.start)
+    }
+
+    /// Reports pools that share a name with a vmta (a queue name would be ambiguous).
+    mutating func checkPoolNames() {
+        for pool in model.pools.values.sorted(by: { $0.location < $1.location })
+        where model.virtualMTAs[pool.name] != nil {
+            error(pool.location, "virtual-mta-pool '\(pool.name)' has the same name as a virtual-mta")
+        }
+    }
+
+    // MARK: - <acct-file>, <spool>, <smtp-user>
+
+    static let acctFileDirectives = ["records", "max-size", "move-interval", "move-to", "delete-after"]
+
+    mutating func acctFile(_ b: BlockNode) {
+        guard let path = blockName(b, example: "<acct-file /var/log/sluice/acct.csv>") else { return }
+        var file = AccountingFile(path: path, location: b.start)
+        for child in b.children {
+            guard case .directive(let d) = child else {
+                if case .block(let nested) = child { misplaced(nested, inside: "acct-file") }
+                continue
+            }
+            switch d.key {
+            case "records":
+                file.records = parse(d) { (t: String) throws(ValueError) in
+                    var set = Set<AccountingRecordType>()
+                    for item in t.split(separator: ",") { set.insert(try AccountingRecordType(parsing: String(item))) }
+                    return set
+                } ?? file.records
+            case "max-size": file.maxSize = parse(d) { (t: String) throws(ValueError) in try ByteSize(parsing: t) }
+            case "move-interval":
+                file.moveInterval = parse(d) { (t: String) throws(ValueError) in try TimeSpan(parsing: t) }
+            case "move-to": file.moveTo = single(d)?.text
+            case "delete-after":
+                file.deleteAfter = parse(d) { (t: String) throws(ValueError) in try Expiry(parsing: t) } ?? .never
+            default: unknownDirective(d, in: "<acct-file>", known: Self.acctFileDirectives)
+            }
+        }
+        model.acctFiles.append(file)
+    }
+
+    mutating func spool(_ b: BlockNode) {
+        guard let path = blockName(b, example: "<spool /var/spool/sluice>") else { return }
+        var spool = SpoolSettings(path: path, location: b.start)
+        for child in b.children {
+            switch child {
+            case .block(let nested): misplaced(nested, inside: "spool")
+            case .directive(let d) where d.key == "delete-file-holders":
+                bool(d).map { spool.deleteFileHolders = $0 }
+            case .directive(let d): unknownDirective(d, in: "<spool>", known: ["delete-file-holders"])
+            }
+        }
+        model.spools.append(spool)
+    }
+
+    mutating func smtpUser(_ b: BlockNode) {
+        guard let name = blockName(b, example: "<smtp-user app1>") else { return }
+        var user = SMTPUser(name: name, location: b.start)
+        for child in b.children {
+            switch child {
+            case .block(let nested): misplaced(nested, inside: "smtp-user")
+            case .directive(let d) where d.key == "password": user.password = single(d)?.text
+            case .directive(let d) where d.key == "source":
+                if let word = single(d) { user.sourceName = namedSource(word, context: "smtp-user source") }
+            case .directive(let d): unknownDirective(d, in: "<smtp-user>", known: ["password", "source"])
+            }
+        }
+        if let first = model.smtpUsers[name] {
+            error(b.argumentLocation, "duplicate smtp-user '\(name)'; first defined at \(first.location)")
+            return
+        }
+        model.smtpUsers[name] = user
+    }
+}

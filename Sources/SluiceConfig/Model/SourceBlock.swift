@@ -1,0 +1,51 @@
+/// A `<source IP|CIDR|{name}>` block: the policy for clients that submit mail.
+public struct SourceBlock: Hashable, Sendable {
+    /// What the block applies to.
+    public enum Match: Hashable, Sendable, CustomStringConvertible {
+        /// Clients whose address lies in the block (`<source 127.0.0.1>`, `<source 0/0>`).
+        case addresses(CIDR)
+        /// A named policy (`<source {auth}>`) chosen by an `<smtp-user>` or an `<smtp-listener>`.
+        case named(String)
+
+        /// `127.0.0.1/32` or `{auth}`.
+        public var description: String {
+            switch self {
+            case .addresses(let cidr): return cidr.description
+            case .named(let name): return "{\(name)}"
+            }
+        }
+    }
+
+    /// What the block applies to.
+    public var match: Match
+    /// `smtp-service` [yes]: accept SMTP connections at all.
+    public var smtpService = true
+    /// `always-allow-relaying` [no]: accept mail for any recipient domain.
+    public var alwaysAllowRelaying = false
+    /// `require-auth` [no]: refuse MAIL FROM before a successful AUTH.
+    public var requireAuth = false
+    /// `process-x-virtual-mta` [no]: honour the X-Virtual-MTA header.
+    public var processXVirtualMTA = false
+    /// `default-virtual-mta` [none]: the vmta or pool used when nothing else chooses one.
+    public var defaultVirtualMTA: String?
+    /// `max-message-size` [none = unlimited]: larger messages are refused (SIZE and after DATA).
+    public var maxMessageSize: ByteSize?
+    /// `pattern-list` [none]: the `<pattern-list>` that routes this source's messages.
+    public var patternList: String?
+    /// `add-message-id-header` [no]: add a Message-ID when the message has none.
+    public var addMessageIdHeader = false
+    /// `add-date-header` [no]: add a Date when the message has none.
+    public var addDateHeader = false
+    /// `log-connections` [no]: log each connection.
+    public var logConnections = false
+    /// `log-commands` [no]: log each SMTP command.
+    public var logCommands = false
+    /// Where the block opens.
+    public var location: SourceLocation
+
+    /// Creates a block with PowerMTA's defaults.
+    public init(match: Match, location: SourceLocation) {
+        self.match = match
+        self.location = location
+    }
+}

@@ -1,0 +1,32 @@
+import SluiceCore
+import SluiceControl
+
+/// An input to the reducer.
+public enum ConsoleEvent: Sendable {
+    /// A key press.
+    case key(Key)
+    /// A new snapshot arrived at the given instant.
+    case snapshot(NodeSnapshot, at: Instant)
+    /// New delivery events for the Diagnostics tail.
+    case events([EventRecord])
+    /// Time passed (once a second): ages and STALE are recomputed.
+    case tick(Instant)
+    /// The terminal changed size.
+    case resize(width: Int, height: Int)
+    /// A request finished with the control plane's message or an error.
+    case requestFinished(OperatorRequest, Result<String, OperatorError>)
+    /// Effective settings arrived for a domain or queue.
+    case settingsLoaded(target: String, Result<SettingsSnapshot, OperatorError>)
+    /// The data source lost the daemon (it keeps reconnecting by itself).
+    case connectionLost(String)
+}
+
+/// An output of the reducer: I/O for the app loop to perform.
+public enum ConsoleEffect: Hashable, Sendable {
+    /// Send an operator request; its result comes back as ``ConsoleEvent/requestFinished(_:_:)``.
+    case request(OperatorRequest)
+    /// Fetch effective settings; they come back as ``ConsoleEvent/settingsLoaded(target:_:)``.
+    case fetchSettings(target: String)
+    /// Leave the console.
+    case quit
+}

@@ -1,0 +1,398 @@
+import SluiceConfig
+import SluiceCore
+import SluiceControl
+
+/// The console's pure state machine: `(state, event) → (state, [effect])`. No I/O, no clock.
+public enum ConsoleReducer {
+    /// Applies `event` to `state` and returns the effects to perform.
+    public static func reduce(_ state: inout ConsoleState, _ event: ConsoleEvent) -> [ConsoleEffect] {
+        switch event {
+        case .key(let key):
+            return handle(key, &state)
+        case .snapshot(let snapshot, let at):
+            state.snapshot = snapshot
+            state.snapshotAt = at
+            state.now = max(state.now, at)
+            state.connectionProblem = nil
+            refreshTable(&state)
+            clampDetail(&state)
+            return []
+        case .events(let events):
+            state.diagnostics.append(events)
+            return []
+        case .tick(let now):
+            state.now = now
+            return []
+        case .resize(let w, let h):
+            state.width = max(1, w)
+            state.height = max(1, h)
+            refreshTable(&state)
+            return []
+        case .requestFinished(let request, let result):
+            switch result {
+            case .success(let message):
+                state.status = StatusMessage("\(request.summary): " + (message.isEmpty ? "done" : message), .ok)
+            case .failure(let error):
+                state.status = StatusMessage("\(request.summary) failed: \(error.message)", .error)
+            }
+            if let detail = state.detail, detail.target.domain != nil { return [.fetchSettings(target: detail.target.name)] }
+            return []
+        case .settingsLoaded(let target, let result):
+            if state.detail?.target.name == target {
+                switch result {
+                case .success(let s): state.detail?.settings = s; state.detail?.settingsError = nil
+                case .failure(let e): state.detail?.settingsError = e.message
+                }
+            }
+            if case .form(var form) = state.modal, case .throttle(let t) = form.purpose, t == target {
+                switch result {
+                case .success(let s): form.load(s)
+                case .failure(let e): form.loading = false; form.submitError = "current settings unavailable: \(e.message)"
+                }
+                state.modal = .form(form)
+            }
+            return []
+        case .connectionLost(let reason):
+            state.connectionProblem = reason
+            return []
+        }
+    }
+
+    // MARK: - Keys
+
+    private static func handle(_ key: Key, _ state: inout ConsoleState) -> [ConsoleEffect] {
+        if let modal = state.modal { return handleModal(modal, key, &state) }
+        guard let binding = BindingTable.binding(for: key, in: state.view, readOnly: state.readOnly) else {
+            if state.readOnly, BindingTable.binding(for: key, in: state.view, readOnly: false)?.changesMTA == true {
+                state.status = StatusMessage("read-only console: actions are disabled", .error)
+            } else if let elsewhere = BindingTable.all.first(where: { $0.keys.contains(key) && !(state.readOnly && $0.changesMTA) }) {
+                let name = elsewhere.label.map { " (\($0))" } ?? ""
+                state.status = StatusMessage("\(key.label(.ascii))\(name) is not available in the \(state.view.title) view", .info)
+            }
+            return []
+        }
+        return perform(binding.action, &state)
+    }
+
+    /// Performs a bound action (what a key bound to it does).
+    public static func perform(_ action: ConsoleAction, _ state: inout ConsoleState) -> [ConsoleEffect] {
+        if state.readOnly, BindingTable.all.contains(where: { $0.action == action && $0.changesMTA }) {
+            state.status = StatusMessage("read-only console: actions are disabled", .error)
+            return []
+        }
+        switch action {
+        case .showDomains: switchView(to: .domains, &state)
+        case .showQueues: switchView(to: .queues, &state)
+        case .showVMTAs: switchView(to: .vmtas, &state)
+        case .showDiagnostics: switchView(to: .diagnostics, &state)
+        case .showDetail: return openDetail(&state)
+        case .nextView: cycleView(by: 1, &state)
+        case .previousView: cycleView(by: -1, &state)
+        case .help: state.modal = .help
+        case .quit: return [.quit]
+        case .moveUp: move(by: -1, &state)
+        case .moveDown: move(by: 1, &state)
+        case .pageUp:
+            if state.view == .detail { scrollSettings(by: -state.pageSize / 2, &state) } else { move(by: -state.pageSize, &state) }
+        case .pageDown:
+            if state.view == .detail { scrollSettings(by: state.pageSize / 2, &state) } else { move(by: state.pageSize, &state) }
+        case .moveTop: move(by: Int.min / 2, &state)
+        case .moveBottom: move(by: Int.max / 2, &state)
+        case .sortLeft: shiftSort(by: -1, &state)
+        case .sortRight: shiftSort(by: 1, &state)
+        case .invertSort:
+            updateTable(&state) { $0.descending.toggle() }
+        case .filter:
+            let current = state.view == .diagnostics ? state.diagnostics.filter : state.table(state.view)?.filter ?? ""
+            state.modal = .filter(TextField(current), previous: current)
+        case .back:
+            if state.view == .detail {
+                state.view = state.detail?.returnView ?? .domains
+                refreshTable(&state)
+            } else {
+                setFilter("", &state)
+            }
+        case .freeze:
+            if state.diagnostics.frozenAt == nil {
+                state.diagnostics.frozenAt = state.diagnostics.received
+                state.status = StatusMessage("tail frozen (space resumes)", .info)
+            } else {
+                state.diagnostics.frozenAt = nil
+                state.diagnostics.selected = 0
+                state.status = StatusMessage("tail resumed", .info)
+            }
+        case .hold: holdOrRelease(&state)
+        case .pause: pauseOrResume(&state)
+        case .editThrottles:
+            guard let target = selectedTarget(state), target.domain != nil else {
+                state.status = StatusMessage("e edits a domain or queue: select one", .error)
+                return []
+            }
+            state.modal = .form(.throttle(target: target.name))
+            return [.fetchSettings(target: target.name)]
+        case .toggleBackoff:
+            guard let target = selectedTarget(state), target.domain != nil else {
+                state.status = StatusMessage("b switches a domain or queue: select one", .error)
+                return []
+            }
+            let inBackoff = figures(of: target, in: state)?.mode == QueueMode.backoff.rawValue
+            ask(.setMode(target: target.name, mode: inBackoff ? .normal : .backoff, reason: ""), &state)
+        case .schedule:
+            guard let target = selectedTarget(state), target.domain != nil else {
+                state.status = StatusMessage("s schedules a domain or queue: select one", .error)
+                return []
+            }
+            ask(.schedule(target: target.name, reason: ""), &state)
+        case .deleteQueue:
+            guard let target = selectedTarget(state), target.domain != nil else {
+                state.status = StatusMessage("D deletes a domain's or queue's recipients: select one", .error)
+                return []
+            }
+            state.modal = .form(.delete(target: target.name))
+        case .undo:
+            guard let control = selectedControl(state) else {
+                state.status = StatusMessage("no active control selected to undo", .error)
+                return []
+            }
+            ask(.cancelControl(id: control.id, reason: ""), &state)
+        }
+        return []
+    }
+
+    // MARK: - Modal input
+
+    private static func handleModal(_ modal: Modal, _ key: Key, _ state: inout ConsoleState) -> [ConsoleEffect] {
+        switch modal {
+        case .help:
+            if [.escape, .char("?"), .char("q"), .function(1), .enter].contains(key) { state.modal = nil }
+            return []
+        case .filter(var field, let previous):
+            switch key {
+            case .enter:
+                state.modal = nil
+                setFilter(field.text.trimmingSpaces, &state)
+            case .escape:
+                state.modal = nil
+                setFilter(previous, &state)
+            default:
+                if field.handle(key) {
+                    state.modal = .filter(field, previous: previous)
+                    setFilter(field.text.trimmingSpaces, &state)
+                }
+            }
+            return []
+        case .prompt(var prompt):
+            switch key {
+            case .enter:
+                state.modal = nil
+                let typed = prompt.field.text.trimmingSpaces
+                let request = prompt.request.with(reason: typed.isEmpty ? prompt.request.defaultReason : typed)
+                state.status = StatusMessage("\(request.summary)…", .info)
+                return [.request(request)]
+            case .escape:
+                state.modal = nil
+                state.status = StatusMessage("cancelled: \(prompt.request.summary)", .info)
+            default:
+                if prompt.field.handle(key) { state.modal = .prompt(prompt) }
+            }
+            return []
+        case .form(var form):
+            switch key {
+            case .escape:
+                state.modal = nil
+                state.status = StatusMessage("cancelled", .info)
+                return []
+            case .enter:
+                switch form.request() {
+                case .success(let request):
+                    state.modal = nil
+                    state.status = StatusMessage("\(request.summary)…", .info)
+                    return [.request(request)]
+                case .failure(let error):
+                    form.submitError = error.message
+                }
+            case .tab, .down: form.focus = (form.focus + 1) % form.fields.count
+            case .backTab, .up: form.focus = (form.focus + form.fields.count - 1) % form.fields.count
+            case .char(" ") where form.fields[form.focus].isToggle:
+                form.fields[form.focus].isOn.toggle()
+            default:
+                if !form.fields[form.focus].isToggle, form.fields[form.focus].input.handle(key) { form.submitError = nil }
+            }
+            state.modal = .form(form)
+            return []
+        }
+    }
+
+    // MARK: - Helpers
+
+    private static func ask(_ request: OperatorRequest, _ state: inout ConsoleState) {
+        state.modal = .prompt(ReasonPrompt(request: request))
+    }
+
+    private static func holdOrRelease(_ state: inout ConsoleState) {
+        guard let target = selectedTarget(state), let domain = target.domain else {
+            state.status = StatusMessage("h holds a domain: select a domain or queue", .error)
+            return
+        }
+        let held = state.snapshot?.domains.first { $0.name == domain }?.figures.held ?? false
+        ask(held ? .releaseDomain(domain: domain, reason: "") : .holdDomain(domain: domain, reason: "", ttl: nil), &state)
+    }
+
+    private static func pauseOrResume(_ state: inout ConsoleState) {
+        switch selectedTarget(state) {
+        case .vmta(let name):
+            let paused = state.snapshot?.vmtas.first { $0.name == name }?.paused ?? false
+            ask(paused ? .resumeVMTA(name: name, reason: "") : .pauseVMTA(name: name, reason: "", ttl: nil), &state)
+        case .queue(let name):
+            let paused = state.snapshot?.queues.first { $0.name == name }?.figures.paused ?? false
+            ask(paused ? .resumeQueue(queue: name, reason: "") : .pauseQueue(queue: name, reason: "", ttl: nil), &state)
+        case .domain, nil:
+            state.status = StatusMessage("p pauses a vmta or queue (h holds a domain)", .error)
+        }
+    }
+
+    /// The target of row actions: the selected row, or the Detail view's target.
+    public static func selectedTarget(_ state: ConsoleState) -> DetailTarget? {
+        guard let snapshot = state.snapshot else { return state.view == .detail ? state.detail?.target : nil }
+        func selected(_ t: TableState) -> Int? { t.rows.indices.contains(t.selected) ? t.rows[t.selected] : nil }
+        switch state.view {
+        case .domains:
+            return selected(state.domains).flatMap { snapshot.domains.indices.contains($0) ? .domain(snapshot.domains[$0].name) : nil }
+        case .queues:
+            return selected(state.queues).flatMap { snapshot.queues.indices.contains($0) ? .queue(snapshot.queues[$0].name) : nil }
+        case .vmtas:
+            return selected(state.vmtas).flatMap { snapshot.vmtas.indices.contains($0) ? .vmta(snapshot.vmtas[$0].name) : nil }
+        case .diagnostics:
+            return selectedEvent(state).map { .queue($0.queue) }
+        case .detail:
+            return state.detail?.target
+        }
+    }
+
+    /// The Diagnostics line under the selection, after filtering.
+    public static func selectedEvent(_ state: ConsoleState) -> EventRecord? {
+        let filter = DiagnosticsFilter(state.diagnostics.filter)
+        var skip = state.diagnostics.selected
+        for event in state.diagnostics.shown.reversed() where filter.matches(event) {
+            if skip == 0 { return event }
+            skip -= 1
+        }
+        return nil
+    }
+
+    /// The active controls that affect the Detail target, in the order the Detail view lists them.
+    public static func detailControls(_ state: ConsoleState) -> [ControlInfo] {
+        guard let target = state.detail?.target, let controls = state.snapshot?.status.controls else { return [] }
+        return controls.filter { target.isAffected(by: $0) }
+    }
+
+    private static func selectedControl(_ state: ConsoleState) -> ControlInfo? {
+        let controls = detailControls(state)
+        guard let i = state.detail?.selectedControl, controls.indices.contains(i) else { return nil }
+        return controls[i]
+    }
+
+    /// The figures of a domain or queue target in the current snapshot.
+    public static func figures(of target: DetailTarget, in state: ConsoleState) -> QueueFigures? {
+        switch target {
+        case .domain(let d): state.snapshot?.domains.first { $0.name == d }?.figures
+        case .queue(let q): state.snapshot?.queues.first { $0.name == q }?.figures
+        case .vmta: nil
+        }
+    }
+
+    private static func openDetail(_ state: inout ConsoleState) -> [ConsoleEffect] {
+        if state.view == .detail { return [] }
+        guard let target = selectedTarget(state) else {
+            if state.detail != nil { state.view = .detail; return [] }
+            state.status = StatusMessage("select a row first", .error)
+            return []
+        }
+        let returnView = state.view
+        state.detail = DetailState(target: target, returnView: returnView)
+        state.view = .detail
+        return target.domain != nil ? [.fetchSettings(target: target.name)] : []
+    }
+
+    private static func scrollSettings(by delta: Int, _ state: inout ConsoleState) {
+        guard let d = state.detail else { return }
+        let count = d.settings?.entries.count ?? 0
+        state.detail?.settingsScroll = max(0, min(max(0, count - 1), d.settingsScroll + delta))
+    }
+
+    private static func switchView(to view: ConsoleView, _ state: inout ConsoleState) {
+        state.view = view
+        refreshTable(&state)
+    }
+
+    private static func cycleView(by delta: Int, _ state: inout ConsoleState) {
+        let all = ConsoleView.allCases.filter { $0 != .detail || state.detail != nil }
+        let i = all.firstIndex(of: state.view) ?? 0
+        switchView(to: all[(i + delta + all.count) % all.count], &state)
+    }
+
+    private static func move(by delta: Int, _ state: inout ConsoleState) {
+        switch state.view {
+        case .diagnostics:
+            let count = state.diagnostics.shown.count
+            // Rows are drawn oldest at the top: moving up selects older lines (a larger offset from the newest).
+            state.diagnostics.selected = max(0, min(count - 1, state.diagnostics.selected - delta))
+        case .detail:
+            let count = detailControls(state).count
+            if let d = state.detail { state.detail?.selectedControl = max(0, min(count - 1, d.selectedControl + delta)) }
+        case .domains, .queues, .vmtas:
+            updateTable(&state, refresh: false) { t in
+                t.selected = max(0, min(t.rows.count - 1, t.selected + delta))
+            }
+        }
+    }
+
+    private static func shiftSort(by delta: Int, _ state: inout ConsoleState) {
+        let columns = ColumnID.columns(of: state.view)
+        updateTable(&state) { t in
+            let i = columns.firstIndex(of: t.sortColumn) ?? 0
+            t.sortColumn = columns[(i + delta + columns.count) % columns.count]
+            t.descending = t.sortColumn.descendingByDefault
+        }
+        if let t = state.table(state.view) {
+            state.status = StatusMessage("sorted by \(t.sortColumn.rawValue) \(t.descending ? "descending" : "ascending")", .info)
+        }
+    }
+
+    private static func setFilter(_ text: String, _ state: inout ConsoleState) {
+        if state.view == .diagnostics {
+            state.diagnostics.filter = text
+            state.diagnostics.selected = 0
+        } else {
+            updateTable(&state) { t in
+                if t.filter != text { t.selected = 0; t.selectedName = nil; t.scroll = 0 }
+                t.filter = text
+            }
+        }
+    }
+
+    private static func updateTable(_ state: inout ConsoleState, refresh: Bool = true, _ change: (inout TableState) -> Void) {
+        let view = state.view
+        let page = state.pageSize
+        func apply(_ t: inout TableState) {
+            change(&t)
+            if refresh { TableRows.refresh(&t, view: view, snapshot: state.snapshot, pageSize: page) }
+            TableRows.clamp(&t, pageSize: page)
+            t.selectedName = state.snapshot.flatMap { s in t.rows.indices.contains(t.selected) ? TableRows.name(of: t.rows[t.selected], view: view, snapshot: s) : nil }
+        }
+        switch view {
+        case .domains: apply(&state.domains)
+        case .queues: apply(&state.queues)
+        case .vmtas: apply(&state.vmtas)
+        case .diagnostics, .detail: break
+        }
+    }
+
+    private static func refreshTable(_ state: inout ConsoleState) { updateTable(&state) { _ in } }
+
+    private static func clampDetail(_ state: inout ConsoleState) {
+        guard let d = state.detail else { return }
+        let count = detailControls(state).count
+        state.detail?.selectedControl = max(0, min(d.selectedControl, count - 1))
+    }
+}

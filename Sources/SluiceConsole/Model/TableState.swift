@@ -1,0 +1,221 @@
+import SluiceConfig
+import SluiceControl
+
+extension ControlInfo: ControlTargetName {}
+
+/// A sortable column of the Domains, Queues or VMTAs table.
+public enum ColumnID: String, Hashable, Sendable, CaseIterable {
+    /// Domain, queue or vmta name.
+    case name
+    /// Recipients queued.
+    case queued
+    /// Delivered per minute.
+    case delivered
+    /// Deferred per minute.
+    case deferred
+    /// Bounced per minute.
+    case bounced
+    /// Open connections.
+    case connections
+    /// Effective rate limit.
+    case rate
+    /// normal/backoff.
+    case mode
+    /// HELD, PAUSED, BACKOFF.
+    case state
+    /// Why not faster.
+    case why
+    /// Last error reply.
+    case lastError
+    /// A vmta's source IP.
+    case source
+    /// A vmta's busiest domains.
+    case busiest
+
+    /// The columns of a view, left to right.
+    public static func columns(of view: ConsoleView) -> [ColumnID] {
+        switch view {
+        case .domains, .queues: [.name, .queued, .delivered, .deferred, .bounced, .connections, .rate, .mode, .state, .why, .lastError]
+        case .vmtas: [.name, .source, .delivered, .deferred, .connections, .queued, .state, .busiest]
+        case .diagnostics, .detail: []
+        }
+    }
+
+    /// True when larger values come first by default (figures), false for text (A→Z).
+    public var descendingByDefault: Bool {
+        switch self {
+        case .queued, .delivered, .deferred, .bounced, .connections, .rate, .state: true
+        default: false
+        }
+    }
+}
+
+/// The state word of a queue's figures: `HELD`, `PAUSED`, `BACKOFF`, or empty when sending normally.
+public func stateLabel(_ f: QueueFigures) -> String {
+    if f.held { return "HELD" }
+    if f.paused { return "PAUSED" }
+    if f.mode == QueueMode.backoff.rawValue { return "BACKOFF" }
+    return ""
+}
+
+/// One table view's sort, filter, visible rows and selection.
+public struct TableState: Hashable, Sendable {
+    /// The sort column.
+    public var sortColumn: ColumnID
+    /// True for largest/last first.
+    public var descending: Bool
+    /// The filter text (empty: every row).
+    public var filter: String = ""
+    /// Indices into the snapshot's rows for this view, filtered and sorted.
+    public var rows: [Int] = []
+    /// The selected position in `rows`.
+    public var selected: Int = 0
+    /// The selected row's name, so the selection follows the row when the order changes.
+    public var selectedName: String?
+    /// The first visible position in `rows`.
+    public var scroll: Int = 0
+
+    /// Creates a table state sorted by `column`.
+    public init(sortColumn: ColumnID) {
+        self.sortColumn = sortColumn
+        descending = sortColumn.descendingByDefault
+    }
+}
+
+/// A snapshot row with a name and queue figures (domain and queue rows).
+protocol FigureRow {
+    var name: String { get }
+    var figures: QueueFigures { get }
+}
+
+extension DomainRow: FigureRow {}
+extension QueueRow: FigureRow {}
+
+/// Sorting and filtering rows of a snapshot: pure functions of the snapshot and the table state.
+enum TableRows {
+    /// Recomputes `table.rows` for `view` from `snapshot`, keeping the selection on the same name.
+    static func refresh(_ table: inout TableState, view: ConsoleView, snapshot: NodeSnapshot?, pageSize: Int) {
+        guard let snapshot else { table.rows = []; table.selected = 0; table.scroll = 0; return }
+        let filter = table.filter.lowercased()
+        switch view {
+        case .domains:
+            table.rows = sortedIndices(snapshot.domains, filter: filter, table: table)
+        case .queues:
+            table.rows = sortedIndices(snapshot.queues, filter: filter, table: table)
+        case .vmtas:
+            table.rows = vmtaIndices(snapshot.vmtas, filter: filter, table: table)
+        case .diagnostics, .detail:
+            return
+        }
+        if let name = table.selectedName, let pos = position(of: name, in: table.rows, view: view, snapshot: snapshot) {
+            table.selected = pos
+        }
+        clamp(&table, pageSize: pageSize)
+        table.selectedName = table.rows.indices.contains(table.selected) ? name(of: table.rows[table.selected], view: view, snapshot: snapshot) : nil
+    }
+
+    /// Keeps the selection inside the rows and on screen.
+    static func clamp(_ table: inout TableState, pageSize: Int) {
+        table.selected = max(0, min(table.selected, table.rows.count - 1))
+        let page = max(1, pageSize)
+        if table.selected < table.scroll { table.scroll = table.selected }
+        if table.selected >= table.scroll + page { table.scroll = table.selected - page + 1 }
+        table.scroll = max(0, min(table.scroll, max(0, table.rows.count - page)))
+    }
+
+    /// The name of row `index` of `view`'s snapshot array.
+    static func name(of index: Int, view: ConsoleView, snapshot: NodeSnapshot) -> String? {
+        switch view {
+        case .domains: snapshot.domains.indices.contains(index) ? snapshot.domains[index].name : nil
+        case .queues: snapshot.queues.indices.contains(index) ? snapshot.queues[index].name : nil
+        case .vmtas: snapshot.vmtas.indices.contains(index) ? snapshot.vmtas[index].name : nil
+        case .diagnostics, .detail: nil
+        }
+    }
+
+    private static func position(of name: String, in rows: [Int], view: ConsoleView, snapshot: NodeSnapshot) -> Int? {
+        switch view {
+        case .domains: rows.firstIndex { snapshot.domains[$0].name == name }
+        case .queues: rows.firstIndex { snapshot.queues[$0].name == name }
+        case .vmtas: rows.firstIndex { snapshot.vmtas[$0].name == name }
+        case .diagnostics, .detail: nil
+        }
+    }
+
+    private static func matches(_ name: String, _ f: QueueFigures, filter: String) -> Bool {
+        filter.isEmpty || name.lowercased().contains(filter) || stateLabel(f).lowercased() == filter
+    }
+
+    private static func sortedIndices<Row: FigureRow>(_ rows: [Row], filter: String, table: TableState) -> [Int] {
+        var idx = filter.isEmpty ? Array(rows.indices) : rows.indices.filter { matches(rows[$0].name, rows[$0].figures, filter: filter) }
+        let col = table.sortColumn
+        let desc = table.descending
+        func key(_ f: QueueFigures) -> Double {
+            switch col {
+            case .queued: Double(f.queued)
+            case .delivered: f.deliveredPerMin
+            case .deferred: f.deferredPerMin
+            case .bounced: f.bouncedPerMin
+            case .connections: Double(f.connections)
+            case .rate: ((try? Rate(parsing: f.rateLimit))?.perSecond) ?? .infinity
+            case .state: f.held ? 3 : f.paused ? 2 : f.mode == "backoff" ? 1 : 0
+            default: 0
+            }
+        }
+        func text(_ r: Row) -> String {
+            switch col {
+            case .mode: r.figures.mode
+            case .why: r.figures.why
+            case .lastError: r.figures.lastError
+            default: r.name
+            }
+        }
+        let numeric: Bool = [.queued, .delivered, .deferred, .bounced, .connections, .rate, .state].contains(col)
+        if numeric {
+            let keys = rows.map { key($0.figures) }
+            idx.sort { a, b in
+                if keys[a] != keys[b] { return desc ? keys[a] > keys[b] : keys[a] < keys[b] }
+                return rows[a].name < rows[b].name
+            }
+        } else {
+            idx.sort { a, b in
+                let x = text(rows[a]), y = text(rows[b])
+                if x != y { return desc ? x > y : x < y }
+                return rows[a].name < rows[b].name
+            }
+        }
+        return idx
+    }
+
+    private static func vmtaIndices(_ rows: [VMTARow], filter: String, table: TableState) -> [Int] {
+        var idx = rows.indices.filter { i in
+            filter.isEmpty || rows[i].name.lowercased().contains(filter) || rows[i].source.contains(filter)
+                || (filter == "paused" && rows[i].paused)
+        }
+        let desc = table.descending
+        func key(_ r: VMTARow) -> Double? {
+            switch table.sortColumn {
+            case .delivered: r.deliveredPerMin
+            case .deferred: r.deferredPerMin
+            case .connections: Double(r.connections)
+            case .queued: Double(r.queued)
+            case .state: r.paused ? 1 : 0
+            default: nil
+            }
+        }
+        func text(_ r: VMTARow) -> String {
+            switch table.sortColumn {
+            case .source: r.source
+            case .busiest: r.busiestDomains.first ?? ""
+            default: r.name
+            }
+        }
+        idx.sort { a, b in
+            if let x = key(rows[a]), let y = key(rows[b]), x != y { return desc ? x > y : x < y }
+            let x = text(rows[a]), y = text(rows[b])
+            if x != y { return desc ? x > y : x < y }
+            return rows[a].name < rows[b].name
+        }
+        return idx
+    }
+}

@@ -1,0 +1,61 @@
+import SluiceCore
+import SluiceControl
+
+/// The three header lines: identity and freshness, throughput, and load.
+enum HeaderView {
+    static func draw(_ state: ConsoleState, on canvas: inout Canvas, glyphs: GlyphSet) {
+        let w = canvas.width
+        canvas.fill(x: 0, y: 0, width: w, height: 1, role: .header)
+        guard let snap = state.snapshot else {
+            canvas.put(" sluice  waiting for the first snapshot…", x: 0, y: 0, role: .header)
+            if let problem = state.connectionProblem {
+                canvas.put(" " + problem, x: 0, y: 1, role: .error)
+            }
+            return
+        }
+        let s = snap.status
+        // Line 0: node, uptime, freshness.
+        var x = canvas.put(" sluice ", x: 0, y: 0, role: .header)
+        x += canvas.put(s.node, x: x, y: 0, role: .headerValue, maxWidth: max(8, w - 40))
+        x += canvas.put("  up ", x: x, y: 0, role: .header)
+        x += canvas.put(Format.duration(seconds: s.uptimeS), x: x, y: 0, role: .headerValue)
+        let ageSeconds = state.snapshotAt.map { Double((state.now - $0).milliseconds) / 1000 } ?? 0
+        let fresh: (String, Role) = state.isStale
+            ? (" STALE \(Format.duration(seconds: ageSeconds)) ", .error)
+            : (" \(glyphs.bullet) updated \(Format.duration(seconds: ageSeconds)) ago ", .header)
+        let freshWidth = DisplayWidth.of(fresh.0)
+        if w - freshWidth > x { canvas.put(fresh.0, x: w - freshWidth, y: 0, role: fresh.1) }
+
+        // Line 1: throughput with sparklines, deferral and bounce rates.
+        let attempts = s.out.perS + s.out.deferredPerS + s.out.bouncedPerS
+        let sparkWidth = max(4, min(60, (w - 56) / 2))
+        x = canvas.put(" in ", x: 0, y: 1, role: .dim)
+        x += canvas.put(Format.pad(Format.rate(s.in.perS) + "/s", 8, right: true), x: x, y: 1, role: .figure)
+        x += 1 + canvas.put(Sparkline.render(s.history.in, width: sparkWidth, glyphs: glyphs), x: x + 1, y: 1, role: .sparkline)
+        x += canvas.put("  out ", x: x, y: 1, role: .dim)
+        x += canvas.put(Format.pad(Format.rate(s.out.perS) + "/s", 8, right: true), x: x, y: 1, role: .figure)
+        x += 1 + canvas.put(Sparkline.render(s.history.out, width: sparkWidth, glyphs: glyphs), x: x + 1, y: 1, role: .sparkline)
+        x += canvas.put("  defer ", x: x, y: 1, role: .dim)
+        let deferPct = Format.percent(s.out.deferredPerS, of: attempts)
+        x += canvas.put(deferPct, x: x, y: 1, role: s.out.deferredPerS > 0 ? .warn : .figure)
+        x += canvas.put("  bounce ", x: x, y: 1, role: .dim)
+        canvas.put(Format.percent(s.out.bouncedPerS, of: attempts), x: x, y: 1, role: s.out.bouncedPerS > 0 ? .error : .figure)
+
+        // Line 2: queue, spool, connections, controls.
+        let holds = s.controls.filter { $0.kind == "hold" }.count
+        let pauses = s.controls.filter { $0.kind == "pause" }.count
+        x = canvas.put(" queued ", x: 0, y: 2, role: .dim)
+        x += canvas.put(Format.count(s.queued), x: x, y: 2, role: .figure)
+        x += canvas.put("  spool ", x: x, y: 2, role: .dim)
+        x += canvas.put(Format.bytes(s.spool.bytes), x: x, y: 2, role: .figure)
+        x += canvas.put(" (" + Format.bytes(s.spool.freeBytes) + " free)", x: x, y: 2, role: .dim)
+        x += canvas.put("  conn in ", x: x, y: 2, role: .dim)
+        x += canvas.put(Format.count(s.connections.in), x: x, y: 2, role: .figure)
+        x += canvas.put(" out ", x: x, y: 2, role: .dim)
+        x += canvas.put(Format.count(s.connections.out), x: x, y: 2, role: .figure)
+        x += canvas.put("  holds ", x: x, y: 2, role: .dim)
+        x += canvas.put(String(holds), x: x, y: 2, role: holds > 0 ? .held : .figure)
+        x += canvas.put("  pauses ", x: x, y: 2, role: .dim)
+        canvas.put(String(pauses), x: x, y: 2, role: pauses > 0 ? .paused : .figure)
+    }
+}

@@ -1,0 +1,42 @@
+import SluiceControl
+
+/// The VMTAs view: one row per sending IP.
+enum VMTATableView {
+    static let specs: [ColumnSpec] = [
+        ColumnSpec(id: .name, title: "VMTA", width: 12, flex: 1, priority: 0),
+        ColumnSpec(id: .source, title: "SOURCE IP", width: 15, priority: 1),
+        ColumnSpec(id: .delivered, title: "DLV/m", width: 6, rightAligned: true, priority: 2),
+        ColumnSpec(id: .deferred, title: "DEF/m", width: 6, rightAligned: true, priority: 3),
+        ColumnSpec(id: .connections, title: "CONN", width: 4, rightAligned: true, priority: 4),
+        ColumnSpec(id: .queued, title: "QUEUED", width: 7, rightAligned: true, priority: 5),
+        ColumnSpec(id: .state, title: "STATE", width: 6, priority: 1),
+        ColumnSpec(id: .busiest, title: "BUSIEST DOMAINS", width: 16, flex: 3, priority: 6),
+    ]
+
+    static func draw(_ state: ConsoleState, snapshot: NodeSnapshot, on canvas: inout Canvas, glyphs: GlyphSet,
+                     top: Int, rows: Int) {
+        let table = state.vmtas
+        let columns = Table.layout(specs, width: canvas.width)
+        Table.drawTitles(columns, sort: table, on: &canvas, y: top, glyphs: glyphs)
+        if table.rows.isEmpty {
+            Table.drawEmpty(table.filter.isEmpty ? "no virtual MTAs" : "no vmtas match '\(table.filter)'", on: &canvas, y: top + 2)
+            return
+        }
+        for line in 0..<rows {
+            let pos = table.scroll + line
+            guard pos < table.rows.count, table.rows[pos] < snapshot.vmtas.count else { break }
+            let v = snapshot.vmtas[table.rows[pos]]
+            let cells: [ColumnID: TableCell] = [
+                .name: TableCell(text: v.name, role: .normal),
+                .source: TableCell(text: v.source, role: .dim),
+                .delivered: TableCell(text: Format.rate(v.deliveredPerMin), role: v.deliveredPerMin > 0 ? .ok : .dim),
+                .deferred: TableCell(text: Format.rate(v.deferredPerMin), role: v.deferredPerMin > 0 ? .warn : .dim),
+                .connections: TableCell(text: String(v.connections), role: v.connections == 0 ? .dim : .normal),
+                .queued: TableCell(text: Format.count(v.queued), role: v.queued == 0 ? .dim : .normal),
+                .state: TableCell(text: v.paused ? "PAUSED" : "ok", role: v.paused ? .paused : .ok),
+                .busiest: TableCell(text: v.busiestDomains.joined(separator: ", "), role: .normal),
+            ]
+            Table.drawRow(cells, columns: columns, selected: pos == table.selected, on: &canvas, y: top + 1 + line, glyphs: glyphs)
+        }
+    }
+}

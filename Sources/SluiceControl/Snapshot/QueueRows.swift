@@ -1,0 +1,163 @@
+/// The counters and state shared by a domain row and a queue row.
+public struct QueueFigures: Codable, Hashable, Sendable {
+    /// Recipients queued now.
+    public var queued: Int
+    /// Recipients delivered since start.
+    public var delivered: Int
+    /// Attempts deferred since start.
+    public var deferred: Int
+    /// Recipients bounced since start (expired included).
+    public var bounced: Int
+    /// Open delivery connections now.
+    public var connections: Int
+    /// Delivered per minute (over the last minute).
+    public var deliveredPerMin: Double
+    /// Deferred per minute.
+    public var deferredPerMin: Double
+    /// Bounced per minute.
+    public var bouncedPerMin: Double
+    /// The effective message rate limit in force, e.g. `50/s` or `unlimited`.
+    public var rateLimit: String
+    /// `normal` or `backoff`.
+    public var mode: String
+    /// True when the domain is held.
+    public var held: Bool
+    /// True when the queue (or its vmta) is paused; for a domain, when every queue of it is.
+    public var paused: Bool
+    /// Why the queue is not sending faster right now, e.g. `rate-limited: max-msg-rate 50/s (file.conf:41)`.
+    public var why: String
+    /// The last remote error reply (dsnDiag), empty when none.
+    public var lastError: String
+
+    /// Creates the figures.
+    public init(queued: Int, delivered: Int, deferred: Int, bounced: Int, connections: Int,
+                deliveredPerMin: Double, deferredPerMin: Double, bouncedPerMin: Double, rateLimit: String,
+                mode: String, held: Bool, paused: Bool, why: String, lastError: String) {
+        self.queued = queued
+        self.delivered = delivered
+        self.deferred = deferred
+        self.bounced = bounced
+        self.connections = connections
+        self.deliveredPerMin = deliveredPerMin
+        self.deferredPerMin = deferredPerMin
+        self.bouncedPerMin = bouncedPerMin
+        self.rateLimit = rateLimit
+        self.mode = mode
+        self.held = held
+        self.paused = paused
+        self.why = why
+        self.lastError = lastError
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case queued, delivered, deferred, bounced, connections, mode, held, paused, why
+        case deliveredPerMin = "delivered_per_min"
+        case deferredPerMin = "deferred_per_min"
+        case bouncedPerMin = "bounced_per_min"
+        case rateLimit = "rate_limit"
+        case lastError = "last_error"
+    }
+}
+
+/// One destination domain across its vmtas (`show domains`, the console's Domains view).
+public struct DomainRow: Codable, Hashable, Sendable {
+    /// The domain, e.g. `gmail.com`.
+    public var name: String
+    /// Its figures.
+    public var figures: QueueFigures
+
+    /// Creates a row.
+    public init(name: String, figures: QueueFigures) { self.name = name; self.figures = figures }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: NameKey.self)
+        name = try c.decode(String.self, forKey: .name)
+        figures = try QueueFigures(from: decoder)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: NameKey.self)
+        try c.encode(name, forKey: .name)
+        try figures.encode(to: encoder)
+    }
+
+    enum NameKey: String, CodingKey { case name }
+}
+
+/// One queue, `domain/vmta` (`show queues`, the console's Queues view).
+public struct QueueRow: Codable, Hashable, Sendable {
+    /// `domain/vmta`.
+    public var name: String
+    /// The destination domain.
+    public var domain: String
+    /// The virtual MTA.
+    public var vmta: String
+    /// Its figures.
+    public var figures: QueueFigures
+
+    /// Creates a row.
+    public init(domain: String, vmta: String, figures: QueueFigures) {
+        self.name = "\(domain)/\(vmta)"
+        self.domain = domain
+        self.vmta = vmta
+        self.figures = figures
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Keys.self)
+        name = try c.decode(String.self, forKey: .name)
+        domain = try c.decode(String.self, forKey: .domain)
+        vmta = try c.decode(String.self, forKey: .vmta)
+        figures = try QueueFigures(from: decoder)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Keys.self)
+        try c.encode(name, forKey: .name)
+        try c.encode(domain, forKey: .domain)
+        try c.encode(vmta, forKey: .vmta)
+        try figures.encode(to: encoder)
+    }
+
+    enum Keys: String, CodingKey { case name, domain, vmta }
+}
+
+/// One virtual MTA, i.e. one sending IP (`show vmtas`, the console's VMTAs view).
+public struct VMTARow: Codable, Hashable, Sendable {
+    /// The vmta's name.
+    public var name: String
+    /// Its source address (smtp-source-host).
+    public var source: String
+    /// True when paused.
+    public var paused: Bool
+    /// Open delivery connections.
+    public var connections: Int
+    /// Recipients queued through it.
+    public var queued: Int
+    /// Delivered per minute.
+    public var deliveredPerMin: Double
+    /// Deferred per minute.
+    public var deferredPerMin: Double
+    /// The busiest destination domains through it, busiest first.
+    public var busiestDomains: [String]
+
+    /// Creates a row.
+    public init(name: String, source: String, paused: Bool, connections: Int, queued: Int,
+                deliveredPerMin: Double, deferredPerMin: Double, busiestDomains: [String]) {
+        self.name = name
+        self.source = source
+        self.paused = paused
+        self.connections = connections
+        self.queued = queued
+        self.deliveredPerMin = deliveredPerMin
+        self.deferredPerMin = deferredPerMin
+        self.busiestDomains = busiestDomains
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, source, paused, connections, queued
+        case deliveredPerMin = "delivered_per_min"
+        case deferredPerMin = "deferred_per_min"
+        case busiestDomains = "busiest_domains"
+    }
+}

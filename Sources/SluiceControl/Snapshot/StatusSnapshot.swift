@@ -1,0 +1,116 @@
+/// Node-wide figures: the `show status` document and the console's header.
+///
+/// JSON keys are the stable ones of DESIGN.md: `uptime_s`, `queued`, `in`, `out`, `connections`,
+/// `controls`, plus `node`, `spool` and the per-second `history` used for sparklines.
+public struct StatusSnapshot: Codable, Hashable, Sendable {
+    /// Messages received.
+    public struct Inbound: Codable, Hashable, Sendable {
+        /// Messages accepted since start.
+        public var msgs: Int
+        /// Accepted per second over the last minute.
+        public var perS: Double
+        /// Creates the figures.
+        public init(msgs: Int, perS: Double) { self.msgs = msgs; self.perS = perS }
+        enum CodingKeys: String, CodingKey { case msgs; case perS = "per_s" }
+    }
+
+    /// Delivery outcomes.
+    public struct Outbound: Codable, Hashable, Sendable {
+        /// Recipients delivered since start.
+        public var delivered: Int
+        /// Delivery attempts deferred since start (counted once per attempt).
+        public var deferred: Int
+        /// Recipients bounced (including expired) since start.
+        public var bounced: Int
+        /// Delivered per second over the last minute.
+        public var perS: Double
+        /// Deferred per second over the last minute.
+        public var deferredPerS: Double
+        /// Bounced per second over the last minute.
+        public var bouncedPerS: Double
+        /// Creates the figures.
+        public init(delivered: Int, deferred: Int, bounced: Int, perS: Double, deferredPerS: Double, bouncedPerS: Double) {
+            self.delivered = delivered
+            self.deferred = deferred
+            self.bounced = bounced
+            self.perS = perS
+            self.deferredPerS = deferredPerS
+            self.bouncedPerS = bouncedPerS
+        }
+        enum CodingKeys: String, CodingKey {
+            case delivered, deferred, bounced
+            case perS = "per_s"
+            case deferredPerS = "deferred_per_s"
+            case bouncedPerS = "bounced_per_s"
+        }
+    }
+
+    /// Open SMTP connections.
+    public struct Connections: Codable, Hashable, Sendable {
+        /// Injection sessions.
+        public var `in`: Int
+        /// Delivery connections.
+        public var out: Int
+        /// Creates the figures.
+        public init(in: Int, out: Int) { self.in = `in`; self.out = out }
+    }
+
+    /// Spool use.
+    public struct SpoolUse: Codable, Hashable, Sendable {
+        /// Bytes used by the spool.
+        public var bytes: Int64
+        /// Free bytes on the spool's file system.
+        public var freeBytes: Int64
+        /// Creates the figures.
+        public init(bytes: Int64, freeBytes: Int64) { self.bytes = bytes; self.freeBytes = freeBytes }
+        enum CodingKeys: String, CodingKey { case bytes; case freeBytes = "free_bytes" }
+    }
+
+    /// Per-second history over the last five minutes, oldest first (for sparklines).
+    public struct History: Codable, Hashable, Sendable {
+        /// Messages accepted per second.
+        public var `in`: [Int]
+        /// Recipients delivered per second.
+        public var out: [Int]
+        /// Creates the history.
+        public init(in: [Int], out: [Int]) { self.in = `in`; self.out = out }
+    }
+
+    /// The node's host name.
+    public var node: String
+    /// Seconds since the daemon started.
+    public var uptimeS: Double
+    /// Recipients queued (not yet delivered, bounced or expired).
+    public var queued: Int
+    /// Messages received.
+    public var `in`: Inbound
+    /// Delivery outcomes.
+    public var out: Outbound
+    /// Open connections.
+    public var connections: Connections
+    /// Spool use.
+    public var spool: SpoolUse
+    /// Active operator controls.
+    public var controls: [ControlInfo]
+    /// Per-second history for sparklines.
+    public var history: History
+
+    /// Creates a status snapshot.
+    public init(node: String, uptimeS: Double, queued: Int, in: Inbound, out: Outbound, connections: Connections,
+                spool: SpoolUse, controls: [ControlInfo], history: History) {
+        self.node = node
+        self.uptimeS = uptimeS
+        self.queued = queued
+        self.in = `in`
+        self.out = out
+        self.connections = connections
+        self.spool = spool
+        self.controls = controls
+        self.history = history
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case node, queued, `in`, out, connections, spool, controls, history
+        case uptimeS = "uptime_s"
+    }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import SluiceConfig
+
+/// `sluice check-config [--config FILE] [--strict]`: prints every diagnostic as
+/// `FILE:LINE:COL: error|warning: message`; exits 0 when the configuration is usable, 1 on errors.
+struct CheckConfigCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check-config",
+        abstract: "Check a configuration file and everything it includes.")
+
+    @Option(name: .long, help: "The configuration file.")
+    var config = defaultConfigPath
+
+    @Flag(name: .long, help: "Treat unknown directives and blocks as errors.")
+    var strict = false
+
+    func run() throws {
+        let result = try loadConfig(config, strict: strict)
+        for diagnostic in result.diagnostics { printError(diagnostic.description) }
+        let errors = result.errors.count, warnings = result.warnings.count
+        if result.hasErrors {
+            printError("\(config): \(plural(errors, "error")), \(plural(warnings, "warning"))")
+            throw ExitCode(1)
+        }
+        print("\(config): OK" + (warnings > 0 ? " (\(plural(warnings, "warning")))" : ""))
+    }
+}
+
+/// The configuration file used when `--config` is not given.
+let defaultConfigPath = "/etc/sluice/sluice.conf"
+
+/// Loads `path`, or prints one line and exits 1 when the file cannot be read.
+func loadConfig(_ path: String, strict: Bool = false) throws -> ConfigLoadResult {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+          FileManager.default.isReadableFile(atPath: path) else {
+        printError("error: cannot read configuration file '\(path)'")
+        throw ExitCode(1)
+    }
+    return ConfigLoader.load(path: path, strict: strict)
+}
+
+/// Writes one line to standard error.
+func printError(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+}
+
+private func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }

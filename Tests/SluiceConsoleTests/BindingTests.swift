@@ -1,0 +1,250 @@
+import SluiceConfig
+import SluiceConsole
+import SluiceControl
+import SluiceCore
+import Testing
+
+/// One reducer test per binding: the table is iterated, so a binding added without a check fails.
+@Suite struct BindingTests {
+    typealias Check = @Sendable (Key) -> Void
+
+    static func domainsState() -> ConsoleState { Fixture.state(width: 80, height: 24) }
+
+    static func selectedName(_ s: ConsoleState) -> String? { s.table(s.view)?.selectedName }
+
+    static let checks: [ConsoleAction: Check] = [
+        .showDomains: { key in
+            var s = domainsState(); Fixture.press([.char("3")], &s)
+            Fixture.press([key], &s)
+            #expect(s.view == .domains)
+        },
+        .showQueues: { key in
+            var s = domainsState(); Fixture.press([key], &s)
+            #expect(s.view == .queues)
+            #expect(s.queues.rows.count == Fixture.queues.count)
+        },
+        .showVMTAs: { key in
+            var s = domainsState(); Fixture.press([key], &s)
+            #expect(s.view == .vmtas)
+            #expect(selectedName(s) == "vmta1")
+        },
+        .showDiagnostics: { key in
+            var s = domainsState(); Fixture.press([key], &s)
+            #expect(s.view == .diagnostics)
+            #expect(ConsoleReducer.selectedEvent(s) == Fixture.events.last)
+        },
+        .showDetail: { key in
+            var s = domainsState()
+            let effects = Fixture.press([.down, key], &s)
+            #expect(s.view == .detail)
+            #expect(s.detail?.target == .domain("yahoo.com"))
+            #expect(effects == [.fetchSettings(target: "yahoo.com")])
+        },
+        .nextView: { key in
+            var s = domainsState(); Fixture.press([key], &s)
+            #expect(s.view == .queues)
+        },
+        .previousView: { key in
+            var s = domainsState(); Fixture.press([key], &s)
+            #expect(s.view == .diagnostics, "Detail is skipped until a row was opened")
+        },
+        .help: { key in
+            var s = domainsState(); Fixture.press([key], &s)
+            #expect(s.modal == .help)
+            Fixture.press([.escape], &s)
+            #expect(s.modal == nil)
+        },
+        .quit: { key in
+            var s = domainsState()
+            #expect(Fixture.press([key], &s) == [.quit])
+        },
+        .moveUp: { key in
+            var s = domainsState(); Fixture.press([.down, .down, key], &s)
+            #expect(s.domains.selected == 1)
+            #expect(selectedName(s) == "yahoo.com")
+        },
+        .moveDown: { key in
+            var s = domainsState(); Fixture.press([key], &s)
+            #expect(selectedName(s) == "yahoo.com")
+        },
+        .pageDown: { key in
+            var s = Fixture.state(width: 80, height: 12)
+            #expect(s.pageSize == 5)
+            Fixture.press([key], &s)
+            #expect(s.domains.selected == 5)
+            #expect(s.domains.scroll == 1, "the selection stays on screen")
+            // In Detail it scrolls the effective settings instead.
+            var d = Fixture.state(width: 80, height: 24)
+            Fixture.press([.enter], &d)
+            _ = ConsoleReducer.reduce(&d, .settingsLoaded(target: "gmail.com", .success(Fixture.gmailSettings)))
+            Fixture.press([key], &d)
+            #expect(d.detail?.settingsScroll == d.pageSize / 2)
+            #expect(ConsoleRenderer.render(d, glyphs: .ascii).text.contains("^ 8 more (PgUp)"))
+        },
+        .pageUp: { key in
+            var s = Fixture.state(width: 80, height: 12)
+            Fixture.press([.end, key], &s)
+            #expect(s.domains.selected == 1)
+            var d = Fixture.state(width: 80, height: 24)
+            Fixture.press([.enter], &d)
+            _ = ConsoleReducer.reduce(&d, .settingsLoaded(target: "gmail.com", .success(Fixture.gmailSettings)))
+            Fixture.press([.pageDown, .pageDown, key], &d)
+            #expect(d.detail?.settingsScroll == 12 - 8, "two pages down stop at the last setting (12), one page up is 8 back")
+        },
+        .moveTop: { key in
+            var s = domainsState(); Fixture.press([.down, .down, key], &s)
+            #expect(s.domains.selected == 0)
+        },
+        .moveBottom: { key in
+            var s = domainsState(); Fixture.press([key], &s)
+            #expect(selectedName(s) == "icloud.com")
+        },
+        .sortLeft: { key in
+            var s = domainsState(); Fixture.press([key], &s)
+            #expect(s.domains.sortColumn == .name)
+            #expect(s.domains.descending == false)
+            let names = s.domains.rows.map { Fixture.domains[$0].name }
+            #expect(names == names.sorted())
+        },
+        .sortRight: { key in
+            var s = domainsState(); Fixture.press([key], &s)
+            #expect(s.domains.sortColumn == .delivered)
+            #expect(s.domains.rows.map { Fixture.domains[$0].name }.first == "outlook.com")
+        },
+        .invertSort: { key in
+            var s = domainsState(); Fixture.press([key], &s)
+            #expect(s.domains.descending == false)
+            #expect(s.domains.rows.map { Fixture.domains[$0].name }.first == "icloud.com")
+        },
+        .filter: { key in
+            var s = domainsState()
+            Fixture.press([key] + Fixture.type("gmail.com") + [.enter], &s)
+            #expect(s.domains.filter == "gmail.com")
+            #expect(s.domains.rows.map { Fixture.domains[$0].name } == ["gmail.com"])
+            // Esc while typing restores the previous filter.
+            Fixture.press([key] + Fixture.type("xyz") + [.escape], &s)
+            #expect(s.domains.filter == "gmail.com")
+            // A state word filters by state.
+            Fixture.press([key, .ctrl("u")] + Fixture.type("held") + [.enter], &s)
+            #expect(s.domains.rows.map { Fixture.domains[$0].name } == ["yahoo.com"])
+        },
+        .back: { key in
+            var s = domainsState()
+            Fixture.press([.char("/")] + Fixture.type("gmail") + [.enter, key], &s)
+            #expect(s.domains.filter.isEmpty)
+            Fixture.press([.char("3"), .enter, key], &s)
+            #expect(s.view == .vmtas, "Esc leaves Detail for the view it came from")
+        },
+        .freeze: { key in
+            var s = domainsState(); Fixture.press([.char("4"), key], &s)
+            #expect(s.diagnostics.frozenAt == Fixture.events.count)
+            let later = EventRecord(time: Fixture.nowS, kind: "delivered", queue: "x.org/vmta1", recipient: "a@x.org", code: 250, dsnDiag: "250 ok", category: "")
+            _ = ConsoleReducer.reduce(&s, .events([later]))
+            #expect(s.diagnostics.shown.count == Fixture.events.count, "a frozen tail does not move")
+            Fixture.press([key], &s)
+            #expect(s.diagnostics.shown.last == later)
+        },
+        .hold: { key in
+            // The issue's flow: `/gmail.com` Enter, then `h` Enter holds gmail.com with the default reason.
+            var s = domainsState()
+            let effects = Fixture.press([.char("/")] + Fixture.type("gmail.com") + [.enter, key, .enter], &s)
+            #expect(effects == [.request(.holdDomain(domain: "gmail.com", reason: "held from console", ttl: nil))])
+            // A held domain is released, with a typed reason replacing the default.
+            var t = domainsState()
+            let release = Fixture.press([.down, key] + Fixture.type("storm over") + [.enter], &t)
+            #expect(release == [.request(.releaseDomain(domain: "yahoo.com", reason: "storm over"))])
+            // Esc cancels.
+            var u = domainsState()
+            #expect(Fixture.press([key, .escape], &u).isEmpty)
+            #expect(u.modal == nil)
+        },
+        .pause: { key in
+            var s = domainsState(); Fixture.press([.char("3")], &s)
+            #expect(Fixture.press([key, .enter], &s) == [.request(.pauseVMTA(name: "vmta1", reason: "paused from console", ttl: nil))])
+            #expect(Fixture.press([.down, key, .enter], &s) == [.request(.resumeVMTA(name: "vmta2", reason: "resumed from console"))])
+            var q = domainsState(); Fixture.press([.char("2")], &q)
+            #expect(Fixture.press([key, .enter], &q) == [.request(.pauseQueue(queue: "gmail.com/vmta1", reason: "paused from console", ttl: nil))])
+        },
+        .editThrottles: { key in
+            var s = domainsState()
+            #expect(Fixture.press([key], &s) == [.fetchSettings(target: "gmail.com")])
+            _ = ConsoleReducer.reduce(&s, .settingsLoaded(target: "gmail.com", .success(Fixture.gmailSettings)))
+            guard case .form(let form) = s.modal else { Issue.record("no form"); return }
+            #expect(form.fields[0].input.text == "5/s", "prefilled with the current value")
+            // Invalid as typed: refused, with the parser's message.
+            Fixture.press(Fixture.type("20/q") + [.enter], &s)
+            guard case .form(let bad) = s.modal else { Issue.record("form closed on invalid input"); return }
+            #expect(bad.fields[0].error?.contains("expected a rate") == true)
+            // Fixed, with a TTL and persist.
+            Fixture.press([.backspace, .char("s"), .tab, .tab, .tab, .tab, .tab, .tab, .tab] + Fixture.type("30m") + [.tab, .char(" "), .enter], &s)
+            #expect(s.modal == nil)
+            // (the effect was returned by the last key)
+            var t = domainsState()
+            Fixture.press([key], &t)
+            _ = ConsoleReducer.reduce(&t, .settingsLoaded(target: "gmail.com", .success(Fixture.gmailSettings)))
+            let effects = Fixture.press(Fixture.type("20/s") + [.tab, .tab, .tab, .tab, .tab, .tab, .tab] + Fixture.type("30m") + [.tab, .char(" "), .enter], &t)
+            #expect(effects == [.request(.setThrottle(target: "gmail.com", settings: [ThrottleSetting(directive: "max-msg-rate", value: "20/s")],
+                                                     ttl: .minutes(30), persist: true, reason: "throttled from console"))])
+        },
+        .toggleBackoff: { key in
+            var s = domainsState()
+            #expect(Fixture.press([key, .enter], &s) == [.request(.setMode(target: "gmail.com", mode: .normal, reason: "normal mode set from console"))])
+            #expect(Fixture.press([.down, .down, key, .enter], &s) == [.request(.setMode(target: "outlook.com", mode: .backoff, reason: "backoff mode set from console"))])
+        },
+        .schedule: { key in
+            var s = domainsState(); Fixture.press([.char("2")], &s)
+            #expect(Fixture.press([key, .enter], &s) == [.request(.schedule(target: "gmail.com/vmta1", reason: "scheduled from console"))])
+        },
+        .deleteQueue: { key in
+            var s = domainsState(); Fixture.press([.char("2")], &s)
+            #expect(Fixture.press([key, .enter], &s).isEmpty, "no delete without the typed confirmation")
+            guard case .form(let form) = s.modal else { Issue.record("no form"); return }
+            #expect(form.submitError?.contains("type gmail.com/vmta1") == true)
+            let effects = Fixture.press(Fixture.type("gmail.com/vmta1") + [.tab, .char(" "), .enter], &s)
+            #expect(effects == [.request(.deleteQueue(target: "gmail.com/vmta1", bounce: true, reason: "deleted from console"))])
+        },
+        .undo: { key in
+            var s = domainsState()
+            Fixture.press([.down, .enter], &s)
+            #expect(ConsoleReducer.detailControls(s).map(\.id) == ["c-17"])
+            #expect(Fixture.press([key, .enter], &s) == [.request(.cancelControl(id: "c-17", reason: "undone from console"))])
+        },
+    ]
+
+    @Test func everyBindingHasACheck() {
+        for binding in BindingTable.all {
+            #expect(Self.checks[binding.action] != nil, "binding \(binding.action) has no reducer test")
+        }
+    }
+
+    @Test(arguments: BindingTable.all.flatMap { b in b.keys.map { (b.action, $0) } }.map { "\($0.0.rawValue)|\($0.1.label(.ascii))" })
+    func binding(_ id: String) throws {
+        let binding = try #require(BindingTable.all.first { b in b.keys.contains { "\(b.action.rawValue)|\($0.label(.ascii))" == id } })
+        let key = try #require(binding.keys.first { "\(binding.action.rawValue)|\($0.label(.ascii))" == id })
+        let check = try #require(Self.checks[binding.action])
+        check(key)
+    }
+
+    @Test func readOnlyHidesAndRefusesEveryAction() {
+        let mutating = BindingTable.all.filter(\.changesMTA)
+        #expect(!mutating.isEmpty)
+        for view in ConsoleView.allCases {
+            #expect(BindingTable.functionBar(for: view, readOnly: true).allSatisfy { !$0.changesMTA })
+        }
+        #expect(BindingTable.help(readOnly: true).allSatisfy { !$0.changesMTA })
+        for binding in mutating {
+            for key in binding.keys {
+                var s = Fixture.state(width: 80, height: 24, readOnly: true)
+                if case .views(let views) = binding.context, !views.contains(.domains) {
+                    Fixture.press([.enter], &s) // Detail, where every action applies
+                }
+                let effects = Fixture.press([key, .enter], &s)
+                #expect(effects.allSatisfy { if case .request = $0 { false } else { true } }, "\(binding.action) acted in read-only mode")
+                #expect(s.modal == nil || s.modal == .help)
+            }
+        }
+        var s = Fixture.state(width: 80, height: 24, readOnly: true)
+        Fixture.press([.char("h")], &s)
+        #expect(s.status == StatusMessage("read-only console: actions are disabled", .error))
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import SluiceConsole
+import SluiceControl
+import SluiceConfig
+import SluiceCore
+import Testing
+
+/// Golden-file tests of every view at 80×24 and 160×48. Each golden holds the text (Unicode
+/// glyphs), the role of every cell (colour themes style by role), the ASCII-fallback text, and
+/// the attributes every cell gets under the monochrome theme (NO_COLOR). Set
+/// SLUICE_RECORD_SNAPSHOTS=1 to rewrite them; otherwise any difference fails.
+@Suite struct SnapshotTests {
+    struct Case: CustomTestStringConvertible, Sendable {
+        var name: String
+        var setup: @Sendable (inout ConsoleState) -> Void
+        var testDescription: String { name }
+    }
+
+    static let cases: [Case] = [
+        Case(name: "domains") { _ in },
+        Case(name: "queues") { s in Fixture.press([.char("2")], &s) },
+        Case(name: "vmtas") { s in Fixture.press([.char("3")], &s) },
+        Case(name: "diagnostics") { s in Fixture.press([.char("4"), .up, .up, .char(" ")], &s) },
+        Case(name: "detail") { s in
+            Fixture.press([.enter], &s)
+            _ = ConsoleReducer.reduce(&s, .settingsLoaded(target: "gmail.com", .success(Fixture.gmailSettings)))
+        },
+        Case(name: "help") { s in Fixture.press([.char("?")], &s) },
+        Case(name: "prompt") { s in Fixture.press([.char("/")] + Fixture.type("yahoo") + [.enter, .char("h")], &s) },
+        Case(name: "throttle-form") { s in
+            Fixture.press([.char("e")], &s)
+            _ = ConsoleReducer.reduce(&s, .settingsLoaded(target: "gmail.com", .success(Fixture.gmailSettings)))
+            Fixture.press(Fixture.type("20/q") + [.tab] + Fixture.type("4"), &s)
+        },
+        Case(name: "read-only") { s in s.readOnly = true; Fixture.press([.char("2"), .char(">"), .down], &s) },
+        Case(name: "stale") { s in _ = ConsoleReducer.reduce(&s, .tick(Fixture.now + TimeSpan.seconds(30))) },
+    ]
+
+    static let sizes = [(80, 24), (160, 48)]
+
+    static func golden(_ state: ConsoleState) -> String {
+        let unicode = ConsoleRenderer.render(state, glyphs: .unicode)
+        let ascii = ConsoleRenderer.render(state, glyphs: .ascii)
+        let mono = Theme.monochrome
+        let attributes = (0..<unicode.height).map { y in
+            String((0..<unicode.width).map { x in
+                let a = mono.style(unicode[x, y].role).attributes.rawValue
+                return a == 0 ? "." : Character(String(a, radix: 32))
+            })
+        }.joined(separator: "\n")
+        return ["# text", unicode.text, "# roles", unicode.styleMap, "# ascii", ascii.text, "# mono attributes", attributes]
+            .joined(separator: "\n") + "\n"
+    }
+
+    @Test(arguments: cases)
+    func view(_ c: Case) throws {
+        for (w, h) in Self.sizes {
+            var state = Fixture.state(width: w, height: h)
+            c.setup(&state)
+            let actual = Self.golden(state)
+            let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+                .appendingPathComponent("Snapshots/\(c.name)-\(w)x\(h).golden")
+            if ProcessInfo.processInfo.environment["SLUICE_RECORD_SNAPSHOTS"] == "1" {
+                try actual.write(to: url, atomically: true, encoding: .utf8)
+                continue
+            }
+            let expected = try String(contentsOf: url, encoding: .utf8)
+            if expected != actual {
+                let e = expected.split(separator: "\n", omittingEmptySubsequences: false)
+                let a = actual.split(separator: "\n", omittingEmptySubsequences: false)
+                let first = zip(e, a).enumerated().first { $0.element.0 != $0.element.1 }
+                Issue.record("\(c.name) \(w)x\(h) differs from \(url.lastPathComponent) at line \((first?.offset ?? min(e.count, a.count)) + 1):\nexpected: \(first.map { String($0.element.0) } ?? "")\nactual:   \(first.map { String($0.element.1) } ?? "")\n(SLUICE_RECORD_SNAPSHOTS=1 rewrites goldens)")
+            }
+        }
+    }
+}

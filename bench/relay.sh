@@ -1,0 +1,210 @@
+#!/usr/bin/env bash
+# bench/relay.sh — end-to-end relay throughput on this machine, Sluice against Postfix, same run.
+#
+#   smtp-source -s SESSIONS -m N -l SIZE ──▶ relay on 127.0.0.1:2525 ──▶ smtp-sink on 127.0.0.1:2526
+#
+# usage: bench/relay.sh [N] [SESSIONS] [SIZE]        (defaults: 20000 20 2000)
+#        RELAYS="sluice postfix direct" selects what runs (default: sluice postfix, then direct)
+#
+# For each relay it prints one line:
+#   relay=sluice n=20000 sessions=20 size=2000 inject_s=… total_s=… msgs_per_s=… sink_msgs=… status=ok
+# and at the end the ratio sluice/postfix. `total_s` runs from the start of injection until the sink
+# has received the N-th message; msgs_per_s = N / total_s. Both relays fsync what they accept
+# (Postfix's cleanup fsyncs each queue file; Sluice's spool group-commits with fdatasync).
+#
+# Requires: postfix (smtp-source, smtp-sink, postfix itself), perl, bash >= 5, root (postfix runs its
+# daemons as the postfix user; smtp-sink as root needs -u nobody), and a release build of sluice
+# (`swift build -c release`). Everything runs on loopback and is stopped on exit.
+set -u
+
+N=${1:-20000} S=${2:-20} SIZE=${3:-2000}
+RELAYS=${RELAYS:-"sluice postfix direct"}
+HOST=127.0.0.1 IN_PORT=2525 SINK_PORT=2526
+TIMEOUT=${RELAY_TIMEOUT:-600} STALL=${RELAY_STALL:-60}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+SLUICE=${SLUICE_BIN:-$ROOT/.build/release/sluice}
+WORK=$(mktemp -d /tmp/sluice-relay.XXXXXX); chmod 755 "$WORK"   # postfix daemons must reach their directories
+
+log() { echo "[relay] $*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+now_us() { local t=$EPOCHREALTIME; echo "${t/./}"; }
+alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
+listening() {   # is a TCP socket listening on port $1? (reads /proc, no probe connection)
+  local hex; printf -v hex '%04X' "$1"
+  awk -v p=":$hex" '$4 == "0A" && substr($2, length($2) - 4) == p { f = 1 } END { exit !f }' /proc/net/tcp /proc/net/tcp6
+}
+wait_listen() { local end=$(( $(now_us) + $2 * 1000000 )); until listening "$1"; do
+  [ "$(now_us)" -lt "$end" ] || return 1; sleep 0.05; done; }
+stop() { local pid=$1 i; alive "$pid" || return 0; kill -TERM "$pid" 2>/dev/null
+  for ((i = 0; i < 100; i++)); do alive "$pid" || break; sleep 0.1; done
+  alive "$pid" && kill -KILL "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; }
+
+for t in smtp-source smtp-sink perl; do command -v $t >/dev/null || die "$t not found (apt-get install postfix)"; done
+[ -n "${EPOCHREALTIME:-}" ] || die "bash >= 5 needed"
+
+SINK_PID="" COUNTER_PID="" RELAY_PID="" PF_DIR=""
+cleanup() {
+  stop "$RELAY_PID"
+  [ -n "$PF_DIR" ] && postfix -c "$PF_DIR/etc" stop >/dev/null 2>&1
+  stop "$SINK_PID"; stop "$COUNTER_PID"
+  [ "${RELAY_KEEP:-0}" = 1 ] && log "kept $WORK" || rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# A fresh smtp-sink for each relay; `-c` prints "mesg=N" on every message; a perl reader notes when
+# the count reaches N (sink.done) and keeps sink.progress current.
+start_sink() {
+  local dir=$1
+  mkfifo "$dir/sink.fifo"
+  perl -MTime::HiRes=time -e '
+    my ($n, $done, $prog) = @ARGV; $/ = "\r"; my ($cnt, $hit, $lw) = (0, 0, 0);
+    sub wr { my ($f, $s) = @_; open(my $h, ">", "$f.tmp") or return; print $h $s; close $h; rename "$f.tmp", $f }
+    while (my $r = <STDIN>) { next unless $r =~ /mesg=(\d+)/; $cnt = $1; my $t = time;
+      if (!$hit && $cnt >= $n) { $hit = 1; wr($done, sprintf("%.6f %d\n", $t, $cnt)) }
+      if ($t - $lw >= 0.5) { $lw = $t; wr($prog, sprintf("%.6f %d\n", $t, $cnt)) } }
+    wr($prog, sprintf("%.6f %d\n", time, $cnt));' "$N" "$dir/sink.done" "$dir/sink.progress" < "$dir/sink.fifo" &
+  COUNTER_PID=$!
+  local opts=(-c -m $(( S * 2 + 256 )))
+  [ "$(id -u)" = 0 ] && opts+=(-u nobody)
+  smtp-sink "${opts[@]}" $HOST:$SINK_PORT 1024 > "$dir/sink.fifo" 2> "$dir/sink.err" &
+  SINK_PID=$!
+  wait_listen $SINK_PORT 10 || die "smtp-sink did not start: $(cat "$dir/sink.err")"
+}
+
+start_sluice() {
+  local dir=$1
+  [ -x "$SLUICE" ] || die "no release build at $SLUICE (run: swift build -c release)"
+  mkdir -p "$dir/spool"
+  cat > "$dir/sluice.conf" <<EOF
+host-name relay.bench.test
+spool $dir/spool
+control-socket $dir/control.sock
+smtp-listener $HOST:$IN_PORT
+<source 127.0.0.0/8>
+    always-allow-relaying yes
+    smtp-service yes
+</source>
+<virtual-mta bench>
+    smtp-source-host 127.0.0.1 relay.bench.test
+</virtual-mta>
+<source 0/0>
+    default-virtual-mta bench
+</source>
+<domain *>
+    route [$HOST]:$SINK_PORT
+    max-smtp-out 20
+    max-msg-per-connection 0
+</domain>
+EOF
+  "$SLUICE" serve --config "$dir/sluice.conf" > "$dir/sluice.log" 2>&1 &
+  RELAY_PID=$!
+  wait_listen $IN_PORT 30 || die "sluice not listening: $(tail -5 "$dir/sluice.log")"
+}
+
+start_postfix() {
+  local dir=$1
+  command -v postfix >/dev/null || die "postfix not installed"
+  PF_DIR=$dir/postfix
+  mkdir -p "$PF_DIR/etc" "$PF_DIR/spool" "$PF_DIR/data"
+  chown postfix "$PF_DIR/data"
+  local plimit=$(( S * 4 > 100 ? S * 4 : 100 ))
+  cat > "$PF_DIR/etc/main.cf" <<EOF
+compatibility_level = 3.6
+queue_directory = $PF_DIR/spool
+data_directory = $PF_DIR/data
+command_directory = $(postconf -dh command_directory)
+daemon_directory = $(postconf -dh daemon_directory)
+meta_directory = $(postconf -dh meta_directory)
+shlib_directory = $(postconf -dh shlib_directory)
+mail_owner = postfix
+setgid_group = postdrop
+maillog_file = $PF_DIR/maillog
+maillog_file_prefixes = $WORK
+myhostname = relay.bench.test
+mydestination =
+local_recipient_maps =
+alias_maps =
+alias_database =
+inet_interfaces = $HOST
+inet_protocols = ipv4
+mynetworks = 127.0.0.0/8
+smtpd_relay_restrictions = permit_mynetworks, reject
+relayhost = [$HOST]:$SINK_PORT
+smtp_dns_support_level = disabled
+smtp_host_lookup = native
+smtpd_peername_lookup = no
+smtp_tls_security_level = none
+smtpd_tls_security_level = none
+default_destination_concurrency_limit = 20
+smtp_destination_concurrency_limit = 20
+default_process_limit = $plimit
+EOF
+  cat > "$PF_DIR/etc/master.cf" <<EOF
+$IN_PORT  inet  n - n - - smtpd
+pickup    unix  n - n 60 1 pickup
+cleanup   unix  n - n - 0 cleanup
+qmgr      unix  n - n 300 1 qmgr
+rewrite   unix  - - n - - trivial-rewrite
+bounce    unix  - - n - 0 bounce
+defer     unix  - - n - 0 bounce
+trace     unix  - - n - 0 bounce
+verify    unix  - - n - 1 verify
+flush     unix  n - n 1000? 0 flush
+proxymap  unix  - - n - - proxymap
+smtp      unix  - - n - - smtp
+relay     unix  - - n - - smtp
+showq     unix  n - n - - showq
+error     unix  - - n - - error
+retry     unix  - - n - - error
+discard   unix  - - n - - discard
+anvil     unix  - - n - 1 anvil
+scache    unix  - - n - 1 scache
+postlog   unix-dgram n - n - 1 postlogd
+EOF
+  postfix -c "$PF_DIR/etc" start > "$dir/postfix.log" 2>&1 || die "postfix start failed: $(cat "$dir/postfix.log")"
+  wait_listen $IN_PORT 15 || die "postfix not listening"
+}
+
+run_one() {
+  local relay=$1 dir=$WORK/$1 target=$IN_PORT
+  mkdir -p "$dir"
+  listening $SINK_PORT && die "port $SINK_PORT busy"
+  start_sink "$dir"
+  case $relay in
+    sluice)  start_sluice "$dir" ;;
+    postfix) start_postfix "$dir" ;;
+    direct)  target=$SINK_PORT ;;
+  esac
+  local t0; t0=$(now_us)
+  smtp-source -s "$S" -m "$N" -l "$SIZE" -f bench@bench.test -t rcpt@example.test $HOST:$target \
+    > "$dir/source.out" 2>&1
+  local src_rc=$? t_src; t_src=$(now_us)
+  local status=ok last=-1 last_change; last_change=$(now_us)
+  while [ ! -e "$dir/sink.done" ]; do
+    local cnt=0 t; t=$(now_us)
+    [ -r "$dir/sink.progress" ] && read -r _ cnt < "$dir/sink.progress"
+    [ "$cnt" != "$last" ] && { last=$cnt; last_change=$t; }
+    [ $src_rc = 0 ] || { status=inject_failed; break; }
+    [ $(( t - last_change )) -gt $(( STALL * 1000000 )) ] && { status=stalled; break; }
+    [ $(( t - t0 )) -gt $(( TIMEOUT * 1000000 )) ] && { status=timeout; break; }
+    sleep 0.1
+  done
+  local t_sink=""; [ -e "$dir/sink.done" ] && read -r t_sink _ < "$dir/sink.done"
+  stop "$RELAY_PID"; RELAY_PID=""
+  [ -n "$PF_DIR" ] && { postfix -c "$PF_DIR/etc" stop >/dev/null 2>&1; PF_DIR=""; }
+  sleep 0.5; stop "$SINK_PID"; SINK_PID=""
+  for ((i = 0; i < 50; i++)); do alive "$COUNTER_PID" || break; sleep 0.1; done
+  local sink_msgs=NA; [ -r "$dir/sink.progress" ] && read -r _ sink_msgs < "$dir/sink.progress"
+  perl -e 'my ($r, $n, $s, $b, $t0, $ts, $tk, $st, $sm) = @ARGV;
+    my $inj = sprintf("%.3f", ($ts - $t0) / 1e6);
+    my $tot = $tk ne "" ? sprintf("%.3f", $tk - $t0 / 1e6) : "NA";
+    my $rate = $tot ne "NA" && $tot > 0 ? sprintf("%.1f", $n / $tot) : "NA";
+    print "relay=$r n=$n sessions=$s size=$b inject_s=$inj total_s=$tot msgs_per_s=$rate sink_msgs=$sm status=$st\n"' \
+    "$relay" "$N" "$S" "$SIZE" "$t0" "$t_src" "$t_sink" "$status" "$sink_msgs" | tee -a "$WORK/results"
+  [ "$status" = ok ] || { log "$relay: $status; last lines:"; tail -5 "$dir/source.out" "$dir"/*.log >&2 2>/dev/null; }
+}
+
+for r in $RELAYS; do run_one "$r"; done
+perl -ne '$r{$1} = $2 if /relay=(\w+) .* msgs_per_s=([\d.]+)/;
+  END { printf "ratio sluice/postfix = %.2f\n", $r{sluice} / $r{postfix} if $r{sluice} && $r{postfix} }' "$WORK/results"

@@ -17,6 +17,8 @@ let package = Package(
         .target(name: "SluiceCore", dependencies: ["SluiceConfig"]),
         // Durable message storage and crash recovery.
         .target(name: "SluiceSpool", dependencies: ["SluiceCore"]),
+        // Accounting CSV files with rotation, and RFC 3464 delivery status notifications.
+        .target(name: "SluiceAccounting", dependencies: ["SluiceConfig", "SluiceCore"]),
         // The control plane: snapshots, protocol, command layer, HTTP API, client.
         .target(name: "SluiceControl", dependencies: ["SluiceCore"]),
         // Simulated receiving ISPs (profiles as data files), the traffic generator's plan and the
@@ -43,6 +45,7 @@ let package = Package(
         .testTarget(name: "SluiceConfigTests", dependencies: ["SluiceConfig"]),
         .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore"]),
         .testTarget(name: "SluiceSpoolTests", dependencies: ["SluiceSpool"]),
+        .testTarget(name: "SluiceAccountingTests", dependencies: ["SluiceAccounting", "SluiceCore", "SluiceConfig"]),
         .testTarget(name: "SluiceControlTests", dependencies: ["SluiceControl"]),
         .testTarget(name: "SluiceConsoleTests", dependencies: ["SluiceConsole", "SluiceControl", "SluiceCore", "SluiceConfig", "CNcurses"], exclude: ["Snapshots"]),
         .testTarget(name: "SluiceSandboxTests", dependencies: ["SluiceSandbox"]),

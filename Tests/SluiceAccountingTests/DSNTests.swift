@@ -25,11 +25,11 @@ struct DSNTests {
                         envelopeID: envelopeID, ret: ret, content: content ?? original)
     }
 
-    func bounced(_ recipient: String = "user@example.com", notify: DSNNotify? = nil,
+    func bounced(_ recipient: String = "user@example.com", notify: DSNNotify? = nil, originalRecipient: String? = nil,
                  diagnostic: String = "550 5.1.1 <user@example.com>: user unknown") -> ReportedRecipient {
         ReportedRecipient(deliveryRecord(.bounced, recipient: recipient, diagnostic: diagnostic, status: "5.1.1",
                                          category: .badMailbox),
-                          remoteMTA: "mx.example.com", notify: notify)
+                          remoteMTA: "mx.example.com", originalRecipient: originalRecipient, notify: notify)
     }
 
     func parts(_ json: [String: Any]) -> [[String: Any]] { json["parts"] as? [[String: Any]] ?? [] }
@@ -52,7 +52,8 @@ struct DSNTests {
     }
 
     @Test func failureReportParsesAsMultipartReport() throws {
-        let dsn = try #require(DeliveryStatusNotification.failure(of: message(envelopeID: "env-42"), recipients: [bounced()],
+        let dsn = try #require(DeliveryStatusNotification.failure(of: message(envelopeID: "env-42"),
+                                                                  recipients: [bounced(originalRecipient: "rfc822;User@Example.com")],
                                                                   reporter: reporter, now: novemberAfternoon))
         #expect(dsn.envelopeSender == "")
         #expect(dsn.envelopeRecipient == "bounces@sender.example")
@@ -73,6 +74,7 @@ struct DSNTests {
         #expect(blocks[0]["Reporting-MTA"] == "dns; mta1.sender.example")
         #expect(blocks[0]["Original-Envelope-Id"] == "env-42")
         #expect(blocks[0]["Arrival-Date"] == "Mon, 23 Nov 2026 13:04:05 +0000")
+        #expect(blocks[1]["Original-Recipient"] == "rfc822;User@Example.com")
         #expect(blocks[1]["Final-Recipient"] == "rfc822; user@example.com")
         #expect(blocks[1]["Action"] == "failed")
         #expect(blocks[1]["Status"] == "5.1.1")
@@ -144,7 +146,7 @@ struct DSNTests {
     @Test func failedActionAlwaysCarriesAPermanentStatus() throws {
         let expired = ReportedRecipient(deliveryRecord(.expired, diagnostic: "message expired after 9 attempt(s)", status: "4.4.1"))
         let dsn = try #require(DeliveryStatusNotification.failure(of: message(), recipients: [expired], reporter: reporter,
-                                                                  expired: true, now: novemberAfternoon))
+                                                                  now: novemberAfternoon))
         let blocks = try #require(parts(try parseWithPython(dsn.data))[1]["blocks"] as? [[String: String]])
         #expect(blocks[1]["Status"] == "5.4.7")
         #expect(blocks[1]["Remote-MTA"] == nil)

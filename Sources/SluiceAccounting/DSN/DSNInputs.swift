@@ -76,11 +76,13 @@ public struct ReportedRecipient: Hashable, Sendable {
         self.willRetryUntil = willRetryUntil
     }
 
-    /// The recipient of an engine outcome: its address, status, diagnostic and time.
+    /// The recipient of an engine outcome: its address, status, diagnostic and time. An expiry
+    /// without a permanent status gets `5.4.7` (delivery time expired, RFC 3463).
     public init(_ record: DeliveryRecord, remoteMTA: String? = nil, originalRecipient: String? = nil,
                 notify: DSNNotify? = nil, willRetryUntil: Instant? = nil) {
+        let expired = record.outcome == .expired && record.status?.hasPrefix("5.") != true
         self.init(recipient: record.recipient, originalRecipient: originalRecipient, notify: notify,
-                  status: record.status, diagnostic: record.diagnostic, remoteMTA: remoteMTA,
+                  status: expired ? "5.4.7" : record.status, diagnostic: record.diagnostic, remoteMTA: remoteMTA,
                   lastAttempt: record.time, willRetryUntil: willRetryUntil)
     }
 

@@ -14,13 +14,14 @@ public struct DeliveryStatusNotification: Hashable, Sendable {
 
     /// A failure report (`Action: failed`) for bounced or expired `recipients` of `message`, or
     /// nil when no DSN is due: the null sender, or no recipient whose `NOTIFY` includes FAILURE.
-    /// A status that is not 5.x.x is reported as `5.0.0` (or `5.4.7`, delivery time expired,
-    /// when `expired`), since a failed action needs a permanent status.
+    /// A status that is not 5.x.x is reported as `5.0.0`, since a failed action needs a permanent
+    /// status (``ReportedRecipient/init(_:remoteMTA:originalRecipient:notify:willRetryUntil:)``
+    /// already gives an expiry `5.4.7`).
     public static func failure(of message: ReportedMessage, recipients: [ReportedRecipient],
-                               reporter: DSNReporter, expired: Bool = false, now: Instant) -> DeliveryStatusNotification? {
+                               reporter: DSNReporter, now: Instant) -> DeliveryStatusNotification? {
         let due = recipients.filter { $0.wants(.failure) }.map { r -> ReportedRecipient in
             var r = r
-            if r.status?.hasPrefix("5.") != true { r.status = expired ? "5.4.7" : "5.0.0" }
+            if r.status?.hasPrefix("5.") != true { r.status = "5.0.0" }
             return r
         }
         return compose(.failed, message: message, recipients: due, reporter: reporter, now: now)

@@ -11,8 +11,9 @@ import SluiceCore
 ///
 /// The active file is created on the first row after start-up or rotation, so no file holds a
 /// header alone. An existing file is appended to when its first line is this file's header and
-/// its last line is complete; otherwise it is rotated first. Time rotation happens at the
-/// `move-interval` boundaries (multiples of the interval since the epoch, UTC) while rows are written.
+/// its last line is complete; otherwise it is rotated first. `move-interval` rotation happens on
+/// the first call past each boundary (multiples of the interval since the epoch, UTC) when the
+/// file holds rows; `delete-after` is applied to the rotated files at each rotation.
 /// A row that cannot be written stays buffered and is retried on the next call, so an I/O error
 /// (a full disk, a missing directory) loses nothing while the process lives.
 public final class AccountingFileWriter {
@@ -49,7 +50,8 @@ public final class AccountingFileWriter {
 
     /// The directory rotated files go to: `move-to`, or the active file's own directory.
     public var rotationDirectory: String {
-        configuration.moveTo ?? (configuration.path as NSString).deletingLastPathComponent
+        let directory = configuration.moveTo ?? (configuration.path as NSString).deletingLastPathComponent
+        return directory.isEmpty ? "." : directory
     }
 
     /// Buffers `record` if the `records` filter accepts it, rotating first when it is due.

@@ -41,6 +41,8 @@ let package = Package(
             name: "SluiceControl",
             dependencies: ["SluiceCore"] + nio + [.product(name: "NIOHTTP1", package: "swift-nio")]
         ),
+        // PowerMTA-compatible accounting CSV with rotation, and RFC 3464 delivery status notifications.
+        .target(name: "SluiceAccounting", dependencies: ["SluiceCore", "SluiceConfig"]),
         // Simulated receiving ISPs (profiles as data files), the traffic generator's plan and the
         // loopback guard: pure logic, no sockets; the SMTP layer is wired around it by the executable.
         .target(name: "SluiceSandbox", dependencies: ["SluiceConfig", "SluiceCore"], resources: [.copy("Profiles")]),
@@ -75,6 +77,7 @@ let package = Package(
             dependencies: ["SluiceConsole", "SluiceControl", "SluiceCore", "SluiceConfig", "CNcurses"],
             exclude: ["Snapshots"]
         ),
+        .testTarget(name: "SluiceAccountingTests", dependencies: ["SluiceAccounting", "SluiceCore", "SluiceConfig"]),
         .testTarget(name: "SluiceSandboxTests", dependencies: ["SluiceSandbox"]),
     ],
     swiftLanguageModes: [.v6]

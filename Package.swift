@@ -46,6 +46,12 @@ let package = Package(
         // Simulated receiving ISPs (profiles as data files), the traffic generator's plan and the
         // loopback guard: pure logic, no sockets; the SMTP layer is wired around it by the executable.
         .target(name: "SluiceSandbox", dependencies: ["SluiceConfig", "SluiceCore"], resources: [.copy("Profiles")]),
+        // The MTA assembled: listeners, engine, spool, delivery, control plane in one process.
+        .target(
+            name: "SluiceServer",
+            dependencies: ["SluiceConfig", "SluiceCore", "SluiceSpool", "SluiceSMTP", "SluiceDNS", "SluiceControl",
+                           "SluiceAccounting"] + nio
+        ),
         // The operations console: reducer, renderers, themes, terminal backends.
         .target(name: "SluiceConsole", dependencies: ["SluiceControl", "SluiceConfig", "CNcurses"]),
         // ncursesw for the console; see Sources/CNcurses/shim.h.
@@ -54,7 +60,7 @@ let package = Package(
         .executableTarget(
             name: "sluice",
             dependencies: [
-                "SluiceConfig", "SluiceCore", "SluiceSpool", "SluiceControl", "SluiceConsole",
+                "SluiceConfig", "SluiceCore", "SluiceSpool", "SluiceControl", "SluiceConsole", "SluiceServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -79,6 +85,10 @@ let package = Package(
         ),
         .testTarget(name: "SluiceAccountingTests", dependencies: ["SluiceAccounting", "SluiceCore", "SluiceConfig"]),
         .testTarget(name: "SluiceSandboxTests", dependencies: ["SluiceSandbox"]),
+        .testTarget(
+            name: "SluiceServerTests",
+            dependencies: ["SluiceServer", "SluiceConfig", "SluiceCore", "SluiceSpool", "SluiceControl"] + nio
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -121,3 +121,23 @@ struct RetryTests {
         }
     }
 }
+
+@Suite("Hostile values")
+struct HostileValueTests {
+    @Test("enormous durations and rates saturate instead of crashing")
+    func enormousDurations() throws {
+        let huge = try settings([("retry-after", "100000000000d"), ("bounce-after", "100000000000d"),
+                                 ("idle-timeout", "100000000000d"), ("backoff-to-normal-after", "100000000000d"),
+                                 ("max-msg-rate", "1/100000000000d"), ("max-connect-rate", "0/s")])
+        var sim = Simulator(StaticEngineConfiguration(defaults: huge), tuning: EngineTuning(messageRateBurst: .max))
+        sim.answer = { tx, _ in tx.recipients.map { _ in SMTPReply("451 4.0.0 later") } }
+        try sim.inject(3, to: "h.example", firstID: 1)
+        try sim.apply(.hold(domain: "h.example"), for: TimeSpan(milliseconds: .max))
+        try sim.apply(.release(domain: "h.example"))
+        sim.run(until: .hours(1))
+        #expect(sim.started.isEmpty, "a zero connect rate never connects")
+        let snapshot = try #require(sim.engine.snapshot(of: QueueKey(domain: "h.example", vmta: "default"), now: sim.now))
+        #expect(snapshot.queued == 3)
+        #expect(snapshot.why.hasPrefix("rate-limited: max-connect-rate 0/s"))
+    }
+}

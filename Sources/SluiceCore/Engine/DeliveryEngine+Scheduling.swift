@@ -93,7 +93,7 @@ extension DeliveryEngine {
         while let slot = queues[Int(q)].ready.first {
             let s = Int(slot)
             guard s < messages.count, messages[s].live else { _ = queues[Int(q)].ready.popFirst(); continue }
-            let expiresAt = messages[s].message.receivedAt.milliseconds &+ bounceAfter
+            let expiresAt = satAdd(messages[s].message.receivedAt.milliseconds, bounceAfter)
             var picks: [UInt32] = []
             var more = false
             var r = 0
@@ -172,7 +172,7 @@ extension DeliveryEngine {
     /// Closes idle connections that have waited idle-timeout.
     mutating func closeIdleConnections(_ q: UInt32, now: Int64, into actions: inout [EngineAction]) {
         let timeout = queues[Int(q)].idleTimeoutMs
-        while let oldest = queues[Int(q)].idle.first, let c = connections[oldest], c.idleSince + timeout <= now {
+        while let oldest = queues[Int(q)].idle.first, let c = connections[oldest], satAdd(c.idleSince, timeout) <= now {
             queues[Int(q)].idle.removeFirst()
             close(oldest, into: &actions)
         }
@@ -208,7 +208,7 @@ extension DeliveryEngine {
         let now = now ?? dueBy
         let s = Int(slot)
         guard s < messages.count, messages[s].live else { return }
-        let expiresAt = messages[s].message.receivedAt.milliseconds &+ queues[Int(q)].bounceAfterMs
+        let expiresAt = satAdd(messages[s].message.receivedAt.milliseconds, queues[Int(q)].bounceAfterMs)
         var anyReady = false
         var r = 0
         while r < messages[s].recipients.count {
@@ -246,7 +246,7 @@ extension DeliveryEngine {
             while r < messages[s].recipients.count {
                 let recipient = messages[s].recipients[r]
                 if recipient.queue == q, recipient.phase == .queued {
-                    if now >= received &+ bounceAfter {
+                    if now >= satAdd(received, bounceAfter) {
                         expire(slot, r, queue: q, now: now, into: &actions)
                         if !messages[s].live { break }
                     } else {
@@ -264,7 +264,7 @@ extension DeliveryEngine {
     mutating func returnToNormalIfDue(_ q: UInt32, now: Int64, into actions: inout [EngineAction]) {
         guard queues[Int(q)].mode == .backoff,
               let span = queues[Int(q)].limits.backoffToNormalMs,
-              now >= queues[Int(q)].backoffSince + span else { return }
+              now >= satAdd(queues[Int(q)].backoffSince, span) else { return }
         switchMode(q, to: .normal, because: "backoff-to-normal-after \(TimeSpan(milliseconds: span))", now: now)
     }
 
@@ -283,7 +283,7 @@ extension DeliveryEngine {
         let i = Int(q)
         let oldestIdle = queues[i].idle.first.flatMap { connections[$0]?.idleSince }
         guard var t = queues[i].nextWake(now: now, burst: tuning.messageRateBurst, oldestIdleSince: oldestIdle) else { return }
-        t = max(t, now + 1)
+        t = max(t, satAdd(now, 1))
         if t != queues[i].scheduledWake {
             queues[i].scheduledWake = t
             wakeups.push(TimedIndex(time: t, index: q))

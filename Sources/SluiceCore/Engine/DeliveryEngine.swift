@@ -164,7 +164,7 @@ public struct DeliveryEngine: Sendable {
         let alone = queues[Int(q)].open == 0
         if alone { queues[Int(q)].connectFailures += 1 }
         let delay = queues[Int(q)].retrySchedule.delay(afterFailedAttempts: max(1, queues[Int(q)].connectFailures))
-        queues[Int(q)].connectRetryAt = max(queues[Int(q)].connectRetryAt, ms + delay.milliseconds)
+        queues[Int(q)].connectRetryAt = max(queues[Int(q)].connectRetryAt, satAdd(ms, delay.milliseconds))
         if alone {
             if let (slot, picks) = nextBatch(q, now: ms, into: &actions) {
                 for i in picks { markInFlight(slot, Int(i)) }

@@ -9,7 +9,7 @@ enum CoreBenchmark {
         print("## Engine core (swift run -c release SluiceBench core)")
         print("")
         print("memory: N recipients (1 per message, unique addresses and senders) in N/100 queues, queues paused")
-        print("| recipients | queues | engine heap bytes | bytes/recipient |")
+        print("| recipients | queues | engine resident bytes | bytes/recipient |")
         print("|---:|---:|---:|---:|")
         for n in [10_000, 100_000, 1_000_000] {
             // Each size in a fresh process, so memory freed by an earlier run cannot hide growth.
@@ -19,11 +19,18 @@ enum CoreBenchmark {
         print("")
         print("batch selection: every reply defers (retry-after 1s), so each recipient cycles through its queue's")
         print("retry heap and the engine's wakeup heap; 1,000 connections busy; cost per transaction completed + next started")
-        print("| recipients | queues | transactions | ns/transaction |")
+        print("| recipients | queues | transactions | ns/transaction (best of 3) |")
         print("|---:|---:|---:|---:|")
         for n in [10_000, 100_000, 1_000_000] {
-            let (count, ns) = try cycle(recipients: n, transactions: 300_000)
-            print("| \(n) | \(n / 100) | \(count) | \(String(format1: ns)) |")
+            // Best of three: the machine is shared, and the best run is the one least disturbed.
+            var best = Double.infinity
+            var count = 0
+            for _ in 0..<3 {
+                let run = try cycle(recipients: n, transactions: 300_000)
+                count = run.0
+                best = min(best, run.1)
+            }
+            print("| \(n) | \(n / 100) | \(count) | \(String(format1: best)) |")
         }
     }
 

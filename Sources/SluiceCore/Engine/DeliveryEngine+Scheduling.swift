@@ -150,14 +150,18 @@ extension DeliveryEngine {
     }
 
     /// After a transaction: the connection goes back to idle, or is closed when it has carried
-    /// max-msg-per-connection messages, when the queue is held or paused, or when a queue holding
-    /// at least two connections fewer waits for a slot (so one busy queue cannot keep every slot:
-    /// slots flow to the poorest queues until the shares are level).
+    /// max-msg-per-connection messages, when the queue is held or paused, or when a queue waits for
+    /// a connection slot holding at least two connections fewer (slots flow to the poorest queues
+    /// until the shares are level), or fewer once this connection has carried its quantum (so
+    /// queues take turns when there are more queues than slots).
     mutating func release(_ c: ConnectionID, now: Int64, into actions: inout [EngineAction]) {
         guard var connection = connections[c] else { return }
         let q = Int(connection.queue)
         let perConnection = queues[q].limits.maxMsgPerConnection
-        let poorer = poorestWaiter(excluding: connection.queue).map { queues[Int($0)].open + 1 < queues[q].open } ?? false
+        let poorer = poorestWaiter(excluding: connection.queue).map { w in
+            queues[Int(w)].open + 1 < queues[q].open
+                || (queues[Int(w)].open < queues[q].open && connection.messagesSent >= tuning.slotQuantum)
+        } ?? false
         if (perConnection > 0 && connection.messagesSent >= perConnection) || queues[q].blocked || poorer
             || queues[q].open > queues[q].connectionLimit {
             close(c, into: &actions)

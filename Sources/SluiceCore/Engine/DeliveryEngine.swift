@@ -165,7 +165,7 @@ public struct DeliveryEngine: Sendable {
         if alone { queues[Int(q)].connectFailures += 1 }
         let delay = queues[Int(q)].retrySchedule.delay(afterFailedAttempts: max(1, queues[Int(q)].connectFailures))
         queues[Int(q)].connectRetryAt = max(queues[Int(q)].connectRetryAt, satAdd(ms, delay.milliseconds))
-        if alone {
+        if alone, !queues[Int(q)].blocked {
             if let (slot, picks) = nextBatch(q, now: ms, into: &actions) {
                 for i in picks { markInFlight(slot, Int(i)) }
                 deferRecipients(slot, picks, queue: q, reply: failure.reply, category: failure.category,

@@ -38,6 +38,20 @@ struct RetryTests {
         #expect(stats[.expired].total == 1)
     }
 
+    @Test("a deferral that arrives after bounce-after expires the recipient at once")
+    func deferredPastExpiry() throws {
+        let config = StaticEngineConfiguration(defaults: try settings([("bounce-after", "1m")]))
+        var sim = Simulator(config)
+        sim.transactionLatency = .minutes(2)
+        sim.answer = { tx, _ in tx.recipients.map { _ in SMTPReply("451 4.4.1 timeout") } }
+        try sim.inject(1, to: "late.example", recipientsEach: 3, firstID: 1)
+        sim.run(until: .minutes(5))
+        #expect(sim.records(.expired).map(\.time) == [.minutes(2), .minutes(2), .minutes(2)])
+        #expect(sim.records(.expired).first?.diagnostic == "message expired after 1 attempt(s); last reply: 451 4.4.1 timeout")
+        #expect(sim.engine.snapshot(of: QueueKey(domain: "late.example", vmta: "default"), now: sim.now)?.queued == 0)
+        #expect(sim.finishedMessages == [MessageID(1)])
+    }
+
     @Test("a recipient held past bounce-after expires without an attempt")
     func expiresWhileHeld() throws {
         var sim = try simulator()

@@ -81,6 +81,7 @@ extension DeliveryEngine {
             count(.deferredAttempts, queue: q, now: now)
             if now >= expiresAt {
                 lastReplies[UInt64(slot) << 32 | UInt64(r)] = reply.text
+                messages[s].recipients[r].phase = .queued
                 expire(slot, r, queue: q, now: now, into: &actions)
                 continue
             }

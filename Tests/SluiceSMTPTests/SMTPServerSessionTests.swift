@@ -5,6 +5,9 @@ import SluiceCore
 import Testing
 @testable import SluiceSMTP
 
+/// SluiceCore has a reply type of the same name (the engine's view); these tests mean the wire one.
+typealias SMTPReply = SluiceSMTP.SMTPReply
+
 /// Drives a session with text and collects what it does.
 struct SessionDriver {
     var session: SMTPServerSession

@@ -67,7 +67,8 @@ let package = Package(
         // Release-mode benchmarks whose figures are quoted in BENCHMARKS.md.
         .executableTarget(
             name: "SluiceBench",
-            dependencies: ["SluiceConfig", "SluiceCore", "SluiceSpool", "SluiceControl", "SluiceConsole"],
+            dependencies: ["SluiceConfig", "SluiceCore", "SluiceSpool", "SluiceControl", "SluiceConsole", "SluiceServer",
+                           "SluiceSMTP"] + nio,
             path: "bench/SluiceBench"
         ),
         // A process the SluiceSpool crash-recovery test SIGKILLs mid-run (built by `swift build`).

@@ -9,6 +9,8 @@ let benchmarks: [(name: String, help: String, run: ([String]) async throws -> Vo
     ("core", "       engine memory per recipient and batch-selection cost at several sizes", { _ in try CoreBenchmark.run() }),
     ("core-memory", "(internal) one memory measurement, run as a child by `core`", CoreBenchmark.memoryChild),
     ("core-cycle", "(internal) one selection-cost measurement, run as a child by `core`", CoreBenchmark.cycleOnly),
+    ("hold", "[TRIALS]  hold/release latency through the control socket of a node with a backlog (100 trials)",
+     { try await HoldBenchmark.run(arguments: $0) }),
     ("spool", "[--writers 20] [--messages 20000] [--recovery-messages 100000] [--recipients 10] [--in /tmp]",
      { try await SpoolBenchmark.run(arguments: $0) }),
 ]

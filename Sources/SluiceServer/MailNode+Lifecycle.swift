@@ -124,10 +124,10 @@ extension MailNode {
         }
         if let port = options.httpPort ?? configuration.httpManagement?.port {
             let host = configuration.httpManagement?.address.description ?? "127.0.0.1"
-            let access = HTTPAccess(rules: configuration.httpAccess.map {
-                HTTPAccess.Rule($0.clients, AccessLevel(rawValue: $0.level.rawValue) ?? .none)
-            }, tokens: [:])
             do {
+                let access = HTTPAccess(rules: configuration.httpAccess.map {
+                    HTTPAccess.Rule($0.clients, AccessLevel(rawValue: $0.level.rawValue) ?? .none)
+                }, tokens: try httpTokens())
                 httpServer = try await ManagementHTTPServer.start(host: host, port: port, access: access, service: controlService,
                                                                   allowNonLoopback: configuration.httpManagement != nil,
                                                                   group: group)
@@ -136,6 +136,17 @@ extension MailNode {
                 throw NodeStartError.failed(part: "http-mgmt-port \(host):\(port)", reason: error.message)
             }
         }
+    }
+
+    /// The HTTP API's bearer tokens from ``NodeOptions/httpTokenFile``.
+    func httpTokens() throws(SluiceControl.ControlError) -> [String: String] {
+        let path = options.httpTokenFile ?? spoolDirectory + "/http-tokens"
+        guard let data = FileManager.default.contents(atPath: path) else {
+            if options.httpTokenFile != nil { throw SluiceControl.ControlError(.usage, "cannot read token file \(path)") }
+            log("http-mgmt-port: no token file at \(path): every request will be refused")
+            return [:]
+        }
+        return try HTTPAccess.parseTokens(String(decoding: data, as: UTF8.self), file: path)
     }
 
     /// Stops gracefully: stops accepting mail and commands, lets transactions in flight finish

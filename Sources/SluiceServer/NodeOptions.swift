@@ -31,6 +31,9 @@ public struct NodeOptions: Sendable {
     /// The HTTP management port; nil uses `http-mgmt-port` (no HTTP API without it). 0 picks a
     /// free port (see ``MailNode/httpPort``).
     public var httpPort: Int?
+    /// The bearer tokens of the HTTP API, one `ID SECRET` per line; nil reads `http-tokens` in the
+    /// spool directory when it exists. Without tokens every HTTP request is refused (401).
+    public var httpTokenFile: String?
     /// The audit log of operator commands; nil writes `audit.log` in the spool directory, empty
     /// keeps none.
     public var auditLogPath: String?
@@ -55,7 +58,7 @@ public struct NodeOptions: Sendable {
 
     /// Creates options; every override off, the wall clock, log lines to stderr.
     public init(smtpListeners: [Listener]? = nil, spoolDirectory: String? = nil, controlSocketPath: String? = nil,
-                httpPort: Int? = nil, auditLogPath: String? = nil,
+                httpPort: Int? = nil, httpTokenFile: String? = nil, auditLogPath: String? = nil,
                 deliveryGuard: (@Sendable (IPAddress) -> Bool)? = nil,
                 clock: any SluiceCore.Clock = WallClock(), dnsQuerying: (any DNSQuerying)? = nil,
                 spoolOptions: SpoolOptions = SpoolOptions(), tuning: EngineTuning = EngineTuning(),
@@ -65,6 +68,7 @@ public struct NodeOptions: Sendable {
         self.spoolDirectory = spoolDirectory
         self.controlSocketPath = controlSocketPath
         self.httpPort = httpPort
+        self.httpTokenFile = httpTokenFile
         self.auditLogPath = auditLogPath
         self.deliveryGuard = deliveryGuard
         self.clock = clock

@@ -1,0 +1,48 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import SluiceConfig
+import SluiceServer
+import Testing
+
+/// The HTTP management API of a running node, with the configuration's `http-access` rules.
+@Suite("HTTP management API")
+struct ManagementTests {
+    @Test("/metrics and /api/v1/status answer a monitor address with a token; a monitor may not hold")
+    func metricsAndStatus() async throws {
+        let dir = try makeTemporaryDirectory()
+        defer { removeDirectory(dir) }
+        let text = testConfiguration(spool: "\(dir)/spool", routes: []) + "http-access 127.0.0.1 monitor\n"
+        var options = testOptions(directory: dir)
+        options.httpPort = 0
+        options.httpTokenFile = "\(dir)/tokens"
+        try "ops 0123456789abcdef0123\n".write(toFile: "\(dir)/tokens", atomically: true, encoding: .utf8)
+        func get(_ url: URL) async throws -> (Data, URLResponse) {
+            var request = URLRequest(url: url)
+            request.setValue("Bearer 0123456789abcdef0123", forHTTPHeaderField: "Authorization")
+            return try await URLSession.shared.data(for: request)
+        }
+        let node = try await MailNode.start(configuration: try loadConfiguration(text), options: options)
+        do {
+            let port = try #require(await node.httpPort)
+            let (metrics, metricsResponse) = try await get(try #require(URL(string: "http://127.0.0.1:\(port)/metrics")))
+            #expect((metricsResponse as? HTTPURLResponse)?.statusCode == 200)
+            #expect(String(decoding: metrics, as: UTF8.self).contains("sluice_"))
+            let (status, statusResponse) = try await get(try #require(URL(string: "http://127.0.0.1:\(port)/api/v1/status")))
+            #expect((statusResponse as? HTTPURLResponse)?.statusCode == 200)
+            #expect(String(decoding: status, as: UTF8.self).contains("node.test"))
+            var hold = URLRequest(url: try #require(URL(string: "http://127.0.0.1:\(port)/api/v1/hold")))
+            hold.httpMethod = "POST"
+            hold.setValue("Bearer 0123456789abcdef0123", forHTTPHeaderField: "Authorization")
+            hold.httpBody = Data(#"{"domain":"example.test","reason":"test"}"#.utf8)
+            let (_, holdResponse) = try await URLSession.shared.data(for: hold)
+            #expect((holdResponse as? HTTPURLResponse)?.statusCode == 403)
+            #expect(await node.snapshot().status.controls.isEmpty)
+        } catch {
+            await node.shutdown()
+            throw error
+        }
+        await node.shutdown()
+    }
+}

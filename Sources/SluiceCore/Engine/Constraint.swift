@@ -24,10 +24,10 @@ public enum Constraint: Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .held(let c): return "held by \(c.who)" + (c.why.isEmpty ? "" : ": \(c.why)")
         case .paused(let c): return "paused by \(c.who)" + (c.why.isEmpty ? "" : ": \(c.why)")
-        case .backoff(let since): return "backoff since \(since)"
+        case .backoff(let since): return "backoff since \(since.timeOfDayUTC)"
         case .rateLimited(let d, let v, let o): return "rate-limited: \(d) \(v) (\(o))"
         case .connectionLimited(let d, let v, let o): return "connection-limited: \(d) \(v) (\(o))"
-        case .retryWait(let until): return "retry-wait until \(until)"
+        case .retryWait(let until): return "retry-wait until \(until.timeOfDayUTC)"
         case .empty: return "empty"
         case .remoteErrors(let reply): return "remote errors: \(reply)"
         }

@@ -27,6 +27,13 @@ public struct Instant: Hashable, Sendable, Comparable, CustomStringConvertible {
         let frac = String(magnitude % 1000)
         return "\(milliseconds < 0 ? "-" : "")\(magnitude / 1000).\(String(repeating: "0", count: 3 - frac.count))\(frac)"
     }
+
+    /// The time of day in UTC, `HH:MM:SSZ`, for operator-facing text such as "backoff since 16:49:49Z".
+    public var timeOfDayUTC: String {
+        let second = (milliseconds / 1000 % 86_400 + 86_400) % 86_400
+        func two(_ n: Int64) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(two(second / 3600)):\(two(second / 60 % 60)):\(two(second % 60))Z"
+    }
 }
 
 /// A source of the current time for the outer, I/O-performing layer. The pure engine takes

@@ -46,6 +46,9 @@ let package = Package(
         // Simulated receiving ISPs (profiles as data files), the traffic generator's plan and the
         // loopback guard: pure logic, no sockets; the SMTP layer is wired around it by the executable.
         .target(name: "SluiceSandbox", dependencies: ["SluiceConfig", "SluiceCore"], resources: [.copy("Profiles")]),
+        // The sandbox on the network: the SMTP receiver around SandboxReceiver and the traffic
+        // generator that injects a TrafficPlan over SMTP.
+        .target(name: "SluiceSandboxServer", dependencies: ["SluiceSandbox", "SluiceSMTP"] + nio),
         // The operations console: reducer, renderers, themes, terminal backends.
         .target(name: "SluiceConsole", dependencies: ["SluiceControl", "SluiceConfig", "CNcurses"]),
         // ncursesw for the console; see Sources/CNcurses/shim.h.
@@ -55,8 +58,9 @@ let package = Package(
             name: "sluice",
             dependencies: [
                 "SluiceConfig", "SluiceCore", "SluiceSpool", "SluiceControl", "SluiceConsole",
+                "SluiceSandbox", "SluiceSandboxServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ] + nio
         ),
         // Release-mode benchmarks whose figures are quoted in BENCHMARKS.md.
         .executableTarget(
@@ -79,6 +83,11 @@ let package = Package(
         ),
         .testTarget(name: "SluiceAccountingTests", dependencies: ["SluiceAccounting", "SluiceCore", "SluiceConfig"]),
         .testTarget(name: "SluiceSandboxTests", dependencies: ["SluiceSandbox"]),
+        .testTarget(
+            name: "SluiceSandboxServerTests",
+            dependencies: ["SluiceSandboxServer", "SluiceSandbox", "SluiceSMTP"] + nio,
+            exclude: ["Scripts"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

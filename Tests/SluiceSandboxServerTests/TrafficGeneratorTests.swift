@@ -1,0 +1,87 @@
+import Foundation
+import NIOPosix
+import SluiceConfig
+import SluiceCore
+import SluiceSandbox
+import SluiceSandboxServer
+import SluiceSMTP
+import Testing
+
+/// Collects what an injection server accepted.
+actor CollectingReceiver: MessageReceiver {
+    private(set) var messages: [ReceivedMessage] = []
+    private var serial: UInt64 = 0
+
+    func receive(_ message: ReceivedMessage) async -> ReceiveResult {
+        messages.append(message)
+        serial += 1
+        return .accepted(MessageID(serial))
+    }
+}
+
+@Suite struct TrafficGeneratorTests {
+    /// A relaying SluiceSMTP server on a free loopback port that processes X-Virtual-MTA.
+    private func injectionServer(_ receiver: CollectingReceiver) async throws -> SMTPServer {
+        let policy = SourcePolicy(allowRelaying: true, processXVirtualMTA: true)
+        return try await SMTPServer.start(host: "127.0.0.1", port: 0, configuration: SMTPServerConfiguration(hostName: "mta.test"),
+                                          policies: SourcePolicyTable(entries: [], fallback: policy), receiver: receiver,
+                                          group: MultiThreadedEventLoopGroup.singleton)
+    }
+
+    @Test func injectsThePlanPacedWithJobsDomainsAndVirtualMTA() async throws {
+        let receiver = CollectingReceiver()
+        let server = try await injectionServer(receiver)
+        let clock = WallClock()
+        let start = clock.now()
+        let spec = TrafficSpec(rate: 40, virtualMTA: "demo-pool", sizes: 2_048...4_096)
+        let plan = try TrafficPlan(spec: spec, seed: 9, start: start)
+        let generator = TrafficGenerator(plan: plan, host: "127.0.0.1", port: server.port, connections: 3,
+                                         group: MultiThreadedEventLoopGroup.singleton)
+        let run = Task { await generator.run() }
+        try await Task.sleep(for: .milliseconds(1500))
+        run.cancel()
+        await run.value
+        let elapsed = clock.now() - start
+        try await server.close()
+
+        let messages = await receiver.messages
+        let stats = generator.stats
+        #expect(stats.accepted == messages.count)
+        #expect(stats.refused == 0 && stats.failed == 0)
+        #expect(messages.count >= 10, "a 40/s plan over 1.5 s")
+        // Never ahead of the schedule: slot k is due at k/40 s.
+        #expect(Double(messages.count) <= elapsed.seconds * 40 + 1)
+        #expect(Set(messages.compactMap(\.jobID)).isSubset(of: Set(spec.jobs)))
+        #expect(Set(messages.compactMap(\.jobID)).count >= 2)
+        #expect(messages.allSatisfy { $0.virtualMTA == "demo-pool" })
+        #expect(Set(messages.flatMap { $0.recipients.map { domainOf($0.address) } }).count >= 3)
+        // Each message is the plan's, body and all.
+        for message in messages {
+            let text = String(decoding: message.content, as: UTF8.self)
+            let id = try #require(text.split(separator: "\r\n").first { $0.hasPrefix("Message-ID: <") })
+            let sequence = try #require(Int(id.dropFirst("Message-ID: <".count).prefix { $0 != "." }))
+            let planned = plan.message(sequence)
+            #expect(message.recipients.map(\.address) == planned.recipients)
+            #expect(text.hasSuffix(String(planned.content.split(separator: "\r\n\r\n", maxSplits: 1)[1])))
+        }
+        #expect(stats.acceptedByDomain.values.reduce(0, +) == messages.count)
+    }
+
+    @Test func unreachableMTAIsCountedNotFatal() async throws {
+        // A port that was free a moment ago: nothing listens there.
+        let receiver = CollectingReceiver()
+        let server = try await injectionServer(receiver)
+        let port = server.port
+        try await server.close()
+        let plan = try TrafficPlan(spec: TrafficSpec(rate: 20), seed: 1, start: WallClock().now())
+        let generator = TrafficGenerator(plan: plan, host: "127.0.0.1", port: port, connections: 1,
+                                         group: MultiThreadedEventLoopGroup.singleton)
+        let run = Task { await generator.run() }
+        try await Task.sleep(for: .milliseconds(600))
+        run.cancel()
+        await run.value
+        #expect(generator.stats.failed >= 1)
+        #expect(generator.stats.accepted == 0)
+        #expect(generator.stats.lastProblem?.hasPrefix("connect failed") == true)
+    }
+}

@@ -49,6 +49,9 @@ let package = Package(
         // The sandbox on the network: the SMTP receiver around SandboxReceiver and the traffic
         // generator that injects a TrafficPlan over SMTP.
         .target(name: "SluiceSandboxServer", dependencies: ["SluiceSandbox", "SluiceSMTP"] + nio),
+        // `sluice demo`: the embedded config, sandbox receivers, the generator and the node in
+        // one process, with a live line and a per-domain summary.
+        .target(name: "SluiceDemo", dependencies: ["SluiceConfig", "SluiceSandbox", "SluiceSandboxServer"]),
         // The operations console: reducer, renderers, themes, terminal backends.
         .target(name: "SluiceConsole", dependencies: ["SluiceControl", "SluiceConfig", "CNcurses"]),
         // ncursesw for the console; see Sources/CNcurses/shim.h.
@@ -83,6 +86,7 @@ let package = Package(
         ),
         .testTarget(name: "SluiceAccountingTests", dependencies: ["SluiceAccounting", "SluiceCore", "SluiceConfig"]),
         .testTarget(name: "SluiceSandboxTests", dependencies: ["SluiceSandbox"]),
+        .testTarget(name: "SluiceDemoTests", dependencies: ["SluiceDemo", "SluiceConfig"]),
         .testTarget(
             name: "SluiceSandboxServerTests",
             dependencies: ["SluiceSandboxServer", "SluiceSandbox", "SluiceSMTP"] + nio,

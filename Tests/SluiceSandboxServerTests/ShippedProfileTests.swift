@@ -56,7 +56,7 @@ import Testing
     }
 
     @Test func yahooIncidentTurnsEveryConnectionAwayWithTSS04() async throws {
-        // The shipped incident runs 20 s to 50 s after the receiver starts.
+        // The shipped incident runs 10 s to 40 s after the receiver starts.
         let now = WallClock().now()
         try await withSandbox("yahoo", startedAt: now - .seconds(25)) { server in
             let sessions = try await runPython(port: server.port, [ScriptedSession(steps: [["ehlo"]])])

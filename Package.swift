@@ -49,6 +49,12 @@ let package = Package(
         // The sandbox on the network: the SMTP receiver around SandboxReceiver and the traffic
         // generator that injects a TrafficPlan over SMTP.
         .target(name: "SluiceSandboxServer", dependencies: ["SluiceSandbox", "SluiceSMTP"] + nio),
+        // The MTA assembled: listeners, engine, spool, delivery, control plane in one process.
+        .target(
+            name: "SluiceServer",
+            dependencies: ["SluiceConfig", "SluiceCore", "SluiceSpool", "SluiceSMTP", "SluiceDNS", "SluiceControl",
+                           "SluiceAccounting"] + nio
+        ),
         // `sluice demo`: the embedded config, sandbox receivers, the generator and the node in
         // one process, with a live line and a per-domain summary.
         .target(name: "SluiceDemo", dependencies: ["SluiceConfig", "SluiceSandbox", "SluiceSandboxServer"]),
@@ -60,8 +66,8 @@ let package = Package(
         .executableTarget(
             name: "sluice",
             dependencies: [
-                "SluiceConfig", "SluiceCore", "SluiceSpool", "SluiceControl", "SluiceConsole",
-                "SluiceSandbox", "SluiceSandboxServer",
+                "SluiceConfig", "SluiceCore", "SluiceSpool", "SluiceControl", "SluiceConsole", "SluiceServer",
+                "SluiceSandbox", "SluiceSandboxServer", "SluiceDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ] + nio
         ),
@@ -91,6 +97,10 @@ let package = Package(
             name: "SluiceSandboxServerTests",
             dependencies: ["SluiceSandboxServer", "SluiceSandbox", "SluiceSMTP"] + nio,
             exclude: ["Scripts"]
+        ),
+        .testTarget(
+            name: "SluiceServerTests",
+            dependencies: ["SluiceServer", "SluiceConfig", "SluiceCore", "SluiceSpool", "SluiceControl"] + nio
         ),
     ],
     swiftLanguageModes: [.v6]

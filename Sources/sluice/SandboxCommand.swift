@@ -58,7 +58,7 @@ struct SandboxCommand: AsyncParsableCommand {
                 if !Task.isCancelled { printLine("sandbox \(loaded.name): \(receiver.stats)") }
             }
         }
-        let signal = await TerminationSignal.wait()
+        let signal = await ServeCommand.firstSignal(of: [SIGTERM, SIGINT])
         reporter.cancel()
         try? await server.close()
         printLine("sandbox \(loaded.name) stopped (signal \(signal)): \(receiver.stats); closed by the server: \(server.closes)")

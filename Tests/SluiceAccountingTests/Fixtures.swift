@@ -10,7 +10,7 @@ func deliveryRecord(_ outcome: DeliveryRecord.Outcome, recipient: String = "user
                     sender: String = "bounces@sender.example", diagnostic: String = "250 2.0.0 OK",
                     status: String? = nil, category: BounceCategory? = nil,
                     time: Instant = novemberAfternoon) -> DeliveryRecord {
-    DeliveryRecord(outcome: outcome, time: time, messageID: MessageID(0xBEEF), recipient: recipient,
+    DeliveryRecord(outcome: outcome, time: time, messageID: MessageID(0xBEEF), recipient: recipient, recipientIndex: 0,
                    sender: sender, queue: QueueKey(domain: domainOf(recipient), vmta: "vmta1"), jobID: "job-7",
                    receivedAt: time - .minutes(3), diagnostic: diagnostic, status: status, category: category,
                    attempts: 1, nextAttempt: nil)

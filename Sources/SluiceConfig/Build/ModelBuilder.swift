@@ -21,7 +21,7 @@ struct ModelBuilder {
     /// Directives that may appear at the top level.
     static let globalDirectives = [
         "host-name", "postmaster", "control-socket", "http-mgmt-port", "http-access", "smtp-listener",
-        "log-file", "domain-macro", "include",
+        "log-file", "domain-macro", "include", "spool",
     ]
 
     init(strict: Bool) { self.strict = strict }
@@ -55,6 +55,9 @@ struct ModelBuilder {
         case "postmaster": model.postmaster = single(d)?.text
         case "control-socket": model.controlSocket = single(d)?.text
         case "log-file": model.logFile = single(d)?.text
+        case "spool":
+            // `spool DIR`: the short form of an empty `<spool DIR>` block.
+            if let path = single(d)?.text { model.spools.append(SpoolSettings(path: path, location: d.location)) }
         case "http-mgmt-port":
             model.httpManagement = parse(d) { (t: String) throws(ValueError) in
                 try ListenAddress(parsing: t, allowBarePort: true)

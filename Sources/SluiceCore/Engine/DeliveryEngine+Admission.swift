@@ -3,6 +3,15 @@ import SluiceConfig
 extension DeliveryEngine {
     /// The vmta for a route: the allowed X-Virtual-MTA, else the source's default, else `default`;
     /// a pool gives its next member round-robin, skipping paused members.
+    /// The virtual MTA a message injected with `route` would go to, chosen as ``inject(_:route:now:)``
+    /// chooses it (a pool's turn advances). The I/O layer asks first when it must store the
+    /// choice with the message, then injects with the answer as ``InjectionRoute/requestedVMTA``.
+    ///
+    /// - Throws: ``InjectionError`` `.unknownVirtualMTA` or `.emptyPool`.
+    public mutating func chooseVirtualMTA(for route: InjectionRoute) throws(InjectionError) -> String {
+        try chooseVirtualMTA(route)
+    }
+
     mutating func chooseVirtualMTA(_ route: InjectionRoute) throws(InjectionError) -> String {
         let requested = route.requestAllowed ? route.requestedVMTA.flatMap { $0.isEmpty ? nil : $0 } : nil
         let name = requested ?? route.defaultVMTA ?? "default"

@@ -93,7 +93,7 @@ extension DeliveryEngine {
             let message = messages[s].message
             actions.append(.record(DeliveryRecord(
                 outcome: .deferred, time: Instant(milliseconds: now), messageID: message.id,
-                recipient: message.recipients[r], sender: message.sender, queue: queues[Int(q)].key,
+                recipient: message.recipients[r], recipientIndex: r, sender: message.sender, queue: queues[Int(q)].key,
                 jobID: message.jobID, receivedAt: message.receivedAt, diagnostic: reply.text,
                 status: reply.enhancedStatus, category: category, attempts: Int(attempts),
                 nextAttempt: Instant(milliseconds: next))))
@@ -135,7 +135,7 @@ extension DeliveryEngine {
         let message = messages[s].message
         let time = Instant(milliseconds: now)
         actions.append(.record(DeliveryRecord(
-            outcome: outcome, time: time, messageID: message.id, recipient: message.recipients[r],
+            outcome: outcome, time: time, messageID: message.id, recipient: message.recipients[r], recipientIndex: r,
             sender: message.sender, queue: queues[Int(q)].key, jobID: message.jobID, receivedAt: message.receivedAt,
             diagnostic: reply.text, status: reply.enhancedStatus, category: category,
             attempts: Int(messages[s].recipients[r].attempts) + (outcome == .expired || outcome == .deleted ? 0 : 1),

@@ -179,15 +179,21 @@ public struct DeliveryEngine: Sendable {
 
     /// A transaction finished: one reply per recipient in the transaction's order (a single reply
     /// applies to all, e.g. the reply to DATA). 2xx delivers, 5xx bounces, anything else defers.
-    /// The connection becomes idle (or is closed by max-msg-per-connection). Unknown ids are ignored.
+    /// The connection becomes idle (or is closed by max-msg-per-connection); with
+    /// `connectionReusable` false (the peer said 421 or hung up after answering) it is gone
+    /// instead, and no transaction is started on it. Unknown ids are ignored.
     public mutating func transactionCompleted(_ id: TransactionID, replies: [SMTPReply],
-                                              now: Instant) -> [EngineAction] {
+                                              connectionReusable: Bool = true, now: Instant) -> [EngineAction] {
         var actions: [EngineAction] = []
         let ms = now.milliseconds
         expireControls(now: now, into: &actions)
         guard let tx = transactions.removeValue(forKey: id) else { return actions }
         complete(tx, replies: replies, now: ms, into: &actions)
-        release(tx.connection, now: ms, into: &actions)
+        if connectionReusable {
+            release(tx.connection, now: ms, into: &actions)
+        } else {
+            forget(tx.connection, into: &actions, notify: false)
+        }
         service(tx.queue, now: ms, into: &actions)
         finishInput(now: ms, into: &actions)
         return actions

@@ -54,6 +54,8 @@ public struct DeliveryRecord: Hashable, Sendable {
     public var messageID: MessageID
     /// The recipient.
     public var recipient: String
+    /// The recipient's index in the message's recipient list (what the spool's progress records use).
+    public var recipientIndex: Int
     /// The envelope sender.
     public var sender: String
     /// The queue.

@@ -1,0 +1,26 @@
+import SluiceConfig
+
+/// A loaded configuration drives the engine directly: queue settings come from
+/// ``SluiceConfig/ConfigModel/effectiveSettings(domain:vmta:)``.
+extension ConfigModel: EngineConfiguration {
+    /// The effective settings of `domain/vmta` (top-level `<domain>` blocks, then the vmta's own).
+    public func settings(for queue: QueueKey) -> DomainSettings {
+        effectiveSettings(domain: queue.domain, vmta: queue.vmta)
+    }
+
+    /// The `<smtp-pattern-list>` with that name.
+    public func smtpPatternList(named name: String) -> SMTPPatternList? {
+        smtpPatternLists[name]
+    }
+
+    /// The members of the `<virtual-mta-pool>` with that name, nil when no pool has it.
+    public func poolMembers(_ name: String) -> [String]? {
+        pools[name]?.members
+    }
+
+    /// The names of every `<virtual-mta>` block, plus `default`: mail from a source without
+    /// `default-virtual-mta` goes out through the node's own address, as in PowerMTA.
+    public var virtualMTANames: Set<String> {
+        Set(virtualMTAs.keys).union(["default"])
+    }
+}

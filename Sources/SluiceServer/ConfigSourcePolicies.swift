@@ -1,0 +1,45 @@
+import SluiceConfig
+import SluiceSMTP
+
+/// The injection policy of each client address, from the configuration's `<source>` blocks.
+///
+/// The most specific address block containing the client decides the switches (relaying,
+/// service, AUTH, X-Virtual-MTA, headers); `default-virtual-mta`, `max-message-size` and
+/// `pattern-list` not set there are taken from the next less specific matching block, so a
+/// `<source 0/0>` can name the default vmta for every client. No matching block: the PowerMTA
+/// defaults (service on, no relaying).
+public struct ConfigSourcePolicies: SourcePolicyProvider {
+    private let blocks: [(cidr: CIDR, block: SourceBlock)]
+    private let patternLists: [String: PatternList]
+
+    /// Creates the table from a configuration.
+    public init(configuration: ConfigModel) {
+        var blocks: [(cidr: CIDR, block: SourceBlock)] = []
+        for source in configuration.sources {
+            if case .addresses(let cidr) = source.match { blocks.append((cidr, source)) }
+        }
+        // Most specific first; file order among equals.
+        self.blocks = blocks.enumerated()
+            .sorted { ($0.element.cidr.prefixLength, -$0.offset) > ($1.element.cidr.prefixLength, -$1.offset) }
+            .map(\.element)
+        self.patternLists = configuration.patternLists
+    }
+
+    /// The policy for a client at `clientAddress`.
+    public func policy(for clientAddress: IPAddress) -> SourcePolicy {
+        let matching = blocks.filter { $0.cidr.contains(clientAddress) }.map(\.block)
+        guard let first = matching.first else { return SourcePolicy() }
+        let defaultVMTA = matching.lazy.compactMap(\.defaultVirtualMTA).first
+        let maxSize = matching.lazy.compactMap(\.maxMessageSize).first
+        let patternList = matching.lazy.compactMap(\.patternList).first
+        let rules = patternList.flatMap { patternLists[$0] }?.rules.map { rule in
+            SourcePolicy.PatternRule(field: rule.field == .mailFrom ? .mailFrom : .rcptTo, regex: rule.regex,
+                                     virtualMTA: rule.virtualMTA)
+        } ?? []
+        return SourcePolicy(smtpService: first.smtpService, allowRelaying: first.alwaysAllowRelaying,
+                            requireAuth: first.requireAuth, processXVirtualMTA: first.processXVirtualMTA,
+                            defaultVirtualMTA: defaultVMTA, maxMessageSize: maxSize.map { Int(clamping: $0.bytes) },
+                            patternRules: rules, addMessageIDHeader: first.addMessageIdHeader,
+                            addDateHeader: first.addDateHeader)
+    }
+}

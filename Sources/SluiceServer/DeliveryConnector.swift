@@ -1,0 +1,77 @@
+import NIOCore
+import SluiceConfig
+import SluiceCore
+import SluiceDNS
+import SluiceSMTP
+
+/// Where and how one queue's connection is opened: computed on the node from the queue's
+/// settings and its vmta, carried out off the node by ``DeliveryConnector``.
+struct ConnectionPlan: Sendable {
+    /// The destination domain (for MX resolution).
+    var domain: String
+    /// `smtp-hosts` / `route` overrides; empty means MX.
+    var hosts: [MailHost]
+    /// HELO name, source address, TLS policy, timeouts.
+    var client: SMTPClientConfiguration
+
+    /// The plan for `key` under `settings`, sending as `vmta` (nil: the node's own identity).
+    init(key: QueueKey, settings: DomainSettings, vmta: VirtualMTA?, hostName: String) {
+        domain = key.domain
+        hosts = settings.smtpHosts.value
+        let tls: SMTPClientConfiguration.TLSPolicy = settings.requireStarttls.value ? .required
+            : settings.useStarttls.value ? .opportunistic : .never
+        // The engine closes idle connections itself (idle-timeout); the client's own timer is
+        // only a backstop for a connection the engine has lost track of.
+        client = SMTPClientConfiguration(
+            heloName: vmta?.sourceHostName ?? hostName, sourceAddress: vmta?.sourceAddress?.description,
+            tlsPolicy: tls, connectTimeout: settings.connectTimeout.value,
+            greetingTimeout: settings.smtpGreetingTimeout.value, commandTimeout: settings.smtpGreetingTimeout.value,
+            dataTimeout: settings.smtpDataTerminationTimeout.value,
+            idleTimeout: TimeSpan(milliseconds: settings.idleTimeout.value.milliseconds + 60_000))
+    }
+}
+
+/// What became of an attempt to open a connection.
+enum ConnectOutcome: Sendable {
+    /// A session is open (greeting, EHLO and STARTTLS as configured are done).
+    case connected(SMTPClientConnection, DeliveryTarget)
+    /// DNS says the domain takes no mail (null MX, NXDOMAIN, no address): every transaction on
+    /// this "connection" gets this permanent reply.
+    case verdict(SluiceCore.SMTPReply)
+    /// No connection now; the queue retries later.
+    case failed(ConnectionFailure)
+}
+
+/// Resolves a destination and opens a delivery connection to the first target that answers.
+struct DeliveryConnector: Sendable {
+    let resolver: MXResolver
+    let group: any EventLoopGroup
+    let tls: SMTPClientTLS?
+    let deliveryGuard: (@Sendable (IPAddress) -> Bool)?
+
+    /// Tries the plan's targets in order.
+    func connect(_ plan: ConnectionPlan) async -> ConnectOutcome {
+        switch await resolver.targets(for: plan.domain, overrides: plan.hosts) {
+        case .permanentFailure(let code, let enhanced, let text):
+            return .verdict(SluiceCore.SMTPReply(code: code, enhancedStatus: enhanced, text: "\(code) \(enhanced) \(text)"))
+        case .temporaryFailure(let why):
+            return .failed(.noAnswer("DNS lookup for \(plan.domain) failed: \(why)"))
+        case .targets(let targets):
+            var failure = ConnectionFailure.noAnswer("no delivery target for \(plan.domain)")
+            for target in targets {
+                if let deliveryGuard, !(IPAddress(target.address).map(deliveryGuard) ?? false) {
+                    failure = .noAnswer("delivery to \(target.address) refused by the delivery guard")
+                    continue
+                }
+                do {
+                    let connection = try await SMTPClientConnection.connect(
+                        host: target.address, port: target.port, configuration: plan.client, tls: tls, group: group)
+                    return .connected(connection, target)
+                } catch {
+                    failure = error.connectionFailure
+                }
+            }
+            return .failed(failure)
+        }
+    }
+}

@@ -1,0 +1,157 @@
+import SluiceConfig
+import SluiceControl
+import SluiceCore
+
+/// The control plane's view of the node: snapshots from the engine, commands applied to it.
+extension MailNode: ControlledNode {
+    /// The current figures.
+    public func snapshot() async -> NodeSnapshot {
+        NodeSnapshotBuilder(node: self, now: now).build()
+    }
+
+    /// The effective settings of a queue (live overrides included) or of a domain.
+    public func settings(for target: SluiceControl.ControlTarget) async throws -> SettingsSnapshot {
+        let key: QueueKey
+        switch target {
+        case .queue(let queue):
+            guard configuration.virtualMTANames.contains(queue.vmta) else {
+                throw SluiceControl.ControlError(.unknownQueue, "no virtual MTA '\(queue.vmta)' for queue \(queue)")
+            }
+            key = queue
+        case .domain(let domain):
+            key = engine.queueKeys.first { $0.domain == domain } ?? QueueKey(domain: domain, vmta: "default")
+        case .vmta(let vmta):
+            throw SluiceControl.ControlError(.usage, "settings are per domain or queue, not per virtual MTA ('\(vmta)')")
+        }
+        let settings = engine.settings(for: key)
+        let history = engine.snapshot(of: key, now: now)?.stats[.delivered].history.map(Int.init) ?? []
+        return SettingsSnapshot(queue: target.name, entries: settings.entries.map {
+            SettingsSnapshot.Entry(name: $0.name, value: $0.value, origin: $0.origin.description)
+        }, history: history)
+    }
+
+    /// The newest events passing `filter`, oldest first.
+    public func recentEvents(matching filter: EventFilter) async -> [EventRecord] {
+        recent.recent(matching: filter)
+    }
+
+    /// Recipients bounced or expired since start, per category.
+    public func bouncesByCategory() async -> [String: Int] { bouncesByCategory }
+
+    /// Applies an operator command to the engine; lasting controls are persisted in the spool.
+    public func execute(_ command: MutatingCommand, context: CommandContext) async throws -> CommandOutcome {
+        let request = ControlRequest(
+            who: context.actor.description, why: context.reason,
+            duration: context.expiresAt.map { TimeSpan(milliseconds: Int64((($0 - context.issuedAt) * 1000).rounded())) })
+        if case .reload = command { return try reload() }
+        let commands = try Self.engineCommands(for: command)
+        var created: [Control] = []
+        for engineCommand in commands {
+            let actions: [EngineAction]
+            do { actions = try engine.apply(engineCommand, by: request, now: now) } catch {
+                throw Self.controlError(error)
+            }
+            for case .controlAdded(let control) in actions { created.append(control) }
+            perform(actions)
+        }
+        return CommandOutcome(message: outcomeMessage(command), control: created.last.map(Self.info))
+    }
+
+    /// The engine commands for a control-plane command (a throttle change may set several directives).
+    static func engineCommands(for command: MutatingCommand) throws -> [SluiceCore.ControlCommand] {
+        switch command {
+        case .hold(let domain): return [.hold(domain: domain)]
+        case .release(let domain): return [.release(domain: domain)]
+        case .pause(let target): return [.pause(target.engineTarget)]
+        case .resume(let target): return [.resume(target.engineTarget)]
+        case .setMode(let target, let mode):
+            guard let queueMode = QueueMode(rawValue: mode) else {
+                throw SluiceControl.ControlError(.usage, "mode must be normal or backoff, not '\(mode)'")
+            }
+            return [.setMode(target.engineTarget, queueMode)]
+        case .setThrottle(let target, let settings, _):
+            for setting in settings {
+                guard let directive = DomainDirective.named(setting.directive), directive.isThrottle else {
+                    throw SluiceControl.ControlError(.badSetting, "'\(setting.directive)' is not a throttle directive")
+                }
+                do { try directive.validate(setting.value) } catch {
+                    throw SluiceControl.ControlError(.badSetting, "\(setting.directive): \(error)")
+                }
+            }
+            return settings.map { .overrideThrottle(target.engineTarget, directive: $0.directive, value: $0.value) }
+        case .schedule(let target): return [.schedule(target.engineTarget)]
+        case .delete(let target, let asBounces): return [.delete(target.engineTarget, asBounces: asBounces)]
+        case .cancelControl(let id):
+            guard let number = UInt64(id.hasPrefix("#") ? String(id.dropFirst()) : id) else {
+                throw SluiceControl.ControlError(.unknownControl, "no active control '\(id)'")
+            }
+            return [.cancel(id: number)]
+        case .reload: return []
+        }
+    }
+
+    /// Re-reads the configuration file and hands it to the engine (queues, throttles, patterns;
+    /// listeners and sources keep their start-up values).
+    func reload() throws -> CommandOutcome {
+        guard let path = options.configurationPath else {
+            throw SluiceControl.ControlError(.refused, "this node was not started from a configuration file")
+        }
+        let loaded = ConfigLoader.load(path: path)
+        if let error = loaded.errors.first {
+            throw SluiceControl.ControlError(.refused, "configuration not reloaded: \(error)")
+        }
+        configuration = loaded.model
+        perform(engine.reload(loaded.model, now: now))
+        return CommandOutcome(message: "reloaded \(path) (\(loaded.warnings.count) warning(s))")
+    }
+
+    func outcomeMessage(_ command: MutatingCommand) -> String {
+        switch command {
+        case .hold(let domain):
+            let queued = engine.queueSnapshots(now: now).filter { $0.key.domain == domain }.reduce(0) { $0 + $1.queued }
+            return "held \(domain) (\(queued) recipient(s) queued)"
+        case .release(let domain): return "released \(domain)"
+        default: return "done: \(command)"
+        }
+    }
+
+    /// The control-plane form of an engine control.
+    static func info(_ control: Control) -> ControlInfo {
+        let kind: String, detail: String
+        switch control.kind {
+        case .hold: (kind, detail) = ("hold", "held")
+        case .pause: (kind, detail) = ("pause", "paused")
+        case .throttle(_, let directive, let value): (kind, detail) = ("throttle", "\(directive)=\(value)")
+        }
+        let target: String
+        switch control.kind.target {
+        case .domain(let d): target = d
+        case .vmta(let v): target = v
+        case .queue(let q): target = q.description
+        }
+        return ControlInfo(id: String(control.id), kind: kind, target: target, detail: detail, who: control.who,
+                           why: control.why, createdAt: Double(control.createdAt.milliseconds) / 1000,
+                           expiresAt: control.expiresAt.map { Double($0.milliseconds) / 1000 })
+    }
+
+    /// The control plane's error for an engine refusal.
+    static func controlError(_ error: SluiceCore.ControlError) -> SluiceControl.ControlError {
+        switch error {
+        case .unknownQueue, .unknownVirtualMTA: return SluiceControl.ControlError(.unknownQueue, error.description)
+        case .unknownControl: return SluiceControl.ControlError(.unknownControl, error.description)
+        case .badSetting, .notAThrottle: return SluiceControl.ControlError(.badSetting, error.description)
+        case .badTarget: return SluiceControl.ControlError(.usage, error.description)
+        }
+    }
+}
+
+extension SluiceControl.ControlTarget {
+    /// The engine's form of the target.
+    var engineTarget: SluiceCore.ControlTarget {
+        switch self {
+        case .domain(let d): return .domain(d)
+        case .vmta(let v): return .vmta(v)
+        case .queue(let q): return .queue(q)
+        }
+    }
+}

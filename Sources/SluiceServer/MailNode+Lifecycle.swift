@@ -1,0 +1,170 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import SluiceConfig
+import SluiceControl
+import SluiceCore
+import SluiceDNS
+import SluiceSMTP
+import SluiceSpool
+
+/// Why a node could not start.
+public enum NodeStartError: Error, CustomStringConvertible {
+    /// Neither the configuration nor the options name a spool directory.
+    case noSpool
+    /// A part failed to start; `part` names it (`spool /var/spool/sluice`, `smtp-listener 127.0.0.1:25`).
+    case failed(part: String, reason: String)
+
+    /// One line for the operator.
+    public var description: String {
+        switch self {
+        case .noSpool: return "no spool directory: add `spool DIR` to the configuration"
+        case .failed(let part, let reason): return "cannot start \(part): \(reason)"
+        }
+    }
+}
+
+extension MailNode {
+    /// Opens the spool, restores queued messages and operator controls, and starts the SMTP
+    /// listeners, the control socket and (when configured) the HTTP management API.
+    ///
+    /// - Throws: ``NodeStartError``; whatever had started is stopped again.
+    public static func start(configuration: ConfigModel, options: NodeOptions = NodeOptions()) async throws -> MailNode {
+        guard let directory = options.spoolDirectory ?? configuration.spoolPath else { throw NodeStartError.noSpool }
+        let (spool, report): (Spool, RecoveryReport)
+        do { (spool, report) = try Spool.open(directory: directory, options: options.spoolOptions) } catch {
+            throw NodeStartError.failed(part: "spool \(directory)", reason: "\(error)")
+        }
+        let auditPath = options.auditLogPath ?? directory + "/audit.log"
+        let auditLog: AuditLog?
+        do { auditLog = auditPath.isEmpty ? nil : try AuditLog(path: auditPath) } catch {
+            await spool.close()
+            throw NodeStartError.failed(part: "audit log \(auditPath)", reason: error.message)
+        }
+        let resolver = MXResolver(querier: options.dnsQuerying ?? SystemResolver(),
+                                  now: { Date().timeIntervalSince1970 })
+        let connector = DeliveryConnector(resolver: resolver, group: MultiThreadedEventLoopGroup.singleton,
+                                          tls: try? SMTPClientTLS.standard(verifyPeer: false),
+                                          deliveryGuard: options.deliveryGuard)
+        let node = MailNode(configuration: configuration, options: options, spool: spool, spoolDirectory: directory,
+                            auditLog: auditLog, connector: connector)
+        for warning in report.warnings { options.log("spool: \(warning)") }
+        await node.restore(report)
+        do {
+            try await node.startServers()
+        } catch {
+            await node.shutdown()
+            throw error
+        }
+        return node
+    }
+
+    /// Re-installs persisted controls (first, so that a hold applies before anything is sent),
+    /// then the spooled messages with their recipients' progress.
+    func restore(_ report: RecoveryReport) {
+        let time = now
+        do {
+            let (controls, warnings) = try spool.loadControls(now: time)
+            for warning in warnings { log("spool: \(warning)") }
+            for stored in controls {
+                do {
+                    perform(engine.restore(try JSONDecoder().decode(Control.self, from: stored.data), now: time))
+                } catch {
+                    log("spool: control \(stored.id) is unreadable and was skipped: \(error)")
+                }
+            }
+        } catch {
+            log("spool: could not load operator controls: \(error)")
+        }
+        var restored = 0
+        for recovered in report.messages {
+            let recipients = recovered.recipients.map {
+                RestoredRecipient(isFinal: $0.isDone, attempts: $0.attempts, nextAttempt: $0.nextAttempt)
+            }
+            do {
+                perform(try engine.restore(recovered.message, recipients: recipients, now: time))
+                restored += 1
+            } catch {
+                log("spool: message \(recovered.message.id) not restored: \(error)")
+            }
+        }
+        log("started: \(restored) message(s), \(report.pendingRecipients) recipient(s) queued from \(spoolDirectory)")
+    }
+
+    /// Starts the listeners and the control plane.
+    func startServers() async throws {
+        let group = MultiThreadedEventLoopGroup.singleton
+        let listeners = options.smtpListeners ?? {
+            let configured = configuration.smtpListeners.map {
+                NodeOptions.Listener(host: $0.address.address.description, port: $0.address.port)
+            }
+            return configured.isEmpty ? [NodeOptions.Listener(host: "127.0.0.1", port: 25)] : configured
+        }()
+        let receiver = NodeReceiver(node: self, spool: spool, configuration: configuration)
+        let policies = ConfigSourcePolicies(configuration: configuration)
+        for listener in listeners {
+            do {
+                let server = try await SMTPServer.start(
+                    host: listener.host, port: listener.port, configuration: SMTPServerConfiguration(hostName: hostName),
+                    policies: policies, receiver: receiver, group: group, clock: options.clock)
+                smtpServers.append(server)
+                log("smtp-listener \(listener.host):\(server.port)")
+            } catch {
+                throw NodeStartError.failed(part: "smtp-listener \(listener.host):\(listener.port)", reason: "\(error)")
+            }
+        }
+        let socketPath = options.controlSocketPath ?? configuration.controlSocket ?? spoolDirectory + "/control.sock"
+        if !socketPath.isEmpty {
+            do {
+                controlSocket = try await ControlSocketServer.start(path: socketPath, service: controlService, group: group)
+                log("control-socket \(socketPath)")
+            } catch {
+                throw NodeStartError.failed(part: "control-socket \(socketPath)", reason: error.message)
+            }
+        }
+        if let port = options.httpPort ?? configuration.httpManagement?.port {
+            let host = configuration.httpManagement?.address.description ?? "127.0.0.1"
+            let access = HTTPAccess(rules: configuration.httpAccess.map {
+                HTTPAccess.Rule($0.clients, AccessLevel(rawValue: $0.level.rawValue) ?? .none)
+            }, tokens: [:])
+            do {
+                httpServer = try await ManagementHTTPServer.start(host: host, port: port, access: access, service: controlService,
+                                                                  allowNonLoopback: configuration.httpManagement != nil,
+                                                                  group: group)
+                log("http-mgmt-port \(host):\(httpServer?.port ?? port)")
+            } catch {
+                throw NodeStartError.failed(part: "http-mgmt-port \(host):\(port)", reason: error.message)
+            }
+        }
+    }
+
+    /// Stops gracefully: stops accepting mail and commands, lets transactions in flight finish
+    /// (up to ``NodeOptions/shutdownGrace``; the rest are retried after a restart), sends QUIT on
+    /// open delivery connections, writes the last progress and closes the spool. Calling it again
+    /// returns at once.
+    public func shutdown() async {
+        guard !stopping else { return }
+        stopping = true
+        timer.task?.cancel()
+        timer.task = nil
+        for server in smtpServers { try? await server.close() }
+        await controlSocket?.close()
+        await httpServer?.close()
+        let deadline = now + options.shutdownGrace
+        while !running.isEmpty, now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        if !running.isEmpty { log("shutdown: \(running.count) transaction(s) still in flight are left for the next start") }
+        let open = links.values.compactMap { link -> SMTPClientConnection? in
+            if case .open(let connection, _) = link { return connection } else { return nil }
+        }
+        links = [:]
+        await withTaskGroup(of: Void.self) { group in
+            for connection in open { group.addTask { await connection.quit() } }
+        }
+        await progress.flush()
+        do { try accounting.close(now: now) } catch { log("accounting: \(error)") }
+        await spool.close()
+        log("stopped")
+    }
+}

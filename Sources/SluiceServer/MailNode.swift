@@ -1,0 +1,153 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import SluiceAccounting
+import SluiceConfig
+import SluiceControl
+import SluiceCore
+import SluiceDNS
+import SluiceSMTP
+import SluiceSpool
+
+/// One running MTA: the SMTP listeners, the delivery engine, the spool, the delivery client, the
+/// accounting log and the control plane, in one process.
+///
+/// The node owns the ``DeliveryEngine`` (a pure state machine) and performs every action it
+/// returns. The engine is mutated only synchronously inside the actor, so the actor's reentrancy
+/// at `await` points never exposes a half-applied input. Network and disk waits happen in tasks
+/// that report back with one call each.
+///
+/// ```swift
+/// let node = try await MailNode.start(configuration: model, options: NodeOptions(smtpListeners: [.init(host: "127.0.0.1", port: 0)]))
+/// let endpoint = InProcessEndpoint(service: node.controlService, actor: .console)
+/// …
+/// await node.shutdown()
+/// ```
+public actor MailNode {
+    /// Delivery events (every recipient outcome) for subscribers.
+    public nonisolated let events: EventHub
+    /// The spool the node stores messages in.
+    public nonisolated let spool: Spool
+    /// The spool directory.
+    public nonisolated let spoolDirectory: String
+    /// The name the node uses in EHLO, Received headers, events and accounting.
+    public nonisolated let hostName: String
+    /// When the node started.
+    public nonisolated let startedAt: Instant
+
+    nonisolated let options: NodeOptions
+    nonisolated let auditLog: AuditLog?
+    let connector: DeliveryConnector
+    let progress: ProgressWriter
+    let accounting: AccountingLog
+    let receiptAccounting: Bool
+
+    var configuration: ConfigModel
+    var engine: DeliveryEngine
+    var links: [ConnectionID: DeliveryLink] = [:]
+    var running: [TransactionID: Transaction] = [:]
+    var stopping = false
+    var timer = WakeupTimer()
+    var recent = EventLog(capacity: 1000)
+    var bouncesByCategory: [String: Int] = [:]
+    var messagesReceived = 0
+
+    var smtpServers: [SMTPServer] = []
+    var controlSocket: ControlSocketServer?
+    var httpServer: ManagementHTTPServer?
+
+    /// The bound ports of the SMTP listeners, in the order of the listener list.
+    public var smtpPorts: [Int] { smtpServers.map(\.port) }
+    /// The control socket's path, when it is open.
+    public var controlSocketPath: String? { controlSocket?.path }
+    /// The HTTP management API's port, when it is open.
+    public var httpPort: Int? { httpServer?.port }
+
+    /// The command layer over this node, for an ``InProcessEndpoint`` (the embedded console) and
+    /// the servers. Cheap to create; every instance shares the node's event hub and audit log.
+    public nonisolated var controlService: ControlService {
+        ControlService(node: self, auditLog: auditLog, events: events)
+    }
+
+    init(configuration: ConfigModel, options: NodeOptions, spool: Spool, spoolDirectory: String,
+         auditLog: AuditLog?, connector: DeliveryConnector) {
+        self.configuration = configuration
+        self.options = options
+        self.spool = spool
+        self.spoolDirectory = spoolDirectory
+        self.auditLog = auditLog
+        self.connector = connector
+        self.events = EventHub()
+        self.hostName = configuration.hostName ?? ProcessInfo.processInfo.hostName
+        self.startedAt = options.clock.now()
+        self.engine = DeliveryEngine(configuration: configuration, tuning: options.tuning)
+        self.progress = ProgressWriter(spool: spool, log: options.log)
+        self.accounting = AccountingLog(files: configuration.acctFiles)
+        self.receiptAccounting = configuration.acctFiles.contains { $0.records.contains(.received) }
+    }
+
+    var now: Instant { options.clock.now() }
+
+    func log(_ line: String) { options.log(line) }
+
+    // MARK: - Engine inputs
+
+    /// The vmta a message injected with `route` goes to (a pool's turn advances).
+    func chooseVirtualMTA(_ route: InjectionRoute) throws(InjectionError) -> String {
+        try engine.chooseVirtualMTA(for: route)
+    }
+
+    /// Queues a message already stored in the spool.
+    func admit(_ message: Message) throws(InjectionError) {
+        let actions = try engine.inject(message, route: InjectionRoute(requestedVMTA: message.vmta, requestAllowed: true),
+                                        now: now)
+        messagesReceived += 1
+        if receiptAccounting {
+            let time = now
+            for recipient in message.recipients {
+                writeAccounting(.received(time: time, message: message, recipient: recipient,
+                                          context: DeliveryContext(node: hostName, size: message.size)))
+            }
+        }
+        perform(actions)
+    }
+
+    /// Performs the engine's actions, and the inputs some of them produce at once (a DNS verdict
+    /// answering a transaction), then records progress in one batch and re-arms the timer.
+    func perform(_ initial: [EngineAction], destination: DeliveryTarget? = nil) {
+        var work = initial
+        var index = 0
+        var entries: [RecipientProgress] = []
+        while index < work.count {
+            switch work[index] {
+            case .openConnection(let id, let key):
+                open(id, for: key)
+            case .startTransaction(let transaction):
+                if let follow = start(transaction) { work += follow }
+            case .closeConnection(let id):
+                close(id)
+            case .record(let record):
+                entries.append(note(record, destination: destination))
+            case .messageFinished:
+                break  // The spool forgets a message once its last recipient's final progress is written.
+            case .controlAdded(let control):
+                persist(control)
+            case .controlRemoved(let control, _):
+                forget(control)
+            }
+            index += 1
+        }
+        progress.submit(entries)
+        armTimer()
+    }
+}
+
+/// A delivery connection as the node tracks it.
+enum DeliveryLink {
+    /// Being resolved and connected.
+    case connecting
+    /// Open to a target.
+    case open(SMTPClientConnection, DeliveryTarget)
+    /// No connection: DNS said the domain takes no mail; transactions get this reply.
+    case verdict(SluiceCore.SMTPReply)
+}

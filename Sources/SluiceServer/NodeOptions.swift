@@ -1,0 +1,78 @@
+import SluiceConfig
+import SluiceCore
+import SluiceDNS
+import SluiceSpool
+
+/// How a ``MailNode`` runs beyond what the configuration says: overrides for tests and for the
+/// embedded demo, the time source and where log lines go.
+public struct NodeOptions: Sendable {
+    /// One SMTP listening address.
+    public struct Listener: Hashable, Sendable {
+        /// The address to bind, e.g. `127.0.0.1`.
+        public var host: String
+        /// The port; 0 picks a free one (see ``MailNode/smtpPorts``).
+        public var port: Int
+
+        /// Creates a listener address.
+        public init(host: String, port: Int) {
+            self.host = host
+            self.port = port
+        }
+    }
+
+    /// The SMTP listeners; nil uses the configuration's `smtp-listener` lines (127.0.0.1:25 when
+    /// it has none).
+    public var smtpListeners: [Listener]?
+    /// The spool directory; nil uses the configuration's `spool`.
+    public var spoolDirectory: String?
+    /// The control socket path; nil uses `control-socket`, else `control.sock` in the spool
+    /// directory. Empty disables the socket.
+    public var controlSocketPath: String?
+    /// The HTTP management port; nil uses `http-mgmt-port` (no HTTP API without it). 0 picks a
+    /// free port (see ``MailNode/httpPort``).
+    public var httpPort: Int?
+    /// The audit log of operator commands; nil writes `audit.log` in the spool directory, empty
+    /// keeps none.
+    public var auditLogPath: String?
+    /// Asked before each delivery connection with the destination address; false refuses the
+    /// connection (the queue defers, "refused by the delivery guard"). The demo uses it to keep
+    /// every delivery on loopback.
+    public var deliveryGuard: (@Sendable (IPAddress) -> Bool)?
+    /// The time source for the engine, spool records and accounting.
+    public var clock: any SluiceCore.Clock
+    /// DNS queries for MX resolution; nil uses the system resolver.
+    public var dnsQuerying: (any DNSQuerying)?
+    /// Spool behaviour (free-space minimum, segment size).
+    public var spoolOptions: SpoolOptions
+    /// Engine-wide knobs.
+    public var tuning: EngineTuning
+    /// How long ``MailNode/shutdown()`` waits for transactions in flight before closing anyway.
+    public var shutdownGrace: TimeSpan
+    /// The configuration file, re-read by `sluice reload`; nil refuses reload.
+    public var configurationPath: String?
+    /// Where log lines go (one line each, no trailing newline).
+    public var log: @Sendable (String) -> Void
+
+    /// Creates options; every override off, the wall clock, log lines to stderr.
+    public init(smtpListeners: [Listener]? = nil, spoolDirectory: String? = nil, controlSocketPath: String? = nil,
+                httpPort: Int? = nil, auditLogPath: String? = nil,
+                deliveryGuard: (@Sendable (IPAddress) -> Bool)? = nil,
+                clock: any SluiceCore.Clock = WallClock(), dnsQuerying: (any DNSQuerying)? = nil,
+                spoolOptions: SpoolOptions = SpoolOptions(), tuning: EngineTuning = EngineTuning(),
+                shutdownGrace: TimeSpan = .seconds(10), configurationPath: String? = nil,
+                log: @escaping @Sendable (String) -> Void = StandardErrorLog.write) {
+        self.smtpListeners = smtpListeners
+        self.spoolDirectory = spoolDirectory
+        self.controlSocketPath = controlSocketPath
+        self.httpPort = httpPort
+        self.auditLogPath = auditLogPath
+        self.deliveryGuard = deliveryGuard
+        self.clock = clock
+        self.dnsQuerying = dnsQuerying
+        self.spoolOptions = spoolOptions
+        self.tuning = tuning
+        self.shutdownGrace = shutdownGrace
+        self.configurationPath = configurationPath
+        self.log = log
+    }
+}

@@ -1,0 +1,80 @@
+import SluiceConfig
+import SluiceCore
+import SluiceSMTP
+import SluiceSpool
+
+/// Takes messages from the SMTP listeners: chooses the virtual MTA, stores the message durably
+/// (concurrent sessions share the spool's group commit), then queues it on the node and lets the
+/// listener answer 250.
+struct NodeReceiver: MessageReceiver {
+    let node: MailNode
+    let spool: Spool
+    /// The vmta names known at start, so that only pools need the engine's turn-taking.
+    let virtualMTAs: Set<String>
+    let pools: Set<String>
+
+    init(node: MailNode, spool: Spool, configuration: ConfigModel) {
+        self.node = node
+        self.spool = spool
+        self.virtualMTAs = configuration.virtualMTANames
+        self.pools = Set(configuration.pools.keys)
+    }
+
+    func receive(_ received: ReceivedMessage) async -> ReceiveResult {
+        let requested = received.virtualMTA.flatMap { $0.isEmpty ? nil : $0 } ?? "default"
+        let vmta: String
+        if pools.contains(requested) {
+            do { vmta = try await node.chooseVirtualMTA(InjectionRoute(requestedVMTA: requested, requestAllowed: true)) } catch {
+                return .permanentFailure(Self.refusal(error))
+            }
+        } else if virtualMTAs.contains(requested) {
+            vmta = requested
+        } else {
+            return .permanentFailure(Self.refusal(.unknownVirtualMTA(requested)))
+        }
+        let envelope = SpoolEnvelope(
+            sender: received.sender,
+            recipients: received.recipients.map { recipient in
+                SpoolRecipient(address: recipient.address,
+                               notify: recipient.parameters.notify.map { conditions in
+                                   conditions.isEmpty ? "NEVER"
+                                       : RecipientParameters.NotifyCondition.allCases.filter(conditions.contains)
+                                           .map(\.rawValue).joined(separator: ",")
+                               },
+                               originalRecipient: recipient.parameters.originalRecipient)
+            },
+            vmta: vmta, jobID: received.jobID, receivedAt: received.receivedAt,
+            ret: received.mailParameters.ret?.rawValue, envelopeID: received.mailParameters.envelopeID)
+        let id: MessageID
+        do {
+            id = try await spool.accept(envelope, content: received.content)
+        } catch SpoolError.insufficientSpace {
+            return .temporaryFailure(SluiceSMTP.SMTPReply(452, "4.3.1", "Insufficient system storage"))
+        } catch {
+            return .temporaryFailure(SluiceSMTP.SMTPReply(451, "4.3.0", "Message not stored, try again later: \(error)"))
+        }
+        let message = Message(id: id, sender: received.sender, recipients: received.recipients.map(\.address),
+                              size: received.content.count, jobID: received.jobID, vmta: vmta,
+                              receivedAt: received.receivedAt, spoolReference: id.raw)
+        do {
+            try await node.admit(message)
+        } catch {
+            // Stored but refused by the engine (e.g. a vmta removed by a reload): drop it again.
+            try? await spool.record((0..<message.recipients.count).map {
+                RecipientProgress(message: id, recipient: $0, outcome: .deleted, attempts: 0)
+            })
+            return .permanentFailure(Self.refusal(error))
+        }
+        return .accepted(id)
+    }
+
+    /// The permanent reply for a message the router cannot place.
+    static func refusal(_ error: InjectionError) -> SluiceSMTP.SMTPReply {
+        switch error {
+        case .unknownVirtualMTA, .emptyPool:
+            return SluiceSMTP.SMTPReply(550, "5.7.1", "Message refused: \(error) (check default-virtual-mta and X-Virtual-MTA)")
+        default:
+            return SluiceSMTP.SMTPReply(550, "5.5.0", "Message refused: \(error)")
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import SluiceConfig
+import SluiceControl
+import SluiceCore
+import SluiceSpool
+
+/// Builds the control plane's ``NodeSnapshot`` from the engine's queue snapshots.
+struct NodeSnapshotBuilder {
+    let engine: DeliveryEngine
+    let configuration: ConfigModel
+    let hostName: String
+    let uptime: Double
+    let messagesReceived: Int
+    let spool: Spool
+    let spoolDirectory: String
+    let now: Instant
+
+    init(node: isolated MailNode, now: Instant) {
+        engine = node.engine
+        configuration = node.configuration
+        hostName = node.hostName
+        uptime = (now - node.startedAt).seconds
+        messagesReceived = node.messagesReceived
+        spool = node.spool
+        spoolDirectory = node.spoolDirectory
+        self.now = now
+    }
+
+    func build() -> NodeSnapshot {
+        let queues = engine.queueSnapshots(now: now)
+        let rows = queues.map { QueueRow(domain: $0.key.domain, vmta: $0.key.vmta, figures: figures($0)) }
+        return NodeSnapshot(status: status(), domains: domains(rows), queues: rows, vmtas: vmtas(queues))
+    }
+
+    func figures(_ queue: QueueSnapshot) -> QueueFigures {
+        let stats = queue.stats
+        return QueueFigures(
+            queued: queue.queued + queue.inFlight, delivered: Int(stats[.delivered].total),
+            deferred: Int(stats[.deferredAttempts].total), bounced: Int(stats[.bounced].total + stats[.expired].total),
+            connections: queue.connections, deliveredPerMin: stats[.delivered].per1m * 60,
+            deferredPerMin: stats[.deferredAttempts].per1m * 60,
+            bouncedPerMin: (stats[.bounced].per1m + stats[.expired].per1m) * 60,
+            rateLimit: engine.settings(for: queue.key).maxMsgRate.value.description, mode: queue.mode.rawValue,
+            held: queue.heldBy != nil, paused: queue.pausedBy != nil, why: queue.why, lastError: queue.lastError ?? "")
+    }
+
+    func domains(_ rows: [QueueRow]) -> [DomainRow] {
+        var order: [String] = []
+        var grouped: [String: [QueueRow]] = [:]
+        for row in rows {
+            if grouped[row.domain] == nil { order.append(row.domain) }
+            grouped[row.domain, default: []].append(row)
+        }
+        return order.map { name in
+            let members = grouped[name] ?? []
+            let f = members.map(\.figures)
+            let first = f[0]
+            return DomainRow(name: name, figures: QueueFigures(
+                queued: f.reduce(0) { $0 + $1.queued }, delivered: f.reduce(0) { $0 + $1.delivered },
+                deferred: f.reduce(0) { $0 + $1.deferred }, bounced: f.reduce(0) { $0 + $1.bounced },
+                connections: f.reduce(0) { $0 + $1.connections }, deliveredPerMin: f.reduce(0) { $0 + $1.deliveredPerMin },
+                deferredPerMin: f.reduce(0) { $0 + $1.deferredPerMin }, bouncedPerMin: f.reduce(0) { $0 + $1.bouncedPerMin },
+                rateLimit: first.rateLimit, mode: f.contains { $0.mode == "backoff" } ? "backoff" : "normal",
+                held: f.contains(where: \.held), paused: f.allSatisfy(\.paused),
+                why: first.why, lastError: f.first { !$0.lastError.isEmpty }?.lastError ?? ""))
+        }
+    }
+
+    func vmtas(_ queues: [QueueSnapshot]) -> [VMTARow] {
+        var names = Set(configuration.virtualMTAs.keys)
+        for queue in queues { names.insert(queue.key.vmta) }
+        let paused = Set(engine.activeControls.compactMap { control -> String? in
+            if case .pause(.vmta(let v)) = control.kind { return v } else { return nil }
+        })
+        return names.sorted().map { name in
+            let mine = queues.filter { $0.key.vmta == name }
+            let busiest = mine.sorted { ($0.queued + $0.inFlight) > ($1.queued + $1.inFlight) }.prefix(3).map(\.key.domain)
+            return VMTARow(name: name, source: configuration.virtualMTAs[name]?.sourceAddress?.description ?? "",
+                           paused: paused.contains(name), connections: mine.reduce(0) { $0 + $1.connections },
+                           queued: mine.reduce(0) { $0 + $1.queued + $1.inFlight },
+                           deliveredPerMin: mine.reduce(0) { $0 + $1.stats[.delivered].per1m * 60 },
+                           deferredPerMin: mine.reduce(0) { $0 + $1.stats[.deferredAttempts].per1m * 60 },
+                           busiestDomains: Array(busiest))
+        }
+    }
+
+    func status() -> StatusSnapshot {
+        let total = engine.totalStats(now: now)
+        let bounced = total[.bounced], expired = total[.expired]
+        return StatusSnapshot(
+            node: hostName, uptimeS: uptime, queued: engine.pendingRecipients,
+            in: .init(msgs: messagesReceived, perS: total[.injected].per1m),
+            out: .init(delivered: Int(total[.delivered].total), deferred: Int(total[.deferredAttempts].total),
+                       bounced: Int(bounced.total + expired.total), perS: total[.delivered].per1m,
+                       deferredPerS: total[.deferredAttempts].per1m, bouncedPerS: bounced.per1m + expired.per1m),
+            connections: .init(in: 0, out: engine.openConnections),
+            spool: .init(bytes: spool.statistics().diskBytes, freeBytes: FileSystem.freeBytes(spoolDirectory) ?? 0),
+            controls: engine.activeControls.map(MailNode.info),
+            history: .init(in: total[.injected].history.map(Int.init), out: total[.delivered].history.map(Int.init)))
+    }
+}

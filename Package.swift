@@ -57,7 +57,11 @@ let package = Package(
         ),
         // `sluice demo`: the embedded config, sandbox receivers, the generator and the node in
         // one process, with a live line and a per-domain summary.
-        .target(name: "SluiceDemo", dependencies: ["SluiceConfig", "SluiceSandbox", "SluiceSandboxServer"]),
+        .target(
+            name: "SluiceDemo",
+            dependencies: ["SluiceConfig", "SluiceCore", "SluiceControl", "SluiceServer", "SluiceSandbox", "SluiceSandboxServer"]
+                + nio
+        ),
         // The operations console: reducer, renderers, themes, terminal backends.
         .target(name: "SluiceConsole", dependencies: ["SluiceControl", "SluiceConfig", "CNcurses"]),
         // ncursesw for the console; see Sources/CNcurses/shim.h.
@@ -92,7 +96,10 @@ let package = Package(
         ),
         .testTarget(name: "SluiceAccountingTests", dependencies: ["SluiceAccounting", "SluiceCore", "SluiceConfig"]),
         .testTarget(name: "SluiceSandboxTests", dependencies: ["SluiceSandbox"]),
-        .testTarget(name: "SluiceDemoTests", dependencies: ["SluiceDemo", "SluiceConfig"]),
+        .testTarget(
+            name: "SluiceDemoTests",
+            dependencies: ["SluiceDemo", "SluiceConfig", "SluiceControl", "SluiceSandbox", "SluiceSandboxServer"]
+        ),
         .testTarget(
             name: "SluiceSandboxServerTests",
             dependencies: ["SluiceSandboxServer", "SluiceSandbox", "SluiceSMTP"] + nio,

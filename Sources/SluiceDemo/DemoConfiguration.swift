@@ -122,26 +122,29 @@ public struct DemoConfiguration: Hashable, Sendable {
             \(route("gmail"))
             max-msg-rate 40/s
             max-smtp-out 4
-            backoff-max-msg-rate 5/s
+            backoff-max-msg-rate 15/s                # under the limit: deliveries go on, slower
         </domain>
 
         <domain yahoo.com>                          # 15 msg/s per source IP; TSS04 storm 10-40 s in
             \(route("yahoo"))
             max-msg-rate 30/s
             max-smtp-out 4
-            backoff-max-msg-rate 3/s
+            max-msg-per-connection 20               # new connections meet the storm's greeting
+            backoff-max-msg-rate 10/s
         </domain>
 
         <domain outlook.com>                        # 10 msg/s per source IP, 451 4.7.650
             \(route("outlook"))
             max-msg-rate 20/s
             max-smtp-out 3
+            backoff-max-msg-rate 4/s
         </domain>
 
         <domain hotmail.com>                        # the same Microsoft receiver
             \(route("outlook"))
             max-msg-rate 20/s
             max-smtp-out 3
+            backoff-max-msg-rate 4/s
         </domain>
 
         <acct-file \(accountingFile)>

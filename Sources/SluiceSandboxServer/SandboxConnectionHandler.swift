@@ -95,7 +95,9 @@ final class SandboxConnectionHandler: ChannelDuplexHandler {
                 let command = SandboxCommand(line: line)
                 action = receiver.handle(command, in: &session, at: clock.now())
                 if command == .data, action.reply.code == 354 { framer.expectContent() }
-                if action.reply.code >= 500, action.outcome == .rejected(.protocolError) { protocolErrors += 1 }
+                // Only unknown commands count: a pipelining client legitimately meets "no valid
+                // recipients" at DATA after every RCPT was refused.
+                if case .unrecognized = command { protocolErrors += 1 }
             case .endOfData(let size):
                 action = receiver.handle(.endOfData(size: size), in: &session, at: clock.now())
             case .lineTooLong:

@@ -51,10 +51,11 @@ public struct DemoSummary: Hashable, Sendable {
         lines += Self.table(rows)
         lines.append("")
         for name in domains {
-            guard let d = tally.domains[name], d.deferred + d.bounced > 0 else { continue }
+            guard let d = tally.domains[name], d.deferred + d.bounced + d.errorsSeen.count > 0 else { continue }
             var parts: [String] = []
             if d.deferred > 0 { parts.append("deferred " + Self.breakdown(d.deferralsByReply)) }
             if d.bounced > 0 { parts.append("bounced " + Self.breakdown(d.bouncedByCategory)) }
+            if !d.errorsSeen.isEmpty { parts.append("queue errors seen " + d.errorsSeen.sorted().joined(separator: ", ")) }
             lines.append("\(name): " + parts.joined(separator: "; "))
         }
         lines.append("")

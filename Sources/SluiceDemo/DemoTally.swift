@@ -14,6 +14,10 @@ public struct DomainTally: Hashable, Sendable {
     public var bouncedByCategory: [String: Int] = [:]
     /// Times one of the domain's queues entered backoff.
     public var backoffEpisodes = 0
+    /// The queues' last errors as seen in snapshots, by ``DemoTally/replyKey(_:)``: they include
+    /// refusals no recipient event carries, such as a `421` greeting while other connections of
+    /// the queue still work.
+    public var errorsSeen: Set<String> = []
 
     /// Creates empty figures.
     public init() {}
@@ -51,10 +55,13 @@ public struct DemoTally: Hashable, Sendable {
         }
     }
 
-    /// Notes each queue's mode; a queue now in backoff that was not at the last look starts an
-    /// episode of its domain.
+    /// Notes each queue's mode and last error; a queue now in backoff that was not at the last
+    /// look starts an episode of its domain.
     public mutating func observe(_ queues: [QueueRow]) {
         for queue in queues {
+            if !queue.figures.lastError.isEmpty {
+                domains[queue.domain, default: DomainTally()].errorsSeen.insert(Self.replyKey(queue.figures.lastError))
+            }
             let previous = modes[queue.name]
             modes[queue.name] = queue.figures.mode
             if queue.figures.mode == "backoff", previous != "backoff" {

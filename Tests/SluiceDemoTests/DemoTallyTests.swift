@@ -10,10 +10,10 @@ import Testing
         EventRecord(time: 0, kind: kind, queue: queue, recipient: "a@b", code: Int(diag.prefix(3)) ?? 0, dsnDiag: diag, category: category)
     }
 
-    private func queue(_ name: String, mode: String) -> QueueRow {
+    private func queue(_ name: String, mode: String, lastError: String = "") -> QueueRow {
         let slash = name.firstIndex(of: "/") ?? name.endIndex
         let figures = QueueFigures(queued: 0, delivered: 0, deferred: 0, bounced: 0, connections: 0, deliveredPerMin: 0, deferredPerMin: 0,
-                                   bouncedPerMin: 0, rateLimit: "", mode: mode, held: false, paused: false, why: "", lastError: "")
+                                   bouncedPerMin: 0, rateLimit: "", mode: mode, held: false, paused: false, why: "", lastError: lastError)
         return QueueRow(domain: String(name[..<slash]), vmta: String(name[slash...].dropFirst()), figures: figures)
     }
 
@@ -46,7 +46,8 @@ import Testing
 
     @Test func aQueueEnteringBackoffStartsOneEpisodeUntilItReturns() {
         var tally = DemoTally()
-        tally.observe([queue("gmail.com/vmta1", mode: "normal"), queue("yahoo.com/vmta1", mode: "backoff")])
+        tally.observe([queue("gmail.com/vmta1", mode: "normal"),
+                       queue("yahoo.com/vmta1", mode: "backoff", lastError: "421 4.7.0 [TSS04] Messages from 127.0.0.10 deferred")])
         tally.observe([queue("gmail.com/vmta1", mode: "backoff"), queue("yahoo.com/vmta1", mode: "backoff")])
         tally.observe([queue("gmail.com/vmta1", mode: "backoff"), queue("gmail.com/vmta2", mode: "backoff")])
         #expect(tally.queuesInBackoff == ["gmail.com/vmta1", "gmail.com/vmta2", "yahoo.com/vmta1"])
@@ -54,6 +55,8 @@ import Testing
         tally.observe([queue("gmail.com/vmta1", mode: "backoff")])
         #expect(tally.domains["gmail.com"]?.backoffEpisodes == 3)
         #expect(tally.domains["yahoo.com"]?.backoffEpisodes == 1)
+        #expect(tally.domains["yahoo.com"]?.errorsSeen == ["421 4.7.0 [TSS04]"])
+        #expect(tally.domains["gmail.com"]?.errorsSeen == [])
     }
 
     @Test func liveLineShowsRatesSinceTheLastSample() {

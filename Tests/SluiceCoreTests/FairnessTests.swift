@@ -43,3 +43,22 @@ struct FairnessTests {
         #expect(sim.started(in: "slow.example").count == 1)
     }
 }
+
+@Suite("Taking turns for connection slots")
+struct SlotTurnTests {
+    @Test("with more busy queues than engine-wide slots, every queue gets turns")
+    func moreQueuesThanSlots() throws {
+        let config = StaticEngineConfiguration(defaults: try settings([("max-smtp-out", "1")]))
+        var sim = Simulator(config, tuning: EngineTuning(maxTotalConnections: 2, slotQuantum: 10))
+        sim.transactionLatency = TimeSpan(milliseconds: 100)
+        for (n, domain) in ["q1.example", "q2.example", "q3.example", "q4.example", "q5.example"].enumerated() {
+            try sim.inject(500, to: domain, firstID: UInt64(n * 1000 + 1))
+        }
+        sim.run(until: .seconds(60))
+        let perQueue = Dictionary(grouping: sim.started, by: { $0.tx.queue.domain }).mapValues(\.count)
+        #expect(perQueue.count == 5)
+        #expect(perQueue.values.allSatisfy { $0 >= 150 }, "\(perQueue)")
+        #expect((sim.maxOpen.values.max() ?? 0) <= 1)
+        #expect(sim.engine.openConnections <= 2)
+    }
+}

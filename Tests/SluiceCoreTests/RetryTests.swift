@@ -38,6 +38,20 @@ struct RetryTests {
         #expect(stats[.expired].total == 1)
     }
 
+    @Test("a deferral that arrives after bounce-after expires the recipient at once")
+    func deferredPastExpiry() throws {
+        let config = StaticEngineConfiguration(defaults: try settings([("bounce-after", "1m")]))
+        var sim = Simulator(config)
+        sim.transactionLatency = .minutes(2)
+        sim.answer = { tx, _ in tx.recipients.map { _ in SMTPReply("451 4.4.1 timeout") } }
+        try sim.inject(1, to: "late.example", recipientsEach: 3, firstID: 1)
+        sim.run(until: .minutes(5))
+        #expect(sim.records(.expired).map(\.time) == [.minutes(2), .minutes(2), .minutes(2)])
+        #expect(sim.records(.expired).first?.diagnostic == "message expired after 1 attempt(s); last reply: 451 4.4.1 timeout")
+        #expect(sim.engine.snapshot(of: QueueKey(domain: "late.example", vmta: "default"), now: sim.now)?.queued == 0)
+        #expect(sim.finishedMessages == [MessageID(1)])
+    }
+
     @Test("a recipient held past bounce-after expires without an attempt")
     func expiresWhileHeld() throws {
         var sim = try simulator()
@@ -119,5 +133,25 @@ struct RetryTests {
             _ = try sim.engine.restore(Message(id: MessageID(6), sender: "", recipients: ["a@b.c"], size: 1,
                                                vmta: "default", receivedAt: .zero), recipients: [], now: sim.now)
         }
+    }
+}
+
+@Suite("Hostile values")
+struct HostileValueTests {
+    @Test("enormous durations and rates saturate instead of crashing")
+    func enormousDurations() throws {
+        let huge = try settings([("retry-after", "100000000000d"), ("bounce-after", "100000000000d"),
+                                 ("idle-timeout", "100000000000d"), ("backoff-to-normal-after", "100000000000d"),
+                                 ("max-msg-rate", "1/100000000000d"), ("max-connect-rate", "0/s")])
+        var sim = Simulator(StaticEngineConfiguration(defaults: huge), tuning: EngineTuning(messageRateBurst: .max))
+        sim.answer = { tx, _ in tx.recipients.map { _ in SMTPReply("451 4.0.0 later") } }
+        try sim.inject(3, to: "h.example", firstID: 1)
+        try sim.apply(.hold(domain: "h.example"), for: TimeSpan(milliseconds: .max))
+        try sim.apply(.release(domain: "h.example"))
+        sim.run(until: .hours(1))
+        #expect(sim.started.isEmpty, "a zero connect rate never connects")
+        let snapshot = try #require(sim.engine.snapshot(of: QueueKey(domain: "h.example", vmta: "default"), now: sim.now))
+        #expect(snapshot.queued == 3)
+        #expect(snapshot.why.hasPrefix("rate-limited: max-connect-rate 0/s"))
     }
 }

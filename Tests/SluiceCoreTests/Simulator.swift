@@ -72,7 +72,11 @@ struct Simulator {
             let io = pending.first?.time
             let wake = engine.nextWakeup?.milliseconds
             let next = [io, wake].compactMap { $0 }.min()
-            guard let t = next, t <= end.milliseconds else { now = max(now, end); return }
+            guard let t = next, t <= end.milliseconds else {
+                now = max(now, end)
+                checkInvariants()
+                return
+            }
             now = Instant(milliseconds: max(now.milliseconds, t))
             if let io, io <= now.milliseconds {
                 let event = pending.removeFirst().event
@@ -86,8 +90,17 @@ struct Simulator {
             } else {
                 handle(engine.tick(now: now))
             }
-            if stop(self) { return }
+            if stop(self) {
+                checkInvariants()
+                return
+            }
         }
+    }
+
+    /// Records an issue for every count the engine got wrong (skipped for very large engines).
+    func checkInvariants() {
+        guard engine.pendingRecipients < 200_000 else { return }
+        for problem in engine.invariantViolations() { Issue.record("invariant: \(problem)") }
     }
 
     mutating func handle(_ actions: [EngineAction]) {
@@ -149,4 +162,36 @@ extension Instant {
     static func seconds(_ s: Int64) -> Instant { Instant(milliseconds: s * 1000) }
     static func minutes(_ m: Int64) -> Instant { .seconds(m * 60) }
     static func hours(_ h: Int64) -> Instant { .seconds(h * 3600) }
+}
+
+extension DeliveryEngine {
+    /// Recomputes every count the engine keeps incrementally and returns the mismatches.
+    func invariantViolations() -> [String] {
+        var problems: [String] = []
+        var queued = Array(repeating: 0, count: queues.count)
+        var inFlight = queued, deferred = queued
+        for record in messages where record.live {
+            var pending: Int32 = 0
+            for r in record.recipients {
+                switch r.phase {
+                case .queued: queued[Int(r.queue)] += 1; pending += 1
+                case .deferred: queued[Int(r.queue)] += 1; deferred[Int(r.queue)] += 1; pending += 1
+                case .inFlight: inFlight[Int(r.queue)] += 1; pending += 1
+                default: break
+                }
+            }
+            if pending != record.pending { problems.append("message \(record.message.id): pending \(record.pending), counted \(pending)") }
+        }
+        var open = Array(repeating: 0, count: queues.count)
+        for (_, c) in connections { open[Int(c.queue)] += 1 }
+        for (i, q) in queues.enumerated() {
+            if q.queued != queued[i] { problems.append("\(q.key): queued \(q.queued), counted \(queued[i])") }
+            if q.inFlight != inFlight[i] { problems.append("\(q.key): inFlight \(q.inFlight), counted \(inFlight[i])") }
+            if q.deferred != deferred[i] { problems.append("\(q.key): deferred \(q.deferred), counted \(deferred[i])") }
+            if q.open != open[i] { problems.append("\(q.key): open \(q.open), counted \(open[i])") }
+            if q.open > q.connectionLimit, q.idle.count > 0 { problems.append("\(q.key): idle connections above the limit") }
+        }
+        if totalConnections != connections.count { problems.append("total connections \(totalConnections) vs \(connections.count)") }
+        return problems
+    }
 }

@@ -9,7 +9,7 @@ enum CoreBenchmark {
         print("## Engine core (swift run -c release SluiceBench core)")
         print("")
         print("memory: N recipients (1 per message, unique addresses and senders) in N/100 queues, queues paused")
-        print("| recipients | queues | engine heap bytes | bytes/recipient |")
+        print("| recipients | queues | engine resident bytes | bytes/recipient |")
         print("|---:|---:|---:|---:|")
         for n in [10_000, 100_000, 1_000_000] {
             // Each size in a fresh process, so memory freed by an earlier run cannot hide growth.
@@ -18,12 +18,19 @@ enum CoreBenchmark {
         }
         print("")
         print("batch selection: every reply defers (retry-after 1s), so each recipient cycles through its queue's")
-        print("retry heap and the engine's wakeup heap; 1,000 connections busy; cost per transaction completed + next started")
-        print("| recipients | queues | transactions | ns/transaction |")
+        print("retry heap and the engine's wakeup heap; 1,000 connections busy; CPU time per transaction completed + next started")
+        print("| recipients | queues | transactions | ns/transaction (best of 3) |")
         print("|---:|---:|---:|---:|")
         for n in [10_000, 100_000, 1_000_000] {
-            let (count, ns) = try cycle(recipients: n, transactions: 300_000)
-            print("| \(n) | \(n / 100) | \(count) | \(String(format1: ns)) |")
+            // Best of three: the machine is shared, and the best run is the one least disturbed.
+            var best = Double.infinity
+            var count = 0
+            for _ in 0..<3 {
+                let run = try cycle(recipients: n, transactions: 300_000)
+                count = run.0
+                best = min(best, run.1)
+            }
+            print("| \(n) | \(n / 100) | \(count) | \(String(format1: best)) |")
         }
     }
 
@@ -85,6 +92,13 @@ enum CoreBenchmark {
         return bytes
     }
 
+    /// CPU time of this thread in nanoseconds: robust against other processes on a shared machine.
+    static func cpuNanoseconds() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+        return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
+    }
+
     /// The process's resident set size from /proc/self/statm.
     static func residentBytes() -> Int {
         guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
@@ -117,8 +131,7 @@ enum CoreBenchmark {
             }
         }
         perform(try engine.apply(.resume(.vmta("default")), by: ControlRequest(who: "bench"), now: now))
-        let clock = ContinuousClock()
-        let begin = clock.now
+        let begin = cpuNanoseconds()
         let startedBefore = started
         var completed = 0
         while completed < transactions {
@@ -134,8 +147,7 @@ enum CoreBenchmark {
             }
             if completed % 100 == 0 { now = now + TimeSpan(milliseconds: 1) }
         }
-        let elapsed = clock.now - begin
-        let ns = Double(elapsed.components.seconds) * 1e9 + Double(elapsed.components.attoseconds) / 1e9
+        let ns = Double(cpuNanoseconds() - begin)
         precondition(started - startedBefore >= transactions / 2)
         return (completed, ns / Double(completed))
     }

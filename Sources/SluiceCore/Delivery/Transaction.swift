@@ -4,6 +4,7 @@ public struct ConnectionID: Hashable, Sendable, Comparable, CustomStringConverti
     public var raw: UInt64
     /// Creates an id.
     public init(_ raw: UInt64) { self.raw = raw }
+    /// Ordered by number.
     public static func < (a: ConnectionID, b: ConnectionID) -> Bool { a.raw < b.raw }
     /// `c42`.
     public var description: String { "c\(raw)" }
@@ -15,6 +16,7 @@ public struct TransactionID: Hashable, Sendable, Comparable, CustomStringConvert
     public var raw: UInt64
     /// Creates an id.
     public init(_ raw: UInt64) { self.raw = raw }
+    /// Ordered by number.
     public static func < (a: TransactionID, b: TransactionID) -> Bool { a.raw < b.raw }
     /// `t42`.
     public var description: String { "t\(raw)" }

@@ -148,11 +148,11 @@ extension DeliveryEngine {
     /// Adds a message with ready recipients to a queue's ready list.
     mutating func pushReady(_ q: UInt32, _ slot: UInt32, receivedAt: Int64, now: Int64) {
         queues[Int(q)].ready.push(slot)
-        let expiry = receivedAt &+ queues[Int(q)].bounceAfterMs
+        let expiry = satAdd(receivedAt, queues[Int(q)].bounceAfterMs)
         if expiry < queues[Int(q)].earliestReadyExpiry {
             queues[Int(q)].earliestReadyExpiry = expiry
             let earliestSweep = queues[Int(q)].lastSweep == .min
-                ? expiry : queues[Int(q)].lastSweep + tuning.expirySweepInterval.milliseconds
+                ? expiry : satAdd(queues[Int(q)].lastSweep, tuning.expirySweepInterval.milliseconds)
             queues[Int(q)].nextSweep = max(expiry, earliestSweep)
         }
     }

@@ -69,7 +69,7 @@ extension DeliveryEngine {
         guard messages[s].live else { return }
         let category = category ?? classify(reply)
         let schedule = queues[Int(q)].retrySchedule
-        let expiresAt = messages[s].message.receivedAt.milliseconds &+ queues[Int(q)].bounceAfterMs
+        let expiresAt = satAdd(messages[s].message.receivedAt.milliseconds, queues[Int(q)].bounceAfterMs)
         var dueTimes: [Int64] = []
         for index in indices {
             let r = Int(index)
@@ -81,10 +81,11 @@ extension DeliveryEngine {
             count(.deferredAttempts, queue: q, now: now)
             if now >= expiresAt {
                 lastReplies[UInt64(slot) << 32 | UInt64(r)] = reply.text
+                messages[s].recipients[r].phase = .queued
                 expire(slot, r, queue: q, now: now, into: &actions)
                 continue
             }
-            let next = min(now + schedule.delay(afterFailedAttempts: Int(attempts)).milliseconds, expiresAt)
+            let next = min(satAdd(now, schedule.delay(afterFailedAttempts: Int(attempts)).milliseconds), expiresAt)
             messages[s].recipients[r].phase = .deferred
             messages[s].recipients[r].nextAttempt = next
             queues[Int(q)].deferred += 1

@@ -93,7 +93,7 @@ extension DeliveryEngine {
         while let slot = queues[Int(q)].ready.first {
             let s = Int(slot)
             guard s < messages.count, messages[s].live else { _ = queues[Int(q)].ready.popFirst(); continue }
-            let expiresAt = messages[s].message.receivedAt.milliseconds &+ bounceAfter
+            let expiresAt = satAdd(messages[s].message.receivedAt.milliseconds, bounceAfter)
             var picks: [UInt32] = []
             var more = false
             var r = 0
@@ -150,14 +150,18 @@ extension DeliveryEngine {
     }
 
     /// After a transaction: the connection goes back to idle, or is closed when it has carried
-    /// max-msg-per-connection messages, when the queue is held or paused, or when a queue holding
-    /// at least two connections fewer waits for a slot (so one busy queue cannot keep every slot:
-    /// slots flow to the poorest queues until the shares are level).
+    /// max-msg-per-connection messages, when the queue is held or paused, or when a queue waits for
+    /// a connection slot holding at least two connections fewer (slots flow to the poorest queues
+    /// until the shares are level), or fewer once this connection has carried its quantum (so
+    /// queues take turns when there are more queues than slots).
     mutating func release(_ c: ConnectionID, now: Int64, into actions: inout [EngineAction]) {
         guard var connection = connections[c] else { return }
         let q = Int(connection.queue)
         let perConnection = queues[q].limits.maxMsgPerConnection
-        let poorer = poorestWaiter(excluding: connection.queue).map { queues[Int($0)].open + 1 < queues[q].open } ?? false
+        let poorer = poorestWaiter(excluding: connection.queue).map { w in
+            queues[Int(w)].open + 1 < queues[q].open
+                || (queues[Int(w)].open < queues[q].open && connection.messagesSent >= tuning.slotQuantum)
+        } ?? false
         if (perConnection > 0 && connection.messagesSent >= perConnection) || queues[q].blocked || poorer
             || queues[q].open > queues[q].connectionLimit {
             close(c, into: &actions)
@@ -172,7 +176,7 @@ extension DeliveryEngine {
     /// Closes idle connections that have waited idle-timeout.
     mutating func closeIdleConnections(_ q: UInt32, now: Int64, into actions: inout [EngineAction]) {
         let timeout = queues[Int(q)].idleTimeoutMs
-        while let oldest = queues[Int(q)].idle.first, let c = connections[oldest], c.idleSince + timeout <= now {
+        while let oldest = queues[Int(q)].idle.first, let c = connections[oldest], satAdd(c.idleSince, timeout) <= now {
             queues[Int(q)].idle.removeFirst()
             close(oldest, into: &actions)
         }
@@ -208,7 +212,7 @@ extension DeliveryEngine {
         let now = now ?? dueBy
         let s = Int(slot)
         guard s < messages.count, messages[s].live else { return }
-        let expiresAt = messages[s].message.receivedAt.milliseconds &+ queues[Int(q)].bounceAfterMs
+        let expiresAt = satAdd(messages[s].message.receivedAt.milliseconds, queues[Int(q)].bounceAfterMs)
         var anyReady = false
         var r = 0
         while r < messages[s].recipients.count {
@@ -246,7 +250,7 @@ extension DeliveryEngine {
             while r < messages[s].recipients.count {
                 let recipient = messages[s].recipients[r]
                 if recipient.queue == q, recipient.phase == .queued {
-                    if now >= received &+ bounceAfter {
+                    if now >= satAdd(received, bounceAfter) {
                         expire(slot, r, queue: q, now: now, into: &actions)
                         if !messages[s].live { break }
                     } else {
@@ -264,7 +268,7 @@ extension DeliveryEngine {
     mutating func returnToNormalIfDue(_ q: UInt32, now: Int64, into actions: inout [EngineAction]) {
         guard queues[Int(q)].mode == .backoff,
               let span = queues[Int(q)].limits.backoffToNormalMs,
-              now >= queues[Int(q)].backoffSince + span else { return }
+              now >= satAdd(queues[Int(q)].backoffSince, span) else { return }
         switchMode(q, to: .normal, because: "backoff-to-normal-after \(TimeSpan(milliseconds: span))", now: now)
     }
 
@@ -283,7 +287,7 @@ extension DeliveryEngine {
         let i = Int(q)
         let oldestIdle = queues[i].idle.first.flatMap { connections[$0]?.idleSince }
         guard var t = queues[i].nextWake(now: now, burst: tuning.messageRateBurst, oldestIdleSince: oldestIdle) else { return }
-        t = max(t, now + 1)
+        t = max(t, satAdd(now, 1))
         if t != queues[i].scheduledWake {
             queues[i].scheduledWake = t
             wakeups.push(TimedIndex(time: t, index: q))

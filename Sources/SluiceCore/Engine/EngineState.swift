@@ -218,8 +218,8 @@ struct QueueState: Sendable {
     func nextWake(now: Int64, burst: Int, oldestIdleSince: Int64?) -> Int64? {
         var t = Int64.max
         if let due = waiting.min?.time { t = min(t, due) }
-        if mode == .backoff, let span = limits.backoffToNormalMs { t = min(t, backoffSince + span) }
-        if let since = oldestIdleSince { t = min(t, since + idleTimeoutMs) }
+        if mode == .backoff, let span = limits.backoffToNormalMs { t = min(t, satAdd(backoffSince, span)) }
+        if let since = oldestIdleSince { t = min(t, satAdd(since, idleTimeoutMs)) }
         if !ready.isEmpty {
             t = min(t, nextSweep)
             let canCarry = !idle.isEmpty || (open < connectionLimit && !waitingForSlot)

@@ -14,15 +14,19 @@ public struct Instant: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     public static func < (a: Instant, b: Instant) -> Bool { a.milliseconds < b.milliseconds }
 
-    /// The instant `span` later.
-    public static func + (a: Instant, span: TimeSpan) -> Instant { Instant(milliseconds: a.milliseconds + span.milliseconds) }
+    /// The instant `span` later (clamped at the end of time rather than overflowing).
+    public static func + (a: Instant, span: TimeSpan) -> Instant { Instant(milliseconds: satAdd(a.milliseconds, span.milliseconds)) }
     /// The instant `span` earlier.
     public static func - (a: Instant, span: TimeSpan) -> Instant { Instant(milliseconds: a.milliseconds - span.milliseconds) }
     /// The time from `b` to `a`.
     public static func - (a: Instant, b: Instant) -> TimeSpan { TimeSpan(milliseconds: a.milliseconds - b.milliseconds) }
 
     /// Seconds since the epoch with millisecond precision, e.g. `12.345`.
-    public var description: String { String(format3: Double(milliseconds) / 1000) }
+    public var description: String {
+        let magnitude = milliseconds.magnitude
+        let frac = String(magnitude % 1000)
+        return "\(milliseconds < 0 ? "-" : "")\(magnitude / 1000).\(String(repeating: "0", count: 3 - frac.count))\(frac)"
+    }
 }
 
 /// A source of the current time for the outer, I/O-performing layer. The pure engine takes
@@ -30,14 +34,4 @@ public struct Instant: Hashable, Sendable, Comparable, CustomStringConvertible {
 public protocol Clock: Sendable {
     /// The current instant.
     func now() -> Instant
-}
-
-extension String {
-    init(format3 value: Double) {
-        let ms = Int64((value * 1000).rounded())
-        let sign = ms < 0 ? "-" : ""
-        let a = abs(ms)
-        let frac = String(a % 1000)
-        self = "\(sign)\(a / 1000).\(String(repeating: "0", count: 3 - frac.count))\(frac)"
-    }
 }

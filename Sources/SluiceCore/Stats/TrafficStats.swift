@@ -57,7 +57,7 @@ public struct TrafficStats: Hashable, Sendable {
             guard let x = counters[counter] else { counters[counter] = y; continue }
             let n = max(x.history.count, y.history.count)
             let history = (0..<n).map { i in
-                (i < x.history.count ? x.history[i] : 0) &+ (i < y.history.count ? y.history[i] : 0)
+                UInt32(clamping: UInt64(i < x.history.count ? x.history[i] : 0) + UInt64(i < y.history.count ? y.history[i] : 0))
             }
             counters[counter] = CounterStats(total: x.total + y.total, per10s: x.per10s + y.per10s, per1m: x.per1m + y.per1m,
                                              per5m: x.per5m + y.per5m, per1h: x.per1h + y.per1h, history: history)

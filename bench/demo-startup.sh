@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Start-up time of the demo: seconds from exec of `sluice demo --no-console` to its first live
-# line, and to the first line showing delivered traffic. Quoted in BENCHMARKS.md ("Demo start-up").
+# Start-up time of the demo: seconds from exec of `sluice demo --no-console` to its first output
+# (everything started), its first live line, and the first line showing delivered traffic. Quoted in BENCHMARKS.md ("Demo start-up").
 #
 #   swift build -c release --product sluice && bench/demo-startup.sh [RUNS]
 set -euo pipefail
@@ -10,9 +10,10 @@ runs=${1:-5}
 [ -x "$binary" ] || { echo "build first: swift build -c release --product sluice" >&2; exit 2; }
 for run in $(seq 1 "$runs"); do
     start=$(date +%s.%N)
-    first="" delivered=""
+    banner="" first="" delivered=""
     while IFS= read -r line; do
         now=$(date +%s.%N)
+        [ -z "$banner" ] && banner=$(echo "$now - $start" | bc)
         case "$line" in
             *" in "*"/s  delivered "*)
                 [ -z "$first" ] && first=$(echo "$now - $start" | bc)
@@ -22,5 +23,5 @@ for run in $(seq 1 "$runs"); do
                 ;;
         esac
     done < <("$binary" demo --no-console --duration 4s)
-    printf 'run %d: first live line %.2f s, first delivered traffic %.2f s\n' "$run" "$first" "$delivered"
+    printf 'run %d: started %.2f s, first live line %.2f s, first delivered traffic %.2f s\n' "$run" "$banner" "$first" "$delivered"
 done

@@ -56,6 +56,9 @@ struct DemoCommand: AsyncParsableCommand {
         if noConsole {
             chosenTheme = nil
         } else {
+            guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+                fail("the console needs a terminal; `sluice demo --no-console` runs without one", status: 2)
+            }
             do { chosenTheme = try ConsoleLauncher.theme(named: theme) } catch { fail("\(error)", status: 2) }
         }
         let run: DemoRun

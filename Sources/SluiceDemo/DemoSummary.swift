@@ -47,7 +47,8 @@ public struct DemoSummary: Hashable, Sendable {
         rows.append(["total", "\(totals.injected)", "\(totals.delivered)", "\(totals.deferred)", "\(totals.bounced)",
                      "\(totals.backoffEpisodes)"])
         var lines = ["sluice demo: \(Int(duration.seconds.rounded())) s of traffic at \(Self.number(rate)) msg/s offered; "
-                     + "injected \(traffic.accepted), refused by the MTA \(traffic.refused), not sent \(traffic.failed)", ""]
+                     + "injected \(traffic.accepted), refused by the MTA \(traffic.refused), not sent \(traffic.failed), "
+                     + "skipped (MTA too slow) \(traffic.skipped)", ""]
         lines += Self.table(rows)
         lines.append("")
         for name in domains {

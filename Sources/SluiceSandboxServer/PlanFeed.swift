@@ -8,20 +8,22 @@ import SluiceSandbox
 actor PlanFeed {
     private var plan: TrafficPlan
     private let clock: any Clock
+    private let counters: TrafficCounters
 
-    init(plan: TrafficPlan, clock: any Clock) {
+    init(plan: TrafficPlan, clock: any Clock, counters: TrafficCounters) {
         self.plan = plan
         self.clock = clock
+        self.counters = counters
     }
-
-    /// Slots skipped so far.
-    var skipped: Int { plan.skipped }
 
     /// The next message once it is due; nil when the calling task is cancelled.
     func next() async -> PlannedMessage? {
         while !Task.isCancelled {
             let now = clock.now()
-            if let message = plan.due(at: now, limit: 1).first { return message }
+            let due = plan.due(at: now, limit: 1)
+            let skipped = plan.skipped
+            counters.update { $0.skipped = skipped }
+            if let message = due.first { return message }
             let wait = max(1, (plan.nextDueAt - now).milliseconds)
             do {
                 try await Task.sleep(for: .milliseconds(wait))

@@ -25,7 +25,7 @@ public final class TrafficGenerator: Sendable {
     /// How the generator's connections present themselves.
     public let client: SMTPClientConfiguration
     private let feed: PlanFeed
-    private let counters = TrafficCounters()
+    private let counters: TrafficCounters
     private let group: any EventLoopGroup
     private let clock: any Clock
 
@@ -44,16 +44,15 @@ public final class TrafficGenerator: Sendable {
         self.port = port
         self.connections = max(1, connections)
         self.client = client
-        self.feed = PlanFeed(plan: plan, clock: clock)
+        let counters = TrafficCounters()
+        self.counters = counters
+        self.feed = PlanFeed(plan: plan, clock: clock, counters: counters)
         self.group = group
         self.clock = clock
     }
 
     /// The counters so far.
     public var stats: TrafficStats { counters.snapshot }
-
-    /// Plan slots skipped because the MTA could not keep up.
-    public var skipped: Int { get async { await feed.skipped } }
 
     /// Injects until the calling task is cancelled; the connections then finish the message in
     /// hand and say QUIT.

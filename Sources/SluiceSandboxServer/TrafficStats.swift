@@ -10,6 +10,8 @@ public struct TrafficStats: Hashable, Sendable, CustomStringConvertible {
     public var refused = 0
     /// Messages not sent because no connection to the MTA could be opened.
     public var failed = 0
+    /// Plan slots skipped because the MTA did not keep up (see ``SluiceSandbox/TrafficSpec/maximumLag``).
+    public var skipped = 0
     /// Accepted messages per recipient domain.
     public var acceptedByDomain: [String: Int] = [:]
     /// Accepted recipients.
@@ -20,9 +22,9 @@ public struct TrafficStats: Hashable, Sendable, CustomStringConvertible {
     /// No traffic yet.
     public init() {}
 
-    /// `offered=400 accepted=398 refused=2 failed=0`.
+    /// `offered=400 accepted=398 refused=2 failed=0 skipped=0`.
     public var description: String {
-        "offered=\(offered) accepted=\(accepted) refused=\(refused) failed=\(failed)"
+        "offered=\(offered) accepted=\(accepted) refused=\(refused) failed=\(failed) skipped=\(skipped)"
     }
 }
 

@@ -7,12 +7,16 @@ import SluiceSandboxServer
 import SluiceSMTP
 import Testing
 
-/// Collects what an injection server accepted.
+/// Collects what an injection server accepted, taking `delay` over each message.
 actor CollectingReceiver: MessageReceiver {
     private(set) var messages: [ReceivedMessage] = []
     private var serial: UInt64 = 0
+    private let delay: Duration
+
+    init(delay: Duration = .zero) { self.delay = delay }
 
     func receive(_ message: ReceivedMessage) async -> ReceiveResult {
+        if delay > .zero { try? await Task.sleep(for: delay) }
         messages.append(message)
         serial += 1
         return .accepted(MessageID(serial))
@@ -70,6 +74,29 @@ actor CollectingReceiver: MessageReceiver {
             #expect(text.hasSuffix(String(planned.content.split(separator: "\r\n\r\n", maxSplits: 1)[1])))
         }
         #expect(stats.acceptedByDomain.values.reduce(0, +) == messages.count)
+    }
+
+    @Test func slowMTAMakesThePlanSkipRatherThanQueue() async throws {
+        let receiver = CollectingReceiver(delay: .milliseconds(300))
+        let server = try await injectionServer(receiver)
+        let spec = TrafficSpec(rate: 50, sizes: 1_024...1_024, maximumLag: .init(milliseconds: 200))
+        let plan = try TrafficPlan(spec: spec, seed: 2, start: WallClock().now())
+        let generator = TrafficGenerator(plan: plan, host: "127.0.0.1", port: server.port, connections: 1,
+                                         group: MultiThreadedEventLoopGroup.singleton)
+        let run = Task { await generator.run() }
+        let deadline = WallClock().now() + .seconds(60)
+        while generator.stats.offered < 3, WallClock().now() < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        run.cancel()
+        await run.value
+        try await server.close()
+        let stats = generator.stats
+        // One connection at 300 ms a message serves about 3 of the 50 slots a second; the rest
+        // are skipped, never queued.
+        #expect(stats.offered >= 3)
+        #expect(stats.skipped > stats.offered)
+        #expect(stats.accepted == stats.offered)
     }
 
     @Test func unreachableMTAIsCountedNotFatal() async throws {

@@ -13,12 +13,12 @@ for run in $(seq 1 "$runs"); do
     banner="" first="" delivered=""
     while IFS= read -r line; do
         now=$(date +%s.%N)
-        [ -z "$banner" ] && banner=$(echo "$now - $start" | bc)
+        [ -z "$banner" ] && banner=$(awk "BEGIN { print $now - $start }")
         case "$line" in
             *" in "*"/s  delivered "*)
-                [ -z "$first" ] && first=$(echo "$now - $start" | bc)
+                [ -z "$first" ] && first=$(awk "BEGIN { print $now - $start }")
                 if [ -z "$delivered" ] && ! [[ "$line" == *"delivered 0/s"* ]]; then
-                    delivered=$(echo "$now - $start" | bc)
+                    delivered=$(awk "BEGIN { print $now - $start }")
                 fi
                 ;;
         esac

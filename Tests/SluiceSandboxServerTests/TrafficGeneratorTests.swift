@@ -67,7 +67,7 @@ actor CollectingReceiver: MessageReceiver {
         // Each message is the plan's, body and all.
         for message in messages {
             let text = String(decoding: message.content, as: UTF8.self)
-            let id = try #require(text.split(separator: "\r\n").first { $0.hasPrefix("Message-ID: <") })
+            let id = try #require(text.split(separator: "\r\n").first(where: { $0.hasPrefix("Message-ID: <") }))
             let sequence = try #require(Int(id.dropFirst("Message-ID: <".count).prefix { $0 != "." }))
             let planned = plan.message(sequence)
             #expect(message.recipients.map(\.address) == planned.recipients)

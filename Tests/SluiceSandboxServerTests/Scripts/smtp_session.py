@@ -5,7 +5,8 @@ Loopback only.
 
 Spec: {"host": "127.0.0.1", "port": N, "sessions": [{"source": "127.0.0.2", "steps": [STEP, ...]}]}
 STEP: ["ehlo"], ["mail", ADDR], ["rcpt", ADDR], ["data", BODY], ["noop"], ["rset"], ["quit"],
-      ["raw", TEXT] (sent as is; the reply is read).
+      ["raw", TEXT] (sent as is; the reply is read),
+      ["pipeline", TEXT, N] (sent in one write; N replies are read, each an entry).
 Result: {"sessions": [[{"step": NAME, "code": N, "text": T}, ...], ...]}; the first entry is the
 greeting; a session stops at the first step that finds the connection closed ("code": -1).
 """
@@ -46,6 +47,12 @@ def run(host, port, session):
                 code, text = s.docmd("QUIT")
             elif name == "raw":
                 s.send(step[1].encode())
+                code, text = s.getreply()
+            elif name == "pipeline":
+                s.send(step[1].encode())
+                for _ in range(int(step[2]) - 1):
+                    code, text = s.getreply()
+                    out.append({"step": name, "code": code, "text": text.decode(errors="replace")})
                 code, text = s.getreply()
             else:
                 raise ValueError("unknown step " + name)

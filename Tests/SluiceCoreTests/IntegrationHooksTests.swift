@@ -24,7 +24,9 @@ struct IntegrationHooksTests {
 
     @Test("records carry the recipient's index; a connection not reusable carries no further transaction")
     func indexesAndUnusableConnection() throws {
-        var e = DeliveryEngine(configuration: StaticEngineConfiguration())
+        // One connection per queue, so that message 2 waits for the first one.
+        var e = DeliveryEngine(configuration: StaticEngineConfiguration(
+            defaults: try StaticEngineConfiguration.settings([("max-smtp-out", "1")])))
         var actions = try e.inject(message(1, ["a@x.example", "b@y.example", "c@x.example"]), now: .zero)
         _ = try e.inject(message(2, ["d@x.example"]), now: .zero)
         guard case .openConnection(let c, _) = actions.first(where: { if case .openConnection(_, let k) = $0 { k.domain == "x.example" } else { false } }) else {

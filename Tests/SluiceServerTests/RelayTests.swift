@@ -1,0 +1,99 @@
+import Foundation
+import SluiceControl
+import SluiceServer
+import SluiceSpool
+import Testing
+
+/// Python's smtplib injects into a running node; a real smtp-sink receives.
+@Suite("Relaying end to end over loopback")
+struct RelayTests {
+    @Test("every message reaches the sink once and the spool ends empty")
+    func relaysEverything() async throws {
+        let dir = try makeTemporaryDirectory()
+        defer { removeDirectory(dir) }
+        let sink = try await SinkProcess(port: try freePort(), directory: dir)
+        defer { sink.stop() }
+        let config = try loadConfiguration(testConfiguration(
+            spool: "\(dir)/spool", routes: [("example.test", sink.port), ("other.test", sink.port)]))
+        try await withNode(config, directory: dir) { node, events in
+            let port = try #require(await node.smtpPorts.first)
+            // Every fourth message also goes to other.test: a transaction per domain, 25 in all.
+            let messages = (0..<20).map { i in
+                Injector.Message(to: i % 4 == 0 ? ["a\(i)@example.test", "b\(i)@other.test"] : ["a\(i)@example.test"])
+            }
+            let results = try await Injector.send(messages, port: port)
+            #expect(results.allSatisfy { $0.ok })
+            try await waitUntil("25 messages at the sink") { sink.messages >= 25 }
+            try await waitUntil("an empty queue") { await node.snapshot().status.queued == 0 }
+            #expect(events.events(kind: "delivered").count == 25)
+            #expect(events.events(kind: "delivered").allSatisfy { $0.code == 250 })
+        }
+        #expect(sink.messages == 25)
+        let spool = try Spool.inspect(directory: "\(dir)/spool")
+        #expect(spool.statistics.messages == 0)
+    }
+
+    @Test("the peer's 4xx defers with its text, 5xx bounces with a category, 421 and hang-up defers")
+    func peerFailures() async throws {
+        let dir = try makeTemporaryDirectory()
+        defer { removeDirectory(dir) }
+        let soft = try await SinkProcess(port: try freePort(), options: ["-r", "RCPT", "-b", "451 4.7.1 Greylisted, try again later"],
+                                         directory: dir)
+        defer { soft.stop() }
+        let hard = try await SinkProcess(port: try freePort(), options: ["-f", "RCPT", "-B", "550 5.1.1 No such user here"],
+                                         directory: dir)
+        defer { hard.stop() }
+        let drop = try await SinkProcess(port: try freePort(), options: ["-Q", "RCPT"], directory: dir)
+        defer { drop.stop() }
+        let config = try loadConfiguration(testConfiguration(
+            spool: "\(dir)/spool", routes: [("soft.test", soft.port), ("hard.test", hard.port), ("drop.test", drop.port)]))
+        try await withNode(config, directory: dir) { node, events in
+            let port = try #require(await node.smtpPorts.first)
+            let results = try await Injector.send([.init(to: ["u@soft.test"]), .init(to: ["u@hard.test"]), .init(to: ["u@drop.test"])],
+                                                  port: port)
+            #expect(results.allSatisfy { $0.ok })
+            try await waitUntil("an outcome for each domain") {
+                events.events().map { $0.queue }.count >= 3
+            }
+            let softEvent = try #require(events.events(domain: "soft.test").first)
+            #expect(softEvent.kind == "deferred")
+            #expect(softEvent.code == 451)
+            #expect(softEvent.dsnDiag.contains("4.7.1 Greylisted, try again later"))
+            let hardEvent = try #require(events.events(domain: "hard.test").first)
+            #expect(hardEvent.kind == "bounced")
+            #expect(hardEvent.code == 550)
+            #expect(hardEvent.dsnDiag.contains("5.1.1 No such user here"))
+            #expect(hardEvent.category == "bad-mailbox")
+            let dropEvent = try #require(events.events(domain: "drop.test").first)
+            #expect(dropEvent.kind == "deferred")
+            #expect(dropEvent.code == 421)
+        }
+        // The bounce is final; the two deferred messages stay spooled for their retry.
+        let spool = try Spool.inspect(directory: "\(dir)/spool")
+        #expect(spool.statistics.messages == 2)
+        #expect(soft.messages == 0 && hard.messages == 0 && drop.messages == 0)
+    }
+
+    @Test("a client without relaying rights is refused 550 5.7.1; the relaying source is accepted")
+    func relayDenied() async throws {
+        let dir = try makeTemporaryDirectory()
+        defer { removeDirectory(dir) }
+        let sink = try await SinkProcess(port: try freePort(), directory: dir)
+        defer { sink.stop() }
+        let config = try loadConfiguration(testConfiguration(spool: "\(dir)/spool", routes: [("example.test", sink.port)]))
+        try await withNode(config, directory: dir) { node, events in
+            let port = try #require(await node.smtpPorts.first)
+            let denied = try await Injector.send([.init(to: ["x@example.test"])], port: port, source: "127.0.0.2")
+            #expect(denied.first?.ok == false)
+            #expect(denied.first?.refusalCode("x@example.test") == 550)
+            guard case .text(let text)? = denied.first?.refused?["x@example.test"]?.last else {
+                Issue.record("no refusal text"); return
+            }
+            #expect(text.contains("5.7.1"))
+            let allowed = try await Injector.send([.init(to: ["y@example.test"])], port: port, source: "127.0.0.1")
+            #expect(allowed.first?.ok == true)
+            try await waitUntil("the allowed message at the sink") { sink.messages >= 1 }
+            #expect(events.events(kind: "delivered").map(\.recipient) == ["y@example.test"])
+        }
+    }
+}

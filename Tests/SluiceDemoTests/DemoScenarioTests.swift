@@ -22,8 +22,8 @@ import Testing
         let domains = summary.tally.domains
         let report = summary.text
 
-        // Traffic flowed from the first seconds on.
-        #expect(samples.first.map { $0.injected > 0 } == true, "\(report)")
+        // Traffic flowed (how soon is BENCHMARKS.md's "Demo start-up").
+        #expect(samples.contains { $0.injected > 0 && $0.delivered > 0 }, "\(report)")
         #expect(summary.traffic.accepted > 0)
         // Gmail's per-IP limit answers 421 4.7.0; the backoff pattern puts a queue in backoff.
         #expect((domains["gmail.com"]?.deferralsByReply["421 4.7.0"] ?? 0) > 0, "\(report)")

@@ -109,7 +109,10 @@ actor CollectingReceiver: MessageReceiver {
         let generator = TrafficGenerator(plan: plan, host: "127.0.0.1", port: port, connections: 1,
                                          group: MultiThreadedEventLoopGroup.singleton)
         let run = Task { await generator.run() }
-        try await Task.sleep(for: .milliseconds(600))
+        let deadline = WallClock().now() + .seconds(60)
+        while generator.stats.failed == 0, WallClock().now() < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
         run.cancel()
         await run.value
         #expect(generator.stats.failed >= 1)

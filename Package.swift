@@ -46,11 +46,21 @@ let package = Package(
         // Simulated receiving ISPs (profiles as data files), the traffic generator's plan and the
         // loopback guard: pure logic, no sockets; the SMTP layer is wired around it by the executable.
         .target(name: "SluiceSandbox", dependencies: ["SluiceConfig", "SluiceCore"], resources: [.copy("Profiles")]),
+        // The sandbox on the network: the SMTP receiver around SandboxReceiver and the traffic
+        // generator that injects a TrafficPlan over SMTP.
+        .target(name: "SluiceSandboxServer", dependencies: ["SluiceSandbox", "SluiceSMTP"] + nio),
         // The MTA assembled: listeners, engine, spool, delivery, control plane in one process.
         .target(
             name: "SluiceServer",
             dependencies: ["SluiceConfig", "SluiceCore", "SluiceSpool", "SluiceSMTP", "SluiceDNS", "SluiceControl",
                            "SluiceAccounting"] + nio
+        ),
+        // `sluice demo`: the embedded config, sandbox receivers, the generator and the node in
+        // one process, with a live line and a per-domain summary.
+        .target(
+            name: "SluiceDemo",
+            dependencies: ["SluiceConfig", "SluiceCore", "SluiceControl", "SluiceServer", "SluiceSandbox", "SluiceSandboxServer"]
+                + nio
         ),
         // The operations console: reducer, renderers, themes, terminal backends.
         .target(name: "SluiceConsole", dependencies: ["SluiceControl", "SluiceConfig", "CNcurses"]),
@@ -61,8 +71,9 @@ let package = Package(
             name: "sluice",
             dependencies: [
                 "SluiceConfig", "SluiceCore", "SluiceSpool", "SluiceControl", "SluiceConsole", "SluiceServer",
+                "SluiceSandbox", "SluiceSandboxServer", "SluiceDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ] + nio
         ),
         // Release-mode benchmarks whose figures are quoted in BENCHMARKS.md.
         .executableTarget(
@@ -86,6 +97,15 @@ let package = Package(
         ),
         .testTarget(name: "SluiceAccountingTests", dependencies: ["SluiceAccounting", "SluiceCore", "SluiceConfig"]),
         .testTarget(name: "SluiceSandboxTests", dependencies: ["SluiceSandbox"]),
+        .testTarget(
+            name: "SluiceDemoTests",
+            dependencies: ["SluiceDemo", "SluiceConfig", "SluiceControl", "SluiceSandbox", "SluiceSandboxServer"]
+        ),
+        .testTarget(
+            name: "SluiceSandboxServerTests",
+            dependencies: ["SluiceSandboxServer", "SluiceSandbox", "SluiceSMTP"] + nio,
+            exclude: ["Scripts"]
+        ),
         .testTarget(
             name: "SluiceServerTests",
             dependencies: ["SluiceServer", "SluiceConfig", "SluiceCore", "SluiceSpool", "SluiceControl"] + nio

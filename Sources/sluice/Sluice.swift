@@ -9,7 +9,8 @@ struct Sluice: AsyncParsableCommand {
         abstract: "A high-volume mail transfer agent with a live operations console.",
         subcommands: [CheckConfigCommand.self, Show.self, Hold.self, Release.self, Pause.self, Resume.self,
                       SetCommand.self, Schedule.self, Delete.self, Reload.self, Controls.self, Cancel.self,
-                      ConsoleCommand.self, SpoolCommand.self, ServeCommand.self]
+                      ConsoleCommand.self, SpoolCommand.self, ServeCommand.self, SandboxCommand.self, DemoCommand.self],
+        defaultSubcommand: DemoCommand.self
     )
 
     /// Runs the command line; usage errors exit with status 2 (DESIGN.md), not ArgumentParser's 64.

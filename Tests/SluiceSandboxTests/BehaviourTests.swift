@@ -63,10 +63,10 @@ struct BehaviourTests {
         func greet(after seconds: Int64) -> SandboxAction {
             yahoo.connect(from: ip("127.0.0.12"), at: start + .seconds(seconds)).1
         }
-        for quiet in [Int64(0), 19, 50, 120, 199, 230] {
+        for quiet in [Int64(0), 9, 40, 120, 189, 220] {
             #expect(greet(after: quiet).reply.code == 220, "at \(quiet)s")
         }
-        for stormy in [Int64(20), 35, 49, 200, 229] {
+        for stormy in [Int64(10), 25, 39, 190, 219] {
             let action = greet(after: stormy)
             #expect(action.reply.code == 421, "at \(stormy)s")
             #expect(action.reply.description.hasPrefix("421 4.7.0 [TSS04] Messages from 127.0.0.12 temporarily deferred due to unexpected volume or user complaints"))

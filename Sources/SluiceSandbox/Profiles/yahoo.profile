@@ -16,8 +16,9 @@ reject-message 0.5% reply "554 5.7.9 Message not accepted for policy reasons. Se
 slow-reply connect 50ms..250ms
 slow-reply data 100ms..400ms
 
-# The deferral storm: 30 seconds in every 3 minutes, starting 20 seconds after the receiver
-# starts (so a 60-second demo sees it), every connection is turned away with TSS04.
-<incident 20s-50s every 3m>
+# The deferral storm: 30 seconds in every 3 minutes, starting 10 seconds after the receiver
+# starts (so a 30-second demo, and the demo's shortened test, see it), every connection is turned
+# away with TSS04.
+<incident 10s-40s every 3m>
     defer-connection reply "421 4.7.0 [TSS04] Messages from {ip} temporarily deferred due to unexpected volume or user complaints - 4.16.55.1; see https://postmaster.yahooinc.com/error-codes"
 </incident>

@@ -1,0 +1,161 @@
+import NIOCore
+import SluiceConfig
+import SluiceCore
+import SluiceSandbox
+
+/// Serves one client connection for a ``SandboxReceiver``: frames the bytes, asks the receiver
+/// for each command's ``SandboxAction``, waits the action's delay, sends the reply and closes when
+/// told to. Replies leave in command order; while one is delayed no further input is processed
+/// and, past ``SandboxServerLimits/maximumBufferedBytes``, none is read (backpressure).
+final class SandboxConnectionHandler: ChannelDuplexHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private let receiver: SandboxReceiver
+    private let limits: SandboxServerLimits
+    private let clock: any Clock
+    private let counters: SandboxServerCounters
+    private var session: SandboxSession?
+    private var framer: SandboxFramer
+    private var buffer = ByteBuffer()
+    /// A delayed reply is pending: input waits.
+    private var busy = false
+    private var closing = false
+    private var readPending = false
+    private var protocolErrors = 0
+    private var idleTimer: Scheduled<Void>?
+
+    init(receiver: SandboxReceiver, limits: SandboxServerLimits, clock: any Clock, counters: SandboxServerCounters) {
+        self.receiver = receiver
+        self.limits = limits
+        self.clock = clock
+        self.counters = counters
+        self.framer = SandboxFramer(maximumLineLength: limits.maximumLineLength)
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        guard let text = context.channel.remoteAddress?.ipAddress, let address = IPAddress(text) else {
+            context.close(promise: nil)
+            return
+        }
+        let (session, greeting) = receiver.connect(from: address, at: clock.now())
+        self.session = session
+        armIdleTimer(context: context)
+        perform(greeting, context: context)
+        context.flush()
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        closing = true
+        idleTimer?.cancel()
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !closing else { return }
+        var bytes = unwrapInboundIn(data)
+        buffer.writeBuffer(&bytes)
+        armIdleTimer(context: context)
+        process(context: context)
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if buffer.readableBytes >= limits.maximumBufferedBytes {
+            readPending = true
+        } else {
+            context.read()
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        closing = true
+        context.close(promise: nil)
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let event = event as? ChannelEvent, event == .inputClosed {
+            closing = true
+            context.close(promise: nil)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    // MARK: - Processing
+
+    /// Answers every complete command in the buffer, stopping at a delayed reply or a close.
+    private func process(context: ChannelHandlerContext) {
+        while !busy, !closing, var session {
+            guard let event = framer.next(from: &buffer) else { break }
+            let action: SandboxAction
+            switch event {
+            case .line(let line):
+                let command = SandboxCommand(line: line)
+                action = receiver.handle(command, in: &session, at: clock.now())
+                if command == .data, action.reply.code == 354 { framer.expectContent() }
+                // Only unknown commands count: a pipelining client legitimately meets "no valid
+                // recipients" at DATA after every RCPT was refused.
+                if case .unrecognized = command { protocolErrors += 1 }
+            case .endOfData(let size):
+                action = receiver.handle(.endOfData(size: size), in: &session, at: clock.now())
+            case .lineTooLong:
+                counters.recordLineTooLong()
+                action = SandboxAction(reply: SandboxReply(code: 500, enhancedStatus: "5.5.6", text: "Line too long"), close: true)
+            }
+            self.session = session
+            var farewell: SandboxReply?
+            if protocolErrors >= limits.maximumProtocolErrors, !action.close {
+                counters.recordTooManyErrors()
+                farewell = SandboxReply(code: 421, enhancedStatus: "4.7.0", text: "Too many errors, closing connection")
+            }
+            perform(action, farewell: farewell, context: context)
+        }
+        context.flush()
+        buffer.discardReadBytes()
+        if readPending, !busy, !closing, buffer.readableBytes < limits.maximumBufferedBytes {
+            readPending = false
+            context.read()
+        }
+    }
+
+    /// Sends the action's reply now or after its delay (followed by `farewell` and a close when
+    /// one is given), then closes or carries on.
+    private func perform(_ action: SandboxAction, farewell: SandboxReply? = nil, context: ChannelHandlerContext) {
+        guard action.delay.milliseconds > 0 else {
+            send(action, farewell: farewell, context: context)
+            return
+        }
+        busy = true
+        context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(action.delay.milliseconds)) { [self] in
+            busy = false
+            guard !closing else { return }
+            send(action, farewell: farewell, context: context)
+            context.flush()
+            process(context: context)
+        }
+    }
+
+    private func send(_ action: SandboxAction, farewell: SandboxReply? = nil, context: ChannelHandlerContext) {
+        guard !closing else { return }
+        context.write(wrapOutboundOut(ByteBuffer(string: action.reply.wireText)), promise: nil)
+        if let farewell { context.write(wrapOutboundOut(ByteBuffer(string: farewell.wireText)), promise: nil) }
+        guard action.close || farewell != nil else { return }
+        closing = true
+        idleTimer?.cancel()
+        context.writeAndFlush(wrapOutboundOut(ByteBuffer())).assumeIsolated().whenComplete { _ in
+            context.close(promise: nil)
+        }
+    }
+
+    private func armIdleTimer(context: ChannelHandlerContext) {
+        idleTimer?.cancel()
+        idleTimer = context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(limits.idleTimeout.milliseconds)) { [self] in
+            guard !closing else { return }
+            counters.recordIdleTimeout()
+            send(SandboxAction(reply: SandboxReply(code: 421, enhancedStatus: "4.4.2", text: "Idle timeout, closing connection")),
+                 context: context)
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import SluiceConfig
+import SluiceDemo
+import SluiceSandbox
+import Testing
+
+/// `sluice demo --no-console --duration 30s`, shortened and in process: the whole stack (sandbox
+/// receivers, MailNode on the embedded configuration, generator) on loopback.
+@Suite struct DemoScenarioTests {
+    @Test(.timeLimit(.minutes(2)))
+    func shortenedDemoShowsRateLimitsBackoffYahoosIncidentAndBadMailboxes() async throws {
+        // Small messages keep a debug build on two cores at the full rate.
+        let run = try await DemoRun.start(DemoOptions(rate: 200, seed: 1, messageSizes: 1_024...2_048))
+        let started = Date()
+        var samples: [DemoSample] = []
+        // Yahoo's storm starts 10 s in; 18 s of traffic sees 8 s of it.
+        while Date().timeIntervalSince(started) < 18 {
+            try await Task.sleep(for: .milliseconds(500))
+            samples.append(await run.sample())
+        }
+        let summary = await run.finish()
+        let domains = summary.tally.domains
+        let report = summary.text
+
+        // Traffic flowed (how soon is BENCHMARKS.md's "Demo start-up").
+        #expect(samples.contains { $0.injected > 0 && $0.delivered > 0 }, "\(report)")
+        #expect(summary.traffic.accepted > 0)
+        // Gmail's per-IP limit answers 421 4.7.0; the backoff pattern puts a queue in backoff.
+        #expect((domains["gmail.com"]?.deferralsByReply["421 4.7.0"] ?? 0) > 0, "\(report)")
+        #expect((summary.receivers["gmail"]?.deferred[.rateLimit] ?? 0) > 0, "\(report)")
+        #expect(domains.values.contains { $0.backoffEpisodes > 0 }, "\(report)")
+        #expect(samples.contains { !$0.backoff.isEmpty }, "\(report)")
+        // Yahoo's incident turns connections away with TSS04, and the MTA sees it.
+        #expect((summary.receivers["yahoo"]?.deferred[.incident] ?? 0) > 0, "\(report)")
+        let yahoo = domains["yahoo.com"]
+        #expect((yahoo?.deferralsByReply["421 4.7.0 [TSS04]"] ?? 0) > 0 || yahoo?.errorsSeen.contains("421 4.7.0 [TSS04]") == true,
+                "\(report)")
+        #expect((yahoo?.backoffEpisodes ?? 0) > 0, "\(report)")
+        // Unknown users bounce as bad-mailbox (Gmail's "does not exist", Microsoft's "mailbox unavailable").
+        #expect((domains["gmail.com"]?.bouncedByCategory["bad-mailbox"] ?? 0) > 0, "\(report)")
+        let microsoft = (domains["outlook.com"]?.bouncedByCategory["bad-mailbox"] ?? 0)
+            + (domains["hotmail.com"]?.bouncedByCategory["bad-mailbox"] ?? 0)
+        #expect(microsoft > 0, "\(report)")
+        // Nothing tried to leave loopback, and the temporary directory is gone.
+        #expect(summary.refusedDestinations == 0)
+        #expect(!FileManager.default.fileExists(atPath: run.directory))
+    }
+}

@@ -93,6 +93,8 @@ struct RelayTests {
             let allowed = try await Injector.send([.init(to: ["y@example.test"])], port: port, source: "127.0.0.1")
             #expect(allowed.first?.ok == true)
             try await waitUntil("the allowed message at the sink") { sink.messages >= 1 }
+            // The sink has it before the node has read the 250: wait for the node's event too.
+            try await waitUntil("the delivery event") { !events.events(kind: "delivered").isEmpty }
             #expect(events.events(kind: "delivered").map(\.recipient) == ["y@example.test"])
         }
     }

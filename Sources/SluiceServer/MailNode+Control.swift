@@ -42,7 +42,8 @@ extension MailNode: ControlledNode {
     public func execute(_ command: MutatingCommand, context: CommandContext) async throws -> CommandOutcome {
         let request = ControlRequest(
             who: context.actor.description, why: context.reason,
-            duration: context.expiresAt.map { TimeSpan(milliseconds: Int64((($0 - context.issuedAt) * 1000).rounded())) })
+            duration: context.expiresAt.map { TimeSpan(milliseconds: Int64((($0 - context.issuedAt) * 1000).rounded())) },
+            client: context.actor.label)
         if case .reload = command { return try reload() }
         let commands = try Self.engineCommands(for: command)
         var created: [Control] = []

@@ -19,7 +19,8 @@ import SluiceSpool
 ///
 /// ```swift
 /// let node = try await MailNode.start(configuration: model, options: NodeOptions(smtpListeners: [.init(host: "127.0.0.1", port: 0)]))
-/// let endpoint = InProcessEndpoint(service: node.controlService, actor: .console)
+/// let endpoint = InProcessEndpoint(service: node.controlService,
+///                                  actor: .socketPeer(uid: getuid(), user: nil, label: "console"))
 /// …
 /// await node.shutdown()
 /// ```

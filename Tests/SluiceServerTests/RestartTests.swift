@@ -26,6 +26,7 @@ struct RestartTests {
         defer { sink.stop() }
         try await withNode(config, directory: dir) { node, events in
             try await waitUntil("3 messages at the sink") { sink.messages >= 3 }
+            try await waitUntil("3 delivered events") { events.events(kind: "delivered").count >= 3 }
             try await waitUntil("an empty queue") { await node.snapshot().status.queued == 0 }
             #expect(Set(events.events(kind: "delivered").map(\.recipient)) == ["r0@example.test", "r1@example.test", "r2@example.test"])
         }

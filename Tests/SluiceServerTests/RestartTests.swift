@@ -26,7 +26,6 @@ struct RestartTests {
         defer { sink.stop() }
         try await withNode(config, directory: dir) { node, _ in
             try await waitUntil("3 messages at the sink") { sink.messages >= 3 }
-            try await waitUntil("3 delivered events") { events.events(kind: "delivered").count >= 3 }
             try await waitUntil("an empty queue") { await node.snapshot().status.queued == 0 }
             // The engine's counters, not the event stream: a delivery may finish before a
             // subscriber attached after start could see it.

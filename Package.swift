@@ -89,7 +89,7 @@ let package = Package(
         .testTarget(name: "SluiceSpoolTests", dependencies: ["SluiceSpool"]),
         .testTarget(name: "SluiceSMTPTests", dependencies: ["SluiceSMTP"], exclude: ["Scripts"]),
         .testTarget(name: "SluiceDNSTests", dependencies: ["SluiceDNS", "SluiceConfig"], exclude: ["Scripts"]),
-        .testTarget(name: "SluiceControlTests", dependencies: ["SluiceControl"]),
+        .testTarget(name: "SluiceControlTests", dependencies: ["SluiceControl", "SluiceConfig"]),
         .testTarget(
             name: "SluiceConsoleTests",
             dependencies: ["SluiceConsole", "SluiceControl", "SluiceCore", "SluiceConfig", "CNcurses"],

@@ -43,16 +43,20 @@ enum ControlCLI {
         do {
             // Refuse bad input here, before looking for a daemon.
             if let mutation = command.mutation { try CommandValidator.validate(mutation, ttlSeconds: ttlSeconds) }
-            let result = try await client.send(command, reason: reason, ttlSeconds: ttlSeconds)
-            if json {
-                let data = try controlJSONEncoder(pretty: true).encode(result)
-                print(String(decoding: data, as: UTF8.self))
-            } else {
-                print(ShowRenderer.render(result, now: Date().timeIntervalSince1970), terminator: "")
-            }
+            try show(try await client.send(command, reason: reason, ttlSeconds: ttlSeconds), json: json)
         } catch let error as ControlError {
             FileHandle.standardError.write(Data("sluice: \(error.message)\n".utf8))
             throw ExitCode(error.exitCode)
+        }
+    }
+
+    /// Prints a result as the documented JSON or as a table.
+    static func show(_ result: ControlResult, json: Bool) throws {
+        if json {
+            let data = try controlJSONEncoder(pretty: true).encode(result)
+            print(String(decoding: data, as: UTF8.self))
+        } else {
+            print(ShowRenderer.render(result, now: Date().timeIntervalSince1970), terminator: "")
         }
     }
 

@@ -44,7 +44,7 @@ struct ShowSettingsCommand: AsyncParsableCommand {
         }
         let domain = parts[0].lowercased()
         let settings = result.model.effectiveSettings(domain: domain, vmta: vmta)
-        let report = SettingsReport(queue: vmta.map { "\(domain)/\($0)" } ?? domain, settings: settings)
-        print(options.json ? report.json() : report.table(), terminator: options.json ? "\n" : "")
+        let queueName = vmta.map { "\(domain)/\($0)" } ?? domain
+        try ControlCLI.show(.settings(SettingsSnapshot(queue: queueName, settings: settings)), json: options.json)
     }
 }

@@ -1,3 +1,5 @@
+import SluiceConfig
+
 /// A queue's effective settings with their origins (`show settings`, the console's Detail view).
 ///
 /// Encodes as DESIGN.md's `{"queue":"gmail.com/vmta1","settings":{"max-msg-rate":{"value":"40/s",
@@ -64,6 +66,13 @@ public struct SettingsSnapshot: Codable, Hashable, Sendable {
 
     private struct ValueAndOrigin: Codable { var value: String; var origin: String }
     private enum Keys: String, CodingKey { case queue, settings, order, history, recipients }
+
+    /// The snapshot of `settings` for `queue`: every directive in catalog order with its value and
+    /// where it came from (`default`, `FILE:LINE`, a live override's client label, …).
+    public init(queue: String, settings: DomainSettings, history: [Int] = [], recipients: [QueuedRecipient] = []) {
+        self.init(queue: queue, entries: settings.entries.map { Entry(name: $0.name, value: $0.value, origin: $0.origin.description) },
+                  history: history, recipients: recipients)
+    }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: Keys.self)

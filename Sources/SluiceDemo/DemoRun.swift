@@ -39,7 +39,7 @@ public final class DemoRun: Sendable {
     private let counters: DemoCounters
     private let log: DemoLog
     private let subscription: EventHub.Subscription
-    private let clock = SluiceSandboxServer.WallClock()
+    private let clock = WallClock()
     private let startedAt: Instant
 
     private init(node: MailNode, directory: String, removesDirectory: Bool, controlSocketPath: String, smtpPort: Int,
@@ -72,7 +72,7 @@ public final class DemoRun: Sendable {
             if removesDirectory { try? FileManager.default.removeItem(atPath: directory) }
             throw error
         }
-        let startedAt = SluiceSandboxServer.WallClock().now()
+        let startedAt = WallClock().now()
         var receivers: [String: SandboxServer] = [:]
         do {
             let library = ProfileLibrary()
@@ -104,7 +104,7 @@ public final class DemoRun: Sendable {
             let subscription = node.events.subscribe { event in counters.tally.withLock { $0.record(event) } }
             let spec = TrafficSpec(rate: options.rate, virtualMTA: DemoConfiguration.poolName, sizes: options.messageSizes)
             let plan: TrafficPlan
-            do { plan = try TrafficPlan(spec: spec, seed: options.seed, start: SluiceSandboxServer.WallClock().now()) } catch {
+            do { plan = try TrafficPlan(spec: spec, seed: options.seed, start: WallClock().now()) } catch {
                 node.events.unsubscribe(subscription)
                 await node.shutdown()
                 throw DemoError.start(part: "the traffic generator", reason: "\(error)")

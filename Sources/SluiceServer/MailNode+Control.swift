@@ -41,19 +41,42 @@ extension MailNode: ControlledNode {
     public func execute(_ command: MutatingCommand, context: CommandContext) async throws -> CommandOutcome {
         let request = ControlRequest(
             who: context.actor.description, why: context.reason,
-            duration: context.expiresAt.map { TimeSpan(milliseconds: Int64((($0 - context.issuedAt) * 1000).rounded())) })
+            duration: context.expiresAt.map { TimeSpan(milliseconds: Int64((($0 - context.issuedAt) * 1000).rounded())) },
+            client: context.actor.label)
         if case .reload = command { return try reload() }
         let commands = try Self.engineCommands(for: command)
+        if case .cancelControl = command, case .cancel(let id)? = commands.first { try removeFromOverrideFile(id) }
+        var fileBacked = false
+        if case .setThrottle(_, _, true) = command { fileBacked = true }
         var created: [Control] = []
         for engineCommand in commands {
             let actions: [EngineAction]
             do { actions = try engine.apply(engineCommand, by: request, now: now) } catch {
                 throw Self.controlError(error)
             }
-            for case .controlAdded(let control) in actions { created.append(control) }
+            for case .controlAdded(let control) in actions {
+                created.append(control)
+                if fileBacked { fileBackedControls.insert(control.id) }
+            }
             perform(actions)
         }
         return CommandOutcome(message: outcomeMessage(command), control: created.last.map(Self.info))
+    }
+
+    /// Before control `id` is cancelled: when it was set with `--persist`, removes its lines from
+    /// the override file, so the queues' refresh no longer finds them and a restart does not bring
+    /// them back.
+    func removeFromOverrideFile(_ id: UInt64) throws {
+        guard fileBackedControls.contains(id), let persistedOverrides,
+              let control = engine.activeControls.first(where: { $0.id == id }),
+              case .throttle(let target, let directive, _) = control.kind else { return }
+        let controlTarget: SluiceControl.ControlTarget
+        switch target {
+        case .domain(let d): controlTarget = .domain(d)
+        case .queue(let q): controlTarget = .queue(q)
+        case .vmta(let v): controlTarget = .vmta(v)
+        }
+        try persistedOverrides.remove(controlTarget, directives: [directive])
     }
 
     /// The engine commands for a control-plane command (a throttle change may set several directives).
@@ -89,8 +112,10 @@ extension MailNode: ControlledNode {
         }
     }
 
-    /// Re-reads the configuration file and hands it to the engine (queues, throttles, patterns;
-    /// listeners and sources keep their start-up values).
+    /// Re-reads the configuration file and the override file and hands them to the engine (queues,
+    /// throttles, patterns; listeners and sources keep their start-up values). Queue contents and
+    /// operator controls are kept. A configuration or override file with errors is refused with
+    /// the diagnostic, and the running configuration stays.
     func reload() throws -> CommandOutcome {
         guard let path = options.configurationPath else {
             throw SluiceControl.ControlError(.refused, "this node was not started from a configuration file")
@@ -99,8 +124,9 @@ extension MailNode: ControlledNode {
         if let error = loaded.errors.first {
             throw SluiceControl.ControlError(.refused, "configuration not reloaded: \(error)")
         }
+        try persistedOverrides?.reload()
         configuration = loaded.model
-        perform(engine.reload(loaded.model, now: now))
+        perform(engine.reload(OverriddenConfiguration(model: loaded.model, overrides: persistedOverrides), now: now))
         return CommandOutcome(message: "reloaded \(path) (\(loaded.warnings.count) warning(s))")
     }
 

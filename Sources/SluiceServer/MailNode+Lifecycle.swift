@@ -41,13 +41,19 @@ extension MailNode {
             await spool.close()
             throw NodeStartError.failed(part: "audit log \(auditPath)", reason: error.message)
         }
+        let overridesPath = directory + "/overrides.conf"
+        let overrides: PersistedOverrides
+        do { overrides = try PersistedOverrides(path: overridesPath) } catch {
+            await spool.close()
+            throw NodeStartError.failed(part: "override file \(overridesPath)", reason: error.message)
+        }
         let resolver = MXResolver(querier: options.dnsQuerying ?? SystemResolver(),
                                   now: { Date().timeIntervalSince1970 })
         let connector = DeliveryConnector(resolver: resolver, group: MultiThreadedEventLoopGroup.singleton,
                                           tls: try? SMTPClientTLS.standard(verifyPeer: false),
                                           deliveryGuard: options.deliveryGuard)
         let node = MailNode(configuration: configuration, options: options, spool: spool, spoolDirectory: directory,
-                            auditLog: auditLog, connector: connector)
+                            auditLog: auditLog, persistedOverrides: overrides, connector: connector)
         for warning in report.warnings { options.log("spool: \(warning)") }
         await node.restore(report)
         do {

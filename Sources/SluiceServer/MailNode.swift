@@ -19,7 +19,8 @@ import SluiceSpool
 ///
 /// ```swift
 /// let node = try await MailNode.start(configuration: model, options: NodeOptions(smtpListeners: [.init(host: "127.0.0.1", port: 0)]))
-/// let endpoint = InProcessEndpoint(service: node.controlService, actor: .console)
+/// let endpoint = InProcessEndpoint(service: node.controlService,
+///                                  actor: .socketPeer(uid: getuid(), user: nil, label: "console"))
 /// …
 /// await node.shutdown()
 /// ```
@@ -37,6 +38,8 @@ public actor MailNode {
 
     nonisolated let options: NodeOptions
     nonisolated let auditLog: AuditLog?
+    /// The override file `set throttle --persist` writes (`overrides.conf` in the spool directory).
+    nonisolated let persistedOverrides: PersistedOverrides?
     let connector: DeliveryConnector
     let progress: ProgressWriter
     let accounting: AccountingLog
@@ -50,6 +53,9 @@ public actor MailNode {
     var timer = WakeupTimer()
     var recent = EventLog(capacity: 1000)
     var bouncesByCategory: [String: Int] = [:]
+    /// Live controls set with `--persist`: the override file keeps them across restarts, so the
+    /// spool does not; cancelling one removes its lines from the file.
+    var fileBackedControls: Set<UInt64> = []
     var messagesReceived = 0
 
     var smtpServers: [SMTPServer] = []
@@ -66,21 +72,23 @@ public actor MailNode {
     /// The command layer over this node, for an ``InProcessEndpoint`` (the embedded console) and
     /// the servers. Cheap to create; every instance shares the node's event hub and audit log.
     public nonisolated var controlService: ControlService {
-        ControlService(node: self, auditLog: auditLog, events: events)
+        ControlService(node: self, auditLog: auditLog, events: events, persistedOverrides: persistedOverrides)
     }
 
     init(configuration: ConfigModel, options: NodeOptions, spool: Spool, spoolDirectory: String,
-         auditLog: AuditLog?, connector: DeliveryConnector) {
+         auditLog: AuditLog?, persistedOverrides: PersistedOverrides?, connector: DeliveryConnector) {
         self.configuration = configuration
         self.options = options
         self.spool = spool
         self.spoolDirectory = spoolDirectory
         self.auditLog = auditLog
+        self.persistedOverrides = persistedOverrides
         self.connector = connector
         self.events = EventHub()
         self.hostName = configuration.hostName ?? ProcessInfo.processInfo.hostName
         self.startedAt = options.clock.now()
-        self.engine = DeliveryEngine(configuration: configuration, tuning: options.tuning)
+        self.engine = DeliveryEngine(configuration: OverriddenConfiguration(model: configuration, overrides: persistedOverrides),
+                                     tuning: options.tuning)
         self.progress = ProgressWriter(spool: spool, log: options.log)
         self.accounting = AccountingLog(files: configuration.acctFiles)
         self.receiptAccounting = configuration.acctFiles.contains { $0.records.contains(.received) }
@@ -131,9 +139,9 @@ public actor MailNode {
             case .messageFinished:
                 break  // The spool forgets a message once its last recipient's final progress is written.
             case .controlAdded(let control):
-                persist(control)
+                if !fileBackedControls.contains(control.id) { persist(control) }
             case .controlRemoved(let control, _):
-                forget(control)
+                if fileBackedControls.remove(control.id) == nil { forget(control) }
             }
             index += 1
         }

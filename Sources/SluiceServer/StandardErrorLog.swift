@@ -1,10 +1,20 @@
 import Foundation
+import Glibc
 
-/// Plain log lines on standard error: `2026-11-23T16:20:01.123Z sluice: message`.
+/// Plain log lines on standard error, UTC: `2026-11-23T16:20:01.123Z sluice: message`.
 public enum StandardErrorLog {
-    /// Writes one line with a UTC timestamp.
+    /// Writes one line with a UTC timestamp. A closed or broken standard error loses the line and
+    /// nothing else (no trap on EPIPE).
     @Sendable public static func write(_ line: String) {
-        let text = "\(Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true))) sluice: \(line)\n"
-        FileHandle.standardError.write(Data(text.utf8))
+        let text = "\(Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true)))Z sluice: \(line)\n"
+        let bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { raw -> Int in
+                guard let base = raw.baseAddress else { return -1 }
+                return Glibc.write(2, base + offset, raw.count - offset)
+            }
+            if written > 0 { offset += written } else if written < 0 && errno == EINTR { continue } else { return }
+        }
     }
 }

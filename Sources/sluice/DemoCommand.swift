@@ -120,7 +120,7 @@ struct DemoCommand: AsyncParsableCommand {
         }
         let endpoint = InProcessEndpoint(service: run.node.controlService,
                                          actor: ControlActor(uid: getuid(), user: ProcessInfo.processInfo.userName, tokenID: nil,
-                                                             label: "demo console"))
+                                                             label: "console"))
         let outcome: ConsoleExit
         do {
             outcome = try await ConsoleLauncher.run(dataSource: ControlDataSource(endpoint: endpoint), theme: theme, readOnly: false)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import NIOPosix
 import SluiceConfig
+import SluiceCore
 import SluiceSandbox
 import SluiceSandboxServer
 

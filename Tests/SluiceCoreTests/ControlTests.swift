@@ -75,6 +75,35 @@ struct ControlTests {
         }
     }
 
+    @Test("a throttle override's origin is the client label; the control keeps who in full")
+    func overrideOriginIsClientLabel() throws {
+        var sim = try simulator()
+        let request = ControlRequest(who: "alice (uid 1000) via cli", why: "slow down", client: "cli")
+        sim.handle(try sim.engine.apply(.overrideThrottle(.domain("a.example"), directive: "max-msg-rate", value: "2/s"),
+                                        by: request, now: sim.now))
+        #expect(sim.engine.settings(for: Self.a1).maxMsgRate.origin.description == "cli")
+        // A queue that does not exist yet shows the override too.
+        #expect(sim.engine.settings(for: QueueKey(domain: "a.example", vmta: "new")).maxMsgRate.origin.description == "cli")
+        let control = try #require(sim.engine.activeControls.first)
+        #expect(control.who == "alice (uid 1000) via cli")
+        #expect(control.client == "cli")
+        #expect(control.why == "slow down")
+    }
+
+    @Test("a control persisted before the client field decodes with no client; its origin falls back to who")
+    func controlDecodesWithoutClient() throws {
+        let control = Control(id: 7, kind: .throttle(.domain("a.example"), directive: "max-msg-rate", value: "2/s"),
+                              who: "console", why: "", createdAt: .zero, expiresAt: nil, client: "cli")
+        let encoded = try JSONEncoder().encode(control)
+        var object = try #require(try JSONSerialization.jsonObject(with: encoded) as? [String: Any])
+        #expect(object["client"] as? String == "cli")
+        object.removeValue(forKey: "client")
+        let old = try JSONDecoder().decode(Control.self, from: try JSONSerialization.data(withJSONObject: object))
+        #expect(old.client == nil)
+        #expect(old.originLabel == "console")
+        #expect(try JSONDecoder().decode(Control.self, from: encoded) == control)
+    }
+
     @Test("a throttle override with a 5-minute TTL applies to its domain only, shows its origin, and the configured value returns")
     func throttleOverride() throws {
         var sim = try simulator()

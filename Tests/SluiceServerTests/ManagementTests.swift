@@ -3,6 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import SluiceConfig
+import SluiceControl
 import SluiceServer
 import Testing
 
@@ -39,6 +40,38 @@ struct ManagementTests {
             let (_, holdResponse) = try await URLSession.shared.data(for: hold)
             #expect((holdResponse as? HTTPURLResponse)?.statusCode == 403)
             #expect(await node.snapshot().status.controls.isEmpty)
+        } catch {
+            await node.shutdown()
+            throw error
+        }
+        await node.shutdown()
+    }
+
+    @Test("a throttle set over the HTTP API shows origin http:TOKENID in the settings")
+    func httpOverrideOrigin() async throws {
+        let dir = try makeTemporaryDirectory()
+        defer { removeDirectory(dir) }
+        let text = testConfiguration(spool: "\(dir)/spool", routes: []) + "http-access 127.0.0.1 admin\n"
+        var options = testOptions(directory: dir)
+        options.httpPort = 0
+        options.httpTokenFile = "\(dir)/tokens"
+        try "ops 0123456789abcdef0123\n".write(toFile: "\(dir)/tokens", atomically: true, encoding: .utf8)
+        let node = try await MailNode.start(configuration: try loadConfiguration(text), options: options)
+        do {
+            let port = try #require(await node.httpPort)
+            var set = URLRequest(url: try #require(URL(string: "http://127.0.0.1:\(port)/api/v1/throttle")))
+            set.httpMethod = "POST"
+            set.setValue("Bearer 0123456789abcdef0123", forHTTPHeaderField: "Authorization")
+            set.httpBody = Data(#"{"target":"example.test","settings":{"max-msg-rate":"3/s"},"reason":"test"}"#.utf8)
+            let (_, setResponse) = try await URLSession.shared.data(for: set)
+            #expect((setResponse as? HTTPURLResponse)?.statusCode == 200)
+            var get = URLRequest(url: try #require(URL(string: "http://127.0.0.1:\(port)/api/v1/settings/example.test")))
+            get.setValue("Bearer 0123456789abcdef0123", forHTTPHeaderField: "Authorization")
+            let (body, _) = try await URLSession.shared.data(for: get)
+            let snapshot = try JSONDecoder().decode(SettingsSnapshot.self, from: body)
+            let entry = try #require(snapshot.entries.first { $0.name == "max-msg-rate" })
+            #expect(entry.value == "3/s")
+            #expect(entry.origin == "http:ops")
         } catch {
             await node.shutdown()
             throw error

@@ -24,10 +24,12 @@ struct RestartTests {
 
         let sink = try await SinkProcess(port: sinkPort, directory: dir)
         defer { sink.stop() }
-        try await withNode(config, directory: dir) { node, events in
+        try await withNode(config, directory: dir) { node, _ in
             try await waitUntil("3 messages at the sink") { sink.messages >= 3 }
             try await waitUntil("an empty queue") { await node.snapshot().status.queued == 0 }
-            #expect(Set(events.events(kind: "delivered").map(\.recipient)) == ["r0@example.test", "r1@example.test", "r2@example.test"])
+            // The engine's counters, not the event stream: a delivery may finish before a
+            // subscriber attached after start could see it.
+            #expect(await node.snapshot().status.out.delivered == 3)
         }
         #expect(sink.messages == 3)
         #expect(try Spool.inspect(directory: "\(dir)/spool").statistics.messages == 0)

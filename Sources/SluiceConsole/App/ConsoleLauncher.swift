@@ -43,15 +43,8 @@ public enum ConsoleLauncher {
         } catch {
             throw .terminal(error)
         }
-        let app = ConsoleApp(dataSource: dataSource, backend: backend, glyphs: backend.glyphs, readOnly: readOnly, clock: SystemClock())
+        let app = ConsoleApp(dataSource: dataSource, backend: backend, glyphs: backend.glyphs, readOnly: readOnly, clock: WallClock())
         return await app.run()
     }
 }
 
-/// The wall clock.
-public struct SystemClock: Clock {
-    /// Creates the clock.
-    public init() {}
-    /// Now, from `Date`.
-    public func now() -> Instant { Instant(milliseconds: Int64((Date().timeIntervalSince1970 * 1000).rounded())) }
-}

@@ -28,6 +28,22 @@ public final class PersistedOverrides: Sendable {
         overrides = Mutex(loaded)
     }
 
+    /// Re-reads the file (after an operator edited it); a missing file is an empty set.
+    ///
+    /// - Throws: ``ControlError`` naming `file:line` when the file is malformed; the overrides
+    ///   read before stay in force.
+    public func reload() throws(ControlError) {
+        var loaded: [PersistedOverride] = []
+        if FileManager.default.fileExists(atPath: path) {
+            let text: String
+            do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+                throw ControlError(.internal, "cannot read override file \(path): \(error.localizedDescription)")
+            }
+            loaded = try OverrideFile.parse(text, file: path)
+        }
+        overrides.withLock { $0 = loaded }
+    }
+
     /// Every override, expired ones included, in file order.
     public var all: [PersistedOverride] { overrides.withLock { $0 } }
 

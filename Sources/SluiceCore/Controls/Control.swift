@@ -76,7 +76,7 @@ public struct Control: Hashable, Sendable, Codable, CustomStringConvertible {
     public var id: UInt64
     /// What it does.
     public var kind: ControlKind
-    /// Who set it (`console`, `cli:alice`, `smtp-pattern-list:gmail`).
+    /// Who set it, in full (`alice (uid 1000) via cli`, `token ops`, `smtp-pattern-list:gmail`).
     public var who: String
     /// Why.
     public var why: String
@@ -84,16 +84,25 @@ public struct Control: Hashable, Sendable, Codable, CustomStringConvertible {
     public var createdAt: Instant
     /// When it ends on its own, or nil.
     public var expiresAt: Instant?
+    /// The kind of client that set it (`console`, `cli`, `http:TOKENID`): the origin a throttle
+    /// override shows. Nil for controls persisted before the field existed; ``originLabel`` then
+    /// falls back to ``who``.
+    public var client: String?
 
     /// Creates a control.
-    public init(id: UInt64, kind: ControlKind, who: String, why: String, createdAt: Instant, expiresAt: Instant?) {
+    public init(id: UInt64, kind: ControlKind, who: String, why: String, createdAt: Instant, expiresAt: Instant?,
+                client: String? = nil) {
         self.id = id
         self.kind = kind
         self.who = who
         self.why = why
         self.createdAt = createdAt
         self.expiresAt = expiresAt
+        self.client = client
     }
+
+    /// The origin label of the settings this control overrides: the client label, else ``who``.
+    public var originLabel: String { client ?? who }
 
     /// `#3 hold gmail.com by console until 1200.000: complaints`.
     public var description: String {
@@ -106,18 +115,22 @@ public struct Control: Hashable, Sendable, Codable, CustomStringConvertible {
 
 /// Who asks for a control, why, and for how long.
 public struct ControlRequest: Hashable, Sendable {
-    /// The client label (`console`, `cli`, …); becomes the origin of a throttle override.
+    /// Who asks, in full (`alice (uid 1000) via cli`); recorded in the control.
     public var who: String
     /// The operator's reason.
     public var why: String
     /// How long a lasting control stays; nil for until released.
     public var duration: TimeSpan?
+    /// The client label (`console`, `cli`, `http:TOKENID`): the origin of a throttle override.
+    /// Nil uses ``who`` as the origin.
+    public var client: String?
 
     /// Creates a request.
-    public init(who: String, why: String = "", duration: TimeSpan? = nil) {
+    public init(who: String, why: String = "", duration: TimeSpan? = nil, client: String? = nil) {
         self.who = who
         self.why = why
         self.duration = duration
+        self.client = client
     }
 }
 

@@ -119,21 +119,27 @@ extension DeliveryEngine {
         return q
     }
 
-    /// Recomputes a queue's settings (configuration plus throttle overrides), pattern list and
-    /// hold/pause state from the configuration and the controls.
-    mutating func refresh(_ q: UInt32) {
-        let key = queues[Int(q)].key
+    /// The configuration's settings for `key` with the live throttle overrides covering it:
+    /// domain-wide overrides first, then the queue's own, each in the order set.
+    func overriddenSettings(for key: QueueKey) -> DomainSettings {
         var settings = configuration.settings(for: key)
-        // Domain-wide overrides first, then the queue's own, each in the order set.
         for pass in 0..<2 {
             for control in controls {
                 guard case .throttle(let target, let directive, let value) = control.kind, target.covers(key) else { continue }
                 let isQueue: Bool
                 if case .queue = target { isQueue = true } else { isQueue = false }
                 guard isQueue == (pass == 1) else { continue }
-                try? settings.set(directive, to: value, origin: .live(control.who))
+                try? settings.set(directive, to: value, origin: .live(control.originLabel))
             }
         }
+        return settings
+    }
+
+    /// Recomputes a queue's settings (configuration plus throttle overrides), pattern list and
+    /// hold/pause state from the configuration and the controls.
+    mutating func refresh(_ q: UInt32) {
+        let key = queues[Int(q)].key
+        let settings = overriddenSettings(for: key)
         let held = controls.first { if case .hold(let t) = $0.kind { return t.covers(key) } else { return false } }
         let paused = controls.first { if case .pause(let t) = $0.kind { return t.covers(key) } else { return false } }
         queueInfo[Int(q)].settings = settings

@@ -16,7 +16,7 @@ extension DeliveryEngine {
         func make(_ kind: ControlKind) -> Control {
             defer { nextControlID += 1 }
             return Control(id: nextControlID, kind: kind, who: request.who, why: request.why,
-                           createdAt: now, expiresAt: expiresAt)
+                           createdAt: now, expiresAt: expiresAt, client: request.client)
         }
         switch command {
         case .hold(let domain):

@@ -81,7 +81,7 @@ extension DeliveryEngine {
     /// The effective settings of a queue, live overrides included (what `show settings` prints).
     public func settings(for key: QueueKey) -> DomainSettings {
         if let q = queueIndex[key] { return queueInfo[Int(q)].settings }
-        return configuration.settings(for: key)
+        return overriddenSettings(for: key)
     }
 
     /// Recipients queued or in flight, engine-wide.

@@ -38,7 +38,7 @@ final class BackgroundProcess: @unchecked Sendable {
     var output: [String] { lines.get() }
 
     /// Waits until a line satisfying `predicate` has been printed.
-    func waitForLine(timeout: TimeInterval = 10, where predicate: (String) -> Bool) async throws -> String {
+    func waitForLine(timeout: TimeInterval = 30, where predicate: (String) -> Bool) async throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if let line = output.first(where: predicate) { return line }

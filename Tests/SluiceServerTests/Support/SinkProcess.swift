@@ -19,7 +19,7 @@ final class SinkProcess: @unchecked Sendable {
         process.standardError = FileHandle(forWritingAtPath: "/dev/null")
         try process.run()
         do {
-            try await waitUntil("smtp-sink listening on \(port)", timeout: 10) { canConnect(port: port) }
+            try await waitUntil("smtp-sink listening on \(port)", timeout: 60) { canConnect(port: port) }
         } catch {
             stop()
             throw error

@@ -1,8 +1,8 @@
 import Foundation
-import SluiceCore
 
-/// The system's wall clock in milliseconds since 1970.
-public struct WallClock: SluiceCore.Clock {
+/// The system's wall clock, to the millisecond: the clock of the I/O layer (servers, the daemon,
+/// generators). The engine itself never reads a clock.
+public struct WallClock: Clock {
     /// Creates the clock.
     public init() {}
 

@@ -1,0 +1,29 @@
+import Foundation
+import SluiceServer
+import Testing
+
+/// The node writes the configuration's accounting file: received, delivered and bounced rows.
+@Suite("Accounting")
+struct AccountingTests {
+    @Test("r, d and b rows reach the <acct-file> by the time the node has stopped")
+    func rowsWritten() async throws {
+        let dir = try makeTemporaryDirectory()
+        defer { removeDirectory(dir) }
+        let good = try await SinkProcess(port: try freePort(), directory: dir)
+        defer { good.stop() }
+        let bad = try await SinkProcess(port: try freePort(), options: ["-f", "RCPT", "-B", "550 5.1.1 No such user"], directory: dir)
+        defer { bad.stop() }
+        let text = testConfiguration(spool: "\(dir)/spool", routes: [("good.test", good.port), ("bad.test", bad.port)])
+            + "<acct-file \(dir)/acct.csv>\n    records r,d,b\n</acct-file>\n"
+        try await withNode(try loadConfiguration(text), directory: dir) { node, events in
+            let port = try #require(await node.smtpPorts.first)
+            _ = try await Injector.send([.init(to: ["a@good.test", "b@bad.test"])], port: port)
+            try await waitUntil("both outcomes") { events.events().count >= 2 }
+        }
+        let csv = try String(contentsOfFile: "\(dir)/acct.csv", encoding: .utf8)
+        let rows = csv.split(whereSeparator: \.isNewline).dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        #expect(rows.filter { $0.first == "r" }.count == 2)
+        #expect(rows.filter { $0.first == "d" && $0.contains("a@good.test") }.count == 1)
+        #expect(rows.filter { $0.first == "b" && $0.contains("b@bad.test") }.count == 1)
+    }
+}

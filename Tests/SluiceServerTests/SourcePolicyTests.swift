@@ -1,0 +1,72 @@
+import SluiceConfig
+import SluiceCore
+@testable import SluiceServer
+import SluiceSMTP
+import Testing
+
+/// Pure mapping from the configuration to injection policies and delivery connection plans.
+@Suite("Policies from the configuration")
+struct SourcePolicyTests {
+    let configuration: ConfigModel
+
+    init() throws {
+        configuration = try loadConfiguration("""
+        spool /tmp/unused
+        <source 127.0.0.0/8>
+            always-allow-relaying yes
+            max-message-size 1M
+        </source>
+        <source 127.0.0.9>
+            smtp-service no
+        </source>
+        <source 0/0>
+            default-virtual-mta v1
+            max-message-size 10M
+        </source>
+        <virtual-mta v1>
+            smtp-source-host 127.0.0.5 out.example.test
+        </virtual-mta>
+        <domain secure.test>
+            require-starttls yes
+            route [127.0.0.1]:2600
+        </domain>
+        <domain plain.test>
+            use-starttls no
+        </domain>
+        """)
+    }
+
+    @Test("the most specific <source> decides the switches; the default vmta and size fall back to broader blocks")
+    func cascading() throws {
+        let policies = ConfigSourcePolicies(configuration: configuration)
+        let loopback = policies.policy(for: try #require(IPAddress("127.0.0.1")))
+        #expect(loopback.allowRelaying)
+        #expect(loopback.defaultVirtualMTA == "v1")
+        #expect(loopback.maxMessageSize == 1 << 20)
+        let refused = policies.policy(for: try #require(IPAddress("127.0.0.9")))
+        #expect(!refused.smtpService)
+        #expect(!refused.allowRelaying)
+        let outside = policies.policy(for: try #require(IPAddress("192.0.2.1")))
+        #expect(!outside.allowRelaying)
+        #expect(outside.maxMessageSize == 10 << 20)
+    }
+
+    @Test("a connection plan binds the vmta's address and name and follows the STARTTLS settings and routes")
+    func plans() {
+        let vmta = configuration.virtualMTAs["v1"]
+        let secure = ConnectionPlan(key: QueueKey(domain: "secure.test", vmta: "v1"),
+                                    settings: configuration.settings(for: QueueKey(domain: "secure.test", vmta: "v1")),
+                                    vmta: vmta, hostName: "node.test")
+        #expect(secure.client.tlsPolicy == .required)
+        #expect(secure.client.sourceAddress == "127.0.0.5")
+        #expect(secure.client.heloName == "out.example.test")
+        #expect(secure.hosts.map(\.description) == ["[127.0.0.1]:2600"])
+        let plain = ConnectionPlan(key: QueueKey(domain: "plain.test", vmta: "default"),
+                                   settings: configuration.settings(for: QueueKey(domain: "plain.test", vmta: "default")),
+                                   vmta: nil, hostName: "node.test")
+        #expect(plain.client.tlsPolicy == .never)
+        #expect(plain.client.sourceAddress == nil)
+        #expect(plain.client.heloName == "node.test")
+        #expect(plain.hosts.isEmpty)
+    }
+}

@@ -52,12 +52,14 @@ struct TmuxDemoTests {
         func othersDelivered(_ rows: [String: DomainFigures]) -> Int {
             rows.filter { $0.key != "gmail.com" }.values.reduce(0) { $0 + $1.delivered }
         }
-        // In-flight transactions (at most one per open connection) may still finish.
+        // In-flight transactions (at most one per open connection) may still finish: they have as
+        // long as the other domains take to deliver 150 (a count, not a time, so that a loaded
+        // machine slows both alike).
         var drained = atHold
-        try #require(poll(seconds: 60) {
+        try #require(poll(seconds: 90) {
             drained = (try? daemon.domains()) ?? drained
-            return othersDelivered(drained) >= othersDelivered(atHold) + 40
-        }, "other domains delivered nothing in a minute")
+            return othersDelivered(drained) >= othersDelivered(atHold) + 150
+        }, "other domains did not deliver 150 in 90 s")
         let gmailDrained = try #require(drained["gmail.com"])
         #expect(gmailDrained.transactions - gmailAtHold.transactions <= max(gmailAtHold.connections, 12),
                 "gmail.com went on after the hold: \(gmailAtHold) then \(gmailDrained)")

@@ -93,6 +93,10 @@ struct TmuxDemoTests {
         #expect(poll(seconds: 30) {
             session.rows(containing: "max-msg-rate").contains { $0.contains(detailRow) }
         }, "the Detail view does not show max-msg-rate 7/s from console:\n\(session.capture())")
+        // The held domain's queued recipients are sampled there with their age and attempts.
+        let sampleRow = try Regex(#"@gmail\.com age \S+ tries \d+"#)
+        #expect(poll(seconds: 30) { session.capture().contains(sampleRow) },
+                "the Detail view has no queued recipient sample:\n\(session.capture())")
 
         // q leaves the console; the demo ends and so does the session.
         session.keys("q")

@@ -24,10 +24,9 @@ extension MailNode: ControlledNode {
             throw SluiceControl.ControlError(.usage, "settings are per domain or queue, not per virtual MTA ('\(vmta)')")
         }
         let settings = engine.settings(for: key)
-        let history = engine.snapshot(of: key, now: now)?.stats[.delivered].history.map(Int.init) ?? []
         return SettingsSnapshot(queue: target.name, entries: settings.entries.map {
             SettingsSnapshot.Entry(name: $0.name, value: $0.value, origin: $0.origin.description)
-        }, history: history)
+        }, history: deliveredHistory(of: target), recipients: queuedRecipients(of: target))
     }
 
     /// The newest events passing `filter`, oldest first.

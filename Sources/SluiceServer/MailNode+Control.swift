@@ -24,9 +24,8 @@ extension MailNode: ControlledNode {
             throw SluiceControl.ControlError(.usage, "settings are per domain or queue, not per virtual MTA ('\(vmta)')")
         }
         let settings = engine.settings(for: key)
-        return SettingsSnapshot(queue: target.name, entries: settings.entries.map {
-            SettingsSnapshot.Entry(name: $0.name, value: $0.value, origin: $0.origin.description)
-        }, history: deliveredHistory(of: target), recipients: queuedRecipients(of: target))
+        return SettingsSnapshot(queue: target.name, settings: settings, history: deliveredHistory(of: target),
+                                recipients: queuedRecipients(of: target))
     }
 
     /// The newest events passing `filter`, oldest first.

@@ -42,7 +42,7 @@ struct CommandTests {
     @Test func targetsParse() throws {
         #expect(try ControlTarget.domainOrQueue("Example.COM") == .domain("example.com"))
         #expect(try ControlTarget.domainOrQueue("example.com/vmta-2") == .queue(QueueKey(domain: "example.com", vmta: "vmta-2")))
-        for bad in ["", "a b", "/vmta1", "example.com/", "a/b/c"] {
+        for bad in ["", "a b", "/vmta1", "example.com/", "a/b/c", "nosuch..dom", ".example.com", "ex!ample.com", "a\u{0}b.com"] {
             #expect(throws: ControlError.self, "\(bad)") { _ = try ControlTarget.domainOrQueue(bad) }
         }
         #expect(throws: ControlError.self) { _ = try ControlTarget.vmtaNamed("a/b") }

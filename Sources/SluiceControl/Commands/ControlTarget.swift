@@ -18,12 +18,12 @@ public enum ControlTarget: Codable, Hashable, Sendable, CustomStringConvertible 
     public static func domainOrQueue(_ text: String) throws(ControlError) -> ControlTarget {
         let trimmed = text.trimmingSpaces
         if trimmed.contains("/") {
-            guard let key = QueueKey(parsing: trimmed), !key.domain.contains("/"), isName(key.domain), isName(key.vmta) else {
+            guard let key = QueueKey(parsing: trimmed), !key.domain.contains("/"), isDomain(key.domain), isName(key.vmta) else {
                 throw ControlError(.usage, "'\(text)' is not a queue name: expected DOMAIN/VMTA")
             }
             return .queue(key)
         }
-        guard isName(trimmed) else { throw ControlError(.usage, "'\(text)' is not a domain name") }
+        guard isDomain(trimmed) else { throw ControlError(.usage, "'\(text)' is not a domain name") }
         return .domain(trimmed.lowercased())
     }
 
@@ -49,6 +49,17 @@ public enum ControlTarget: Codable, Hashable, Sendable, CustomStringConvertible 
         case .domain(let d): return d
         case .vmta(let v): return v
         case .queue(let k): return k.description
+        }
+    }
+
+    /// A host name: dot-separated labels of 1–63 letters, digits, `-` or `_`, at most 253 characters
+    /// (a trailing dot allowed).
+    private static func isDomain(_ s: String) -> Bool {
+        let name = s.hasSuffix(".") ? String(s.dropLast()) : s
+        guard !name.isEmpty, name.utf8.count <= 253 else { return false }
+        return name.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { label in
+            (1...63).contains(label.utf8.count)
+                && label.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" }
         }
     }
 

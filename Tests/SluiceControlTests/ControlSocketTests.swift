@@ -194,6 +194,8 @@ struct ControlSocketTests {
                 sawEvent = true
             case .dropped:
                 Issue.record("nothing should be dropped")
+            case .snapshotDelta:
+                Issue.record("the client merges deltas into full snapshots")
             }
             if sawSnapshot && sawEvent { break }
         }
@@ -227,7 +229,7 @@ struct ControlSocketTests {
                 lastIndex = index
                 received += 1
             case .dropped(let count): dropped += count
-            case .snapshot: Issue.record("no snapshots were asked for")
+            case .snapshot, .snapshotDelta: Issue.record("no snapshots were asked for")
             }
         }
         #expect(received + dropped == published)

@@ -35,6 +35,7 @@ public struct ControlDataSource: ConsoleDataSource {
                             case .snapshot(let snapshot): continuation.yield(.snapshot(snapshot))
                             case .event(let event): continuation.yield(.events([event]))
                             case .dropped: break
+                            case .snapshotDelta: break // ControlClient merges deltas; endpoints yield full snapshots
                             }
                         }
                         continuation.yield(.disconnected("the daemon closed the subscription"))

@@ -61,7 +61,9 @@ public struct ControlClient: Sendable {
         }
     }
 
-    /// Subscribes to snapshots and events. The stream ends when the daemon closes the connection
+    /// Subscribes to snapshots and events. The daemon sends snapshot deltas between full
+    /// snapshots; they are merged here (``SnapshotMerger``), so the stream yields full
+    /// ``ControlFrame/snapshot(_:)`` frames only. The stream ends when the daemon closes the connection
     /// or the consumer stops iterating; it fails with a ``ControlError`` when the subscription is
     /// refused or the socket cannot be reached.
     public func subscribe(_ options: SubscribeOptions = SubscribeOptions()) -> AsyncThrowingStream<ControlFrame, any Error> {
@@ -74,6 +76,7 @@ public struct ControlClient: Sendable {
                     try await channel.executeThenClose { inbound, outbound in
                         try await outbound.write(line)
                         var acknowledged = false
+                        var merger = SnapshotMerger()
                         for try await reply in inbound {
                             let data = Data(reply.readableBytesView)
                             if !acknowledged {
@@ -82,7 +85,8 @@ public struct ControlClient: Sendable {
                                 acknowledged = head.ok == true
                                 continue
                             }
-                            continuation.yield(try JSONDecoder().decode(ControlFrame.self, from: data))
+                            let frame = try JSONDecoder().decode(ControlFrame.self, from: data)
+                            if let merged = merger.receive(frame) { continuation.yield(merged) }
                         }
                     }
                     continuation.finish()

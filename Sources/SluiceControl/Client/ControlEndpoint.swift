@@ -34,7 +34,9 @@ public struct InProcessEndpoint: ControlEndpoint {
     }
 
     /// Streams snapshots at the interval and events as published, dropping the oldest (and
-    /// reporting how many) when the consumer falls `capacity` frames behind.
+    /// reporting how many) when the consumer falls `capacity` frames behind. Snapshots are always
+    /// full: they are handed over as values, never encoded or decoded, so a delta would only add
+    /// the cost of diffing and merging.
     public func subscribe(_ options: SubscribeOptions) -> AsyncThrowingStream<ControlFrame, any Error> {
         let (stream, continuation) = AsyncThrowingStream.makeStream(of: ControlFrame.self, throwing: (any Error).self,
                                                                     bufferingPolicy: .bufferingNewest(max(2, capacity)))

@@ -2,7 +2,8 @@ import Foundation
 import NIOCore
 
 /// Serves one control-socket connection: decodes request lines, answers them through the command
-/// layer, and runs at most one subscription (snapshots on a timer, events from the hub) through a
+/// layer, and runs at most one subscription (snapshots on a timer, full or as deltas chosen by a
+/// ``SnapshotFramer``, and events from the hub) through a
 /// bounded ``SubscriberOutbox``. A client may half-close after its requests (`socat`, `nc -U`):
 /// the connection closes once they are answered, unless it subscribed.
 final class ControlConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
@@ -123,8 +124,13 @@ final class ControlConnectionHandler: ChannelInboundHandler, RemovableChannelHan
             let service = self.service
             let interval = Duration.milliseconds(options.intervalMs)
             snapshotTask = Task {
+                var framer = SnapshotFramer()
+                var droppedBefore = outbox.droppedTotal
                 while !Task.isCancelled {
-                    outbox.offer(.snapshot(await service.snapshot()))
+                    let snapshot = await service.snapshot()
+                    let dropped = outbox.droppedTotal
+                    outbox.offer(framer.frame(for: snapshot, framesDropped: dropped != droppedBefore))
+                    droppedBefore = dropped
                     try? await Task.sleep(for: interval)
                 }
             }

@@ -127,11 +127,15 @@ struct ResponseBody: Decodable {
 }
 
 /// A frame streamed to a subscriber: `{"type":"snapshot","snapshot":{…}}`,
-/// `{"type":"event","event":{…}}`, or `{"type":"dropped","count":N}` when frames were lost
+/// `{"type":"snapshot-delta","status":{…},"domains":[…],"removed_domains":[…],…}` (see
+/// ``SnapshotDelta``), `{"type":"event","event":{…}}`, or `{"type":"dropped","count":N}` when frames were lost
 /// because the subscriber read too slowly.
 public enum ControlFrame: Codable, Hashable, Sendable {
     /// A snapshot at the subscription's interval.
     case snapshot(NodeSnapshot)
+    /// What changed since the previous snapshot or delta (socket only; ``ControlClient`` merges
+    /// these and yields full ``snapshot(_:)`` frames).
+    case snapshotDelta(SnapshotDelta)
     /// A delivery event as it happened.
     case event(EventRecord)
     /// This many frames were dropped since the last frame.
@@ -143,6 +147,7 @@ public enum ControlFrame: Codable, Hashable, Sendable {
         let c = try decoder.container(keyedBy: Keys.self)
         switch try c.decode(String.self, forKey: .type) {
         case "snapshot": self = .snapshot(try c.decode(NodeSnapshot.self, forKey: .snapshot))
+        case "snapshot-delta": self = .snapshotDelta(try SnapshotDelta(from: decoder))
         case "event": self = .event(try c.decode(EventRecord.self, forKey: .event))
         case "dropped": self = .dropped(count: try c.decode(Int.self, forKey: .count))
         case let other:
@@ -156,6 +161,9 @@ public enum ControlFrame: Codable, Hashable, Sendable {
         case .snapshot(let s):
             try c.encode("snapshot", forKey: .type)
             try c.encode(s, forKey: .snapshot)
+        case .snapshotDelta(let d):
+            try c.encode("snapshot-delta", forKey: .type)
+            try d.encode(to: encoder)
         case .event(let e):
             try c.encode("event", forKey: .type)
             try c.encode(e, forKey: .event)

@@ -57,23 +57,5 @@ public struct EngineEvent: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-/// A bounded ring of the most recent events.
-struct EventRing: Sendable {
-    private var items: [EngineEvent] = []
-    private var next = 0
-    let capacity: Int
-
-    init(capacity: Int) { self.capacity = max(1, capacity) }
-
-    mutating func push(_ event: EngineEvent) {
-        if items.count < capacity {
-            items.append(event)
-        } else {
-            items[next] = event
-            next = (next + 1) % capacity
-        }
-    }
-
-    /// Oldest first.
-    var ordered: [EngineEvent] { Array(items[next...] + items[..<next]) }
-}
+/// The engine's bounded ring of recent events.
+typealias EventRing = BoundedRing<EngineEvent>

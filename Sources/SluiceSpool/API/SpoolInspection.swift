@@ -35,42 +35,57 @@ public struct SpoolInspection: Sendable {
     /// The machine-readable report, one JSON object with stable keys.
     public func json(now: Instant) -> String {
         let s = statistics
-        var fields: [(String, String)] = [
-            ("spool", Self.quoted(directory)),
-            ("messages", "\(s.messages)"),
-            ("recipients", "\(s.recipients)"),
-            ("undelivered_recipients", "\(s.pendingRecipients)"),
-            ("content_bytes", "\(s.contentBytes)"),
-            ("disk_bytes", "\(s.diskBytes)"),
-            ("segments", "\(s.segments)"),
-            ("oldest_received_at", s.oldestReceivedAt.map { Self.quoted(Self.iso8601($0)) } ?? "null"),
-            ("oldest_age_s", oldestAge(now: now).map { "\($0.milliseconds / 1000)" } ?? "null"),
-        ]
-        fields.append(("warnings", "[" + warnings.map(Self.quoted).joined(separator: ",") + "]"))
-        return "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}\n"
+        let report = Report(spool: directory, messages: s.messages, recipients: s.recipients,
+                            undeliveredRecipients: s.pendingRecipients, contentBytes: s.contentBytes,
+                            diskBytes: s.diskBytes, segments: s.segments,
+                            oldestReceivedAt: s.oldestReceivedAt.map(Self.iso8601),
+                            oldestAgeS: oldestAge(now: now).map { $0.milliseconds / 1000 }, warnings: warnings)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(report) else { return "{}\n" }
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    /// The JSON document's shape; absent values encode as null.
+    private struct Report: Encodable {
+        var spool: String
+        var messages: Int
+        var recipients: Int
+        var undeliveredRecipients: Int
+        var contentBytes: Int64
+        var diskBytes: Int64
+        var segments: Int
+        var oldestReceivedAt: String?
+        var oldestAgeS: Int64?
+        var warnings: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case spool, messages, recipients, segments, warnings
+            case undeliveredRecipients = "undelivered_recipients"
+            case contentBytes = "content_bytes"
+            case diskBytes = "disk_bytes"
+            case oldestReceivedAt = "oldest_received_at"
+            case oldestAgeS = "oldest_age_s"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(spool, forKey: .spool)
+            try c.encode(messages, forKey: .messages)
+            try c.encode(recipients, forKey: .recipients)
+            try c.encode(undeliveredRecipients, forKey: .undeliveredRecipients)
+            try c.encode(contentBytes, forKey: .contentBytes)
+            try c.encode(diskBytes, forKey: .diskBytes)
+            try c.encode(segments, forKey: .segments)
+            try c.encode(oldestReceivedAt, forKey: .oldestReceivedAt)
+            try c.encode(oldestAgeS, forKey: .oldestAgeS)
+            try c.encode(warnings, forKey: .warnings)
+        }
     }
 
     private static func iso8601(_ instant: Instant) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]
         return formatter.string(from: Date(timeIntervalSince1970: Double(instant.milliseconds) / 1000))
-    }
-
-    private static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }

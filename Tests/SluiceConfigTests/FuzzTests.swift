@@ -55,11 +55,12 @@ struct FuzzTests {
             let text = String(Self.mutate(original, using: &rng))
             // A directory that does not exist, so a mutated `include` cannot read anything.
             let result = ConfigLoader.load(text: text, fileName: "/nonexistent-sluice-fuzz/f.conf")
-            let lineCount = text.split(separator: "\n", omittingEmptySubsequences: false).count
+            let lastLine = lineCount(text)
             for diagnostic in result.diagnostics {
-                #expect(diagnostic.location.line >= 1 && diagnostic.location.line <= lineCount)
+                #expect(diagnostic.location.line >= 1 && diagnostic.location.line <= lastLine)
                 #expect(diagnostic.location.column >= 1)
                 #expect(!diagnostic.message.isEmpty)
+                #expect(!containsControlCharacters(diagnostic.description))
             }
             if result.hasErrors { withErrors += 1 }
             for domain in ["gmail.com", "ymail.com", "x.example.net", ""] {

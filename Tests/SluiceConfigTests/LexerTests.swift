@@ -18,7 +18,14 @@ struct LexerTests {
         #expect(words("max-msg-rate 50/second # Slower warmup") == ["max-msg-rate", "50/second"])
         #expect(words("max-msg-rate 50/s#tight") == ["max-msg-rate", "50/s"])
         #expect(lex("   # only a comment").0 == .empty)
-        #expect(lex("\t  \r").0 == .empty)
+        #expect(lex("\t  ").0 == .empty)
+    }
+
+    @Test func linesEndAtLFCRLFAndALoneCR() {
+        #expect(Lexer.lines(of: "a\nb\r\nc\rd\n\re\r\r\nf") == ["a", "b", "c", "d", "", "e", "", "f"])
+        #expect(Lexer.lines(of: "x\r\n") == ["x", ""])
+        #expect(Lexer.lines(of: "\r\r\n\n") == ["", "", "", ""])
+        #expect(Lexer.lines(of: "") == [""])
     }
 
     @Test func quotedStringsKeepSpacesAndHashes() {

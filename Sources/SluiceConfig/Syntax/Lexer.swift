@@ -1,5 +1,6 @@
 /// Splits configuration text into lines and each line into words (PowerMTA dialect).
 ///
+/// - `\n`, `\r\n` and a lone `\r` each end a line, in any mix: see ``lines(of:)``.
 /// - `#` outside a quoted string or a regex literal starts a comment that runs to the end of the line.
 /// - `"…"` is a quoted string (`\"` and `\\` escapes); it may contain spaces and `#`.
 /// - A word that starts with `/` and has a closing `/` on the same line is a regex literal: spaces
@@ -12,11 +13,24 @@ struct Lexer {
     /// The file name used in locations.
     let file: String
 
-    /// Lexes one line (without its newline). `number` is 1-based.
+    /// The lines of `text` without their line ends, the last one possibly empty. `"\n"` (Unix),
+    /// `"\r\n"` (Windows, PowerMTA's own sample configuration) and a lone `"\r"` (classic Mac OS)
+    /// each end a line, in any mix, so every copy of a file reads alike and reports the same
+    /// line and column numbers.
+    ///
+    /// Splitting on `Character`s is exact: Swift makes `"\r\n"` one `Character`, and Unicode
+    /// never joins CR or LF to any other neighbour, so a line end is always a whole `Character`.
+    static func lines(of text: String) -> [Substring] {
+        // A UTF-8 byte-order mark (files saved by some Windows editors) is not part of the text.
+        let body = text.hasPrefix("\u{FEFF}") ? text.dropFirst() : Substring(text)
+        return body.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }
+    }
+
+    /// Lexes one line of ``lines(of:)`` (so without any CR or LF). `number` is 1-based.
     func lex(line text: Substring, number: Int, into diagnostics: inout [Diagnostic]) -> LineSyntax {
         let chars = Array(text)
         var i = 0
-        while i < chars.count, chars[i] == " " || chars[i] == "\t" || chars[i] == "\r" { i += 1 }
+        while i < chars.count, chars[i] == " " || chars[i] == "\t" { i += 1 }
         guard i < chars.count, chars[i] != "#" else { return .empty }
         if chars[i] == "<" { return lexTag(chars, start: i, number: number, into: &diagnostics) }
         var scanner = WordScanner(chars: chars, index: i, file: file, line: number, regexAware: true, stop: nil)
@@ -42,7 +56,7 @@ struct Lexer {
             return .empty
         }
         var rest = scanner.index + 1
-        while rest < chars.count, chars[rest] == " " || chars[rest] == "\t" || chars[rest] == "\r" { rest += 1 }
+        while rest < chars.count, chars[rest] == " " || chars[rest] == "\t" { rest += 1 }
         if rest < chars.count, chars[rest] != "#" {
             diagnostics.append(Diagnostic(.error, SourceLocation(file: file, line: number, column: rest + 1),
                                           "unexpected text after '>'; write one directive or tag per line"))
@@ -99,7 +113,7 @@ private struct WordScanner {
         }
     }
 
-    private func isSpace(_ c: Character) -> Bool { c == " " || c == "\t" || c == "\r" }
+    private func isSpace(_ c: Character) -> Bool { c == " " || c == "\t" }
 
     private func location(_ i: Int) -> SourceLocation { SourceLocation(file: file, line: line, column: i + 1) }
 

@@ -40,7 +40,7 @@ struct Parser {
         }
 
         var number = 0
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for line in Lexer.lines(of: text) {
             number += 1
             switch lexer.lex(line: line, number: number, into: &diagnostics) {
             case .empty:

@@ -14,11 +14,12 @@ public struct SourceLocation: Hashable, Sendable, Comparable, CustomStringConver
         self.column = column
     }
 
-    /// `FILE:LINE:COL`, the prefix of every diagnostic.
-    public var description: String { "\(file):\(line):\(column)" }
+    /// `FILE:LINE:COL`, the prefix of every diagnostic; control characters in the file name (an
+    /// `include` path comes from the file) are escaped as in ``Diagnostic/description``.
+    public var description: String { "\(file.escapingControlCharacters):\(line):\(column)" }
 
-    /// `FILE:LINE`, the form settings origins use.
-    public var fileAndLine: String { "\(file):\(line)" }
+    /// `FILE:LINE`, the form settings origins use; control characters escaped like ``description``.
+    public var fileAndLine: String { "\(file.escapingControlCharacters):\(line)" }
 
     public static func < (a: SourceLocation, b: SourceLocation) -> Bool {
         (a.file, a.line, a.column) < (b.file, b.line, b.column)

@@ -97,7 +97,9 @@ public enum OverrideFile {
         var result: [PersistedOverride] = []
         var vmta: String?
         var domain: String?
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // CRLF, CR and LF all end a line (a file edited on Windows reads the same).
+        let lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }
+        for (index, raw) in lines.enumerated() {
             let lineNumber = index + 1
             func fail(_ message: String) -> ControlError { ControlError(.usage, "\(file):\(lineNumber): \(message)") }
             let (body, comment) = splitComment(String(raw))

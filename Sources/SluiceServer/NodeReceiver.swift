@@ -12,10 +12,13 @@ struct NodeReceiver: MessageReceiver {
     /// The vmta names known at start, so that only pools need the engine's turn-taking.
     let virtualMTAs: Set<String>
     let pools: Set<String>
+    /// Where a storage failure is logged.
+    let log: @Sendable (String) -> Void
 
-    init(node: MailNode, spool: Spool, configuration: ConfigModel) {
+    init(node: MailNode, spool: Spool, configuration: ConfigModel, log: @escaping @Sendable (String) -> Void) {
         self.node = node
         self.spool = spool
+        self.log = log
         self.virtualMTAs = configuration.virtualMTANames
         self.pools = Set(configuration.pools.keys)
     }
@@ -49,9 +52,11 @@ struct NodeReceiver: MessageReceiver {
         do {
             id = try await spool.accept(envelope, content: received.content)
         } catch SpoolError.insufficientSpace {
-            return .temporaryFailure(SluiceSMTP.SMTPReply(452, "4.3.1", "Insufficient system storage"))
+            return .temporaryFailure(SluiceSMTP.SMTPReply(452, "4.3.1", "Insufficient system storage, try again later"))
         } catch {
-            return .temporaryFailure(SluiceSMTP.SMTPReply(451, "4.3.0", "Message not stored, try again later: \(error)"))
+            // The reason (with the spool's paths) is for the operator's log, not for the client.
+            log("spool: message from \(received.clientAddress) not stored: \(error)")
+            return .temporaryFailure(SluiceSMTP.SMTPReply(451, "4.3.0", "Local error: message not stored, try again later"))
         }
         let message = Message(id: id, sender: received.sender, recipients: received.recipients.map(\.address),
                               size: received.content.count, jobID: received.jobID, vmta: vmta,

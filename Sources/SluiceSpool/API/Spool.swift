@@ -52,7 +52,8 @@ public final class Spool: Sendable {
 
     /// Stores a message durably and returns its id; the record is synced to disk before this
     /// returns. Throws `SpoolError.insufficientSpace` when free space is below the configured
-    /// minimum (answer `452 4.3.1`), `SpoolError.closed` after `close()`.
+    /// minimum or the file system is full (answer `452 4.3.1`), `SpoolError.closed` after
+    /// `close()`.
     public func accept(_ envelope: SpoolEnvelope, content: [UInt8]) async throws -> MessageID {
         if let minimum = options.minimumFreeSpace, let free = options.freeSpaceProbe(directory), free < minimum.bytes {
             throw SpoolError.insufficientSpace(freeBytes: free, minimumBytes: minimum.bytes)
@@ -66,9 +67,16 @@ public final class Spool: Sendable {
         guard record.count - RecordFrame.headerSize <= RecordFrame.maximumPayload else {
             throw SpoolError.tooLarge(bytes: record.count)
         }
-        return try await withCheckedThrowingContinuation { continuation in
-            log.enqueue(.message(id: id, record: record, contentSize: content.count, receivedAt: envelope.receivedAt,
-                                 recipients: envelope.recipients.count, continuation: continuation))
+        do {
+            return try await withCheckedThrowingContinuation { continuation in
+                log.enqueue(.message(id: id, record: record, contentSize: content.count, receivedAt: envelope.receivedAt,
+                                     recipients: envelope.recipients.count, continuation: continuation))
+            }
+        } catch SpoolError.io(_, _, let code) where code == ENOSPC || code == EDQUOT {
+            // The file system filled up before the minimum was reached (or none is set): the same
+            // temporary refusal, and the next message is tried again as soon as space returns.
+            throw SpoolError.insufficientSpace(freeBytes: options.freeSpaceProbe(directory) ?? 0,
+                                               minimumBytes: options.minimumFreeSpace?.bytes ?? 0)
         }
     }
 

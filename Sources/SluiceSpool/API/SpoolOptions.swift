@@ -3,7 +3,9 @@ import SluiceConfig
 /// How a spool behaves.
 public struct SpoolOptions: Sendable {
     /// Below this much free space on the spool's file system, `accept` refuses new mail with
-    /// `SpoolError.insufficientSpace` (SMTP `452 4.3.1`); progress is still recorded. nil: no check.
+    /// `SpoolError.insufficientSpace` (SMTP `452 4.3.1`); progress is still recorded, so the space
+    /// kept free is what delivery progress and the next segment need while new mail waits. The
+    /// default is one segment (64 MiB). nil: no check.
     public var minimumFreeSpace: ByteSize?
     /// A segment is closed and a new one started once it reaches this size.
     public var segmentSize: ByteSize
@@ -18,7 +20,7 @@ public struct SpoolOptions: Sendable {
     public var freeSpaceProbe: @Sendable (String) -> Int64?
 
     /// Creates options; the defaults suit production.
-    public init(minimumFreeSpace: ByteSize? = nil, segmentSize: ByteSize = ByteSize(bytes: 64 << 20),
+    public init(minimumFreeSpace: ByteSize? = ByteSize(bytes: 64 << 20), segmentSize: ByteSize = ByteSize(bytes: 64 << 20),
                 preallocateSegments: Bool = true, compactAfterSegments: Int = 4,
                 freeSpaceProbe: @escaping @Sendable (String) -> Int64? = FileSystem.freeBytes) {
         self.minimumFreeSpace = minimumFreeSpace

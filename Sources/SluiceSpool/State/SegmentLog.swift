@@ -57,10 +57,10 @@ final class SegmentLog: @unchecked Sendable {
         }
         // Never append after a possibly torn tail: every open starts a new segment, whose header
         // also carries the id high-water mark once older segments are gone.
-        let fresh = try SegmentLog.createSegment(layout: layout, after: recovery.lastSegment,
-                                                 preallocate: preallocate ? segmentSize : nil)
+        let (fresh, freshSize) = try SegmentLog.startSegment(layout: layout, after: recovery.lastSegment,
+                                                             preallocate: preallocate ? segmentSize : nil, nextID: nextID)
         active = fresh
-        activeSize = try SegmentLog.writeHeader(fresh, nextID: nextID)
+        activeSize = freshSize
         index.addSegment(fresh.number)
         files[fresh.number] = fresh
         self.files = files
@@ -203,6 +203,7 @@ final class SegmentLog: @unchecked Sendable {
         let start: Int64
         do {
             if mustRoll || activeSize >= segmentSize {
+                // A failed roll leaves no file behind and is tried again by the next commit.
                 try roll()
                 rolled = true
             }
@@ -213,17 +214,30 @@ final class SegmentLog: @unchecked Sendable {
                 offsets.append(start + Int64(buffer.count))
                 buffer.append(contentsOf: request.record)
             }
-            try POSIX.write(active.fd, buffer, at: start, path: active.path)
+            do {
+                try POSIX.write(active.fd, buffer, at: start, path: active.path)
+            } catch {
+                // Out of space (or another write error): the file holds what it held plus a
+                // partial tail; cut the tail and keep appending to the same segment, so that
+                // progress records fit into the space the segment already has.
+                _ = ftruncate(active.fd, off_t(activeSize))
+                throw error
+            }
             let syncStart = ContinuousClock.now
-            try POSIX.fdatasync(active.fd, path: active.path)
+            do {
+                try POSIX.fdatasync(active.fd, path: active.path)
+            } catch {
+                // The file's state after a failed sync is unknown: cut it back and move on to a
+                // new segment.
+                _ = ftruncate(active.fd, off_t(activeSize))
+                mustRoll = true
+                throw error
+            }
             lastSyncDuration = ContinuousClock.now - syncStart
             lastBatchSize = batch.count
             activeSize = start + Int64(buffer.count)
         } catch {
-            // The file's state after a failed write or sync is unknown: cut it back and move on to
-            // a new segment. The callers were not answered, so nothing acknowledged is lost.
-            _ = ftruncate(active.fd, off_t(activeSize))
-            mustRoll = true
+            // The callers were not answered, so nothing acknowledged is lost.
             for request in batch { request.fail(error) }
             return
         }
@@ -267,18 +281,51 @@ final class SegmentLog: @unchecked Sendable {
         }
         let number = previous + 1
         let path = layout.segmentPath(number)
-        let fd = try POSIX.open(path, O_RDWR | O_CREAT | O_EXCL)
-        let file = SegmentFile(number: number, path: path, fd: fd)
-        if let preallocate {
-            do {
-                try POSIX.zeroFill(fd, size: preallocate, path: path)
-            } catch {
-                _ = ftruncate(fd, 0)
-            }
+        let fd: Int32
+        do {
+            fd = try POSIX.open(path, O_RDWR | O_CREAT | O_EXCL)
+        } catch .io(_, _, EEXIST) {
+            // Numbers above the newest segment are never in use: a file there is what an
+            // interrupted creation left behind.
+            try POSIX.unlink(path)
+            fd = try POSIX.open(path, O_RDWR | O_CREAT | O_EXCL)
         }
-        try POSIX.fdatasync(fd, path: path)
-        try POSIX.syncDirectory(layout.segmentsDirectory)
+        let file = SegmentFile(number: number, path: path, fd: fd)
+        do {
+            if let preallocate {
+                do {
+                    try POSIX.zeroFill(fd, size: preallocate, path: path)
+                } catch {
+                    _ = ftruncate(fd, 0)
+                }
+            }
+            try POSIX.fdatasync(fd, path: path)
+            try POSIX.syncDirectory(layout.segmentsDirectory)
+        } catch {
+            discard(file, layout: layout)
+            throw error
+        }
         return file
+    }
+
+    /// Removes a segment file that never became part of the log (its descriptor closes when the
+    /// last reference goes).
+    private static func discard(_ file: SegmentFile, layout: SpoolLayout) {
+        try? POSIX.unlink(file.path)
+        try? POSIX.syncDirectory(layout.segmentsDirectory)
+    }
+
+    /// Creates the segment after `previous` and writes its header; nothing is left on disk when
+    /// either fails.
+    private static func startSegment(layout: SpoolLayout, after previous: UInt32, preallocate: Int64?,
+                                     nextID: UInt64) throws(SpoolError) -> (SegmentFile, Int64) {
+        let file = try createSegment(layout: layout, after: previous, preallocate: preallocate)
+        do {
+            return (file, try writeHeader(file, nextID: nextID))
+        } catch {
+            discard(file, layout: layout)
+            throw error
+        }
     }
 
     /// Writes and syncs a segment's header; returns the offset after it.
@@ -298,12 +345,18 @@ final class SegmentLog: @unchecked Sendable {
         prepared = nil
         condition.unlock()
         let next: SegmentFile
+        let size: Int64
         if let ready, ready.number == active.number + 1 {
             next = ready
+            do { size = try SegmentLog.writeHeader(next, nextID: id) } catch {
+                SegmentLog.discard(next, layout: layout)
+                throw error
+            }
         } else {
-            next = try SegmentLog.createSegment(layout: layout, after: active.number, preallocate: preallocate ? segmentSize : nil)
+            if let ready { SegmentLog.discard(ready, layout: layout) }
+            (next, size) = try SegmentLog.startSegment(layout: layout, after: active.number,
+                                                       preallocate: preallocate ? segmentSize : nil, nextID: id)
         }
-        let size = try SegmentLog.writeHeader(next, nextID: id)
         condition.lock()
         index.addSegment(next.number)
         files[next.number] = next

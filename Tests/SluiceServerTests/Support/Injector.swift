@@ -30,6 +30,8 @@ enum Injector {
     struct Message: Encodable {
         var from: String = "sender@origin.test"
         var to: [String]
+        /// Filler lines of 78 bytes added to the body, about this many bytes.
+        var padding: Int = 0
     }
 
     private static let script = """
@@ -39,6 +41,7 @@ enum Injector {
     s = smtplib.SMTP('127.0.0.1', spec['port'], source_address=(spec['source'], 0), timeout=60)
     for i, m in enumerate(spec['messages']):
         body = 'Subject: test %d\\r\\nMessage-ID: <t%d@origin.test>\\r\\n\\r\\nhello %d\\r\\n' % (i, i, i)
+        body += ('x' * 76 + '\\r\\n') * (m.get('padding', 0) // 78)
         try:
             refused = s.sendmail(m['from'], m['to'], body)
             out.append({'ok': True, 'refused': {k: [v[0], v[1].decode()] for k, v in refused.items()}})

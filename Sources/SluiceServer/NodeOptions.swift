@@ -31,8 +31,8 @@ public struct NodeOptions: Sendable {
     /// The HTTP management port; nil uses `http-mgmt-port` (no HTTP API without it). 0 picks a
     /// free port (see ``MailNode/httpPort``).
     public var httpPort: Int?
-    /// The bearer tokens of the HTTP API, one `ID SECRET` per line; nil reads `http-tokens` in the
-    /// spool directory when it exists. Without tokens every HTTP request is refused (401).
+    /// The bearer tokens of the HTTP API, one `ID SECRET [admin|monitor]` per line (admin when the
+    /// role is left out); nil reads `http-tokens` in the spool directory when it exists. Without tokens every HTTP request is refused (401).
     public var httpTokenFile: String?
     /// The audit log of operator commands; nil writes `audit.log` in the spool directory, empty
     /// keeps none.

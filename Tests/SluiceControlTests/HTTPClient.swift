@@ -12,11 +12,10 @@ struct TestHTTPResponse: @unchecked Sendable {
     var json: [String: Any]? { jsonObject(body) }
 }
 
-func httpRequest(port: Int, from source: String = "127.0.0.1", method: String = "GET", path: String,
-                 token: String? = nil, body: String? = nil) throws -> TestHTTPResponse {
+/// A TCP connection from `source` to 127.0.0.1:`port` whose reads give up after `timeoutSeconds`.
+func connectTCP(port: Int, from source: String = "127.0.0.1", timeoutSeconds: Int = 10) throws -> Int32 {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { throw RawSocketError("socket") }
-    defer { close(fd) }
     func address(_ ip: String, _ port: Int) -> sockaddr_in {
         var a = sockaddr_in()
         a.sin_family = sa_family_t(AF_INET)
@@ -28,13 +27,55 @@ func httpRequest(port: Int, from source: String = "127.0.0.1", method: String = 
     var remote = address("127.0.0.1", port)
     let size = socklen_t(MemoryLayout<sockaddr_in>.size)
     guard withUnsafePointer(to: &local, { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, size) } }) == 0 else {
-        throw RawSocketError("bind \(source): \(String(cString: strerror(errno)))")
+        let reason = String(cString: strerror(errno))
+        close(fd)
+        throw RawSocketError("bind \(source): \(reason)")
     }
     guard withUnsafePointer(to: &remote, { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, size) } }) == 0 else {
-        throw RawSocketError("connect: \(String(cString: strerror(errno)))")
+        let reason = String(cString: strerror(errno))
+        close(fd)
+        throw RawSocketError("connect: \(reason)")
     }
-    var tv = timeval(tv_sec: 10, tv_usec: 0)
+    var tv = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+    return fd
+}
+
+/// What a raw exchange read: the bytes, and whether the server ended the stream (rather than the
+/// read timing out with the connection still open).
+struct RawExchange: Sendable {
+    var response: String
+    var closedByServer: Bool
+}
+
+/// Writes `request` as is and reads until the server closes the connection or `timeoutSeconds`
+/// pass without a byte.
+func rawHTTPExchange(port: Int, request: [UInt8], timeoutSeconds: Int = 10) async throws -> RawExchange {
+    try await offPool {
+        let fd = try connectTCP(port: port, timeoutSeconds: timeoutSeconds)
+        defer { close(fd) }
+        guard request.withUnsafeBytes({ write(fd, $0.baseAddress, $0.count) }) == request.count else { throw RawSocketError("write") }
+        var response: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n > 0 {
+                response += chunk[..<n]
+            } else if n < 0, errno == EINTR {
+                continue
+            } else {
+                // 0 is the end of the stream; a reset is a close too; EAGAIN is the timeout.
+                let closed = n == 0 || errno == ECONNRESET
+                return RawExchange(response: String(decoding: response, as: UTF8.self), closedByServer: closed)
+            }
+        }
+    }
+}
+
+func httpRequest(port: Int, from source: String = "127.0.0.1", method: String = "GET", path: String,
+                 token: String? = nil, body: String? = nil) throws -> TestHTTPResponse {
+    let fd = try connectTCP(port: port, from: source)
+    defer { close(fd) }
     var request = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
     if let token { request += "Authorization: Bearer \(token)\r\n" }
     let bodyBytes = Array((body ?? "").utf8)

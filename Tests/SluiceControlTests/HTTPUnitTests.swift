@@ -7,7 +7,7 @@ import SluiceConfig
 struct HTTPUnitTests {
     @Test func aclFirstMatchWinsAndUnmatchedIsRefused() throws {
         let access = HTTPAccess(rules: [.init(try CIDR(parsing: "127.0.0.1"), .admin), .init(try CIDR(parsing: "127.0.0.0/8"), .monitor)],
-                                tokens: ["ops": "0123456789abcdef0123"])
+                                tokens: ["ops": .init(secret: "0123456789abcdef0123", role: .admin)])
         #expect(access.level(for: IPAddress("127.0.0.1")!) == .admin)
         #expect(access.level(for: IPAddress("127.9.9.9")!) == .monitor)
         #expect(access.level(for: IPAddress("10.0.0.1")!) == .none)
@@ -16,12 +16,56 @@ struct HTTPUnitTests {
         #expect(access.authorize(address: IPAddress("127.0.0.5"), authorization: good, isReadOnly: false) ==
             .failure(.init(status: 403, message: "address 127.0.0.5 has monitor access: read-only")))
         #expect(try access.authorize(address: IPAddress("127.0.0.5"), authorization: good, isReadOnly: true).get() == "ops")
-        #expect(access.tokenID(for: "Bearer 0123456789abcdef012") == nil)
-        #expect(access.tokenID(for: "Basic 0123456789abcdef0123") == nil)
-        #expect(access.tokenID(for: "Bearer ") == nil)
+        #expect(access.token(for: "Bearer 0123456789abcdef012") == nil)
+        #expect(access.token(for: "Basic 0123456789abcdef0123") == nil)
+        #expect(access.token(for: "Bearer ") == nil)
         #expect(HTTPAccess.constantTimeEqual(Array("abc".utf8), Array("abc".utf8)))
         #expect(!HTTPAccess.constantTimeEqual(Array("abc".utf8), Array("abd".utf8)))
         #expect(!HTTPAccess.constantTimeEqual([], []))
+    }
+
+    @Test func constantTimeEqualIsExactForEveryLength() {
+        let secret = Array("0123456789abcdef0123".utf8)
+        #expect(HTTPAccess.constantTimeEqual(secret, secret))
+        // A secret followed by NUL bytes: 256 of them once wrapped an 8-bit length difference to 0.
+        for padding in [1, 255, 256, 257, 512, 768, 65536] {
+            let padded = secret + [UInt8](repeating: 0, count: padding)
+            #expect(!HTTPAccess.constantTimeEqual(secret, padded), "secret + \(padding) NUL")
+            #expect(!HTTPAccess.constantTimeEqual(padded, secret), "secret + \(padding) NUL, reversed")
+        }
+        // Lengths differing by multiples of 256, other contents and a prefix of the secret.
+        for extra in [256, 512, 1024] {
+            #expect(!HTTPAccess.constantTimeEqual(secret, secret + Array(repeating: UInt8(ascii: "x"), count: extra)))
+        }
+        #expect(!HTTPAccess.constantTimeEqual(secret, Array(secret.dropLast())))
+        #expect(!HTTPAccess.constantTimeEqual(secret, []))
+        #expect(!HTTPAccess.constantTimeEqual([], [0]))
+        #expect(!HTTPAccess.constantTimeEqual([], [UInt8](repeating: 0, count: 256)))
+        var lastByte = secret
+        lastByte[lastByte.count - 1] ^= 0x80
+        #expect(!HTTPAccess.constantTimeEqual(secret, lastByte))
+        let access = HTTPAccess(rules: [], tokens: ["ops": .init(secret: "0123456789abcdef0123", role: .admin)])
+        #expect(access.token(for: "Bearer 0123456789abcdef0123" + String(repeating: "\u{0}", count: 256)) == nil)
+        #expect(access.token(for: "Bearer 0123456789abcdef0123")?.id == "ops")
+    }
+
+    @Test func theLowerOfAddressLevelAndTokenRoleApplies() throws {
+        let access = HTTPAccess(rules: [.init(try CIDR(parsing: "127.0.0.1"), .admin), .init(try CIDR(parsing: "127.0.0.0/8"), .monitor)],
+                                tokens: ["ops": .init(secret: "0123456789abcdef0123", role: .admin),
+                                         "grafana": .init(secret: "fedcba9876543210fedc", role: .monitor)])
+        let admin = "Bearer 0123456789abcdef0123", monitor = "Bearer fedcba9876543210fedc"
+        #expect(access.token(for: monitor)?.id == "grafana")
+        #expect(access.token(for: monitor)?.role == .monitor)
+        #expect(access.token(for: admin)?.role == .admin)
+        // admin address, monitor token: reads only.
+        #expect(try access.authorize(address: IPAddress("127.0.0.1"), authorization: monitor, isReadOnly: true).get() == "grafana")
+        #expect(access.authorize(address: IPAddress("127.0.0.1"), authorization: monitor, isReadOnly: false) ==
+            .failure(.init(status: 403, message: "token grafana has the monitor role: read-only")))
+        // monitor address, admin token: reads only.
+        #expect(access.authorize(address: IPAddress("127.0.0.5"), authorization: admin, isReadOnly: false) ==
+            .failure(.init(status: 403, message: "address 127.0.0.5 has monitor access: read-only")))
+        // both admin: anything.
+        #expect(try access.authorize(address: IPAddress("127.0.0.1"), authorization: admin, isReadOnly: false).get() == "ops")
     }
 
     @Test func accessRulesParse() throws {
@@ -34,7 +78,8 @@ struct HTTPUnitTests {
 
     @Test func tokenFileParses() throws {
         let tokens = try HTTPAccess.parseTokens("# ops team\nops  0123456789abcdef0123\n\ngrafana fedcba9876543210fedc # read\n", file: "t")
-        #expect(tokens == ["ops": "0123456789abcdef0123", "grafana": "fedcba9876543210fedc"])
+        #expect(tokens == ["ops": .init(secret: "0123456789abcdef0123", role: .admin),
+                           "grafana": .init(secret: "fedcba9876543210fedc", role: .admin)])
         #expect(throws: ControlError.self) { _ = try HTTPAccess.parseTokens("ops short\n", file: "t") }
         #expect(throws: ControlError.self) { _ = try HTTPAccess.parseTokens("ops\n", file: "t") }
         #expect(throws: ControlError.self) {
@@ -42,11 +87,35 @@ struct HTTPUnitTests {
         }
     }
 
+    @Test func tokenFileGivesEachTokenARole() throws {
+        let text = "ops 0123456789abcdef0123 admin\ngrafana\tfedcba9876543210fedc\tMONITOR # scraper\r\nold 00112233445566778899\n"
+        #expect(try HTTPAccess.parseTokens(text, file: "/etc/sluice/http-tokens") == [
+            "ops": .init(secret: "0123456789abcdef0123", role: .admin),
+            "grafana": .init(secret: "fedcba9876543210fedc", role: .monitor),
+            "old": .init(secret: "00112233445566778899", role: .admin),
+        ])
+        let badRole = #expect(throws: ControlError.self) {
+            _ = try HTTPAccess.parseTokens("ops 0123456789abcdef0123\n# note\ngrafana fedcba9876543210fedc reader\n",
+                                           file: "/etc/sluice/http-tokens")
+        }
+        #expect(badRole?.code == .usage)
+        #expect(badRole?.message == "/etc/sluice/http-tokens:3: role of grafana must be admin or monitor")
+        let tooMany = #expect(throws: ControlError.self) {
+            _ = try HTTPAccess.parseTokens("ops 0123456789abcdef0123 admin extra\n", file: "t")
+        }
+        #expect(tooMany?.message == "t:1: expected TOKEN-ID SECRET [admin|monitor]")
+    }
+
     @Test func routesMapToCommands() throws {
         func route(_ m: String, _ uri: String, _ body: String = "") throws -> HTTPRoute {
             try HTTPRoute.route(method: m, uri: uri, body: Array(body.utf8))
         }
         #expect(try route("GET", "/metrics") == .metrics)
+        #expect(try route("GET", "/api/v1/metrics") == .metrics)
+        #expect(try route("HEAD", "/metrics") == .metrics)
+        #expect(try route("HEAD", "/api/v1/metrics") == .metrics)
+        #expect(try route("HEAD", "/api/v1/status") == .command(.status, reason: nil, ttlSeconds: nil))
+        #expect(try route("HEAD", "/api/v1/topdomains?limit=5") == .command(.topDomains(limit: 5), reason: nil, ttlSeconds: nil))
         #expect(try route("GET", "/api/v1/topdomains?limit=5") == .command(.topDomains(limit: 5), reason: nil, ttlSeconds: nil))
         #expect(try route("GET", "/api/v1/settings/gmail.com%2Fvmta1") ==
             .command(.settings(target: try .domainOrQueue("gmail.com/vmta1")), reason: nil, ttlSeconds: nil))
@@ -70,6 +139,9 @@ struct HTTPUnitTests {
         }
         #expect(status("GET", "/nope") == 404)
         #expect(status("PUT", "/metrics") == 405)
+        #expect(status("POST", "/api/v1/metrics") == 405)
+        #expect(status("HEAD", "/api/v1/hold") == 405)
+        #expect(status("HEAD", "/nope") == 404)
         #expect(status("GET", "/api/v1/hold") == 405)
         #expect(status("POST", "/api/v1/hold", "not json") == 400)
         #expect(status("POST", "/api/v1/hold", #"{"domain":"gmail.com","for":"soon"}"#) == 400)

@@ -13,7 +13,8 @@ struct ManagementHTTPTests {
         let access = HTTPAccess(rules: [.init(try CIDR(parsing: "127.0.0.1"), .admin),
                                         .init(try CIDR(parsing: "127.0.0.3/32"), .monitor),
                                         .init(try CIDR(parsing: "127.0.0.0/8"), .none)],
-                                tokens: ["ops": adminToken, "grafana": monitorToken])
+                                tokens: ["ops": .init(secret: adminToken, role: .admin),
+                                         "grafana": .init(secret: monitorToken, role: .monitor)])
         let service = ControlService(node: node, auditLog: audit)
         let server = try await ManagementHTTPServer.start(host: "127.0.0.1", port: 0, access: access, service: service)
         return (server, node)
@@ -46,6 +47,89 @@ struct ManagementHTTPTests {
         let write = try await httpRequestAsync(port: server.port, from: "127.0.0.3", method: "POST", path: "/api/v1/hold",
                                     token: Self.adminToken, body: #"{"domain":"gmail.com","reason":"test"}"#)
         #expect(write.status == 403)
+        #expect(await node.executedCount() == 0)
+    }
+
+    @Test func monitorTokenIsRefusedAPostEvenFromAnAdminAddress() async throws {
+        let (server, node) = try await Self.start()
+        defer { Task { await server.close() } }
+        let read = try await httpRequestAsync(port: server.port, path: "/api/v1/domains", token: Self.monitorToken)
+        #expect(read.status == 200)
+        #expect((read.json?["domains"] as? [Any])?.count == 2)
+        let write = try await httpRequestAsync(port: server.port, method: "POST", path: "/api/v1/hold",
+                                               token: Self.monitorToken, body: #"{"domain":"gmail.com","reason":"test"}"#)
+        #expect(write.status == 403)
+        let error = write.json?["error"] as? [String: Any]
+        #expect(error?["code"] as? String == "permission-denied")
+        #expect(error?["message"] as? String == "token grafana has the monitor role: read-only")
+        let cancel = try await httpRequestAsync(port: server.port, method: "DELETE", path: "/api/v1/controls/c1?reason=x",
+                                                token: Self.monitorToken)
+        #expect(cancel.status == 403)
+        #expect(await node.executedCount() == 0)
+        let admin = try await httpRequestAsync(port: server.port, method: "POST", path: "/api/v1/hold",
+                                               token: Self.adminToken, body: #"{"domain":"gmail.com","reason":"test"}"#)
+        #expect(admin.status == 200)
+        #expect(await node.executedCount() == 1)
+    }
+
+    @Test func headAnswersWithTheHeadersOfGetAndNoBody() async throws {
+        let (server, _) = try await Self.start()
+        defer { Task { await server.close() } }
+        for path in ["/metrics", "/api/v1/metrics", "/api/v1/domains", "/api/v1/topdomains?limit=1"] {
+            let get = try await httpRequestAsync(port: server.port, path: path, token: Self.monitorToken)
+            let head = try await httpRequestAsync(port: server.port, method: "HEAD", path: path, token: Self.monitorToken)
+            #expect(get.status == 200, "GET \(path)")
+            #expect(head.status == 200, "HEAD \(path)")
+            #expect(head.body.isEmpty, "HEAD \(path)")
+            #expect(!get.body.isEmpty, "GET \(path)")
+            #expect(head.headers["content-length"] == String(get.body.utf8.count), "HEAD \(path)")
+            #expect(head.headers["content-type"] == get.headers["content-type"], "HEAD \(path)")
+        }
+        let refused = try await httpRequestAsync(port: server.port, method: "HEAD", path: "/api/v1/status")
+        #expect(refused.status == 401)
+        #expect(refused.body.isEmpty)
+        #expect(Int(refused.headers["content-length"] ?? "") ?? 0 > 0)
+        let wrongMethod = try await httpRequestAsync(port: server.port, method: "HEAD", path: "/api/v1/hold", token: Self.adminToken)
+        #expect(wrongMethod.status == 405)
+    }
+
+    @Test func metricsAreServedAtTheDocumentedAPIPath() async throws {
+        let (server, _) = try await Self.start()
+        defer { Task { await server.close() } }
+        let api = try await httpRequestAsync(port: server.port, path: "/api/v1/metrics", token: Self.monitorToken)
+        #expect(api.status == 200)
+        #expect(api.headers["content-type"] == MetricsRenderer.contentType)
+        #expect(api.body.contains("sluice_messages_received_total{node=\"mx1.test\"} 9000"))
+        let plain = try await httpRequestAsync(port: server.port, path: "/metrics", token: Self.monitorToken)
+        #expect(plain.body == api.body)
+    }
+
+    @Test(arguments: [
+        "NOT AN HTTP REQUEST\r\n\r\n",
+        "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nno colon here\r\n\r\n",
+        "POST /api/v1/hold HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\nnot-a-chunk-size\r\n",
+    ])
+    func malformedRequestGets400AndTheConnectionIsClosed(request: String) async throws {
+        let (server, _) = try await Self.start()
+        defer { Task { await server.close() } }
+        // The read gives up after 10 s, well before the 30 s request timeout: only a close ends it.
+        let exchange = try await rawHTTPExchange(port: server.port, request: Array(request.utf8), timeoutSeconds: 10)
+        #expect(exchange.closedByServer)
+        #expect(exchange.response.hasPrefix("HTTP/1.1 400"))
+        #expect(exchange.response.lowercased().contains("\r\nconnection: close\r\n"))
+        #expect(exchange.response.contains("malformed HTTP request"))
+    }
+
+    @Test func badBodyGets400AndTheKeepAliveConnectionIsClosed() async throws {
+        let (server, node) = try await Self.start()
+        defer { Task { await server.close() } }
+        let body = "not json"
+        let request = "POST /api/v1/hold HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(Self.adminToken)\r\n"
+            + "Content-Length: \(body.utf8.count)\r\n\r\n\(body)"
+        let exchange = try await rawHTTPExchange(port: server.port, request: Array(request.utf8), timeoutSeconds: 10)
+        #expect(exchange.closedByServer)
+        #expect(exchange.response.hasPrefix("HTTP/1.1 400"))
+        #expect(exchange.response.lowercased().contains("\r\nconnection: close\r\n"))
         #expect(await node.executedCount() == 0)
     }
 

@@ -47,6 +47,58 @@ struct ManagementTests {
         await node.shutdown()
     }
 
+    @Test("the token file gives each token a role: a monitor token may read but not hold, an admin token may hold")
+    func tokenRoles() async throws {
+        let dir = try makeTemporaryDirectory()
+        defer { removeDirectory(dir) }
+        let text = testConfiguration(spool: "\(dir)/spool", routes: []) + "http-access 127.0.0.1 admin\n"
+        var options = testOptions(directory: dir)
+        options.httpPort = 0
+        options.httpTokenFile = "\(dir)/tokens"
+        try "ops 0123456789abcdef0123 admin\ngrafana fedcba9876543210fedc monitor\n"
+            .write(toFile: "\(dir)/tokens", atomically: true, encoding: .utf8)
+        func request(_ method: String, _ path: String, port: Int, secret: String, body: String? = nil) async throws -> Int? {
+            let url = try #require(URL(string: "http://127.0.0.1:\(port)\(path)"))
+            var request = URLRequest(url: url)
+            request.httpMethod = method
+            request.setValue("Bearer \(secret)", forHTTPHeaderField: "Authorization")
+            request.httpBody = body.map { Data($0.utf8) }
+            let (_, response) = try await URLSession.shared.data(for: request)
+            return (response as? HTTPURLResponse)?.statusCode
+        }
+        let node = try await MailNode.start(configuration: try loadConfiguration(text), options: options)
+        do {
+            let port = try #require(await node.httpPort)
+            let hold = #"{"domain":"example.test","reason":"test"}"#
+            #expect(try await request("GET", "/api/v1/status", port: port, secret: "fedcba9876543210fedc") == 200)
+            #expect(try await request("HEAD", "/api/v1/metrics", port: port, secret: "fedcba9876543210fedc") == 200)
+            #expect(try await request("POST", "/api/v1/hold", port: port, secret: "fedcba9876543210fedc", body: hold) == 403)
+            #expect(await node.snapshot().status.controls.isEmpty)
+            #expect(try await request("POST", "/api/v1/hold", port: port, secret: "0123456789abcdef0123", body: hold) == 200)
+        } catch {
+            await node.shutdown()
+            throw error
+        }
+        await node.shutdown()
+    }
+
+    @Test("a token file with an unknown role stops the start, naming the file and line")
+    func badTokenRole() async throws {
+        let dir = try makeTemporaryDirectory()
+        defer { removeDirectory(dir) }
+        let text = testConfiguration(spool: "\(dir)/spool", routes: []) + "http-access 127.0.0.1 admin\n"
+        var options = testOptions(directory: dir)
+        options.httpPort = 0
+        options.httpTokenFile = "\(dir)/tokens"
+        try "ops 0123456789abcdef0123\ngrafana fedcba9876543210fedc reader\n"
+            .write(toFile: "\(dir)/tokens", atomically: true, encoding: .utf8)
+        let error = await #expect(throws: NodeStartError.self) {
+            let node = try await MailNode.start(configuration: try loadConfiguration(text), options: options)
+            await node.shutdown()
+        }
+        #expect(error.map { "\($0)" }?.contains("\(dir)/tokens:2: role of grafana must be admin or monitor") == true)
+    }
+
     @Test("a throttle set over the HTTP API shows origin http:TOKENID in the settings")
     func httpOverrideOrigin() async throws {
         let dir = try makeTemporaryDirectory()

@@ -3,7 +3,7 @@ import SluiceConfig
 
 /// What an HTTP request asks for, decided from method, path, query and body alone (pure).
 public enum HTTPRoute: Hashable, Sendable {
-    /// `GET /metrics`.
+    /// `GET /metrics` or `GET /api/v1/metrics`.
     case metrics
     /// A control command; `reason` and `ttlSeconds` come from the body of a POST.
     case command(ControlCommand, reason: String?, ttlSeconds: Int?)
@@ -22,13 +22,15 @@ public enum HTTPRoute: Hashable, Sendable {
         var `for`: String?
     }
 
-    /// Maps a request to a route.
+    /// Maps a request to a route. `HEAD` routes wherever `GET` does (the caller answers it
+    /// without the body).
     ///
     /// - Throws: ``HTTPAccess/Refusal`` with 404 for an unknown path, 405 for a wrong method and
     ///   400 for a malformed query or body (``ControlError`` messages).
-    public static func route(method: String, uri: String, body: [UInt8]) throws(HTTPAccess.Refusal) -> HTTPRoute {
+    public static func route(method requested: String, uri: String, body: [UInt8]) throws(HTTPAccess.Refusal) -> HTTPRoute {
+        let method = requested == "HEAD" ? "GET" : requested
         let (path, query) = split(uri)
-        if path == "/metrics" {
+        if metricsPaths.contains(path) {
             guard method == "GET" else { throw methodNotAllowed }
             return .metrics
         }
@@ -148,6 +150,8 @@ public enum HTTPRoute: Hashable, Sendable {
         return (String(uri[..<q]), query)
     }
 
+    /// Where the Prometheus text is served: the conventional scrape path and the API's own.
+    private static let metricsPaths: Set<String> = ["/metrics", "/api/v1/metrics"]
     private static let queries: Set<String> = ["status", "queues", "domains", "vmtas", "topdomains", "settings", "controls", "events"]
     private static let actions: Set<String> = ["hold", "release", "pause", "resume", "mode", "throttle", "schedule", "delete", "reload"]
     private static let methodNotAllowed = HTTPAccess.Refusal(status: 405, message: "method not allowed")

@@ -38,8 +38,17 @@ public final class ManagementHTTPServer: Sendable {
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 64)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            // Out of descriptors (EMFILE/ENFILE), accepting pauses instead of spinning.
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(AcceptBackoffHandler())
+                }
+            }
             .childChannelInitializer { [requestTimeout = Self.requestTimeout] channel in
-                channel.pipeline.configureHTTPServerPipeline(withErrorHandling: true).flatMap {
+                // One request per connection, so no pipelining assistance (it would hold back a
+                // parse error in a request body until a response that never comes); parse errors
+                // are answered by ManagementHTTPHandler, which then closes the connection.
+                channel.pipeline.configureHTTPServerPipeline(withPipeliningAssistance: false, withErrorHandling: false).flatMap {
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: requestTimeout))
                         try channel.pipeline.syncOperations.addHandler(ManagementHTTPHandler(access: access, service: service))
@@ -62,7 +71,8 @@ public final class ManagementHTTPServer: Sendable {
 }
 
 /// One HTTP connection: collects a request, authorizes, routes and answers; one request per
-/// connection (`Connection: close`).
+/// connection (`Connection: close`, closed once the response is written). A request the HTTP
+/// decoder cannot parse gets a 400 and is closed the same way.
 final class ManagementHTTPHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -75,6 +85,7 @@ final class ManagementHTTPHandler: ChannelInboundHandler {
     private var head: HTTPRequestHead?
     private var body: [UInt8] = []
     private var tooLarge = false
+    /// Set once a response is under way: the connection closes after it, so nothing more is read.
     private var answering = false
 
     init(access: HTTPAccess, service: ControlService) {
@@ -83,6 +94,7 @@ final class ManagementHTTPHandler: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !answering else { return }
         switch Self.unwrapInboundIn(data) {
         case .head(let h):
             head = h
@@ -98,6 +110,18 @@ final class ManagementHTTPHandler: ChannelInboundHandler {
         }
     }
 
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // A response under way closes the connection once written; later errors change nothing.
+        guard !answering else { return }
+        answering = true
+        guard error is HTTPParserError else {
+            context.close(promise: nil)
+            return
+        }
+        Reply(channel: context.channel, omitsBody: false)
+            .send(status: 400, json: Self.errorJSON(ControlError(.usage, "malformed HTTP request: \(error)")))
+    }
+
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is IdleStateHandler.IdleStateEvent, !answering {
             context.close(promise: nil)
@@ -107,43 +131,43 @@ final class ManagementHTTPHandler: ChannelInboundHandler {
     }
 
     private func respond(to head: HTTPRequestHead, context: ChannelHandlerContext) {
-        let channel = context.channel
+        let reply = Reply(channel: context.channel, omitsBody: head.method == .HEAD)
         guard !tooLarge else {
-            Self.send(status: 413, json: Self.errorJSON(ControlError(.usage, "request body too large")), to: channel)
+            reply.send(status: 413, json: Self.errorJSON(ControlError(.usage, "request body too large")))
             return
         }
-        let address = channel.remoteAddress?.ipAddress.flatMap(IPAddress.init)
+        let address = context.channel.remoteAddress?.ipAddress.flatMap(IPAddress.init)
         let isReadOnly = head.method == .GET || head.method == .HEAD
         let tokenID: String
         switch access.authorize(address: address, authorization: head.headers.first(name: "authorization"), isReadOnly: isReadOnly) {
         case .failure(let refusal):
-            Self.send(status: refusal.status, json: Self.errorJSON(Self.error(for: refusal)), to: channel,
-                      extraHeaders: refusal.status == 401 ? [("WWW-Authenticate", "Bearer realm=\"sluice\"")] : [])
+            reply.send(status: refusal.status, json: Self.errorJSON(Self.error(for: refusal)),
+                       extraHeaders: refusal.status == 401 ? [("WWW-Authenticate", "Bearer realm=\"sluice\"")] : [])
             return
         case .success(let id): tokenID = id
         }
         let route: HTTPRoute
         do { route = try HTTPRoute.route(method: head.method.rawValue, uri: head.uri, body: body) } catch {
-            Self.send(status: error.status, json: Self.errorJSON(Self.error(for: error)), to: channel)
+            reply.send(status: error.status, json: Self.errorJSON(Self.error(for: error)))
             return
         }
         let service = self.service
-        Task { await ManagementHTTPHandler.answer(route, tokenID: tokenID, service: service, channel: channel) }
+        Task { await ManagementHTTPHandler.answer(route, tokenID: tokenID, service: service, reply: reply) }
     }
 
-    private static func answer(_ route: HTTPRoute, tokenID: String, service: ControlService, channel: any Channel) async {
+    private static func answer(_ route: HTTPRoute, tokenID: String, service: ControlService, reply: Reply) async {
         switch route {
         case .metrics:
             let snapshot = await service.snapshot()
             let text = MetricsRenderer.render(snapshot, bouncesByCategory: await service.node.bouncesByCategory())
-            send(status: 200, body: Array(text.utf8), contentType: MetricsRenderer.contentType, to: channel)
+            reply.send(status: 200, body: Array(text.utf8), contentType: MetricsRenderer.contentType)
         case .command(let command, let reason, let ttl):
             switch await service.result(of: command, reason: reason, ttlSeconds: ttl, by: .token(tokenID)) {
             case .success(let result):
                 let data = (try? controlJSONEncoder().encode(result)) ?? Data("{}".utf8)
-                send(status: 200, json: Array(data), to: channel)
+                reply.send(status: 200, json: Array(data))
             case .failure(let error):
-                send(status: error.httpStatus, json: errorJSON(error), to: channel)
+                reply.send(status: error.httpStatus, json: errorJSON(error))
             }
         }
     }
@@ -160,17 +184,26 @@ final class ManagementHTTPHandler: ChannelInboundHandler {
         return Array((try? controlJSONEncoder().encode(Body(error: error))) ?? Data())
     }
 
-    private static func send(status: Int, json: [UInt8], to channel: any Channel, extraHeaders: [(String, String)] = []) {
-        send(status: status, body: json + [0x0a], contentType: "application/json", to: channel, extraHeaders: extraHeaders)
-    }
+    /// The one response of a connection: written with `Connection: close`, then the connection is
+    /// closed. A response to HEAD carries the headers GET would (`Content-Length` included) and no body.
+    struct Reply: Sendable {
+        var channel: any Channel
+        var omitsBody: Bool
 
-    private static func send(status: Int, body: [UInt8], contentType: String, to channel: any Channel,
-                             extraHeaders: [(String, String)] = []) {
-        var headers = HTTPHeaders([("Content-Type", contentType), ("Content-Length", String(body.count)), ("Connection", "close")])
-        headers.add(contentsOf: extraHeaders)
-        let head = HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: status), headers: headers)
-        channel.write(HTTPServerResponsePart.head(head), promise: nil)
-        channel.write(HTTPServerResponsePart.body(.byteBuffer(channel.allocator.buffer(bytes: body))), promise: nil)
-        channel.writeAndFlush(HTTPServerResponsePart.end(nil)).whenComplete { _ in channel.close(promise: nil) }
+        func send(status: Int, json: [UInt8], extraHeaders: [(String, String)] = []) {
+            send(status: status, body: json + [0x0a], contentType: "application/json", extraHeaders: extraHeaders)
+        }
+
+        func send(status: Int, body: [UInt8], contentType: String, extraHeaders: [(String, String)] = []) {
+            var headers = HTTPHeaders([("Content-Type", contentType), ("Content-Length", String(body.count)), ("Connection", "close")])
+            headers.add(contentsOf: extraHeaders)
+            let head = HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: status), headers: headers)
+            let channel = self.channel
+            channel.write(HTTPServerResponsePart.head(head), promise: nil)
+            if !omitsBody {
+                channel.write(HTTPServerResponsePart.body(.byteBuffer(channel.allocator.buffer(bytes: body))), promise: nil)
+            }
+            channel.writeAndFlush(HTTPServerResponsePart.end(nil)).whenComplete { _ in channel.close(promise: nil) }
+        }
     }
 }

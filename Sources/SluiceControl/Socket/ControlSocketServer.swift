@@ -41,6 +41,12 @@ public final class ControlSocketServer: Sendable {
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 64)
             .childChannelOption(.allowRemoteHalfClosure, value: true)
+            // Out of descriptors (EMFILE/ENFILE), accepting pauses instead of spinning.
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(AcceptBackoffHandler())
+                }
+            }
             .childChannelInitializer { channel in
                 PeerCredentials.of(channel).flatMap { peer in
                     channel.eventLoop.makeCompletedFuture {

@@ -87,7 +87,11 @@ let package = Package(
         .testTarget(name: "SluiceConfigTests", dependencies: ["SluiceConfig"]),
         .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore"]),
         .testTarget(name: "SluiceSpoolTests", dependencies: ["SluiceSpool"]),
-        .testTarget(name: "SluiceSMTPTests", dependencies: ["SluiceSMTP"], exclude: ["Scripts"]),
+        .testTarget(
+            name: "SluiceSMTPTests",
+            dependencies: ["SluiceSMTP", .product(name: "NIOEmbedded", package: "swift-nio")],
+            exclude: ["Scripts"]
+        ),
         .testTarget(name: "SluiceDNSTests", dependencies: ["SluiceDNS", "SluiceConfig"], exclude: ["Scripts"]),
         .testTarget(name: "SluiceControlTests", dependencies: ["SluiceControl", "SluiceConfig"]),
         .testTarget(

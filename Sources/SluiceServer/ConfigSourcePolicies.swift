@@ -40,6 +40,8 @@ public struct ConfigSourcePolicies: SourcePolicyProvider {
                             requireAuth: first.requireAuth, processXVirtualMTA: first.processXVirtualMTA,
                             defaultVirtualMTA: defaultVMTA, maxMessageSize: maxSize.map { Int(clamping: $0.bytes) },
                             patternRules: rules, addMessageIDHeader: first.addMessageIdHeader,
-                            addDateHeader: first.addDateHeader)
+                            addDateHeader: first.addDateHeader,
+                            maxConnections: matching.lazy.compactMap(\.maxSMTPIn).first,
+                            connectionRate: matching.lazy.compactMap(\.maxSMTPInRate).first)
     }
 }

@@ -31,9 +31,20 @@ extension MailNode {
     /// - Throws: ``NodeStartError``; whatever had started is stopped again.
     public static func start(configuration: ConfigModel, options: NodeOptions = NodeOptions()) async throws -> MailNode {
         guard let directory = options.spoolDirectory ?? configuration.spoolPath else { throw NodeStartError.noSpool }
+        var spoolOptions = options.spoolOptions
+        if let minimum = configuration.spools.first?.minimumFreeSpace { spoolOptions.minimumFreeSpace = minimum }
         let (spool, report): (Spool, RecoveryReport)
-        do { (spool, report) = try Spool.open(directory: directory, options: options.spoolOptions) } catch {
+        do { (spool, report) = try Spool.open(directory: directory, options: spoolOptions) } catch {
+            if case SpoolError.io(_, _, let code) = error, code == ENOSPC || code == EDQUOT {
+                let free = FileSystem.freeBytes(directory).map { "\($0) bytes free" } ?? "free space unknown"
+                throw NodeStartError.failed(part: "spool \(directory)",
+                                            reason: "its file system is full (\(free)); free some space and start again")
+            }
             throw NodeStartError.failed(part: "spool \(directory)", reason: "\(error)")
+        }
+        if let minimum = spoolOptions.minimumFreeSpace, let free = FileSystem.freeBytes(directory), free < minimum.bytes {
+            options.log("spool: \(free) bytes free on the file system of \(directory), below min-free-space \(minimum): "
+                        + "new mail is refused with 452 4.3.1 until space is freed")
         }
         let auditPath = options.auditLogPath ?? directory + "/audit.log"
         let auditLog: AuditLog?
@@ -106,13 +117,27 @@ extension MailNode {
             }
             return configured.isEmpty ? [NodeOptions.Listener(host: "127.0.0.1", port: 25)] : configured
         }()
-        let receiver = NodeReceiver(node: self, spool: spool, configuration: configuration)
+        let receiver = NodeReceiver(node: self, spool: spool, configuration: configuration, log: options.log)
         let policies = ConfigSourcePolicies(configuration: configuration)
+        let (budget, limitWarning) = DescriptorBudget.raiseSoftLimit()
+        if let limitWarning { log(limitWarning) }
+        let (cap, capWarning) = budget.inboundCap(configured: configuration.totalMaxSMTPIn)
+        if let capWarning { log(capWarning) }
+        let limits = InboundLimits(totalConnections: cap,
+                                   messageMemory: configuration.smtpInMessageMemory.map { Int(clamping: $0.bytes) }
+                                       ?? InboundLimits().messageMemory)
+        let gate = InboundGate(limits: limits, clock: options.clock, log: options.log)
+        inboundGate = gate
+        log("smtp-in: at most \(cap) connection(s) (descriptor limit \(budget.limit), \(budget.reserved) reserved), "
+            + "\(limits.messageMemory >> 20) MiB for messages in flight")
+        var smtpConfiguration = SMTPServerConfiguration(hostName: hostName, postmasterAddress: configuration.postmaster)
+        if let timeout = configuration.smtpInCommandTimeout { smtpConfiguration.commandTimeout = timeout }
+        if let rate = configuration.smtpInMinimumDataRate { smtpConfiguration.minimumDataRate = Int(clamping: rate.bytes) }
         for listener in listeners {
             do {
                 let server = try await SMTPServer.start(
-                    host: listener.host, port: listener.port, configuration: SMTPServerConfiguration(hostName: hostName),
-                    policies: policies, receiver: receiver, group: group, clock: options.clock)
+                    host: listener.host, port: listener.port, configuration: smtpConfiguration,
+                    policies: policies, receiver: receiver, gate: gate, group: group, clock: options.clock)
                 smtpServers.append(server)
                 log("smtp-listener \(listener.host):\(server.port)")
             } catch {
@@ -144,8 +169,9 @@ extension MailNode {
         }
     }
 
-    /// The HTTP API's bearer tokens from ``NodeOptions/httpTokenFile``.
-    func httpTokens() throws(SluiceControl.ControlError) -> [String: String] {
+    /// The HTTP API's bearer tokens and their roles from ``NodeOptions/httpTokenFile``
+    /// (`ID SECRET [admin|monitor]` per line; see ``HTTPAccess/parseTokens(_:file:)``).
+    func httpTokens() throws(SluiceControl.ControlError) -> [String: HTTPAccess.Token] {
         let path = options.httpTokenFile ?? spoolDirectory + "/http-tokens"
         guard let data = FileManager.default.contents(atPath: path) else {
             if options.httpTokenFile != nil { throw SluiceControl.ControlError(.usage, "cannot read token file \(path)") }
@@ -179,7 +205,7 @@ extension MailNode {
         await withTaskGroup(of: Void.self) { group in
             for connection in open { group.addTask { await connection.quit() } }
         }
-        await progress.flush()
+        await progress.flush(giveUpOnFailure: true)
         do { try accounting.close(now: now) } catch { log("accounting: \(error)") }
         await spool.close()
         log("stopped")

@@ -59,6 +59,8 @@ public actor MailNode {
     var messagesReceived = 0
 
     var smtpServers: [SMTPServer] = []
+    /// The inbound connection and message-memory limits all SMTP listeners share.
+    var inboundGate: InboundGate?
     var controlSocket: ControlSocketServer?
     var httpServer: ManagementHTTPServer?
 

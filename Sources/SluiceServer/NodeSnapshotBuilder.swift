@@ -6,6 +6,7 @@ import SluiceSpool
 /// Builds the control plane's ``NodeSnapshot`` from the engine's queue snapshots.
 struct NodeSnapshotBuilder {
     let engine: DeliveryEngine
+    let inboundConnections: Int
     let configuration: ConfigModel
     let hostName: String
     let uptime: Double
@@ -20,6 +21,7 @@ struct NodeSnapshotBuilder {
         hostName = node.hostName
         uptime = (now - node.startedAt).seconds
         messagesReceived = node.messagesReceived
+        inboundConnections = node.inboundGate?.statistics.open ?? 0
         spool = node.spool
         spoolDirectory = node.spoolDirectory
         self.now = now
@@ -92,7 +94,7 @@ struct NodeSnapshotBuilder {
             out: .init(delivered: Int(total[.delivered].total), deferred: Int(total[.deferredAttempts].total),
                        bounced: Int(bounced.total + expired.total), perS: total[.delivered].per1m,
                        deferredPerS: total[.deferredAttempts].per1m, bouncedPerS: bounced.per1m + expired.per1m),
-            connections: .init(in: 0, out: engine.openConnections),
+            connections: .init(in: inboundConnections, out: engine.openConnections),
             spool: .init(bytes: spool.statistics().diskBytes, freeBytes: FileSystem.freeBytes(spoolDirectory) ?? 0),
             controls: engine.activeControls.map(MailNode.info),
             history: .init(in: total[.injected].history.map(Int.init), out: total[.delivered].history.map(Int.init)))

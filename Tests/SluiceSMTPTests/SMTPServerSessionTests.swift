@@ -110,6 +110,22 @@ struct SessionDriver {
         #expect(replies.dropFirst().map(\.dsnDiag) == ["250 2.1.0 Ok", "550 5.7.1 Relaying denied", "250 2.1.5 Ok"])
     }
 
+    /// RFC 5321 4.5.1: the bare postmaster is accepted without relaying rights and routed to the
+    /// configured postmaster (else postmaster@ the host name), with ORCPT naming what was asked.
+    @Test func barePostmasterIsRoutedToTheConfiguredAddress() {
+        for (configured, expected) in [("ops@esp.example", "ops@esp.example"), (nil, "postmaster@mx.sluice.test")] {
+            var d = SessionDriver(configuration: SMTPServerConfiguration(hostName: "mx.sluice.test",
+                                                                         postmasterAddress: configured))
+            _ = d.start()
+            let replies = d.send("EHLO c\r\nMAIL FROM:<s@x.example>\r\nRCPT TO:<PostMaster>\r\nRCPT TO:<u@local.example>\r\n"
+                                 + "DATA\r\nSubject: hi\r\n\r\nhello\r\n.\r\n")
+            #expect(replies.dropFirst().map(\.code) == [250, 250, 250, 354])
+            #expect(d.delivered.count == 1)
+            #expect(d.delivered.first?.recipients.map(\.address) == [expected, "u@local.example"])
+            #expect(d.delivered.first?.recipients.first?.parameters.originalRecipient == "rfc822;PostMaster")
+        }
+    }
+
     @Test func relayingAllowedByPolicy() {
         var d = SessionDriver(policy: SourcePolicy(allowRelaying: true))
         _ = d.start()

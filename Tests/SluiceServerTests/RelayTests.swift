@@ -99,4 +99,25 @@ struct RelayTests {
             #expect(events.events(kind: "delivered").map(\.recipient) == ["y@example.test"])
         }
     }
+
+    @Test("mail to the bare postmaster is accepted from a client without relaying rights and delivered to the configured postmaster")
+    func postmasterIsDelivered() async throws {
+        let dir = try makeTemporaryDirectory()
+        defer { removeDirectory(dir) }
+        let sink = try await SinkProcess(port: try freePort(), directory: dir)
+        defer { sink.stop() }
+        let config = try loadConfiguration("postmaster ops@ops.test\n"
+            + testConfiguration(spool: "\(dir)/spool", routes: [("ops.test", sink.port), ("example.test", sink.port)]))
+        try await withNode(config, directory: dir) { node, events in
+            let port = try #require(await node.smtpPorts.first)
+            // A second recipient in the same transaction is not refused because of postmaster.
+            let relayed = try await Injector.send([.init(to: ["postmaster", "u@example.test"])], port: port)
+            let denied = try await Injector.send([.init(to: ["postmaster"])], port: port, source: "127.0.0.2")
+            #expect(relayed.first?.ok == true)
+            #expect(denied.first?.ok == true)
+            try await waitUntil("three deliveries") { events.events(kind: "delivered").count >= 3 }
+            #expect(events.events(kind: "delivered").map(\.recipient).sorted()
+                    == ["ops@ops.test", "ops@ops.test", "u@example.test"])
+        }
+    }
 }

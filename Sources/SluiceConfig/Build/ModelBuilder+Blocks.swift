@@ -4,7 +4,7 @@ extension ModelBuilder {
     static let sourceDirectives = [
         "smtp-service", "always-allow-relaying", "require-auth", "process-x-virtual-mta", "default-virtual-mta",
         "max-message-size", "pattern-list", "add-message-id-header", "add-date-header", "log-connections",
-        "log-commands",
+        "log-commands", "max-smtp-in", "max-smtp-in-rate",
     ]
 
     mutating func source(_ b: BlockNode) {
@@ -38,6 +38,9 @@ extension ModelBuilder {
             case "add-date-header": bool(d).map { source.addDateHeader = $0 }
             case "log-connections": bool(d).map { source.logConnections = $0 }
             case "log-commands": bool(d).map { source.logCommands = $0 }
+            case "max-smtp-in": source.maxSMTPIn = parse(d, Self.parseConnectionCount) ?? nil
+            case "max-smtp-in-rate":
+                source.maxSMTPInRate = parse(d) { (t: String) throws(ValueError) in try Rate(parsing: t) }
             case "max-message-size":
                 source.maxMessageSize = parse(d) { (t: String) throws(ValueError) in try ByteSize(parsing: t) }
             case "default-virtual-mta":
@@ -192,7 +195,10 @@ extension ModelBuilder {
             case .block(let nested): misplaced(nested, inside: "spool")
             case .directive(let d) where d.key == "delete-file-holders":
                 bool(d).map { spool.deleteFileHolders = $0 }
-            case .directive(let d): unknownDirective(d, in: "<spool>", known: ["delete-file-holders"])
+            case .directive(let d) where d.key == "min-free-space":
+                spool.minimumFreeSpace = parse(d) { (t: String) throws(ValueError) in try ByteSize(parsing: t) }
+            case .directive(let d):
+                unknownDirective(d, in: "<spool>", known: ["delete-file-holders", "min-free-space"])
             }
         }
         model.spools.append(spool)

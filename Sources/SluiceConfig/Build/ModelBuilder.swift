@@ -21,7 +21,8 @@ struct ModelBuilder {
     /// Directives that may appear at the top level.
     static let globalDirectives = [
         "host-name", "postmaster", "control-socket", "http-mgmt-port", "http-access", "smtp-listener",
-        "log-file", "domain-macro", "include", "spool",
+        "log-file", "domain-macro", "include", "spool", "total-max-smtp-in", "smtp-in-command-timeout",
+        "smtp-in-min-data-rate", "smtp-in-message-memory",
     ]
 
     init(strict: Bool) { self.strict = strict }
@@ -67,6 +68,15 @@ struct ModelBuilder {
             if let address = parse(d, { (t: String) throws(ValueError) in try ListenAddress(parsing: t) }) {
                 model.smtpListeners.append(SMTPListener(address: address, location: d.location))
             }
+        case "total-max-smtp-in": model.totalMaxSMTPIn = parse(d, Self.parseConnectionCount) ?? nil
+        case "smtp-in-command-timeout":
+            model.smtpInCommandTimeout = parse(d) { (t: String) throws(ValueError) in try TimeSpan(parsing: t) }
+        case "smtp-in-min-data-rate":
+            model.smtpInMinimumDataRate = parse(d) { (t: String) throws(ValueError) in
+                try ByteSize(parsing: t.lowercased().hasSuffix("/s") ? String(t.dropLast(2)) : t)
+            }
+        case "smtp-in-message-memory":
+            model.smtpInMessageMemory = parse(d) { (t: String) throws(ValueError) in try ByteSize(parsing: t) }
         case "domain-macro": break // collected before the blocks
         default: unknownDirective(d, in: "at the top level", known: Self.globalDirectives)
         }
@@ -183,6 +193,15 @@ struct ModelBuilder {
             self.error(word.location, "invalid value for '\(d.name.text)': \(error)")
             return nil
         }
+    }
+
+    /// A connection limit: a positive whole number, or `unlimited` (nil).
+    static func parseConnectionCount(_ text: String) throws(ValueError) -> Int? {
+        if text.lowercased() == "unlimited" { return nil }
+        guard let count = Int(text), count > 0 else {
+            throw ValueError(expected: "a number of connections such as 200, or unlimited", found: text)
+        }
+        return count
     }
 
     /// The directive's value as yes/no, or nil after an error.

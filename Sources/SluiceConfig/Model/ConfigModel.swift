@@ -14,6 +14,18 @@ public struct ConfigModel: Hashable, Sendable {
     public var httpAccess: [HTTPAccessRule] = []
     /// `smtp-listener` directives and blocks.
     public var smtpListeners: [SMTPListener] = []
+    /// `total-max-smtp-in` [unlimited, bounded by the descriptor limit]: simultaneous inbound SMTP
+    /// connections over all listeners; one more gets `421 4.3.2` and is closed.
+    public var totalMaxSMTPIn: Int?
+    /// `smtp-in-command-timeout` [2m]: a command line must be complete this long after its
+    /// first byte arrived (a client trickling a command is closed with `421 4.4.2`).
+    public var smtpInCommandTimeout: TimeSpan?
+    /// `smtp-in-min-data-rate` [256 bytes a second]: message content must arrive at least this
+    /// fast, measured over 30-second windows, or the session is closed with `421 4.4.2`.
+    public var smtpInMinimumDataRate: ByteSize?
+    /// `smtp-in-message-memory` [256M]: memory held by messages being received, over all
+    /// sessions; beyond it DATA gets `452 4.3.1`.
+    public var smtpInMessageMemory: ByteSize?
     /// `log-file`: the daemon's log.
     public var logFile: String?
     /// `<spool>` blocks.

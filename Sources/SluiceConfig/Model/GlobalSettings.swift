@@ -50,6 +50,9 @@ public struct SpoolSettings: Hashable, Sendable {
     public var path: String
     /// `delete-file-holders` [no]: delete files that cannot be read as messages on start-up.
     public var deleteFileHolders: Bool
+    /// `min-free-space` [one spool segment, 64M]: below this much free space on the spool's file
+    /// system new mail is refused with `452 4.3.1`; delivery progress is still written.
+    public var minimumFreeSpace: ByteSize?
     /// Where the block opens.
     public var location: SourceLocation
 

@@ -40,6 +40,12 @@ public struct SourceBlock: Hashable, Sendable {
     public var logConnections = false
     /// `log-commands` [no]: log each SMTP command.
     public var logCommands = false
+    /// `max-smtp-in` [unlimited]: simultaneous connections from each client address this block
+    /// covers; one more gets `421 4.3.2` and is closed.
+    public var maxSMTPIn: Int?
+    /// `max-smtp-in-rate` [unlimited]: new connections from each client address per period
+    /// (e.g. `20/s`, `600/min`); one more within the period gets `421 4.3.2`.
+    public var maxSMTPInRate: Rate?
     /// Where the block opens.
     public var location: SourceLocation
 

@@ -20,6 +20,8 @@ public struct DataReceiver: Sendable {
         case bareCarriageReturn
         /// A NUL byte.
         case nul
+        /// The server's memory for messages in flight was used up while the message was read.
+        case insufficientStorage
 
         /// The reply for a message refused for this reason.
         public var reply: SMTPReply {
@@ -28,6 +30,7 @@ public struct DataReceiver: Sendable {
             case .bareLineFeed: return SMTPReply(550, "5.6.0", "Message refused: bare LF in content, lines must end with CRLF (RFC 5321 2.3.8)")
             case .bareCarriageReturn: return SMTPReply(550, "5.6.0", "Message refused: bare CR in content, lines must end with CRLF (RFC 5321 2.3.8)")
             case .nul: return SMTPReply(550, "5.6.0", "Message refused: NUL byte in content")
+            case .insufficientStorage: return SMTPReply(452, "4.3.1", "Insufficient system storage, try again later")
             }
         }
     }
@@ -61,6 +64,15 @@ public struct DataReceiver: Sendable {
     /// The number of content bytes seen so far (also counted past the limit).
     public private(set) var size = 0
 
+    /// Content bytes held in memory: 0 once the message is known to be refused.
+    public var heldBytes: Int { content.count }
+
+    /// How many times the content moved to new storage while it was read: growth of its buffer
+    /// (amortised doubling: about log2 of its size), or a copy. One move per read would make
+    /// reading a message quadratic in its size.
+    public private(set) var storageMoves = 0
+    private var storageAddress: UInt = 0
+
     /// Creates a receiver for one message.
     public init(maximumSize: Int) {
         self.maximumSize = maximumSize
@@ -70,16 +82,38 @@ public struct DataReceiver: Sendable {
     /// (pipelined commands) are left in `buffer`. Returns the outcome once the mark has been read.
     public mutating func consume(_ buffer: inout ByteBuffer) -> Outcome? {
         var consumed = 0
-        defer { buffer.moveReaderIndex(forwardBy: consumed) }
-        for byte in buffer.readableBytesView {
-            consumed += 1
-            if step(byte) {
-                let outcome: Outcome = violation.map { .refused($0) } ?? .complete(content)
-                content = []
-                return outcome
-            }
+        defer {
+            buffer.moveReaderIndex(forwardBy: consumed)
+            noteStorage()
         }
-        return nil
+        return buffer.withUnsafeReadableBytes { raw -> Outcome? in
+            let count = raw.count
+            var index = 0
+            while index < count {
+                if state == .inLine {
+                    // Inside a line only CR, LF and NUL matter: take the bytes up to the next
+                    // one as a whole.
+                    var end = index
+                    while end < count, raw[end] != 13, raw[end] != 10, raw[end] != 0 { end += 1 }
+                    if end > index {
+                        append(UnsafeRawBufferPointer(rebasing: raw[index..<end]))
+                        index = end
+                        if index == count { break }
+                    }
+                }
+                let byte = raw[index]
+                index += 1
+                if step(byte) {
+                    consumed = index
+                    noteStorage()
+                    let outcome: Outcome = violation.map { .refused($0) } ?? .complete(content)
+                    content = []
+                    return outcome
+                }
+            }
+            consumed = count
+            return nil
+        }
     }
 
     /// Advances by one byte; true at the end-of-data mark.
@@ -135,6 +169,18 @@ public struct DataReceiver: Sendable {
         return false
     }
 
+    /// Appends ordinary content bytes (no CR, LF or NUL) at once.
+    private mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        size += bytes.count
+        if size > maximumSize {
+            violation = .tooLarge
+            content = []
+        } else if violation == nil {
+            content.append(contentsOf: bytes)
+            noteStorage()
+        }
+    }
+
     private mutating func append(_ byte: UInt8) {
         size += 1
         if size > maximumSize {
@@ -143,6 +189,20 @@ public struct DataReceiver: Sendable {
         } else if violation == nil {
             content.append(byte)
         }
+    }
+
+    private mutating func noteStorage() {
+        let address = content.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
+        if address != storageAddress, !content.isEmpty {
+            storageMoves += 1
+        }
+        storageAddress = address
+    }
+
+    /// Refuses the message for `reason` once its end has been read; its content is discarded from
+    /// now on. An earlier violation is kept.
+    public mutating func refuse(_ reason: Violation) {
+        note(reason)
     }
 
     private mutating func note(_ problem: Violation) {

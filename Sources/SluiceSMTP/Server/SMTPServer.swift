@@ -29,19 +29,28 @@ public final class SMTPServer: Sendable {
     ///   - configuration: Limits, timeouts, host name, AUTH.
     ///   - policies: The policy for each client address.
     ///   - receiver: Where accepted messages go.
+    ///   - gate: The connection and message-memory limits shared with the node's other
+    ///     listeners; nil gives this listener a gate of its own with default limits.
     ///   - tls: The STARTTLS set-up, or nil to not offer STARTTLS.
     ///   - group: The event loops to run on.
     ///   - clock: The time source for Received/Date headers (the wall clock by default).
     public static func start(host: String, port: Int, configuration: SMTPServerConfiguration,
                              policies: any SourcePolicyProvider, receiver: any MessageReceiver,
-                             tls: SMTPServerTLS? = nil, group: any EventLoopGroup,
+                             gate: InboundGate? = nil, tls: SMTPServerTLS? = nil, group: any EventLoopGroup,
                              clock: (any Clock)? = nil) async throws -> SMTPServer {
         let clock = clock ?? WallClock()
+        let gate = gate ?? InboundGate(limits: InboundLimits(), clock: clock)
         let counter = SessionCounter()
         let startTLS = tls?.starter
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            // Out of descriptors (EMFILE/ENFILE), accepting pauses instead of spinning.
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(AcceptBackoffHandler())
+                }
+            }
             .childChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.allowRemoteHalfClosure, value: true)
             .childChannelOption(.maxMessagesPerRead, value: 4)
@@ -49,11 +58,7 @@ public final class SMTPServer: Sendable {
                 let number = counter.next()
                 return channel.eventLoop.makeCompletedFuture {
                     let handler = SMTPServerHandler(
-                        makeSession: { address in
-                            SMTPServerSession(configuration: configuration, policy: policies.policy(for: address),
-                                              clientAddress: address, tlsAvailable: startTLS != nil,
-                                              sessionNumber: number)
-                        },
+                        configuration: configuration, policies: policies, gate: gate, sessionNumber: number,
                         receiver: receiver, clock: clock, startTLS: startTLS)
                     try channel.pipeline.syncOperations.addHandler(handler)
                 }

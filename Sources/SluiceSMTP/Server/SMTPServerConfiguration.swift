@@ -20,12 +20,25 @@ public struct SMTPServerConfiguration: Sendable {
     public var sessionTimeout: TimeSpan
     /// Checks AUTH credentials (user, password); nil disables AUTH.
     public var authenticator: (@Sendable (_ user: String, _ password: String) -> Bool)?
+    /// Where mail to the bare `postmaster` recipient goes (RFC 5321 4.5.1 requires accepting it):
+    /// the configured `postmaster`, else `postmaster@` the host name.
+    public var postmasterAddress: String
+    /// A command line must be complete this long after its first byte arrived, or the session
+    /// is closed with `421 4.4.2` (a client trickling a command a byte at a time).
+    public var commandTimeout: TimeSpan
+    /// Message content must arrive at least this many bytes a second, measured over each
+    /// ``dataRateWindow``, or the session is closed with `421 4.4.2`. 0 disables the check.
+    public var minimumDataRate: Int
+    /// The window over which ``minimumDataRate`` is measured.
+    public var dataRateWindow: TimeSpan
 
     /// Creates a configuration.
     public init(hostName: String, maximumMessageSize: Int = 50 * 1024 * 1024, maximumRecipients: Int = 1000,
                 maximumErrors: Int = 10, maximumCommandLineLength: Int = 1000, maximumBufferedInput: Int = 64 * 1024,
                 idleTimeout: TimeSpan = .minutes(5), sessionTimeout: TimeSpan = .minutes(30),
-                authenticator: (@Sendable (_ user: String, _ password: String) -> Bool)? = nil) {
+                authenticator: (@Sendable (_ user: String, _ password: String) -> Bool)? = nil,
+                postmasterAddress: String? = nil, commandTimeout: TimeSpan = .minutes(2),
+                minimumDataRate: Int = 256, dataRateWindow: TimeSpan = .seconds(30)) {
         self.hostName = hostName
         self.maximumMessageSize = maximumMessageSize
         self.maximumRecipients = maximumRecipients
@@ -35,6 +48,10 @@ public struct SMTPServerConfiguration: Sendable {
         self.idleTimeout = idleTimeout
         self.sessionTimeout = sessionTimeout
         self.authenticator = authenticator
+        self.postmasterAddress = postmasterAddress ?? "postmaster@\(hostName)"
+        self.commandTimeout = commandTimeout
+        self.minimumDataRate = minimumDataRate
+        self.dataRateWindow = dataRateWindow
     }
 }
 

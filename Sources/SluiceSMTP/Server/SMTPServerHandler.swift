@@ -2,8 +2,10 @@ import NIOCore
 import SluiceConfig
 import SluiceCore
 
-/// Drives one ``SMTPServerSession`` over a channel: feeds it bytes, performs its actions, runs
-/// its timers, and stops reading while the session does not want input (backpressure).
+/// Drives one ``SMTPServerSession`` over a channel: admits the connection through the node's
+/// ``InboundGate``, feeds the session bytes, performs its actions, runs its timers (idle, whole
+/// session, command line, data rate), accounts for the memory its message content holds, and
+/// stops reading while the session does not want input (backpressure).
 final class SMTPServerHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
@@ -12,18 +14,33 @@ final class SMTPServerHandler: ChannelDuplexHandler {
     /// Installs TLS on a channel at STARTTLS; the future completes when the handshake is done.
     typealias TLSStarter = @Sendable (Channel) -> EventLoopFuture<Void>
 
-    private var session: SMTPServerSession?
-    private let makeSession: (IPAddress) -> SMTPServerSession
+    private(set) var session: SMTPServerSession?
+    private let configuration: SMTPServerConfiguration
+    private let policies: any SourcePolicyProvider
+    private let gate: InboundGate
+    private let sessionNumber: UInt64
     private let receiver: any MessageReceiver
     private let clock: any Clock
     private let startTLS: TLSStarter?
+    private var admitted: IPAddress?
     private var idleTimer: Scheduled<Void>?
     private var sessionTimer: Scheduled<Void>?
+    private var commandTimer: Scheduled<Void>?
+    private var dataRateTimer: Scheduled<Void>?
+    /// Content bytes read since the data-rate window began.
+    private var dataBytesInWindow = 0
+    /// Message memory taken from the gate for this session's message.
+    private var heldMemory = 0
+    /// True from the hand-over of a message to the receiver until its answer.
+    private var storing = false
     private var readPending = false
 
-    init(makeSession: @escaping (IPAddress) -> SMTPServerSession, receiver: any MessageReceiver,
-         clock: any Clock, startTLS: TLSStarter?) {
-        self.makeSession = makeSession
+    init(configuration: SMTPServerConfiguration, policies: any SourcePolicyProvider, gate: InboundGate,
+         sessionNumber: UInt64, receiver: any MessageReceiver, clock: any Clock, startTLS: TLSStarter?) {
+        self.configuration = configuration
+        self.policies = policies
+        self.gate = gate
+        self.sessionNumber = sessionNumber
         self.receiver = receiver
         self.clock = clock
         self.startTLS = startTLS
@@ -34,11 +51,21 @@ final class SMTPServerHandler: ChannelDuplexHandler {
             context.close(promise: nil)
             return
         }
-        var session = makeSession(address)
+        let policy = policies.policy(for: address)
+        if let refusal = gate.admit(address, policy: policy) {
+            let reply = SMTPReply(421, "4.3.2", "\(configuration.hostName) Too many connections (\(refusal.rawValue)), try again later")
+            context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: reply.wireText)))
+                .assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+            context.fireChannelActive()
+            return
+        }
+        admitted = address
+        var session = SMTPServerSession(configuration: configuration, policy: policy, clientAddress: address,
+                                        tlsAvailable: startTLS != nil, sessionNumber: sessionNumber)
         let actions = session.start()
         self.session = session
         let loop = context.eventLoop.assumeIsolated()
-        sessionTimer = loop.scheduleTask(in: .milliseconds(session.configuration.sessionTimeout.milliseconds)) { [self] in
+        sessionTimer = loop.scheduleTask(in: .milliseconds(configuration.sessionTimeout.milliseconds)) { [self] in
             timedOut(.session, context: context)
         }
         armIdleTimer(context: context)
@@ -47,18 +74,28 @@ final class SMTPServerHandler: ChannelDuplexHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        session?.connectionClosed()
+        _ = withSession { $0.connectionClosed() }
         idleTimer?.cancel()
         sessionTimer?.cancel()
+        commandTimer?.cancel()
+        dataRateTimer?.cancel()
+        releaseMemory()
+        if let admitted {
+            gate.release(admitted)
+            self.admitted = nil
+        }
         context.fireChannelInactive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard var session else { return }
         let bytes = unwrapInboundIn(data)
         armIdleTimer(context: context)
-        let actions = session.receive(bytes, now: clock.now())
-        self.session = session
+        if dataRateTimer != nil { dataBytesInWindow += bytes.readableBytes }
+        let exhausted = gate.memoryExhausted
+        guard let actions = withSession({ session -> [SMTPServerSession.Action] in
+            session.memoryExhausted = exhausted
+            return session.receive(bytes, now: clock.now())
+        }) else { return }
         perform(actions, context: context)
     }
 
@@ -82,19 +119,93 @@ final class SMTPServerHandler: ChannelDuplexHandler {
         context.fireUserInboundEventTriggered(event)
     }
 
+    /// Runs `body` on the session without a second reference to it, so that the session's
+    /// buffers are mutated in place rather than copied (a copy per read would make reading a
+    /// message quadratic in its size). nil when there is no session.
+    private func withSession<T>(_ body: (inout SMTPServerSession) -> T) -> T? {
+        guard var session = self.session else { return nil }
+        self.session = nil
+        defer { self.session = session }
+        return body(&session)
+    }
+
     private func armIdleTimer(context: ChannelHandlerContext) {
         idleTimer?.cancel()
-        guard let timeout = session?.configuration.idleTimeout else { return }
-        idleTimer = context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(timeout.milliseconds)) { [self] in
+        guard session != nil else { return }
+        idleTimer = context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(configuration.idleTimeout.milliseconds)) { [self] in
             timedOut(.idle, context: context)
         }
     }
 
     private func timedOut(_ timeout: SMTPServerSession.Timeout, context: ChannelHandlerContext) {
-        guard var session else { return }
-        let actions = session.timedOut(timeout)
-        self.session = session
+        guard let actions = withSession({ $0.timedOut(timeout) }) else { return }
         perform(actions, context: context)
+    }
+
+    /// After the session has acted: starts or stops the command-line timer and the data-rate
+    /// check, and brings the message memory taken from the gate in line with what the session
+    /// holds (refusing the message when the gate has no more).
+    private func updateWatches(context: ChannelHandlerContext) {
+        guard let session, !session.isClosed else { return }
+        if session.readingCommandLine {
+            if commandTimer == nil {
+                commandTimer = context.eventLoop.assumeIsolated()
+                    .scheduleTask(in: .milliseconds(configuration.commandTimeout.milliseconds)) { [self] in
+                        commandTimer = nil
+                        timedOut(.command, context: context)
+                    }
+            }
+        } else {
+            commandTimer?.cancel()
+            commandTimer = nil
+        }
+        if session.isReadingData {
+            startDataRateCheck(context: context)
+            let wanted = session.bufferedContentBytes
+            if wanted > heldMemory {
+                if gate.reserveMessageMemory(wanted - heldMemory) {
+                    heldMemory = wanted
+                } else {
+                    _ = withSession { $0.refuseMessageForMemory() }
+                    releaseMemory()
+                }
+            }
+        } else {
+            dataRateTimer?.cancel()
+            dataRateTimer = nil
+            // A message handed to the receiver keeps its memory until it is stored.
+            if !storing { releaseMemory() }
+        }
+    }
+
+    private func startDataRateCheck(context: ChannelHandlerContext) {
+        guard dataRateTimer == nil, configuration.minimumDataRate > 0 else { return }
+        dataBytesInWindow = 0
+        scheduleDataRateCheck(context: context)
+    }
+
+    /// Checks, one window from now, that the window brought at least the minimum data rate; then
+    /// starts the next window.
+    private func scheduleDataRateCheck(context: ChannelHandlerContext) {
+        let window = configuration.dataRateWindow.milliseconds
+        let minimum = Int64(configuration.minimumDataRate) * window / 1000
+        dataRateTimer = context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(window)) { [self] in
+            let received = dataBytesInWindow
+            dataBytesInWindow = 0
+            dataRateTimer = nil
+            guard session?.isReadingData == true else { return }
+            if Int64(received) < minimum {
+                timedOut(.dataRate, context: context)
+            } else {
+                scheduleDataRateCheck(context: context)
+            }
+        }
+    }
+
+    private func releaseMemory() {
+        guard heldMemory > 0 else { return }
+        gate.releaseMessageMemory(heldMemory)
+        heldMemory = 0
     }
 
     private func perform(_ actions: [SMTPServerSession.Action], context: ChannelHandlerContext) {
@@ -116,17 +227,20 @@ final class SMTPServerHandler: ChannelDuplexHandler {
             }
         }
         if wrote { context.flush() }
+        updateWatches(context: context)
         resumeReadingIfWanted(context: context)
     }
 
     private func deliver(_ message: ReceivedMessage, context: ChannelHandlerContext) {
         let receiver = self.receiver
+        storing = true
         let promise = context.eventLoop.makePromise(of: ReceiveResult.self)
         promise.completeWithTask { await receiver.receive(message) }
         promise.futureResult.assumeIsolated().whenSuccess { [self] result in
-            guard var session, !session.isClosed else { return }
-            let actions = session.deliveryFinished(result, now: clock.now())
-            self.session = session
+            storing = false
+            releaseMemory()
+            guard session?.isClosed == false,
+                  let actions = withSession({ $0.deliveryFinished(result, now: clock.now()) }) else { return }
             armIdleTimer(context: context)
             perform(actions, context: context)
         }
@@ -143,9 +257,7 @@ final class SMTPServerHandler: ChannelDuplexHandler {
         startTLS(channel).assumeIsolated().whenComplete { [self] result in
             switch result {
             case .success:
-                guard var session else { return }
-                let actions = session.tlsEstablished()
-                self.session = session
+                guard let actions = withSession({ $0.tlsEstablished() }) else { return }
                 perform(actions, context: context)
             case .failure:
                 context.close(promise: nil)

@@ -25,11 +25,17 @@ public struct SMTPServerSession: Sendable {
         case idle
         /// The total session time is used up.
         case session
+        /// A command line was not complete within the command timeout.
+        case command
+        /// Message content arrived slower than the minimum data rate.
+        case dataRate
     }
 
     private enum Mode: Sendable {
         case command
-        case data(DataReceiver)
+        /// Reading message content into ``SMTPServerSession/dataReceiver`` (kept outside the enum so
+        /// that appending to it never copies what is already buffered).
+        case data
         case authPlain
         case authLoginUser
         case authLoginPassword(user: String)
@@ -56,6 +62,8 @@ public struct SMTPServerSession: Sendable {
     public let sessionNumber: UInt64
 
     private var mode: Mode = .command
+    /// The content being read in `.data` mode.
+    private var dataReceiver: DataReceiver?
     private var input = ByteBuffer()
     private var discardingLongLine = false
     private var heloName: String?
@@ -67,6 +75,12 @@ public struct SMTPServerSession: Sendable {
     public private(set) var tlsActive = false
     /// The authenticated user, if any.
     public private(set) var authenticatedUser: String?
+    /// How many times message content moved to new storage while this session read it (see
+    /// ``DataReceiver/storageMoves``), over all its messages.
+    public private(set) var contentStorageMoves = 0
+    /// Set by the connection while the memory for messages in flight is used up: DATA gets
+    /// `452 4.3.1` instead of `354`.
+    public var memoryExhausted = false
 
     /// Creates a session for a client that has just connected.
     public init(configuration: SMTPServerConfiguration, policy: SourcePolicy, clientAddress: IPAddress,
@@ -80,6 +94,30 @@ public struct SMTPServerSession: Sendable {
 
     /// The message size limit for this client.
     public var maximumMessageSize: Int { policy.maxMessageSize ?? configuration.maximumMessageSize }
+
+    /// Content bytes of the message being read that are held in memory (0 outside DATA, and 0
+    /// once a message is known to be refused: its content is then discarded as it arrives).
+    public var bufferedContentBytes: Int { dataReceiver?.heldBytes ?? 0 }
+
+    /// True while part of a command line has arrived and its end has not (the command timeout
+    /// runs).
+    public var readingCommandLine: Bool {
+        switch mode {
+        case .command, .authPlain, .authLoginUser, .authLoginPassword:
+            return discardingLongLine || input.readableBytes > 0
+        default:
+            return false
+        }
+    }
+
+    /// True while the session reads message content.
+    public var isReadingData: Bool { if case .data = mode { return true } else { return false } }
+
+    /// Refuses the message being read with `452 4.3.1` once it has been read to its end, and
+    /// discards its content from now on (the memory for messages in flight is used up).
+    public mutating func refuseMessageForMemory() {
+        dataReceiver?.refuse(.insufficientStorage)
+    }
 
     /// True when the session is closed; no further input is read.
     public var isClosed: Bool { if case .closed = mode { return true } else { return false } }
@@ -120,7 +158,11 @@ public struct SMTPServerSession: Sendable {
         switch result {
         case .accepted(let id):
             actions = [.send(SMTPReply(250, "2.0.0", "Ok: queued as \(id)"))]
-        case .temporaryFailure(let reply), .permanentFailure(let reply):
+        case .temporaryFailure(let reply):
+            // The server's own condition (storage, memory), not the client's mistake: it does
+            // not count towards the error limit, so a client can retry on the same session.
+            actions = [.send(reply)]
+        case .permanentFailure(let reply):
             actions = [.send(reply)]
             actions += countError()
         }
@@ -144,7 +186,13 @@ public struct SMTPServerSession: Sendable {
     public mutating func timedOut(_ timeout: Timeout) -> [Action] {
         guard !isClosed else { return [] }
         mode = .closed
-        let text = timeout == .idle ? "Idle timeout, closing connection" : "Session time limit exceeded, closing connection"
+        let text: String
+        switch timeout {
+        case .idle: text = "Idle timeout, closing connection"
+        case .session: text = "Session time limit exceeded, closing connection"
+        case .command: text = "Command not completed in time, closing connection"
+        case .dataRate: text = "Message data arriving too slowly, closing connection"
+        }
         return [.send(SMTPReply(421, "4.4.2", "\(configuration.hostName) \(text)")), .close]
     }
 
@@ -152,6 +200,7 @@ public struct SMTPServerSession: Sendable {
     public mutating func connectionClosed() {
         mode = .closed
         transaction = nil
+        dataReceiver = nil
         input.clear()
     }
 
@@ -163,9 +212,11 @@ public struct SMTPServerSession: Sendable {
             switch mode {
             case .closed, .awaitingDelivery, .awaitingTLS:
                 break loop
-            case .data(var receiver):
-                let outcome = receiver.consume(&input)
-                guard let outcome else { mode = .data(receiver); break loop }
+            case .data:
+                // Mutated in place: a copy here would copy the whole message on every read.
+                guard let outcome = dataReceiver?.consume(&input) else { break loop }
+                contentStorageMoves += dataReceiver?.storageMoves ?? 0
+                dataReceiver = nil
                 actions += endOfData(outcome, now: now)
             case .command, .authPlain, .authLoginUser, .authLoginPassword:
                 guard let line = nextLine() else { break loop }
@@ -275,6 +326,15 @@ public struct SMTPServerSession: Sendable {
             if transaction?.recipients.count ?? 0 >= configuration.maximumRecipients {
                 return [.send(SMTPReply(452, "4.5.3", "Too many recipients"))]
             }
+            if to.lowercased() == "postmaster" {
+                // RFC 5321 4.5.1: the bare postmaster is always accepted, whatever the relaying
+                // rights, and goes to the configured postmaster address.
+                var parameters = parameters
+                if parameters.originalRecipient == nil { parameters.originalRecipient = "rfc822;\(to)" }
+                transaction?.recipients.append(ReceivedRecipient(address: configuration.postmasterAddress,
+                                                                 parameters: parameters))
+                return [.send(SMTPReply(250, "2.1.5", "Ok"))]
+            }
             guard policy.mayAccept(recipient: to, authenticated: authenticatedUser != nil) else {
                 return error(550, "5.7.1", "Relaying denied")
             }
@@ -283,7 +343,11 @@ public struct SMTPServerSession: Sendable {
         case .data:
             guard let transaction else { return error(503, "5.5.1", "Need MAIL command") }
             guard !transaction.recipients.isEmpty else { return error(554, "5.5.1", "No valid recipients") }
-            mode = .data(DataReceiver(maximumSize: maximumMessageSize))
+            guard !memoryExhausted else {
+                return [.send(SMTPReply(452, "4.3.1", "Insufficient system storage, try again later"))]
+            }
+            dataReceiver = DataReceiver(maximumSize: maximumMessageSize)
+            mode = .data
             return [.send(SMTPReply(354, nil, "End data with <CR><LF>.<CR><LF>"))]
         case .rset:
             transaction = nil
@@ -368,6 +432,7 @@ public struct SMTPServerSession: Sendable {
         case .refused(let violation):
             mode = .command
             transaction = nil
+            if violation == .insufficientStorage { return [.send(violation.reply)] }
             return [.send(violation.reply)] + countError()
         case .complete(let content):
             transactions += 1

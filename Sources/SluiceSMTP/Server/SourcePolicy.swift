@@ -53,13 +53,17 @@ public struct SourcePolicy: Sendable {
     public var addDateHeader: Bool
     /// `allow-unencrypted-plain-auth`: AUTH is offered before STARTTLS.
     public var allowUnencryptedAuth: Bool
+    /// `max-smtp-in`: simultaneous connections from one client address; nil is unlimited.
+    public var maxConnections: Int?
+    /// `max-smtp-in-rate`: new connections from one client address per period; nil is unlimited.
+    public var connectionRate: Rate?
 
     /// Creates a policy; the defaults are PowerMTA's for an unlisted source (service on, no relaying).
     public init(smtpService: Bool = true, allowRelaying: Bool = false, requireAuth: Bool = false,
                 processXVirtualMTA: Bool = false, defaultVirtualMTA: String? = nil,
                 maxMessageSize: Int? = nil, localDomains: Set<String> = [], patternRules: [PatternRule] = [],
                 addReceivedHeader: Bool = true, addMessageIDHeader: Bool = false, addDateHeader: Bool = false,
-                allowUnencryptedAuth: Bool = false) {
+                allowUnencryptedAuth: Bool = false, maxConnections: Int? = nil, connectionRate: Rate? = nil) {
         self.smtpService = smtpService
         self.allowRelaying = allowRelaying
         self.requireAuth = requireAuth
@@ -72,6 +76,8 @@ public struct SourcePolicy: Sendable {
         self.addMessageIDHeader = addMessageIDHeader
         self.addDateHeader = addDateHeader
         self.allowUnencryptedAuth = allowUnencryptedAuth
+        self.maxConnections = maxConnections
+        self.connectionRate = connectionRate
     }
 
     /// True when a recipient at `address` may be accepted: its domain is local, the source may

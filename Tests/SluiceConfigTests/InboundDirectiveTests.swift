@@ -1,0 +1,61 @@
+import Testing
+@testable import SluiceConfig
+
+@Suite("Inbound limits and spool free space")
+struct InboundDirectiveTests {
+    @Test("total-max-smtp-in, smtp-in-* and <spool> min-free-space are read with their values")
+    func globalValues() {
+        let result = load("""
+        total-max-smtp-in 500
+        smtp-in-command-timeout 90s
+        smtp-in-min-data-rate 1k/s
+        smtp-in-message-memory 512M
+        <spool /var/spool/sluice>
+            min-free-space 2G
+        </spool>
+        """)
+        #expect(result.diagnostics.isEmpty, "\(lines(result))")
+        #expect(result.model.totalMaxSMTPIn == 500)
+        #expect(result.model.smtpInCommandTimeout == .seconds(90))
+        #expect(result.model.smtpInMinimumDataRate?.bytes == 1024)
+        #expect(result.model.smtpInMessageMemory?.bytes == 512 << 20)
+        #expect(result.model.spools.first?.minimumFreeSpace?.bytes == 2 << 30)
+    }
+
+    @Test("max-smtp-in and max-smtp-in-rate belong to <source>; unlimited is no limit")
+    func sourceValues() {
+        let result = load("""
+        <source 0/0>
+            max-smtp-in 20
+            max-smtp-in-rate 600/min
+        </source>
+        <source 127.0.0.1>
+            max-smtp-in unlimited
+        </source>
+        """)
+        #expect(result.diagnostics.isEmpty, "\(lines(result))")
+        #expect(result.model.sources.first?.maxSMTPIn == 20)
+        #expect(result.model.sources.first?.maxSMTPInRate == .limited(count: 600, per: .minutes(1)))
+        #expect(result.model.sources.last?.maxSMTPIn == nil)
+    }
+
+    @Test("bad values are errors at their line and column, naming what was expected")
+    func badValues() {
+        let result = load("""
+        total-max-smtp-in 0
+        <source 0/0>
+            max-smtp-in many
+            max-smtp-in-rate fast
+        </source>
+        <spool /s>
+            min-free-space lots
+        </spool>
+        """)
+        let messages = lines(result)
+        #expect(messages.count == 4, "\(messages)")
+        #expect(messages.contains { $0.hasPrefix("t.conf:1:19: error: invalid value for 'total-max-smtp-in'") && $0.contains("unlimited") })
+        #expect(messages.contains { $0.hasPrefix("t.conf:3:17: error: invalid value for 'max-smtp-in'") })
+        #expect(messages.contains { $0.hasPrefix("t.conf:4:22: error: invalid value for 'max-smtp-in-rate'") })
+        #expect(messages.contains { $0.hasPrefix("t.conf:7:20: error: invalid value for 'min-free-space'") })
+    }
+}

@@ -30,6 +30,29 @@ struct ManagementHTTPTests {
         #expect(wrong.status == 401)
     }
 
+    /// Clients holding connections open get at most ``ManagementHTTPServer/maximumConnections``;
+    /// one more is answered 503 and closed, and a freed place is served again.
+    @Test func connectionsOverTheLimitGet503() async throws {
+        let (server, _) = try await Self.start()
+        defer { Task { await server.close() } }
+        var idle: [Int32] = []
+        defer { for fd in idle { close(fd) } }
+        for _ in 0..<ManagementHTTPServer.maximumConnections { idle.append(try connectTCP(port: server.port)) }
+        // The server counts a connection once it has accepted it: wait until it refuses.
+        var refused: TestHTTPResponse?
+        for _ in 0..<200 where refused == nil {
+            let r = try await httpRequestAsync(port: server.port, path: "/api/v1/status", token: Self.adminToken)
+            if r.status == 503 { refused = r }
+        }
+        #expect(refused?.status == 503)
+        close(idle.removeLast())
+        var served = false
+        for _ in 0..<200 where !served {
+            served = try await httpRequestAsync(port: server.port, path: "/api/v1/status", token: Self.adminToken).status == 200
+        }
+        #expect(served)
+    }
+
     @Test func addressRefusedByACLIs403EvenWithAToken() async throws {
         let (server, _) = try await Self.start()
         defer { Task { await server.close() } }

@@ -3,6 +3,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import SluiceConfig
+import Synchronization
 
 /// The HTTP management API: JSON endpoints for the control commands and `/metrics`, behind the
 /// `http-access` ACL and bearer tokens. Binds to loopback unless told otherwise.
@@ -18,6 +19,10 @@ public final class ManagementHTTPServer: Sendable {
 
     /// How long a client may take to send its request before the connection is closed.
     public static let requestTimeout = TimeAmount.seconds(30)
+
+    /// Connections served at once; one more gets `503` and is closed, so that clients holding
+    /// connections open cannot use up the descriptors kept for the control socket and the spool.
+    public static let maximumConnections = 128
 
     /// The bound port.
     public var port: Int { localAddress.port ?? 0 }
@@ -35,6 +40,7 @@ public final class ManagementHTTPServer: Sendable {
         guard ip.isLoopback || allowNonLoopback else {
             throw ControlError(.usage, "refusing to serve the management API on non-loopback address \(host) unless configured explicitly")
         }
+        let open = ConnectionCount(limit: maximumConnections)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 64)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -45,10 +51,16 @@ public final class ManagementHTTPServer: Sendable {
                 }
             }
             .childChannelInitializer { [requestTimeout = Self.requestTimeout] channel in
+                guard open.enter() else {
+                    return channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(BusyRefusal())
+                    }
+                }
+                channel.closeFuture.whenComplete { _ in open.leave() }
                 // One request per connection, so no pipelining assistance (it would hold back a
                 // parse error in a request body until a response that never comes); parse errors
                 // are answered by ManagementHTTPHandler, which then closes the connection.
-                channel.pipeline.configureHTTPServerPipeline(withPipeliningAssistance: false, withErrorHandling: false).flatMap {
+                return channel.pipeline.configureHTTPServerPipeline(withPipeliningAssistance: false, withErrorHandling: false).flatMap {
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: requestTimeout))
                         try channel.pipeline.syncOperations.addHandler(ManagementHTTPHandler(access: access, service: service))
@@ -205,5 +217,37 @@ final class ManagementHTTPHandler: ChannelInboundHandler {
             }
             channel.writeAndFlush(HTTPServerResponsePart.end(nil)).whenComplete { _ in channel.close(promise: nil) }
         }
+    }
+}
+
+/// Connections open on the management port, up to a limit.
+final class ConnectionCount: Sendable {
+    private let count = Mutex(0)
+    private let limit: Int
+
+    init(limit: Int) { self.limit = limit }
+
+    /// Counts a new connection; false (not counted) at the limit.
+    func enter() -> Bool {
+        count.withLock { open in
+            guard open < limit else { return false }
+            open += 1
+            return true
+        }
+    }
+
+    func leave() { count.withLock { $0 -= 1 } }
+}
+
+/// Answers a connection over ``ManagementHTTPServer/maximumConnections`` with `503` and closes it.
+final class BusyRefusal: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    func channelActive(context: ChannelHandlerContext) {
+        let text = "HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
+        context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: text))).assumeIsolated()
+            .whenComplete { _ in context.close(promise: nil) }
+        context.fireChannelActive()
     }
 }

@@ -7,6 +7,7 @@ import SluiceSpool
 struct NodeSnapshotBuilder {
     let engine: DeliveryEngine
     let inboundConnections: Int
+    let refusedInbound: [String: Int]
     let configuration: ConfigModel
     let hostName: String
     let uptime: Double
@@ -21,7 +22,11 @@ struct NodeSnapshotBuilder {
         hostName = node.hostName
         uptime = (now - node.startedAt).seconds
         messagesReceived = node.messagesReceived
-        inboundConnections = node.inboundGate?.statistics.open ?? 0
+        let inbound = node.inboundGate?.statistics
+        inboundConnections = inbound?.open ?? 0
+        var refused = Dictionary(uniqueKeysWithValues: (inbound?.refused ?? [:]).map { ($0.key.rawValue, $0.value) })
+        if let memory = inbound?.refusedForMemory, memory > 0 { refused["smtp-in-message-memory"] = memory }
+        refusedInbound = refused
         spool = node.spool
         spoolDirectory = node.spoolDirectory
         self.now = now
@@ -94,7 +99,7 @@ struct NodeSnapshotBuilder {
             out: .init(delivered: Int(total[.delivered].total), deferred: Int(total[.deferredAttempts].total),
                        bounced: Int(bounced.total + expired.total), perS: total[.delivered].per1m,
                        deferredPerS: total[.deferredAttempts].per1m, bouncedPerS: bounced.per1m + expired.per1m),
-            connections: .init(in: inboundConnections, out: engine.openConnections),
+            connections: .init(in: inboundConnections, out: engine.openConnections, refusedIn: refusedInbound),
             spool: .init(bytes: spool.statistics().diskBytes, freeBytes: FileSystem.freeBytes(spoolDirectory) ?? 0),
             controls: engine.activeControls.map(MailNode.info),
             history: .init(in: total[.injected].history.map(Int.init), out: total[.delivered].history.map(Int.init)))

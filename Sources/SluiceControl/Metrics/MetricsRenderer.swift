@@ -24,6 +24,9 @@ public enum MetricsRenderer {
         text.family("sluice_recipients_queued", .gauge, help: "Recipients queued on the node.", samples: nodeOnly(Double(s.queued)))
         text.family("sluice_connections_in", .gauge, help: "Open injection (inbound SMTP) sessions.",
                     samples: nodeOnly(Double(s.connections.in)))
+        text.family("sluice_connections_in_refused_total", .counter,
+                    help: "Inbound connections (and messages, for smtp-in-message-memory) refused by a limit since start.",
+                    samples: s.connections.refusedIn.sorted { $0.key < $1.key }.map { ([("node", node), ("limit", $0.key)], Double($0.value)) })
         text.family("sluice_spool_bytes", .gauge, help: "Bytes used by the spool.", samples: nodeOnly(Double(s.spool.bytes)))
         text.family("sluice_spool_free_bytes", .gauge, help: "Free bytes on the spool's file system.",
                     samples: nodeOnly(Double(s.spool.freeBytes)))

@@ -51,8 +51,27 @@ public struct StatusSnapshot: Codable, Hashable, Sendable {
         public var `in`: Int
         /// Delivery connections.
         public var out: Int
+        /// Inbound connections refused since start, by the limit that refused them
+        /// (`total-max-smtp-in`, `max-smtp-in`, `max-smtp-in-rate`), and messages refused for
+        /// lack of message memory (`smtp-in-message-memory`). JSON `refused_in`; absent in the
+        /// documents of older nodes.
+        public var refusedIn: [String: Int]
         /// Creates the figures.
-        public init(in: Int, out: Int) { self.in = `in`; self.out = out }
+        public init(in: Int, out: Int, refusedIn: [String: Int] = [:]) {
+            self.in = `in`
+            self.out = out
+            self.refusedIn = refusedIn
+        }
+
+        enum CodingKeys: String, CodingKey { case `in`, out; case refusedIn = "refused_in" }
+
+        /// Decodes the figures; `refused_in` may be missing.
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            self.in = try c.decode(Int.self, forKey: .in)
+            out = try c.decode(Int.self, forKey: .out)
+            refusedIn = try c.decodeIfPresent([String: Int].self, forKey: .refusedIn) ?? [:]
+        }
     }
 
     /// Spool use.

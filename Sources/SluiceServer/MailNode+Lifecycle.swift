@@ -38,7 +38,7 @@ extension MailNode {
             if case SpoolError.io(_, _, let code) = error, code == ENOSPC || code == EDQUOT {
                 let free = FileSystem.freeBytes(directory).map { "\($0) bytes free" } ?? "free space unknown"
                 throw NodeStartError.failed(part: "spool \(directory)",
-                                            reason: "its file system is full (\(free)); free some space and start again")
+                                            reason: "its file system is full (\(free)): \(error); free some space and start again")
             }
             throw NodeStartError.failed(part: "spool \(directory)", reason: "\(error)")
         }

@@ -55,6 +55,11 @@ final class SegmentLog: @unchecked Sendable {
             let path = layout.segmentPath(number)
             files[number] = SegmentFile(number: number, path: path, fd: try POSIX.open(path, O_RDONLY))
         }
+        // The newest segment was preallocated and is never appended to again: cut it back to
+        // its last record, so that a nearly full disk has that space for the new segment.
+        if let end = recovery.lastSegmentEnd, recovery.lastSegment > 0, !damaged.contains(recovery.lastSegment) {
+            _ = truncate(layout.segmentPath(recovery.lastSegment), off_t(end))
+        }
         // Never append after a possibly torn tail: every open starts a new segment, whose header
         // also carries the id high-water mark once older segments are gone.
         let (fresh, freshSize) = try SegmentLog.startSegment(layout: layout, after: recovery.lastSegment,
@@ -208,11 +213,16 @@ final class SegmentLog: @unchecked Sendable {
                 rolled = true
             }
             start = activeSize
-            var buffer: [UInt8] = []
-            buffer.reserveCapacity(batch.reduce(0) { $0 + $1.record.count })
-            for request in batch {
-                offsets.append(start + Int64(buffer.count))
-                buffer.append(contentsOf: request.record)
+            // A batch of one (a large message, typically) is written as it is, without a copy.
+            var buffer: [UInt8] = batch.count == 1 ? batch[0].record : []
+            if batch.count > 1 {
+                buffer.reserveCapacity(batch.reduce(0) { $0 + $1.record.count })
+                for request in batch {
+                    offsets.append(start + Int64(buffer.count))
+                    buffer.append(contentsOf: request.record)
+                }
+            } else {
+                offsets.append(start)
             }
             do {
                 try POSIX.write(active.fd, buffer, at: start, path: active.path)

@@ -14,6 +14,9 @@ struct SpoolRecovery {
     var emptySegments: Set<UInt32> = []
     /// The greatest segment number found.
     var lastSegment: UInt32 = 0
+    /// Where the last intact record of the newest segment ends (its preallocated zeros, or a torn
+    /// tail, follow).
+    var lastSegmentEnd: Int64?
     /// The id the next accepted message gets.
     var nextMessageID: UInt64 = 1
     var warnings: [String] = []
@@ -32,9 +35,11 @@ struct SpoolRecovery {
             segmentsScanned += 1
             bytesScanned += Int64(data.count)
             let recordsBefore = recordsRead
+            var end: Int64 = 0
             data.withUnsafeBytes { raw in
                 SegmentScanner.scan(raw, file: path, record: { type, payload, offset, length in
                     recordsRead += 1
+                    end = max(end, Int64(offset + length))
                     apply(type: type, payload: payload, segment: number, offset: offset, length: length, path: path)
                 }, warn: { warning in
                     damagedSegments.insert(number)
@@ -42,6 +47,7 @@ struct SpoolRecovery {
                 })
             }
             if recordsRead == recordsBefore && !damagedSegments.contains(number) { emptySegments.insert(number) }
+            lastSegmentEnd = end
         }
     }
 

@@ -66,12 +66,14 @@ let package = Package(
         .target(name: "SluiceConsole", dependencies: ["SluiceControl", "SluiceConfig", "CNcurses"]),
         // ncursesw for the console; see Sources/CNcurses/shim.h.
         .systemLibrary(name: "CNcurses", path: "Sources/CNcurses"),
+        // glibc's mallopt, to return large message buffers to the system; see Sources/CMalloc/shim.h.
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         // The one executable.
         .executableTarget(
             name: "sluice",
             dependencies: [
                 "SluiceConfig", "SluiceCore", "SluiceSpool", "SluiceControl", "SluiceConsole", "SluiceServer",
-                "SluiceSandbox", "SluiceSandboxServer", "SluiceDemo",
+                "SluiceSandbox", "SluiceSandboxServer", "SluiceDemo", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ] + nio
         ),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Dispatch
+import CMalloc
 import Foundation
 import SluiceConfig
 import SluiceServer
@@ -22,6 +23,10 @@ struct ServeCommand: AsyncParsableCommand {
             printError("\(config): not started: \(result.errors.count) error(s)")
             throw ExitCode(1)
         }
+        // Message buffers of a megabyte and more come from mmap and go back to the system when
+        // freed; glibc's default threshold climbs to 32 MB after the first large free, so the
+        // memory of a burst of large messages would stay with the process afterwards.
+        _ = mallopt(M_MMAP_THRESHOLD, 1 << 20)
         let node: MailNode
         do {
             node = try await MailNode.start(configuration: result.model, options: NodeOptions(configurationPath: config))

@@ -2,10 +2,11 @@
 """Reliability figures for RELIABILITY.md: `sluice serve` (a release build) on loopback, attacked
 the way a hostile tester did. Everything stays on 127.0.0.1; delivery goes to a local smtp-sink.
 
-Usage: bench/reliability.py [descriptors|trickle|memory|diskfull|all] [--sluice PATH]
+Usage: bench/reliability.py [descriptors|slowloris|trickle|memory|diskfull|all] [--sluice PATH]
 
   descriptors  1,100 idle connections against a node limited to 1,024 descriptors: greetings,
                refusals, node CPU, `sluice show status` and a real message meanwhile
+  slowloris    50 clients sending a command, then message content, one byte a second
   trickle      two clients trickling 30 MB messages in 100-byte writes: node CPU, against the
                same two messages sent at once
   memory       16 concurrent 24 MB messages: accepted and refused, peak and settled RSS
@@ -253,6 +254,48 @@ def memory(sluice):
         node.close()
 
 
+def slowloris(sluice):
+    node = Node(sluice, extra="smtp-in-command-timeout 10s")
+    try:
+        def loris(in_data, results, i):
+            s = socket.create_connection(("127.0.0.1", node.port))
+            f = s.makefile("rb")
+            f.readline()
+            if in_data:
+                s.sendall(b"EHLO l.test\r\nMAIL FROM:<a@origin.test>\r\nRCPT TO:<b@example.test>\r\nDATA\r\n")
+                while not f.readline().startswith(b"354"):
+                    pass
+            started = time.time()
+            s.settimeout(1.2)
+            reply = b""
+            while time.time() - started < 300:
+                try:
+                    s.send(b"x")
+                    data = s.recv(512)
+                    if not data:
+                        break
+                    reply += data
+                    if b"\n" in data:
+                        break
+                except socket.timeout:
+                    continue
+                except OSError:
+                    break
+            results[i] = (time.time() - started, reply.decode(errors="replace").strip())
+            s.close()
+        for in_data, label in [(False, "a command at 1 byte/s (smtp-in-command-timeout 10s)"),
+                               (True, "message content at 1 byte/s (smtp-in-min-data-rate 256 B/s over 30 s)")]:
+            results = [None] * 50
+            threads = [threading.Thread(target=loris, args=(in_data, results, i)) for i in range(50)]
+            for t in threads: t.start()
+            for t in threads: t.join()
+            times = sorted(r[0] for r in results)
+            print(f"slowloris: 50 clients sending {label}: closed after {times[0]:.1f}-{times[-1]:.1f} s "
+                  f"with {results[0][1][:40]!r}")
+    finally:
+        node.close()
+
+
 def send_many(port, n, tag):
     codes = {}
     for i in range(n):
@@ -307,10 +350,10 @@ def diskfull(sluice):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("what", nargs="?", default="all", choices=["descriptors", "trickle", "memory", "diskfull", "all"])
+    parser.add_argument("what", nargs="?", default="all", choices=["descriptors", "slowloris", "trickle", "memory", "diskfull", "all"])
     parser.add_argument("--sluice", default=os.path.join(ROOT, ".build/release/sluice"))
     args = parser.parse_args()
-    for name in ["descriptors", "trickle", "memory", "diskfull"]:
+    for name in ["descriptors", "slowloris", "trickle", "memory", "diskfull"]:
         if args.what in (name, "all"):
             globals()[name](args.sluice)
 

@@ -55,6 +55,19 @@ final class LogLines: Sendable {
 
 @Suite("A full spool file system", .serialized)
 struct DiskFullTests {
+    /// A 4 MB file system for the spool of a node without routes, no free-space minimum.
+    private func smallSpool(in dir: String, segmentSize: Int64) throws -> (SmallFileSystem, ConfigModel, NodeOptions) {
+        let fs = try SmallFileSystem(at: "\(dir)/spool", megabytes: 4)
+        var options = testOptions(directory: dir)
+        options.spoolOptions = SpoolOptions(minimumFreeSpace: nil, segmentSize: ByteSize(bytes: segmentSize))
+        do {
+            return (fs, try loadConfiguration(testConfiguration(spool: fs.path, routes: [])), options)
+        } catch {
+            fs.unmount()
+            throw error
+        }
+    }
+
     @Test("Full: injections get 452 4.3.1 without a path, deliveries go on; freed: 250 again without a restart; every accepted message delivered exactly once across a restart",
           .enabled(if: SmallFileSystem.canMount, "mounting a small tmpfs for the spool needs root"))
     func fillThenFree() async throws {
@@ -121,11 +134,8 @@ struct DiskFullTests {
     func startOnAFullDisk() async throws {
         let dir = try makeTemporaryDirectory()
         defer { removeDirectory(dir) }
-        let fs = try SmallFileSystem(at: "\(dir)/spool", megabytes: 4)
+        let (fs, config, options) = try smallSpool(in: dir, segmentSize: 64 << 10)
         defer { fs.unmount() }
-        let config = try loadConfiguration(testConfiguration(spool: fs.path, routes: []))
-        var options = testOptions(directory: dir)
-        options.spoolOptions = SpoolOptions(minimumFreeSpace: nil, segmentSize: ByteSize(bytes: 64 << 10))
         _ = try fs.fill()
         for _ in 0..<3 {
             do {
@@ -145,11 +155,8 @@ struct DiskFullTests {
     func restartOnAFullDisk() async throws {
         let dir = try makeTemporaryDirectory()
         defer { removeDirectory(dir) }
-        let fs = try SmallFileSystem(at: "\(dir)/spool", megabytes: 4)
+        let (fs, config, options) = try smallSpool(in: dir, segmentSize: 256 << 10)
         defer { fs.unmount() }
-        let config = try loadConfiguration(testConfiguration(spool: fs.path, routes: []))
-        var options = testOptions(directory: dir)
-        options.spoolOptions = SpoolOptions(minimumFreeSpace: nil, segmentSize: ByteSize(bytes: 256 << 10))
         // An earlier run left its (preallocated, empty) segment.
         let (spool, _) = try Spool.open(directory: fs.path, options: options.spoolOptions)
         await spool.close()

@@ -10,21 +10,28 @@ import Testing
 /// The HTTP management API of a running node, with the configuration's `http-access` rules.
 @Suite("HTTP management API")
 struct ManagementTests {
+    /// A node configuration whose `http-access` gives 127.0.0.1 `access`, and options with an
+    /// HTTP port and `tokens` as the token file in `dir`.
+    private func httpNode(in dir: String, access: String, tokens: String) throws -> (ConfigModel, NodeOptions) {
+        let text = testConfiguration(spool: "\(dir)/spool", routes: []) + "http-access 127.0.0.1 \(access)\n"
+        var options = testOptions(directory: dir)
+        options.httpPort = 0
+        options.httpTokenFile = "\(dir)/tokens"
+        try tokens.write(toFile: "\(dir)/tokens", atomically: true, encoding: .utf8)
+        return (try loadConfiguration(text), options)
+    }
+
     @Test("/metrics and /api/v1/status answer a monitor address with a token; a monitor may not hold")
     func metricsAndStatus() async throws {
         let dir = try makeTemporaryDirectory()
         defer { removeDirectory(dir) }
-        let text = testConfiguration(spool: "\(dir)/spool", routes: []) + "http-access 127.0.0.1 monitor\n"
-        var options = testOptions(directory: dir)
-        options.httpPort = 0
-        options.httpTokenFile = "\(dir)/tokens"
-        try "ops 0123456789abcdef0123\n".write(toFile: "\(dir)/tokens", atomically: true, encoding: .utf8)
+        let (configuration, options) = try httpNode(in: dir, access: "monitor", tokens: "ops 0123456789abcdef0123\n")
         func get(_ url: URL) async throws -> (Data, URLResponse) {
             var request = URLRequest(url: url)
             request.setValue("Bearer 0123456789abcdef0123", forHTTPHeaderField: "Authorization")
             return try await URLSession.shared.data(for: request)
         }
-        let node = try await MailNode.start(configuration: try loadConfiguration(text), options: options)
+        let node = try await MailNode.start(configuration: configuration, options: options)
         do {
             let port = try #require(await node.httpPort)
             let (metrics, metricsResponse) = try await get(try #require(URL(string: "http://127.0.0.1:\(port)/metrics")))
@@ -51,12 +58,7 @@ struct ManagementTests {
     func tokenRoles() async throws {
         let dir = try makeTemporaryDirectory()
         defer { removeDirectory(dir) }
-        let text = testConfiguration(spool: "\(dir)/spool", routes: []) + "http-access 127.0.0.1 admin\n"
-        var options = testOptions(directory: dir)
-        options.httpPort = 0
-        options.httpTokenFile = "\(dir)/tokens"
-        try "ops 0123456789abcdef0123 admin\ngrafana fedcba9876543210fedc monitor\n"
-            .write(toFile: "\(dir)/tokens", atomically: true, encoding: .utf8)
+        let (configuration, options) = try httpNode(in: dir, access: "admin", tokens: "ops 0123456789abcdef0123 admin\ngrafana fedcba9876543210fedc monitor\n")
         func request(_ method: String, _ path: String, port: Int, secret: String, body: String? = nil) async throws -> Int? {
             let url = try #require(URL(string: "http://127.0.0.1:\(port)\(path)"))
             var request = URLRequest(url: url)
@@ -66,7 +68,7 @@ struct ManagementTests {
             let (_, response) = try await URLSession.shared.data(for: request)
             return (response as? HTTPURLResponse)?.statusCode
         }
-        let node = try await MailNode.start(configuration: try loadConfiguration(text), options: options)
+        let node = try await MailNode.start(configuration: configuration, options: options)
         do {
             let port = try #require(await node.httpPort)
             let hold = #"{"domain":"example.test","reason":"test"}"#
@@ -86,14 +88,9 @@ struct ManagementTests {
     func badTokenRole() async throws {
         let dir = try makeTemporaryDirectory()
         defer { removeDirectory(dir) }
-        let text = testConfiguration(spool: "\(dir)/spool", routes: []) + "http-access 127.0.0.1 admin\n"
-        var options = testOptions(directory: dir)
-        options.httpPort = 0
-        options.httpTokenFile = "\(dir)/tokens"
-        try "ops 0123456789abcdef0123\ngrafana fedcba9876543210fedc reader\n"
-            .write(toFile: "\(dir)/tokens", atomically: true, encoding: .utf8)
+        let (configuration, options) = try httpNode(in: dir, access: "admin", tokens: "ops 0123456789abcdef0123\ngrafana fedcba9876543210fedc reader\n")
         let error = await #expect(throws: NodeStartError.self) {
-            let node = try await MailNode.start(configuration: try loadConfiguration(text), options: options)
+            let node = try await MailNode.start(configuration: configuration, options: options)
             await node.shutdown()
         }
         #expect(error.map { "\($0)" }?.contains("\(dir)/tokens:2: role of grafana must be admin or monitor") == true)
@@ -103,12 +100,8 @@ struct ManagementTests {
     func httpOverrideOrigin() async throws {
         let dir = try makeTemporaryDirectory()
         defer { removeDirectory(dir) }
-        let text = testConfiguration(spool: "\(dir)/spool", routes: []) + "http-access 127.0.0.1 admin\n"
-        var options = testOptions(directory: dir)
-        options.httpPort = 0
-        options.httpTokenFile = "\(dir)/tokens"
-        try "ops 0123456789abcdef0123\n".write(toFile: "\(dir)/tokens", atomically: true, encoding: .utf8)
-        let node = try await MailNode.start(configuration: try loadConfiguration(text), options: options)
+        let (configuration, options) = try httpNode(in: dir, access: "admin", tokens: "ops 0123456789abcdef0123\n")
+        let node = try await MailNode.start(configuration: configuration, options: options)
         do {
             let port = try #require(await node.httpPort)
             var set = URLRequest(url: try #require(URL(string: "http://127.0.0.1:\(port)/api/v1/throttle")))

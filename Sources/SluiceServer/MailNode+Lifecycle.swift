@@ -131,6 +131,7 @@ extension MailNode {
         log("smtp-in: at most \(cap) connection(s) (descriptor limit \(budget.limit), \(budget.reserved) reserved), "
             + "\(limits.messageMemory >> 20) MiB for messages in flight")
         var smtpConfiguration = SMTPServerConfiguration(hostName: hostName, postmasterAddress: configuration.postmaster)
+        smtpConfiguration.messageSizeCeiling = limits.messageMemory
         if let timeout = configuration.smtpInCommandTimeout { smtpConfiguration.commandTimeout = timeout }
         if let rate = configuration.smtpInMinimumDataRate { smtpConfiguration.minimumDataRate = Int(clamping: rate.bytes) }
         for listener in listeners {

@@ -51,6 +51,8 @@ struct NodeReceiver: MessageReceiver {
         let id: MessageID
         do {
             id = try await spool.accept(envelope, content: received.content)
+        } catch SpoolError.tooLarge {
+            return .permanentFailure(SluiceSMTP.SMTPReply(552, "5.3.4", "Message size exceeds fixed maximum message size"))
         } catch SpoolError.insufficientSpace {
             return .temporaryFailure(SluiceSMTP.SMTPReply(452, "4.3.1", "Insufficient system storage, try again later"))
         } catch {

@@ -58,4 +58,12 @@ struct InboundDirectiveTests {
         #expect(messages.contains { $0.hasPrefix("t.conf:4:22: error: invalid value for 'max-smtp-in-rate'") })
         #expect(messages.contains { $0.hasPrefix("t.conf:7:20: error: invalid value for 'min-free-space'") })
     }
+
+    @Test("max-message-size unlimited (PowerMTA's stock sample) is no limit of the source's own")
+    func unlimitedMessageSize() {
+        let result = load("<source 127.0.0.1>\n    max-message-size unlimited\n</source>\n")
+        #expect(result.diagnostics.isEmpty, "\(lines(result))")
+        #expect(result.model.sources.first?.maxMessageSize == .unlimited)
+        #expect(ByteSize.unlimited.description == "unlimited")
+    }
 }

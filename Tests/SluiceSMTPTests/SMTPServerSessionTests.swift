@@ -126,6 +126,20 @@ struct SessionDriver {
         }
     }
 
+    /// `max-message-size unlimited` lifts the source's limit but not the node's ceiling (the
+    /// memory for messages in flight).
+    @Test func unlimitedSourceStopsAtTheCeiling() {
+        var configuration = SMTPServerConfiguration(hostName: "mx.sluice.test")
+        configuration.messageSizeCeiling = 1000
+        var d = SessionDriver(policy: SourcePolicy(allowRelaying: true, maxMessageSize: .max), configuration: configuration)
+        _ = d.start()
+        #expect(d.send("EHLO c\r\n").first?.lines.contains("SIZE 1000") == true)
+        _ = d.send("MAIL FROM:<s@x.example>\r\nRCPT TO:<u@y.example>\r\nDATA\r\n")
+        let body = String(repeating: "x", count: 998) + "\r\n" + String(repeating: "y", count: 500) + "\r\n.\r\n"
+        #expect(d.send(body).map(\.code) == [552])
+        #expect(d.delivered.isEmpty)
+    }
+
     @Test func relayingAllowedByPolicy() {
         var d = SessionDriver(policy: SourcePolicy(allowRelaying: true))
         _ = d.start()

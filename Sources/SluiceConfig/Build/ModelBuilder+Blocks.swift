@@ -42,7 +42,11 @@ extension ModelBuilder {
             case "max-smtp-in-rate":
                 source.maxSMTPInRate = parse(d) { (t: String) throws(ValueError) in try Rate(parsing: t) }
             case "max-message-size":
-                source.maxMessageSize = parse(d) { (t: String) throws(ValueError) in try ByteSize(parsing: t) }
+                // `unlimited` (PowerMTA's stock sample): no limit of the source's own; the node's
+                // smtp-in-message-memory still bounds a message.
+                source.maxMessageSize = parse(d) { (t: String) throws(ValueError) in
+                    t.lowercased() == "unlimited" ? ByteSize.unlimited : try ByteSize(parsing: t)
+                }
             case "default-virtual-mta":
                 if let name = single(d) {
                     source.defaultVirtualMTA = name.text

@@ -8,6 +8,9 @@ public struct ByteSize: Hashable, Sendable, Comparable, CustomStringConvertible 
 
     public static func < (a: ByteSize, b: ByteSize) -> Bool { a.bytes < b.bytes }
 
+    /// No limit (`unlimited` where PowerMTA takes it for a size).
+    public static let unlimited = ByteSize(bytes: .max)
+
     /// Parses `52428800`, `100K`, `50M`, `1G`, `2T` (also with a trailing `B`, any case).
     public init(parsing text: String) throws(ValueError) {
         let error = ValueError(expected: "a size such as 50M, 1G or 52428800", found: text)
@@ -24,8 +27,9 @@ public struct ByteSize: Hashable, Sendable, Comparable, CustomStringConvertible 
         self.init(bytes: bytes)
     }
 
-    /// The largest exact binary multiple: `50M`, `1G`, `1500`.
+    /// The largest exact binary multiple: `50M`, `1G`, `1500`; `unlimited` for ``unlimited``.
     public var description: String {
+        if self == .unlimited { return "unlimited" }
         for (unit, size) in [("T", Int64(1) << 40), ("G", 1 << 30), ("M", 1 << 20), ("K", 1 << 10)]
         where bytes >= size && bytes % size == 0 {
             return "\(bytes / size)\(unit)"

@@ -6,6 +6,9 @@ public struct SMTPServerConfiguration: Sendable {
     public var hostName: String
     /// The message size limit when the source sets none (also announced with SIZE).
     public var maximumMessageSize: Int
+    /// No message is larger than this, whatever the source allows (`max-message-size
+    /// unlimited` included): the node sets it to the memory for messages in flight.
+    public var messageSizeCeiling: Int = .max
     /// Recipients accepted per message; more get `452 4.5.3`.
     public var maximumRecipients: Int
     /// Error replies (4xx/5xx to commands) after which the session is closed with `421 4.7.0`.

@@ -93,7 +93,9 @@ public struct SMTPServerSession: Sendable {
     }
 
     /// The message size limit for this client.
-    public var maximumMessageSize: Int { policy.maxMessageSize ?? configuration.maximumMessageSize }
+    public var maximumMessageSize: Int {
+        min(policy.maxMessageSize ?? configuration.maximumMessageSize, configuration.messageSizeCeiling)
+    }
 
     /// Content bytes of the message being read that are held in memory (0 outside DATA, and 0
     /// once a message is known to be refused: its content is then discarded as it arrives).

@@ -39,6 +39,27 @@ struct BounceClassifierTests {
         #expect(c.classify(SMTPReply("550 5.1.1 user unknown")) == .other)
     }
 
+    /// PowerMTA's stock list as its sample configuration writes it: `success` for 2xx status
+    /// codes, and `//` as the last, catch-all line.
+    @Test("PowerMTA's stock-list idioms: success never categorises a bounce, // matches everything")
+    func stockListIdioms() throws {
+        let loaded = ConfigLoader.load(text: """
+        <bounce-category-patterns>
+            /^2.\\d+.\\d+;/ success
+            /spam/ spam-related
+            // other # catch-all
+        </bounce-category-patterns>
+        """, fileName: "t.conf")
+        #expect(loaded.diagnostics.isEmpty, "\(loaded.diagnostics)")
+        let c = BounceClassifier(rules: loaded.model.bounceCategoryRules)
+        #expect(c.rules.map(\.category) == [.success, .spamRelated, .other])
+        #expect(c.classify(SMTPReply("550 2.0.0 oddly coded refusal")) == .other)
+        #expect(c.classify(SMTPReply("554 5.7.1 spam detected")) == .spamRelated)
+        #expect(c.classify(SMTPReply("550 5.1.1 user unknown")) == .other)
+        #expect(try PatternRegex("").matches("anything at all"))
+        #expect(try PatternRegex("").matches(""))
+    }
+
     @Test("replies parse into code and enhanced status")
     func parsing() {
         let r = SMTPReply("421-4.7.0 [TS01] deferred")

@@ -17,6 +17,8 @@ public enum BounceCategory: String, Hashable, Sendable, CaseIterable {
     case virusRelated = "virus-related"
     case badConfiguration = "bad-configuration"
     case other = "other"
+    /// Not a bounce: PowerMTA's stock list maps 2xx status codes to it. Never assigned to a bounce.
+    case success = "success"
 }
 
 /// One line of `<bounce-category-patterns>`: `/regex/ category`.

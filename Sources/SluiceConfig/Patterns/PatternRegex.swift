@@ -9,12 +9,14 @@ public struct PatternRegex: Hashable, Sendable, CustomStringConvertible {
     public let caseInsensitive: Bool
     private let regex: NSRegularExpression
 
-    /// Compiles `source`.
+    /// Compiles `source`. The empty pattern `//` matches everything, as in PowerMTA (whose stock
+    /// bounce list ends with `// other`).
     ///
     /// - Throws: ``ValueError`` naming the pattern when it is not a valid regular expression.
     public init(_ source: String, caseInsensitive: Bool = false) throws(ValueError) {
         do {
-            regex = try NSRegularExpression(pattern: source, options: caseInsensitive ? [.caseInsensitive] : [])
+            regex = try NSRegularExpression(pattern: source.isEmpty ? "(?:)" : source,
+                                            options: caseInsensitive ? [.caseInsensitive] : [])
         } catch {
             throw ValueError(expected: "a valid regular expression", found: "/\(source)/")
         }

@@ -15,10 +15,12 @@ public struct BounceClassifier: Sendable {
         self.rules = rules.isEmpty ? BounceClassifier.stockRules : rules
     }
 
-    /// The category of `reply`: the first matching rule's, else `other`.
+    /// The category of `reply`: the first matching rule's, else `other`. Rules of the category
+    /// `success` (PowerMTA's stock list maps `/^2.\d+.\d+;/` to it) describe replies that are no
+    /// bounce at all, so they never categorise one.
     public func classify(_ reply: SMTPReply) -> BounceCategory {
         let status = reply.enhancedStatus.map { "\($0);" }
-        for rule in rules {
+        for rule in rules where rule.category != .success {
             if rule.regex.matches(reply.text) { return rule.category }
             if let status, rule.regex.matches(status) { return rule.category }
         }

@@ -66,4 +66,13 @@ struct InboundDirectiveTests {
         #expect(result.model.sources.first?.maxMessageSize == .unlimited)
         #expect(ByteSize.unlimited.description == "unlimited")
     }
+
+    @Test("max-conn-rate is PowerMTA's spelling of max-connect-rate")
+    func maxConnRateAlias() {
+        let result = load("<domain gmail.com>\n    max-conn-rate 10/m\n</domain>\n")
+        #expect(result.diagnostics.isEmpty, "\(lines(result))")
+        let rate = result.model.effectiveSettings(domain: "gmail.com", vmta: nil).maxConnectRate
+        #expect(rate.value == .limited(count: 10, per: .minutes(1)))
+        #expect(rate.origin.description.hasPrefix("t.conf:2"))
+    }
 }

@@ -53,8 +53,10 @@ public struct DomainDirective: Sendable {
         span("dns-timeout", \.dnsTimeout),
     ]
 
-    /// Alternative names accepted for a directive: PowerMTA's `route` sets the same hosts as `smtp-hosts`.
-    static let aliases: [String: String] = ["route": "smtp-hosts"]
+    /// Alternative names accepted for a directive: PowerMTA's `route` sets the same hosts as
+    /// `smtp-hosts`, and `max-conn-rate` (the spelling of PowerMTA's documentation and of the
+    /// seeds) is `max-connect-rate`.
+    static let aliases: [String: String] = ["route": "smtp-hosts", "max-conn-rate": "max-connect-rate"]
 
     private static let byName: [String: DomainDirective] = {
         var map: [String: DomainDirective] = [:]

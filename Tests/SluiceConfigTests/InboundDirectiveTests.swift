@@ -75,4 +75,31 @@ struct InboundDirectiveTests {
         #expect(rate.value == .limited(count: 10, per: .minutes(1)))
         #expect(rate.origin.description.hasPrefix("t.conf:2"))
     }
+
+    @Test("a domain macro inside a name expands with its prefix and suffix; PowerMTA's {queue} names apply to nothing, with a warning")
+    func macroAffixesAndInternalQueues() {
+        let result = load("""
+        domain-macro gmailish gmail,googlemail
+        <domain $gmailish.com>
+            max-smtp-out 5
+        </domain>
+        <domain mx.$gmailish.net>
+            max-smtp-out 6
+        </domain>
+        <domain {gmImprinter}>
+            max-smtp-out 1
+        </domain>
+        """)
+        #expect(result.errors.isEmpty, "\(lines(result))")
+        #expect(lines(result).count == 1)
+        #expect(lines(result).first?.hasPrefix("t.conf:8:9: warning: '<domain {gmImprinter}>' names one of PowerMTA's internal queues") == true)
+        for domain in ["gmail.com", "googlemail.com"] {
+            let settings = result.model.effectiveSettings(domain: domain, vmta: nil).maxSmtpOut
+            #expect(settings.value == 5 && settings.origin.description.hasPrefix("t.conf:3"), "\(domain)")
+        }
+        #expect(result.model.effectiveSettings(domain: "mx.googlemail.net", vmta: nil).maxSmtpOut.value == 6)
+        #expect(result.model.effectiveSettings(domain: "gmail.net", vmta: nil).maxSmtpOut.value != 6)
+        let undefined = load("<domain $nosuch.com>\n    max-smtp-out 5\n</domain>\n")
+        #expect(lines(undefined).first?.hasPrefix("t.conf:1:9: error: undefined domain-macro '$nosuch'") == true)
+    }
 }

@@ -82,18 +82,47 @@ extension ModelBuilder {
 
     // MARK: - <domain>
 
+    /// A macro used inside a domain name, with what stands around it: `$gmailish.com`,
+    /// `mail.$brands` (PowerMTA expands `domain-macro gmailish gmail,googlemail` in
+    /// `<domain $gmailish.com>` to gmail.com and googlemail.com).
+    struct MacroUse {
+        var prefix: Substring
+        /// The macro's name, lowercased.
+        var name: String
+        var suffix: Substring
+
+        /// nil when `word` uses no macro.
+        init?(_ word: String) {
+            guard let dollar = word.firstIndex(of: "$") else { return nil }
+            let start = word.index(after: dollar)
+            let end = word[start...].firstIndex { !($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") } ?? word.endIndex
+            guard start < end else { return nil }
+            prefix = word[..<dollar]
+            name = word[start..<end].lowercased()
+            suffix = word[end...]
+        }
+
+        /// One of the macro's domains with the prefix and suffix around it.
+        func apply(_ domain: String) -> String { prefix + domain + suffix }
+    }
+
     /// Reads a `<domain PATTERN[, …]>` block; nil when it names no valid domain.
     mutating func domainBlock(_ b: BlockNode) -> DomainBlock? {
         var patterns: [DomainPattern] = []
         for word in b.arguments.flatMap(splitList) {
-            if word.text.hasPrefix("$") {
-                let name = String(word.text.dropFirst()).lowercased()
-                guard let domains = model.domainMacros[name] else {
-                    error(word.location, "undefined domain-macro '\(word.text)'")
+            if word.text.hasPrefix("{") && word.text.hasSuffix("}") {
+                unknown(word.location, "'<domain \(word.text)>' names one of PowerMTA's internal queues, which Sluice "
+                                     + "does not have: the block applies to nothing")
+            } else if let use = MacroUse(word.text) {
+                guard let domains = model.domainMacros[use.name] else {
+                    error(word.location, "undefined domain-macro '$\(use.name)'")
                     continue
                 }
-                // Items were validated when the macro was defined.
-                patterns += domains.compactMap { try? DomainPattern(parsing: $0) }
+                for domain in domains.map(use.apply) {
+                    do { patterns.append(try DomainPattern(parsing: domain)) } catch {
+                        self.error(word.location, "invalid domain in '<domain>': '\(word.text)' gives \(error)")
+                    }
+                }
             } else {
                 do { patterns.append(try DomainPattern(parsing: word.text)) } catch {
                     self.error(word.location, "invalid domain in '<domain>': \(error)")

@@ -102,4 +102,29 @@ struct InboundDirectiveTests {
         let undefined = load("<domain $nosuch.com>\n    max-smtp-out 5\n</domain>\n")
         #expect(lines(undefined).first?.hasPrefix("t.conf:1:9: error: undefined domain-macro '$nosuch'") == true)
     }
+
+    @Test("PowerMTA directives without effect in Sluice load with a warning naming why, also with --strict")
+    func acceptedWithoutEffect() throws {
+        let text = "run-as-root no\nsync-msg-create false\n<source 0/0>\n    log-data no\n</source>\n"
+            + "<domain *>\n    reuse-ssl-session yes\n</domain>\n"
+        for strict in [false, true] {
+            let result = load(text, strict: strict)
+            #expect(result.errors.isEmpty, "\(lines(result))")
+            #expect(lines(result) == [
+                "t.conf:1:1: warning: 'run-as-root' is accepted without effect: Sluice runs as the user that starts it; "
+                    + "drop privileges with the service manager (User= in systemd) (docs/pmta-compat.md#run-as-root)",
+                "t.conf:2:1: warning: 'sync-msg-create' is accepted without effect: Sluice always syncs a message to the "
+                    + "spool before it answers 250 (docs/pmta-compat.md#sync-msg-create)",
+                "t.conf:4:5: warning: 'log-data' is accepted without effect: Sluice never logs message content "
+                    + "(docs/pmta-compat.md#log-data)",
+                "t.conf:7:5: warning: 'reuse-ssl-session' is accepted without effect: Sluice's TLS client does not resume "
+                    + "TLS sessions (docs/pmta-compat.md#reuse-ssl-session)",
+            ])
+        }
+        // Every directive the table names has its entry in the document.
+        let document = try String(contentsOf: repositoryRoot.appendingPathComponent("docs/pmta-compat.md"), encoding: .utf8)
+        for name in PowerMTACompatibility.withoutEffect.keys {
+            #expect(document.contains("<a id=\"\(name)\"></a>`\(name)`"), "\(name)")
+        }
+    }
 }

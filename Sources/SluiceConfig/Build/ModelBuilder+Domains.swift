@@ -147,6 +147,10 @@ extension ModelBuilder {
     /// Checks one `<domain>` directive; nil (after a diagnostic) when unknown or invalid.
     private mutating func domainEntry(_ d: DirectiveNode) -> DomainEntry? {
         guard let directive = DomainDirective.named(d.key) else {
+            if let warning = PowerMTACompatibility.warning(for: d.key, written: d.name.text) {
+                diagnostics.append(Diagnostic(.warning, d.location, warning))
+                return nil
+            }
             var message = "unknown directive '\(d.name.text)' in <domain>"
             if let near = DomainDirective.nearest(to: d.key) { message += "; did you mean '\(near)'?" }
             unknown(d.location, message)

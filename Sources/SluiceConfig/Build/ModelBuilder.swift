@@ -153,6 +153,11 @@ struct ModelBuilder {
     /// phrase such as "at the top level").
     /// A `<domain>` directive outside a `<domain>` block gets a hint to move it.
     mutating func unknownDirective(_ d: DirectiveNode, in context: String, known: [String]) {
+        if let warning = PowerMTACompatibility.warning(for: d.key, written: d.name.text) {
+            // Known, and harmless to ignore: a warning even with --strict.
+            diagnostics.append(Diagnostic(.warning, d.location, warning))
+            return
+        }
         if DomainDirective.named(d.key) != nil {
             unknown(d.location, "'\(d.name.text)' is a <domain> directive; put it inside <domain *> "
                               + (context.hasPrefix("<") ? "within this \(context)" : "to apply it to every domain"))

@@ -39,9 +39,14 @@ public struct ConfigSourcePolicies: SourcePolicyProvider {
         return SourcePolicy(smtpService: first.smtpService, allowRelaying: first.alwaysAllowRelaying,
                             requireAuth: first.requireAuth, processXVirtualMTA: first.processXVirtualMTA,
                             defaultVirtualMTA: defaultVMTA, maxMessageSize: maxSize.map { Int(clamping: $0.bytes) },
-                            patternRules: rules, addMessageIDHeader: first.addMessageIdHeader,
+                            patternRules: rules,
+                            addReceivedHeader: matching.lazy.compactMap(\.addReceivedHeader).first ?? true,
+                            addMessageIDHeader: first.addMessageIdHeader,
                             addDateHeader: first.addDateHeader,
+                            allowUnencryptedAuth: matching.lazy.compactMap(\.allowUnencryptedPlainAuth).first ?? false,
                             maxConnections: matching.lazy.compactMap(\.maxSMTPIn).first,
-                            connectionRate: matching.lazy.compactMap(\.maxSMTPInRate).first)
+                            connectionRate: matching.lazy.compactMap(\.maxSMTPInRate).first,
+                            hideMessageSource: matching.lazy.compactMap(\.hideMessageSource).first ?? false,
+                            maxRecipients: matching.lazy.compactMap(\.maxRcptPerMessage).first)
     }
 }

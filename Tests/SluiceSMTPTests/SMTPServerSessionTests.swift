@@ -140,6 +140,21 @@ struct SessionDriver {
         #expect(d.delivered.isEmpty)
     }
 
+    /// `hide-message-source`: the Received header keeps the host and id but not the client's
+    /// address or HELO name; `max-rcpt-per-message`: 452 4.5.3 beyond it.
+    @Test func hiddenSourceAndRecipientLimit() {
+        var d = SessionDriver(policy: SourcePolicy(allowRelaying: true, hideMessageSource: true, maxRecipients: 2))
+        _ = d.start()
+        let replies = d.send("EHLO secret-helo\r\nMAIL FROM:<s@x.example>\r\nRCPT TO:<a@y.example>\r\n"
+                             + "RCPT TO:<b@y.example>\r\nRCPT TO:<c@y.example>\r\nDATA\r\nSubject: hi\r\n\r\nhello\r\n.\r\n")
+        #expect(replies.dropFirst().map(\.code) == [250, 250, 250, 452, 354])
+        #expect(replies.dropFirst(4).first?.dsnDiag == "452 4.5.3 Too many recipients")
+        let content = String(decoding: d.delivered.first?.content ?? [], as: UTF8.self)
+        #expect(content.hasPrefix("Received: by mx.sluice.test (Sluice) with ESMTP id "))
+        #expect(!content.contains("secret-helo") && !content.contains("192.0.2.7"))
+        #expect(d.delivered.first?.recipients.count == 2)
+    }
+
     @Test func relayingAllowedByPolicy() {
         var d = SessionDriver(policy: SourcePolicy(allowRelaying: true))
         _ = d.start()

@@ -51,6 +51,30 @@ struct SourcePolicyTests {
         #expect(outside.maxMessageSize == 10 << 20)
     }
 
+    @Test("add-received-header, hide-message-source, allow-unencrypted-plain-auth, max-rcpt-per-message and the inbound limits reach the policy, falling back to broader blocks")
+    func injectionSwitches() throws {
+        let config = try loadConfiguration("""
+        spool /tmp/unused
+        <source 0/0>
+            max-rcpt-per-message 50
+            hide-message-source yes
+            max-smtp-in 10
+        </source>
+        <source 127.0.0.1>
+            add-received-header no
+            allow-unencrypted-plain-auth yes
+            max-smtp-in-rate 20/s
+        </source>
+        """)
+        let policies = ConfigSourcePolicies(configuration: config)
+        let loopback = policies.policy(for: try #require(IPAddress("127.0.0.1")))
+        #expect(!loopback.addReceivedHeader && loopback.allowUnencryptedAuth && loopback.hideMessageSource)
+        #expect(loopback.maxRecipients == 50 && loopback.maxConnections == 10)
+        #expect(loopback.connectionRate == .limited(count: 20, per: .seconds(1)))
+        let outside = policies.policy(for: try #require(IPAddress("192.0.2.1")))
+        #expect(outside.addReceivedHeader && !outside.allowUnencryptedAuth && outside.connectionRate == nil)
+    }
+
     @Test("a connection plan binds the vmta's address and name and follows the STARTTLS settings and routes")
     func plans() {
         let vmta = configuration.virtualMTAs["v1"]

@@ -4,7 +4,8 @@ extension ModelBuilder {
     static let sourceDirectives = [
         "smtp-service", "always-allow-relaying", "require-auth", "process-x-virtual-mta", "default-virtual-mta",
         "max-message-size", "pattern-list", "add-message-id-header", "add-date-header", "log-connections",
-        "log-commands", "max-smtp-in", "max-smtp-in-rate",
+        "log-commands", "max-smtp-in", "max-smtp-in-rate", "add-received-header", "hide-message-source",
+        "allow-unencrypted-plain-auth", "max-rcpt-per-message",
     ]
 
     mutating func source(_ b: BlockNode) {
@@ -39,6 +40,16 @@ extension ModelBuilder {
             case "log-connections": bool(d).map { source.logConnections = $0 }
             case "log-commands": bool(d).map { source.logCommands = $0 }
             case "max-smtp-in": source.maxSMTPIn = parse(d, Self.parseConnectionCount) ?? nil
+            case "add-received-header": source.addReceivedHeader = bool(d)
+            case "hide-message-source": source.hideMessageSource = bool(d)
+            case "allow-unencrypted-plain-auth": source.allowUnencryptedPlainAuth = bool(d)
+            case "max-rcpt-per-message":
+                source.maxRcptPerMessage = parse(d) { (t: String) throws(ValueError) in
+                    guard let n = Int(t), n > 0 else {
+                        throw ValueError(expected: "a number of recipients such as 100", found: t)
+                    }
+                    return n
+                }
             case "max-smtp-in-rate":
                 source.maxSMTPInRate = parse(d) { (t: String) throws(ValueError) in try Rate(parsing: t) }
             case "max-message-size":

@@ -40,6 +40,16 @@ public struct SourceBlock: Hashable, Sendable {
     public var logConnections = false
     /// `log-commands` [no]: log each SMTP command.
     public var logCommands = false
+    /// `add-received-header` [yes]: add a Received header to each message.
+    public var addReceivedHeader: Bool?
+    /// `hide-message-source` [no]: the Received header names neither the client's address nor
+    /// its HELO name.
+    public var hideMessageSource: Bool?
+    /// `allow-unencrypted-plain-auth` [no]: offer AUTH before STARTTLS.
+    public var allowUnencryptedPlainAuth: Bool?
+    /// `max-rcpt-per-message` [none: the node's 1,000]: recipients accepted per message; more get
+    /// `452 4.5.3`.
+    public var maxRcptPerMessage: Int?
     /// `max-smtp-in` [unlimited]: simultaneous connections from each client address this block
     /// covers; one more gets `421 4.3.2` and is closed.
     public var maxSMTPIn: Int?

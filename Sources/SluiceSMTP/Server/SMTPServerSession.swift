@@ -325,7 +325,7 @@ public struct SMTPServerSession: Sendable {
             return [.send(SMTPReply(250, "2.1.0", "Ok"))]
         case .rcpt(let to, let parameters):
             guard transaction != nil else { return error(503, "5.5.1", "Need MAIL command") }
-            if transaction?.recipients.count ?? 0 >= configuration.maximumRecipients {
+            if transaction?.recipients.count ?? 0 >= policy.maxRecipients ?? configuration.maximumRecipients {
                 return [.send(SMTPReply(452, "4.5.3", "Too many recipients"))]
             }
             if to.lowercased() == "postmaster" {
@@ -464,7 +464,8 @@ public struct SMTPServerSession: Sendable {
 
     private func receivedValue(_ transaction: Transaction, token: String, now: Instant) -> String {
         let proto = (extended ? "E" : "") + "SMTP" + (tlsActive ? "S" : "") + (authenticatedUser != nil ? "A" : "")
-        var value = "from \(heloName ?? "unknown") ([\(clientAddress)])\r\n\tby \(configuration.hostName) (Sluice) with \(proto) id \(token)"
+        let from = policy.hideMessageSource ? "" : "from \(heloName ?? "unknown") ([\(clientAddress)])\r\n\t"
+        var value = "\(from)by \(configuration.hostName) (Sluice) with \(proto) id \(token)"
         if transaction.recipients.count == 1 { value += "\r\n\tfor <\(transaction.recipients[0].address)>" }
         return value + "; \(RFC5322Date.format(now))"
     }

@@ -53,6 +53,11 @@ public struct SourcePolicy: Sendable {
     public var addDateHeader: Bool
     /// `allow-unencrypted-plain-auth`: AUTH is offered before STARTTLS.
     public var allowUnencryptedAuth: Bool
+    /// `hide-message-source`: the Received header names neither the client's address nor its
+    /// HELO name.
+    public var hideMessageSource: Bool
+    /// `max-rcpt-per-message`: recipients per message; nil leaves the server's limit.
+    public var maxRecipients: Int?
     /// `max-smtp-in`: simultaneous connections from one client address; nil is unlimited.
     public var maxConnections: Int?
     /// `max-smtp-in-rate`: new connections from one client address per period; nil is unlimited.
@@ -63,7 +68,8 @@ public struct SourcePolicy: Sendable {
                 processXVirtualMTA: Bool = false, defaultVirtualMTA: String? = nil,
                 maxMessageSize: Int? = nil, localDomains: Set<String> = [], patternRules: [PatternRule] = [],
                 addReceivedHeader: Bool = true, addMessageIDHeader: Bool = false, addDateHeader: Bool = false,
-                allowUnencryptedAuth: Bool = false, maxConnections: Int? = nil, connectionRate: Rate? = nil) {
+                allowUnencryptedAuth: Bool = false, maxConnections: Int? = nil, connectionRate: Rate? = nil,
+                hideMessageSource: Bool = false, maxRecipients: Int? = nil) {
         self.smtpService = smtpService
         self.allowRelaying = allowRelaying
         self.requireAuth = requireAuth
@@ -77,6 +83,8 @@ public struct SourcePolicy: Sendable {
         self.addDateHeader = addDateHeader
         self.allowUnencryptedAuth = allowUnencryptedAuth
         self.maxConnections = maxConnections
+        self.hideMessageSource = hideMessageSource
+        self.maxRecipients = maxRecipients
         self.connectionRate = connectionRate
     }
 

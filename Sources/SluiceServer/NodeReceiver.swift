@@ -14,17 +14,33 @@ struct NodeReceiver: MessageReceiver {
     let pools: Set<String>
     /// Where a storage failure is logged.
     let log: @Sendable (String) -> Void
+    /// For `default-virtual-mta by-smtp-source-ip`: each vmta by its `smtp-source-host` address
+    /// (the first in name order when two share one).
+    let vmtaBySourceAddress: [IPAddress: String]
 
     init(node: MailNode, spool: Spool, configuration: ConfigModel, log: @escaping @Sendable (String) -> Void) {
         self.node = node
         self.spool = spool
         self.log = log
+        var bySource: [IPAddress: String] = [:]
+        for vmta in configuration.virtualMTAs.values.sorted(by: { $0.name < $1.name }) {
+            if let address = vmta.sourceAddress, bySource[address] == nil { bySource[address] = vmta.name }
+        }
+        self.vmtaBySourceAddress = bySource
         self.virtualMTAs = configuration.virtualMTANames
         self.pools = Set(configuration.pools.keys)
     }
 
     func receive(_ received: ReceivedMessage) async -> ReceiveResult {
-        let requested = received.virtualMTA.flatMap { $0.isEmpty ? nil : $0 } ?? "default"
+        var requested = received.virtualMTA.flatMap { $0.isEmpty ? nil : $0 } ?? "default"
+        if requested == SourceBlock.bySMTPSourceIP {
+            guard let address = received.serverAddress, let vmta = vmtaBySourceAddress[address] else {
+                log("smtp-in: default-virtual-mta by-smtp-source-ip: no virtual-mta has smtp-source-host "
+                    + "\(received.serverAddress.map { "\($0)" } ?? "(unknown)"), the address the message came in on")
+                return .temporaryFailure(SluiceSMTP.SMTPReply(451, "4.3.5", "No virtual MTA for this listener address, try again later"))
+            }
+            requested = vmta
+        }
         let vmta: String
         if pools.contains(requested) {
             do { vmta = try await node.chooseVirtualMTA(InjectionRoute(requestedVMTA: requested, requestAllowed: true)) } catch {

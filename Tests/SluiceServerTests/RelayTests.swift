@@ -120,4 +120,49 @@ struct RelayTests {
                     == ["ops@ops.test", "ops@ops.test", "u@example.test"])
         }
     }
+
+    @Test("default-virtual-mta by-smtp-source-ip: each message goes out through the vmta whose source address received it")
+    func virtualMTABySourceAddress() async throws {
+        let dir = try makeTemporaryDirectory()
+        defer { removeDirectory(dir) }
+        let sink = try await SinkProcess(port: try freePort(), directory: dir)
+        defer { sink.stop() }
+        let config = try loadConfiguration("""
+        host-name node.test
+        spool \(dir)/spool
+        <source 0/0>
+            always-allow-relaying yes
+            default-virtual-mta by-smtp-source-ip
+        </source>
+        <virtual-mta v1>
+            smtp-source-host 127.0.0.1 one.node.test
+        </virtual-mta>
+        <virtual-mta v2>
+            smtp-source-host 127.0.0.2 two.node.test
+        </virtual-mta>
+        <domain example.test>
+            route [127.0.0.1]:\(sink.port)
+        </domain>
+        """)
+        var options = testOptions(directory: dir)
+        options.smtpListeners = ["127.0.0.1", "127.0.0.2", "127.0.0.3"].map { .init(host: $0, port: 0) }
+        let node = try await MailNode.start(configuration: config, options: options)
+        do {
+            let ports = await node.smtpPorts
+            try #require(ports.count == 3)
+            let events = EventCollector(node)
+            let one = try await Injector.send([.init(to: ["a@example.test"])], port: ports[0], host: "127.0.0.1")
+            let two = try await Injector.send([.init(to: ["b@example.test"])], port: ports[1], host: "127.0.0.2")
+            let none = try await Injector.send([.init(to: ["c@example.test"])], port: ports[2], host: "127.0.0.3")
+            #expect(one.first?.ok == true && two.first?.ok == true)
+            #expect(none.first?.code == 451 && none.first?.text?.contains("4.3.5") == true)
+            try await waitUntil("two deliveries") { events.events(kind: "delivered").count >= 2 }
+            let queues = Dictionary(uniqueKeysWithValues: events.events(kind: "delivered").map { ($0.recipient, $0.queue) })
+            #expect(queues == ["a@example.test": "example.test/v1", "b@example.test": "example.test/v2"])
+            await node.shutdown()
+        } catch {
+            await node.shutdown()
+            throw error
+        }
+    }
 }

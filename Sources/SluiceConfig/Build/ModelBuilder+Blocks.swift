@@ -61,6 +61,12 @@ extension ModelBuilder {
             case "default-virtual-mta":
                 if let name = single(d) {
                     source.defaultVirtualMTA = name.text
+                    // PowerMTA's by-smtp-source-ip: the vmta whose source address received the
+                    // message, chosen per message (see SourceBlock.bySMTPSourceIP).
+                    guard name.text.lowercased() != SourceBlock.bySMTPSourceIP else {
+                        source.defaultVirtualMTA = SourceBlock.bySMTPSourceIP
+                        break
+                    }
                     references.append(Reference(kind: .virtualMTAOrPool, name: name.text, location: name.location,
                                                 context: "default-virtual-mta"))
                 }

@@ -26,7 +26,8 @@ public struct SourceBlock: Hashable, Sendable {
     public var requireAuth = false
     /// `process-x-virtual-mta` [no]: honour the X-Virtual-MTA header.
     public var processXVirtualMTA = false
-    /// `default-virtual-mta` [none]: the vmta or pool used when nothing else chooses one.
+    /// `default-virtual-mta` [none]: the vmta or pool used when nothing else chooses one, or
+    /// ``bySMTPSourceIP``.
     public var defaultVirtualMTA: String?
     /// `max-message-size` [none = unlimited]: larger messages are refused (SIZE and after DATA).
     public var maxMessageSize: ByteSize?
@@ -58,6 +59,10 @@ public struct SourceBlock: Hashable, Sendable {
     public var maxSMTPInRate: Rate?
     /// Where the block opens.
     public var location: SourceLocation
+
+    /// `default-virtual-mta by-smtp-source-ip`: the vmta whose `smtp-source-host` address is the
+    /// address the message was received on.
+    public static let bySMTPSourceIP = "by-smtp-source-ip"
 
     /// Creates a block with PowerMTA's defaults.
     public init(match: Match, location: SourceLocation) {

@@ -19,6 +19,9 @@ public struct ReceivedRecipient: Hashable, Sendable {
 public struct ReceivedMessage: Sendable {
     /// The client's address.
     public var clientAddress: IPAddress
+    /// The address the message was received on (the listener's side of the connection), when
+    /// known.
+    public var serverAddress: IPAddress?
     /// The name the client gave in HELO/EHLO.
     public var heloName: String
     /// The user the client authenticated as, if any.
@@ -43,8 +46,9 @@ public struct ReceivedMessage: Sendable {
     /// Creates a message.
     public init(clientAddress: IPAddress, heloName: String, authenticatedUser: String?, sender: String,
                 mailParameters: MailParameters, recipients: [ReceivedRecipient], virtualMTA: String?,
-                jobID: String?, content: [UInt8], receivedAt: Instant) {
+                jobID: String?, content: [UInt8], receivedAt: Instant, serverAddress: IPAddress? = nil) {
         self.clientAddress = clientAddress
+        self.serverAddress = serverAddress
         self.heloName = heloName
         self.authenticatedUser = authenticatedUser
         self.sender = sender

@@ -61,7 +61,8 @@ final class SMTPServerHandler: ChannelDuplexHandler {
         }
         admitted = address
         var session = SMTPServerSession(configuration: configuration, policy: policy, clientAddress: address,
-                                        tlsAvailable: startTLS != nil, sessionNumber: sessionNumber)
+                                        tlsAvailable: startTLS != nil, sessionNumber: sessionNumber,
+                                        serverAddress: context.channel.localAddress?.ipAddress.flatMap(IPAddress.init))
         let actions = session.start()
         self.session = session
         let loop = context.eventLoop.assumeIsolated()

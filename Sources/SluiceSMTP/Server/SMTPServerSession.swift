@@ -56,6 +56,8 @@ public struct SMTPServerSession: Sendable {
     public let policy: SourcePolicy
     /// The client's address.
     public let clientAddress: IPAddress
+    /// The address the client connected to, when known.
+    public let serverAddress: IPAddress?
     /// Whether the server can offer STARTTLS.
     public let tlsAvailable: Bool
     /// A number distinguishing this session in generated ids.
@@ -84,10 +86,11 @@ public struct SMTPServerSession: Sendable {
 
     /// Creates a session for a client that has just connected.
     public init(configuration: SMTPServerConfiguration, policy: SourcePolicy, clientAddress: IPAddress,
-                tlsAvailable: Bool = false, sessionNumber: UInt64 = 0) {
+                tlsAvailable: Bool = false, sessionNumber: UInt64 = 0, serverAddress: IPAddress? = nil) {
         self.configuration = configuration
         self.policy = policy
         self.clientAddress = clientAddress
+        self.serverAddress = serverAddress
         self.tlsAvailable = tlsAvailable
         self.sessionNumber = sessionNumber
     }
@@ -456,7 +459,7 @@ public struct SMTPServerSession: Sendable {
                 clientAddress: clientAddress, heloName: heloName ?? "", authenticatedUser: authenticatedUser,
                 sender: current.sender, mailParameters: current.parameters, recipients: current.recipients,
                 virtualMTA: policy.virtualMTA(headerValue: headerVMTA, sender: current.sender, recipients: recipients),
-                jobID: jobID, content: headers.content, receivedAt: now)
+                jobID: jobID, content: headers.content, receivedAt: now, serverAddress: serverAddress)
             mode = .awaitingDelivery
             return [.deliver(message)]
         }

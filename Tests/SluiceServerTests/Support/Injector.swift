@@ -38,7 +38,7 @@ enum Injector {
     import json, smtplib, sys
     spec = json.loads(sys.argv[1])
     out = []
-    s = smtplib.SMTP('127.0.0.1', spec['port'], source_address=(spec['source'], 0), timeout=60)
+    s = smtplib.SMTP(spec['host'], spec['port'], source_address=(spec['source'], 0), timeout=60)
     for i, m in enumerate(spec['messages']):
         body = 'Subject: test %d\\r\\nMessage-ID: <t%d@origin.test>\\r\\n\\r\\nhello %d\\r\\n' % (i, i, i)
         body += ('x' * 76 + '\\r\\n') * (m.get('padding', 0) // 78)
@@ -56,9 +56,11 @@ enum Injector {
     """
 
     /// Sends `messages` over one session to 127.0.0.1:`port` from `source`.
-    static func send(_ messages: [Message], port: Int, source: String = "127.0.0.1") async throws -> [Result] {
-        struct Spec: Encodable { var port: Int; var source: String; var messages: [Message] }
-        let spec = String(decoding: try JSONEncoder().encode(Spec(port: port, source: source, messages: messages)), as: UTF8.self)
+    static func send(_ messages: [Message], port: Int, source: String = "127.0.0.1",
+                     host: String = "127.0.0.1") async throws -> [Result] {
+        struct Spec: Encodable { var host: String; var port: Int; var source: String; var messages: [Message] }
+        let spec = String(decoding: try JSONEncoder().encode(Spec(host: host, port: port, source: source, messages: messages)),
+                          as: UTF8.self)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-c", script, spec]

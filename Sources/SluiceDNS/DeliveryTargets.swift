@@ -47,7 +47,20 @@ extension MXResolver {
             case .temporaryFailure(let why): return .temporaryFailure(why)
             }
         } else {
-            hosts = overrides.map { ($0.host, $0.port, $0.isAddressLiteral) }
+            var expanded: [(name: String, port: Int, literal: Bool)] = []
+            for host in overrides {
+                guard host.isMXLookup else {
+                    expanded.append((host.host, host.port, host.isAddressLiteral))
+                    continue
+                }
+                // lookup-mx:DOMAIN: that domain's MX hosts (or its own address without MX).
+                switch await route(for: host.host) {
+                case .hosts(let names): expanded += names.map { ($0, host.port, false) }
+                case .nullMX, .noSuchDomain: continue
+                case .temporaryFailure(let why): return .temporaryFailure(why)
+                }
+            }
+            hosts = expanded
         }
         var targets: [DeliveryTarget] = []
         var failure: String?

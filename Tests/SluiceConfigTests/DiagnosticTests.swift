@@ -63,7 +63,7 @@ struct DiagnosticTests {
             "t.conf:5:18: error: invalid value for 'max-smtp-out': expected a whole number of at least 1, found '0'",
             "t.conf:6:29: error: invalid value for 'backoff-to-normal-after': expected a duration such as 30m or 4d12h, or never, found 'sometime'",
             "t.conf:7:17: error: invalid value for 'retry-after': expected a retry list such as 10m or 10m,1h,4h, found '10m,,1h'",
-            "t.conf:8:16: error: invalid value for 'smtp-hosts': expected a host such as mx.example.com:25 or [127.0.0.1]:2600, found '[127.0.0.1]:99999'",
+            "t.conf:8:16: error: invalid value for 'smtp-hosts': expected a host such as mx.example.com:25, [127.0.0.1]:2600 or lookup-mx:example.com, found '[127.0.0.1]:99999'",
             "t.conf:11:14: error: invalid value for 'max-size': expected a size such as 50M, 1G or 52428800, found '10Q'",
             "t.conf:13:16: error: invalid value for 'http-mgmt-port': expected a port or address:port such as 8080 or 127.0.0.1:8080, found 'localhost'",
         ])

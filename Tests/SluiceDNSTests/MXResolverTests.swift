@@ -145,4 +145,23 @@ final class FakeClock: Sendable {
         ]))
         #expect(querier.count("mx null.test") == 0)
     }
+
+    /// PowerMTA's `smtp-hosts lookup-mx:DOMAIN`: that domain's MX hosts, with the given port.
+    @Test func lookupMXUsesAnotherDomainsMXHosts() async throws {
+        let querier = Self.makeQuerier()
+        let resolver = MXResolver(querier: querier, now: { 0 })
+        let overrides = try MailHost.parseList("lookup-mx:shop.test")
+        #expect(overrides.first?.isMXLookup == true && overrides.first?.description == "lookup-mx:shop.test")
+        #expect(await resolver.targets(for: "null.test", overrides: overrides) == .targets([
+            DeliveryTarget(host: "mx1.shop.test", address: "192.0.2.1", port: 25),
+            DeliveryTarget(host: "mx2.shop.test", address: "192.0.2.2", port: 25),
+        ]))
+        #expect(querier.count("mx null.test") == 0)
+        let withPort = try MailHost.parseList("lookup-mx:shop.test:2525")
+        guard case .targets(let targets) = await resolver.targets(for: "x.test", overrides: withPort) else {
+            Issue.record("no targets"); return
+        }
+        #expect(targets.map(\.port) == [2525, 2525])
+        #expect(throws: ValueError.self) { try MailHost(parsing: "lookup-mx:[127.0.0.1]") }
+    }
 }

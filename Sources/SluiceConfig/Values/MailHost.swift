@@ -6,6 +6,9 @@ public struct MailHost: Hashable, Sendable, CustomStringConvertible {
     public var host: String
     /// True when `host` is an address literal.
     public var isAddressLiteral: Bool
+    /// True for PowerMTA's `lookup-mx:DOMAIN`: `host` is a domain whose MX hosts are used (in
+    /// preference order, as for the recipient's own domain).
+    public var isMXLookup = false
     /// The TCP port, 25 unless given.
     public var port: Int
 
@@ -16,9 +19,19 @@ public struct MailHost: Hashable, Sendable, CustomStringConvertible {
         self.port = port
     }
 
-    /// Parses `mx.example.com`, `mx.example.com:2525`, `[127.0.0.1]:2600` or `[::1]:2600`.
+    /// Parses `mx.example.com`, `mx.example.com:2525`, `[127.0.0.1]:2600`, `[::1]:2600` or
+    /// `lookup-mx:example.com[:PORT]`.
     public init(parsing text: String) throws(ValueError) {
-        let error = ValueError(expected: "a host such as mx.example.com:25 or [127.0.0.1]:2600", found: text)
+        let error = ValueError(expected: "a host such as mx.example.com:25, [127.0.0.1]:2600 or lookup-mx:example.com",
+                               found: text)
+        let mxPrefix = "lookup-mx:"
+        if text.lowercased().hasPrefix(mxPrefix) {
+            let domain = String(text.dropFirst(mxPrefix.count))
+            guard !domain.hasPrefix("[") else { throw error }
+            do { self = try MailHost(parsing: domain) } catch { throw ValueError(expected: error.expected, found: text) }
+            isMXLookup = true
+            return
+        }
         var rest = Substring(text)
         var host: String
         var literal = false
@@ -57,7 +70,7 @@ public struct MailHost: Hashable, Sendable, CustomStringConvertible {
 
     /// `[127.0.0.1]:2600`, `mx.example.com` (the port only when not 25).
     public var description: String {
-        let h = isAddressLiteral ? "[\(host)]" : host
+        let h = isAddressLiteral ? "[\(host)]" : isMXLookup ? "lookup-mx:\(host)" : host
         return port == 25 ? h : "\(h):\(port)"
     }
 }

@@ -58,7 +58,8 @@ extension MailNode {
             await spool.close()
             throw NodeStartError.failed(part: "override file \(overridesPath)", reason: error.message)
         }
-        let resolver = MXResolver(querier: options.dnsQuerying ?? SystemResolver(),
+        let nameserver = configuration.dnsServer.map { (address: $0.address.description, port: UInt16($0.port)) }
+        let resolver = MXResolver(querier: options.dnsQuerying ?? SystemResolver(nameserver: nameserver),
                                   now: { Date().timeIntervalSince1970 })
         let connector = DeliveryConnector(resolver: resolver, group: MultiThreadedEventLoopGroup.singleton,
                                           tls: try? SMTPClientTLS.standard(verifyPeer: false),

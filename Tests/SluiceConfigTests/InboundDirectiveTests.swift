@@ -127,4 +127,13 @@ struct InboundDirectiveTests {
             #expect(document.contains("<a id=\"\(name)\"></a>`\(name)`"), "\(name)")
         }
     }
+
+    @Test("dns-server takes one IPv4 name server, port 53 unless given")
+    func dnsServer() {
+        #expect(load("dns-server 192.0.2.53\n").model.dnsServer?.description == "192.0.2.53:53")
+        #expect(load("dns-server 127.0.0.1:5353\n").model.dnsServer?.port == 5353)
+        let list = load("dns-server 192.0.2.53,192.0.2.54\n")
+        #expect(lines(list).first?.hasPrefix("t.conf:1:12: error: invalid value for 'dns-server': expected one IPv4 name server") == true)
+        #expect(list.model.dnsServer == nil)
+    }
 }

@@ -43,4 +43,46 @@ struct DNSVerdictTests {
         await node.shutdown()
         #expect(try Spool.inspect(directory: "\(dir)/spool").statistics.messages == 0)
     }
+
+    @Test("dns-server sends the node's lookups to that name server: the loopback stub's NXDOMAIN bounces at once")
+    func dnsServerIsUsed() async throws {
+        let dir = try makeTemporaryDirectory()
+        defer { removeDirectory(dir) }
+        let stub = Process()
+        stub.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        stub.arguments = [URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../SluiceDNSTests/Scripts/dns_stub.py").standardized.path]
+        let stdin = Pipe(), stdout = Pipe()
+        stub.standardInput = stdin
+        stub.standardOutput = stdout
+        try stub.run()
+        defer {
+            try? stdin.fileHandleForWriting.close()
+            stub.waitUntilExit()
+        }
+        // The stub's first line is {"port": N}.
+        var line = Data()
+        while !line.contains(10) {
+            let chunk = stdout.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            line.append(chunk)
+        }
+        let port = try #require((try JSONSerialization.jsonObject(with: line) as? [String: Any])?["port"] as? Int)
+        let config = try loadConfiguration("dns-server 127.0.0.1:\(port)\n"
+            + testConfiguration(spool: "\(dir)/spool", routes: []))
+        #expect(config.dnsServer?.port == port)
+        // No dnsQuerying override: the node's own SystemResolver, pointed at the stub.
+        let node = try await MailNode.start(configuration: config, options: testOptions(directory: dir))
+        let events = EventCollector(node)
+        do {
+            let smtp = try #require(await node.smtpPorts.first)
+            #expect(try await Injector.send([.init(to: ["u@nosuch.stub.test"])], port: smtp).first?.ok == true)
+            try await waitUntil("the bounce") { !events.events(kind: "bounced").isEmpty }
+            #expect(events.events(kind: "bounced").first?.dsnDiag.contains("5.1.2") == true)
+            await node.shutdown()
+        } catch {
+            await node.shutdown()
+            throw error
+        }
+    }
 }

@@ -22,7 +22,7 @@ struct ModelBuilder {
     static let globalDirectives = [
         "host-name", "postmaster", "control-socket", "http-mgmt-port", "http-access", "smtp-listener",
         "log-file", "domain-macro", "include", "spool", "total-max-smtp-in", "smtp-in-command-timeout",
-        "smtp-in-min-data-rate", "smtp-in-message-memory",
+        "smtp-in-min-data-rate", "smtp-in-message-memory", "dns-server",
     ]
 
     init(strict: Bool) { self.strict = strict }
@@ -68,6 +68,7 @@ struct ModelBuilder {
             if let address = parse(d, { (t: String) throws(ValueError) in try ListenAddress(parsing: t) }) {
                 model.smtpListeners.append(SMTPListener(address: address, location: d.location))
             }
+        case "dns-server": dnsServer(d)
         case "total-max-smtp-in": model.totalMaxSMTPIn = parse(d, Self.parseConnectionCount) ?? nil
         case "smtp-in-command-timeout":
             model.smtpInCommandTimeout = parse(d) { (t: String) throws(ValueError) in try TimeSpan(parsing: t) }
@@ -80,6 +81,19 @@ struct ModelBuilder {
         case "domain-macro": break // collected before the blocks
         default: unknownDirective(d, in: "at the top level", known: Self.globalDirectives)
         }
+    }
+
+    /// `dns-server 192.0.2.53[:PORT]`: one IPv4 name server (the resolver takes one; a list is
+    /// an error rather than silently using part of it).
+    private mutating func dnsServer(_ d: DirectiveNode) {
+        guard let word = single(d) else { return }
+        let text = word.text.contains(":") ? word.text : word.text + ":53"
+        guard !word.text.contains(","), let address = try? ListenAddress(parsing: text), case .v4 = address.address else {
+            error(word.location, "invalid value for 'dns-server': expected one IPv4 name server such as 192.0.2.53 "
+                               + "or 127.0.0.1:5353, found '\(word.text)'")
+            return
+        }
+        model.dnsServer = address
     }
 
     private mutating func httpAccess(_ d: DirectiveNode) {

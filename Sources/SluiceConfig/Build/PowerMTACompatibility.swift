@@ -9,6 +9,7 @@ enum PowerMTACompatibility {
         "sync-msg-update": "Sluice always writes delivery progress to the spool in its group commit",
         "reuse-ssl-session": "Sluice's TLS client does not resume TLS sessions",
         "log-data": "Sluice never logs message content",
+        "dns-workers": "Sluice runs each DNS lookup on a thread of its own; there is no worker pool to size",
     ]
 
     /// The warning for `name` when it is one of ``withoutEffect``, else nil.

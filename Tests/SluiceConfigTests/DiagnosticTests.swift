@@ -182,9 +182,9 @@ struct DiagnosticTests {
             """)
         #expect(lines(result) == [
             "t.conf:2:9: error: expected a valid regular expression, found '/[unclosed/'",
-            "t.conf:3:16: error: unknown action 'mode=fast'; expected mode=backoff, mode=normal, bounce-queue or disable-source-ip[=DURATION]",
+            "t.conf:3:16: error: unknown action 'mode=fast'; expected mode=backoff, mode=normal, bounce-queue, bounce-rcpt or disable-source-ip[=DURATION]",
             "t.conf:4:9: error: expected a regular expression between slashes such as /^421 4\\.7\\.0/, found '^421'",
-            "t.conf:5:3: error: reply needs an action after the pattern: mode=backoff, mode=normal, bounce-queue or disable-source-ip",
+            "t.conf:5:3: error: reply needs an action after the pattern: mode=backoff, mode=normal, bounce-queue, bounce-rcpt or disable-source-ip",
             "t.conf:8:14: error: unknown bounce category 'bad-mailbx'; did you mean 'bad-mailbox'?",
         ])
     }

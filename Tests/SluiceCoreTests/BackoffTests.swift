@@ -86,4 +86,26 @@ struct BackoffTests {
             try sim.apply(.setMode(.domain("nowhere.example"), .backoff))
         }
     }
+
+    @Test("bounce-rcpt bounces the recipient a matching temporary reply was for; other temporary replies still defer")
+    func bounceRecipientAction() throws {
+        let list = SMTPPatternList(name: "isp", rules: [
+            SMTPPatternRule(regex: try PatternRegex("mailbox disabled"), actions: [.bounceRecipient]),
+        ])
+        let config = StaticEngineConfiguration(
+            domains: ["isp.example": try settings([("retry-after", "10m"), ("smtp-pattern-list", "isp")])],
+            patternLists: ["isp": list])
+        var sim = Simulator(config)
+        sim.answer = { tx, _ in
+            tx.recipients.map { r in
+                SMTPReply(r.hasPrefix("u0@") ? "452 4.2.1 mailbox disabled, try later" : "451 4.3.0 try again later")
+            }
+        }
+        try sim.inject(1, to: "isp.example", recipientsEach: 2, firstID: 1)
+        sim.run(until: .minutes(1))
+        let bounced = sim.records(.bounced)
+        #expect(bounced.map(\.recipient) == ["u0@isp.example"])
+        #expect(bounced.first?.diagnostic.hasPrefix("452 4.2.1 mailbox disabled") == true)
+        #expect(sim.records(.deferred).map(\.recipient) == ["u1@isp.example"])
+    }
 }

@@ -27,8 +27,8 @@ extension ModelBuilder {
         }
         guard let regex = regex(first) else { return nil }
         guard d.arguments.count > 1 else {
-            error(d.location, "reply needs an action after the pattern: mode=backoff, mode=normal, bounce-queue "
-                            + "or disable-source-ip")
+            error(d.location, "reply needs an action after the pattern: mode=backoff, mode=normal, bounce-queue, "
+                            + "bounce-rcpt or disable-source-ip")
             return nil
         }
         var actions: [SMTPPatternAction] = []
@@ -45,6 +45,7 @@ extension ModelBuilder {
         case "mode=backoff": return .mode(.backoff)
         case "mode=normal": return .mode(.normal)
         case "bounce-queue": return .bounceQueue
+        case "bounce-rcpt": return .bounceRecipient
         case "disable-source-ip": return .disableSourceIP(nil)
         default:
             if text.hasPrefix("disable-source-ip=") {
@@ -53,8 +54,8 @@ extension ModelBuilder {
                     return nil
                 }
             }
-            error(word.location, "unknown action '\(word.text)'; expected mode=backoff, mode=normal, bounce-queue "
-                               + "or disable-source-ip[=DURATION]")
+            error(word.location, "unknown action '\(word.text)'; expected mode=backoff, mode=normal, bounce-queue, "
+                               + "bounce-rcpt or disable-source-ip[=DURATION]")
             return nil
         }
     }

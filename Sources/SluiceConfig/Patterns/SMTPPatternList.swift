@@ -12,6 +12,9 @@ public enum SMTPPatternAction: Hashable, Sendable {
     case mode(QueueMode)
     /// `bounce-queue`: bounce every recipient queued for the domain.
     case bounceQueue
+    /// `bounce-rcpt`: bounce the recipient the (temporary) reply was for now, instead of
+    /// deferring it. A connection that fails as a whole still defers its recipients.
+    case bounceRecipient
     /// `disable-source-ip` (optionally `=DURATION`): stop using this vmta for the domain for a while.
     case disableSourceIP(TimeSpan?)
 }

@@ -30,6 +30,10 @@ extension DeliveryEngine {
                 queues[Int(q)].inFlight -= 1
                 finish(tx.slot, Int(index), queue: q, as: .bounced, reply: r, category: classify(r),
                        now: now, into: &actions)
+            case .transient where bouncesRecipient(q, r):
+                queues[Int(q)].inFlight -= 1
+                finish(tx.slot, Int(index), queue: q, as: .bounced, reply: r, category: classify(r),
+                       now: now, into: &actions)
             case .transient:
                 if deferredReply != nil, deferredReply != r {
                     deferRecipients(tx.slot, deferred, queue: q, reply: deferredReply ?? r, category: nil, now: now, into: &actions)
@@ -172,6 +176,11 @@ extension DeliveryEngine {
     /// Replies whose category is remembered.
     static let categoryCacheSize = 4096
 
+    /// True when the queue's smtp-pattern-list answers `reply` with `bounce-rcpt`.
+    func bouncesRecipient(_ q: UInt32, _ reply: SMTPReply) -> Bool {
+        queueInfo[Int(q)].patternList?.firstMatch(reply.text)?.actions.contains(.bounceRecipient) ?? false
+    }
+
     /// Matches a reply against the queue's smtp-pattern-list and performs the first matching
     /// rule's actions.
     mutating func applyPatterns(_ q: UInt32, to reply: SMTPReply, now: Int64, into actions: inout [EngineAction]) {
@@ -182,6 +191,8 @@ extension DeliveryEngine {
                 switchMode(q, to: mode, because: "smtp-pattern-list \(list.name) \(rule.regex): \(reply.text)", now: now)
             case .bounceQueue:
                 deleteQueued(q, asBounces: true, diagnostic: reply.text, now: now, into: &actions)
+            case .bounceRecipient:
+                break // per recipient, in complete(_:replies:now:into:)
             case .disableSourceIP(let span):
                 let control = Control(id: nextControlID, kind: .pause(.queue(queues[Int(q)].key)),
                                       who: "smtp-pattern-list:\(list.name)", why: reply.text,
@@ -200,7 +211,7 @@ extension DeliveryEngine {
         while let entry = queues[Int(q)].waiting.popMin() { slots.append(entry.index) }
         queues[Int(q)].earliestReadyExpiry = .max
         queues[Int(q)].nextSweep = .max
-        let reply = SMTPReply(asBounces ? diagnostic : diagnostic)
+        let reply = SMTPReply(diagnostic)
         let category = asBounces ? classify(reply) : nil
         for slot in slots {
             let s = Int(slot)

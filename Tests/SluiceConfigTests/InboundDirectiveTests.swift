@@ -136,4 +136,37 @@ struct InboundDirectiveTests {
         #expect(lines(list).first?.hasPrefix("t.conf:1:12: error: invalid value for 'dns-server': expected one IPv4 name server") == true)
         #expect(list.model.dnsServer == nil)
     }
+
+    @Test("a <domain> nested in a <virtual-mta-pool> applies to the pool's members only, under a member's own block")
+    func poolNestedDomainBlocks() {
+        let result = load("""
+        <virtual-mta v1>
+            smtp-source-host 127.0.0.1 a.test
+        </virtual-mta>
+        <virtual-mta v2>
+            smtp-source-host 127.0.0.2 b.test
+            <domain gmail.com>
+                max-smtp-out 9
+            </domain>
+        </virtual-mta>
+        <virtual-mta v3>
+            smtp-source-host 127.0.0.3 c.test
+        </virtual-mta>
+        <virtual-mta-pool warm>
+            virtual-mta v1
+            virtual-mta v2
+            <domain gmail.com>
+                max-smtp-out 3
+            </domain>
+        </virtual-mta-pool>
+        """)
+        #expect(result.diagnostics.isEmpty, "\(lines(result))")
+        let v1 = result.model.effectiveSettings(domain: "gmail.com", vmta: "v1").maxSmtpOut
+        #expect(v1.value == 3 && v1.origin.description.hasPrefix("t.conf:17"), "\(v1.origin)")
+        #expect(result.model.effectiveSettings(domain: "gmail.com", vmta: "v2").maxSmtpOut.value == 9)
+        let builtin = result.model.effectiveSettings(domain: "gmail.com", vmta: nil).maxSmtpOut.value
+        #expect(result.model.effectiveSettings(domain: "gmail.com", vmta: "v3").maxSmtpOut.value == builtin)
+        #expect(builtin != 3)
+        #expect(result.model.effectiveSettings(domain: "yahoo.com", vmta: "v1").maxSmtpOut.value == builtin)
+    }
 }

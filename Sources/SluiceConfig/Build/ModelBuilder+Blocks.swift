@@ -154,8 +154,11 @@ extension ModelBuilder {
             return
         }
         var members: [String] = []
+        var domains: [DomainBlock] = []
         for child in b.children {
             switch child {
+            case .block(let nested) where nested.name.text == "domain":
+                if let block = domainBlock(nested) { domains.append(block) }
             case .block(let nested): misplaced(nested, inside: "virtual-mta-pool")
             case .directive(let d) where d.key == "virtual-mta":
                 guard let member = single(d) else { continue }
@@ -166,7 +169,20 @@ extension ModelBuilder {
             }
         }
         if members.isEmpty { warning(b.start, "virtual-mta-pool '\(name)' has no members") }
-        model.pools[name] = VirtualMTAPool(name: name, members: members, location: b.start)
+        model.pools[name] = VirtualMTAPool(name: name, members: members, domainBlocks: domains, location: b.start)
+    }
+
+    /// Gives each pool's nested `<domain>` blocks to its members, ahead of the member's own
+    /// nested blocks: a vmta's own block wins over its pool's of the same specificity, and a
+    /// pool's block never reaches a vmta outside the pool.
+    mutating func applyPoolDomainBlocks() {
+        for pool in model.pools.values.sorted(by: { $0.location < $1.location }) where !pool.domainBlocks.isEmpty {
+            for member in pool.members {
+                guard var vmta = model.virtualMTAs[member] else { continue }
+                vmta.domainBlocks = pool.domainBlocks + vmta.domainBlocks
+                model.setVirtualMTA(vmta)
+            }
+        }
     }
 
     /// Reports pools that share a name with a vmta (a queue name would be ambiguous).

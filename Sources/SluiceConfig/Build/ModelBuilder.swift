@@ -44,6 +44,7 @@ struct ModelBuilder {
         }
         model.domainBlocks = domainBlocks
         checkPoolNames()
+        applyPoolDomainBlocks()
         checkReferences()
         return model
     }

@@ -29,13 +29,17 @@ public struct VirtualMTAPool: Hashable, Sendable {
     public var name: String
     /// The member vmtas' names, in file order.
     public var members: [String]
+    /// `<domain>` blocks nested in the pool: they apply to each member, under the member's own
+    /// nested blocks (see ``ModelBuilder``).
+    public var domainBlocks: [DomainBlock]
     /// Where the block opens.
     public var location: SourceLocation
 
     /// Creates a pool.
-    public init(name: String, members: [String], location: SourceLocation) {
+    public init(name: String, members: [String], domainBlocks: [DomainBlock] = [], location: SourceLocation) {
         self.name = name
         self.members = members
+        self.domainBlocks = domainBlocks
         self.location = location
     }
 }

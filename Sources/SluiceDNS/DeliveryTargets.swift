@@ -37,11 +37,17 @@ extension MXResolver {
     /// the MX hosts in preference order (equal preferences shuffled) with their addresses, or
     /// the domain's own A/AAAA when it has no MX. A null MX (RFC 7505) and a nonexistent domain
     /// are permanent failures; a failed lookup with nothing else to try is temporary.
-    public func targets(for domain: String, overrides: [MailHost] = []) async -> DeliveryTargets {
+    ///
+    /// With `bounceWithoutMX` (`bounce-upon-no-mx`), a domain without MX records is a permanent
+    /// failure instead of being tried at its own address.
+    public func targets(for domain: String, overrides: [MailHost] = [], bounceWithoutMX: Bool = false) async -> DeliveryTargets {
         let hosts: [(name: String, port: Int, literal: Bool)]
         if overrides.isEmpty {
             switch await route(for: domain) {
             case .hosts(let names): hosts = names.map { ($0, 25, false) }
+            case .implicitMX where bounceWithoutMX:
+                return .permanentFailure(code: 550, enhanced: "5.1.2", text: "Recipient domain \(domain) has no MX record (bounce-upon-no-mx)")
+            case .implicitMX(let name): hosts = [(name, 25, false)]
             case .nullMX: return .permanentFailure(code: 556, enhanced: "5.1.10", text: "Recipient domain \(domain) has a null MX (RFC 7505)")
             case .noSuchDomain: return .permanentFailure(code: 550, enhanced: "5.1.2", text: "Domain \(domain) does not exist")
             case .temporaryFailure(let why): return .temporaryFailure(why)
@@ -56,6 +62,7 @@ extension MXResolver {
                 // lookup-mx:DOMAIN: that domain's MX hosts (or its own address without MX).
                 switch await route(for: host.host) {
                 case .hosts(let names): expanded += names.map { ($0, host.port, false) }
+                case .implicitMX(let name): expanded.append((name, host.port, false))
                 case .nullMX, .noSuchDomain: continue
                 case .temporaryFailure(let why): return .temporaryFailure(why)
                 }

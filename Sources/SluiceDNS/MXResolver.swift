@@ -1,8 +1,9 @@
 /// Where mail for a domain goes.
 public enum MailRoute: Hashable, Sendable {
-    /// The exchange hosts in delivery order (the domain itself when it has no MX: the implicit
-    /// MX of RFC 5321 §5.1).
+    /// The exchange hosts in delivery order.
     case hosts([String])
+    /// The domain has no MX records: its own name is the implicit MX of RFC 5321 §5.1.
+    case implicitMX(String)
     /// The domain publishes a null MX (RFC 7505): it accepts no mail; bounce at once.
     case nullMX
     /// The domain does not exist (NXDOMAIN): bounce.
@@ -72,7 +73,7 @@ public actor MXResolver {
                     if case .mx(let preference, let exchange, _) = record { return (preference, exchange) }
                     return nil
                 }
-                if records.isEmpty { return .hosts([name]) }
+                if records.isEmpty { return .implicitMX(name) }
                 if records.allSatisfy({ $0.exchange.isEmpty }) { return .nullMX }
                 return .hosts(MXOrdering.order(records, using: &generator))
             }

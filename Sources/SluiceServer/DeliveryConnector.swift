@@ -11,6 +11,8 @@ struct ConnectionPlan: Sendable {
     var domain: String
     /// `smtp-hosts` / `route` overrides; empty means MX.
     var hosts: [MailHost]
+    /// `bounce-upon-no-mx`: a domain without MX bounces.
+    var bounceWithoutMX: Bool
     /// HELO name, source address, TLS policy, timeouts.
     var client: SMTPClientConfiguration
 
@@ -18,6 +20,7 @@ struct ConnectionPlan: Sendable {
     init(key: QueueKey, settings: DomainSettings, vmta: VirtualMTA?, hostName: String) {
         domain = key.domain
         hosts = settings.smtpHosts.value
+        bounceWithoutMX = settings.bounceUponNoMX.value
         let tls: SMTPClientConfiguration.TLSPolicy = settings.requireStarttls.value ? .required
             : settings.useStarttls.value ? .opportunistic : .never
         // The engine closes idle connections itself (idle-timeout); the client's own timer is
@@ -51,7 +54,7 @@ struct DeliveryConnector: Sendable {
 
     /// Tries the plan's targets in order.
     func connect(_ plan: ConnectionPlan) async -> ConnectOutcome {
-        switch await resolver.targets(for: plan.domain, overrides: plan.hosts) {
+        switch await resolver.targets(for: plan.domain, overrides: plan.hosts, bounceWithoutMX: plan.bounceWithoutMX) {
         case .permanentFailure(let code, let enhanced, let text):
             return .verdict(SluiceCore.SMTPReply(code: code, enhancedStatus: enhanced, text: "\(code) \(enhanced) \(text)"))
         case .temporaryFailure(let why):

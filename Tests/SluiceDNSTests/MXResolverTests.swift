@@ -43,7 +43,7 @@ final class FakeClock: Sendable {
         let clock = FakeClock()
         let resolver = MXResolver(querier: querier, now: { clock.now() }, generator: SeededGenerator(state: 1))
         #expect(await resolver.route(for: "Multi.TEST.") == .hosts(["primary.multi.test", "backup.multi.test"]))
-        #expect(await resolver.route(for: "nomx.test") == .hosts(["nomx.test"]))
+        #expect(await resolver.route(for: "nomx.test") == .implicitMX("nomx.test"))
         #expect(await resolver.route(for: "null.test") == .nullMX)
         #expect(await resolver.route(for: "gone.test") == .noSuchDomain)
         #expect(await resolver.route(for: "broken.test") == .temporaryFailure("MX lookup for broken.test: serverFailure"))

@@ -46,7 +46,7 @@ import Testing
             #expect(Set(hosts.prefix(2)) == ["mx-a.stub.test", "mx-b.stub.test"])
             #expect(hosts.last == "backup.stub.test")
             #expect(await resolver.route(for: "nullmx.stub.test") == .nullMX)
-            #expect(await resolver.route(for: "empty.stub.test") == .hosts(["empty.stub.test"]))
+            #expect(await resolver.route(for: "empty.stub.test") == .implicitMX("empty.stub.test"))
             #expect(await resolver.route(for: "nowhere.stub.test") == .noSuchDomain)
             #expect(await resolver.addresses(of: "host.stub.test") == .addresses(["127.0.0.9", "0:0:0:0:0:0:0:1"]))
             #expect(await resolver.addresses(of: "empty.stub.test") == .noAddress)

@@ -1,4 +1,5 @@
 import Foundation
+import SluiceControl
 import SluiceDNS
 import SluiceServer
 import SluiceSpool
@@ -44,10 +45,8 @@ struct DNSVerdictTests {
         #expect(try Spool.inspect(directory: "\(dir)/spool").statistics.messages == 0)
     }
 
-    @Test("dns-server sends the node's lookups to that name server: the loopback stub's NXDOMAIN bounces at once")
-    func dnsServerIsUsed() async throws {
-        let dir = try makeTemporaryDirectory()
-        defer { removeDirectory(dir) }
+    /// Runs `body` with the port of the loopback DNS stub (SluiceDNSTests/Scripts/dns_stub.py).
+    private func withDNSStub<T>(_ body: (Int) async throws -> T) async throws -> T {
         let stub = Process()
         stub.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
         stub.arguments = [URL(fileURLWithPath: #filePath).deletingLastPathComponent()
@@ -68,21 +67,45 @@ struct DNSVerdictTests {
             line.append(chunk)
         }
         let port = try #require((try JSONSerialization.jsonObject(with: line) as? [String: Any])?["port"] as? Int)
-        let config = try loadConfiguration("dns-server 127.0.0.1:\(port)\n"
-            + testConfiguration(spool: "\(dir)/spool", routes: []))
-        #expect(config.dnsServer?.port == port)
-        // No dnsQuerying override: the node's own SystemResolver, pointed at the stub.
-        let node = try await MailNode.start(configuration: config, options: testOptions(directory: dir))
-        let events = EventCollector(node)
-        do {
-            let smtp = try #require(await node.smtpPorts.first)
-            #expect(try await Injector.send([.init(to: ["u@nosuch.stub.test"])], port: smtp).first?.ok == true)
-            try await waitUntil("the bounce") { !events.events(kind: "bounced").isEmpty }
-            #expect(events.events(kind: "bounced").first?.dsnDiag.contains("5.1.2") == true)
-            await node.shutdown()
-        } catch {
-            await node.shutdown()
-            throw error
+        return try await body(port)
+    }
+
+    /// Sends one message to `recipient` through a node configured with `extra` and the stub as
+    /// its name server, and returns the bounce it produces.
+    private func bounce(of recipient: String, extra: String) async throws -> EventRecord? {
+        try await withDNSStub { port in
+            let dir = try makeTemporaryDirectory()
+            defer { removeDirectory(dir) }
+            let config = try loadConfiguration("dns-server 127.0.0.1:\(port)\n\(extra)\n"
+                + testConfiguration(spool: "\(dir)/spool", routes: []))
+            #expect(config.dnsServer?.port == port)
+            // No dnsQuerying override: the node's own SystemResolver, pointed at the stub.
+            let node = try await MailNode.start(configuration: config, options: testOptions(directory: dir))
+            let events = EventCollector(node)
+            do {
+                let smtp = try #require(await node.smtpPorts.first)
+                #expect(try await Injector.send([.init(to: [recipient])], port: smtp).first?.ok == true)
+                try await waitUntil("the bounce") { !events.events(kind: "bounced").isEmpty }
+                await node.shutdown()
+                return events.events(kind: "bounced").first
+            } catch {
+                await node.shutdown()
+                throw error
+            }
         }
+    }
+
+    @Test("dns-server sends the node's lookups to that name server: the loopback stub's NXDOMAIN bounces at once")
+    func dnsServerIsUsed() async throws {
+        let bounced = try await bounce(of: "u@nosuch.stub.test", extra: "")
+        #expect(bounced?.dsnDiag.contains("5.1.2") == true)
+    }
+
+    @Test("bounce-upon-no-mx: a domain with an address but no MX bounces instead of being tried at its address")
+    func bounceUponNoMX() async throws {
+        let bounced = try await bounce(of: "u@host.stub.test",
+                                       extra: "<domain host.stub.test>\n    bounce-upon-no-mx yes\n</domain>")
+        #expect(bounced?.dsnDiag.contains("5.1.2") == true)
+        #expect(bounced?.dsnDiag.contains("has no MX record (bounce-upon-no-mx)") == true)
     }
 }

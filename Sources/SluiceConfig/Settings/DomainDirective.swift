@@ -43,6 +43,7 @@ public struct DomainDirective: Sendable {
         bool("use-starttls", \.useStarttls),
         bool("require-starttls", \.requireStarttls),
         hosts("smtp-hosts", \.smtpHosts),
+        bool("bounce-upon-no-mx", \.bounceUponNoMX),
         name("queue-to", \.queueTo),
         bool("dkim-sign", \.dkimSign),
         span("connect-timeout", \.connectTimeout),

@@ -41,6 +41,9 @@ public struct DomainSettings: Hashable, Sendable {
     public var requireStarttls = Sourced(false)
     /// `smtp-hosts` / `route` [none]: deliver to these hosts instead of the domain's MX.
     public var smtpHosts = Sourced<[MailHost]>([])
+    /// `bounce-upon-no-mx` [no]: a domain without MX records bounces instead of being tried at
+    /// its own address (RFC 5321's implicit MX).
+    public var bounceUponNoMX = Sourced(false)
     /// `queue-to` [none]: put this domain's mail in another domain's queue.
     public var queueTo = Sourced<String?>(nil)
     /// `dkim-sign` [no]: sign outgoing messages.

@@ -28,6 +28,16 @@ import Testing
         }
     }
 
+    @Test("a theme with CRLF or CR line ends reads as its LF copy", arguments: ["default", "dark"])
+    func lineEnds(_ name: String) throws {
+        let text = try String(contentsOfFile: Self.themesDir + "/\(name).theme", encoding: .utf8)
+        let lf = try Theme.parse(text, name: name, file: "t")
+        for end in ["\r\n", "\r"] {
+            let copy = text.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: end)
+            #expect(try Theme.parse(copy, name: name, file: "t") == lf)
+        }
+    }
+
     @Test func monoFileMatchesTheBuiltInFallback() throws {
         let file = try ThemeLoader.load(name: "mono", directories: [Self.themesDir])
         #expect(file.styles == Theme.monochrome.styles)

@@ -15,6 +15,17 @@ struct ProfileParserTests {
         #expect(loaded.unknownUsers != nil)
     }
 
+    @Test("a profile with CRLF or CR line ends parses to the same profile as its LF copy", arguments: ProfileLibrary.shippedNames)
+    func lineEnds(name: String) throws {
+        let url = try #require(ProfileLibrary().locate(name))
+        let text = try String(contentsOf: url, encoding: .utf8)
+        let lf = try ProfileParser(file: "p").parse(text, name: name)
+        for end in ["\r\n", "\r"] {
+            let copy = text.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: end)
+            #expect(try ProfileParser(file: "p").parse(copy, name: name) == lf)
+        }
+    }
+
     @Test("the shipped profiles are the data the issue describes")
     func shippedContent() throws {
         let gmail = try shipped("gmail")

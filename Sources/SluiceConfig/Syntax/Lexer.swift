@@ -13,18 +13,8 @@ struct Lexer {
     /// The file name used in locations.
     let file: String
 
-    /// The lines of `text` without their line ends, the last one possibly empty. `"\n"` (Unix),
-    /// `"\r\n"` (Windows, PowerMTA's own sample configuration) and a lone `"\r"` (classic Mac OS)
-    /// each end a line, in any mix, so every copy of a file reads alike and reports the same
-    /// line and column numbers.
-    ///
-    /// Splitting on `Character`s is exact: Swift makes `"\r\n"` one `Character`, and Unicode
-    /// never joins CR or LF to any other neighbour, so a line end is always a whole `Character`.
-    static func lines(of text: String) -> [Substring] {
-        // A UTF-8 byte-order mark (files saved by some Windows editors) is not part of the text.
-        let body = text.hasPrefix("\u{FEFF}") ? text.dropFirst() : Substring(text)
-        return body.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }
-    }
+    /// The lines of `text`: see ``TextLines/split(_:)``.
+    static func lines(of text: String) -> [Substring] { TextLines.split(text) }
 
     /// Lexes one line of ``lines(of:)`` (so without any CR or LF). `number` is 1-based.
     func lex(line text: Substring, number: Int, into diagnostics: inout [Diagnostic]) -> LineSyntax {

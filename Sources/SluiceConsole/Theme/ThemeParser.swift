@@ -1,3 +1,5 @@
+import SluiceConfig
+
 /// An error in a theme file, located at FILE:LINE.
 public struct ThemeError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The file the theme came from.
@@ -26,7 +28,7 @@ extension Theme {
     public static func parse(_ text: String, name: String, file: String) throws(ThemeError) -> Theme {
         var styles: [Role: Style] = [:]
         var lineNumber = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for rawLine in TextLines.split(text) {
             lineNumber += 1
             let trimmed = withoutComment(rawLine).trimmingSpaces
             if trimmed.isEmpty { continue }

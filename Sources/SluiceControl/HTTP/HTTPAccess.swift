@@ -155,8 +155,7 @@ public struct HTTPAccess: Sendable {
     ///   duplicate id or a secret shorter than 16 characters.
     public static func parseTokens(_ text: String, file: String) throws(ControlError) -> [String: Token] {
         var tokens: [String: Token] = [:]
-        // `isNewline` splits CRLF too: "\r\n" is a single Character, never equal to "\n".
-        for (index, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
+        for (index, raw) in TextLines.split(text).enumerated() {
             let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
             let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
             if words.isEmpty { continue }

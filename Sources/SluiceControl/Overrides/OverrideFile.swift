@@ -97,9 +97,7 @@ public enum OverrideFile {
         var result: [PersistedOverride] = []
         var vmta: String?
         var domain: String?
-        // CRLF, CR and LF all end a line (a file edited on Windows reads the same).
-        let lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }
-        for (index, raw) in lines.enumerated() {
+        for (index, raw) in TextLines.split(text).enumerated() {
             let lineNumber = index + 1
             func fail(_ message: String) -> ControlError { ControlError(.usage, "\(file):\(lineNumber): \(message)") }
             let (body, comment) = splitComment(String(raw))

@@ -39,11 +39,9 @@ struct ProfileLexer {
     func lines(of text: String) throws(ProfileError) -> [ProfileLine] {
         var out: [ProfileLine] = []
         var number = 0
-        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for raw in TextLines.split(text) {
             number += 1
-            var chars = Array(raw)
-            if chars.last == "\r" { chars.removeLast() }
-            if let line = try lex(chars, line: number) { out.append(line) }
+            if let line = try lex(Array(raw), line: number) { out.append(line) }
         }
         return out
     }

@@ -47,6 +47,9 @@ public struct ConfigSourcePolicies: SourcePolicyProvider {
                             maxConnections: matching.lazy.compactMap(\.maxSMTPIn).first,
                             connectionRate: matching.lazy.compactMap(\.maxSMTPInRate).first,
                             hideMessageSource: matching.lazy.compactMap(\.hideMessageSource).first ?? false,
-                            maxRecipients: matching.lazy.compactMap(\.maxRcptPerMessage).first)
+                            maxRecipients: matching.lazy.compactMap(\.maxRcptPerMessage).first,
+                            processXJob: matching.lazy.compactMap(\.processXJob).first ?? true,
+                            retainXJob: matching.lazy.compactMap(\.retainXJob).first ?? false,
+                            retainXVirtualMTA: matching.lazy.compactMap(\.retainXVirtualMTA).first ?? false)
     }
 }

@@ -155,6 +155,23 @@ struct SessionDriver {
         #expect(d.delivered.first?.recipients.count == 2)
     }
 
+    /// `process-x-job`, `retain-x-job` and `retain-x-virtual-mta`: whether the headers are read,
+    /// and whether they stay in the message.
+    @Test(arguments: [(true, false, false), (true, true, true), (false, false, false)])
+    func jobAndVirtualMTAHeaders(process: Bool, retainJob: Bool, retainVMTA: Bool) {
+        var d = SessionDriver(policy: SourcePolicy(allowRelaying: true, processXVirtualMTA: true, processXJob: process,
+                                                   retainXJob: retainJob, retainXVirtualMTA: retainVMTA))
+        _ = d.start()
+        _ = d.send("EHLO c\r\nMAIL FROM:<s@x.example>\r\nRCPT TO:<u@y.example>\r\nDATA\r\n"
+                   + "X-Job: spring-sale\r\nX-Virtual-MTA: v2\r\nSubject: hi\r\n\r\nhello\r\n.\r\n")
+        let message = d.delivered.first
+        let content = String(decoding: message?.content ?? [], as: UTF8.self)
+        #expect(message?.jobID == (process ? "spring-sale" : nil))
+        #expect(message?.virtualMTA == "v2")
+        #expect(content.contains("X-Job: spring-sale") == (retainJob || !process))
+        #expect(content.contains("X-Virtual-MTA: v2") == retainVMTA)
+    }
+
     @Test func relayingAllowedByPolicy() {
         var d = SessionDriver(policy: SourcePolicy(allowRelaying: true))
         _ = d.start()

@@ -5,7 +5,7 @@ extension ModelBuilder {
         "smtp-service", "always-allow-relaying", "require-auth", "process-x-virtual-mta", "default-virtual-mta",
         "max-message-size", "pattern-list", "add-message-id-header", "add-date-header", "log-connections",
         "log-commands", "max-smtp-in", "max-smtp-in-rate", "add-received-header", "hide-message-source",
-        "allow-unencrypted-plain-auth", "max-rcpt-per-message",
+        "allow-unencrypted-plain-auth", "max-rcpt-per-message", "process-x-job", "retain-x-job", "retain-x-virtual-mta",
     ]
 
     mutating func source(_ b: BlockNode) {
@@ -41,6 +41,9 @@ extension ModelBuilder {
             case "log-commands": bool(d).map { source.logCommands = $0 }
             case "max-smtp-in": source.maxSMTPIn = parse(d, Self.parseConnectionCount) ?? nil
             case "add-received-header": source.addReceivedHeader = bool(d)
+            case "process-x-job": source.processXJob = bool(d)
+            case "retain-x-job": source.retainXJob = bool(d)
+            case "retain-x-virtual-mta": source.retainXVirtualMTA = bool(d)
             case "hide-message-source": source.hideMessageSource = bool(d)
             case "allow-unencrypted-plain-auth": source.allowUnencryptedPlainAuth = bool(d)
             case "max-rcpt-per-message":

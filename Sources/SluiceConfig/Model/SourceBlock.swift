@@ -41,6 +41,12 @@ public struct SourceBlock: Hashable, Sendable {
     public var logConnections = false
     /// `log-commands` [no]: log each SMTP command.
     public var logCommands = false
+    /// `process-x-job` [yes]: take the job id from the X-Job header.
+    public var processXJob: Bool?
+    /// `retain-x-job` [no]: leave the X-Job header in the message.
+    public var retainXJob: Bool?
+    /// `retain-x-virtual-mta` [no]: leave a processed X-Virtual-MTA header in the message.
+    public var retainXVirtualMTA: Bool?
     /// `add-received-header` [yes]: add a Received header to each message.
     public var addReceivedHeader: Bool?
     /// `hide-message-source` [no]: the Received header names neither the client's address nor

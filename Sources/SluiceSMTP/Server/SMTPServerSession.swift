@@ -442,8 +442,10 @@ public struct SMTPServerSession: Sendable {
         case .complete(let content):
             transactions += 1
             var headers = HeaderEditor(content: content)
-            let jobID = headers.remove(named: "X-Job")
-            let headerVMTA = policy.processXVirtualMTA ? headers.remove(named: "X-Virtual-MTA") : nil
+            let jobID = !policy.processXJob ? nil
+                : policy.retainXJob ? headers.first(named: "X-Job")?.value : headers.remove(named: "X-Job")
+            let headerVMTA = !policy.processXVirtualMTA ? nil
+                : policy.retainXVirtualMTA ? headers.first(named: "X-Virtual-MTA")?.value : headers.remove(named: "X-Virtual-MTA")
             let token = "\(String(UInt64(max(0, now.milliseconds)), radix: 36)).\(String(sessionNumber, radix: 36)).\(transactions)"
             if policy.addMessageIDHeader && headers.first(named: "Message-ID") == nil {
                 headers.append(name: "Message-ID", value: "<\(token)@\(configuration.hostName)>")

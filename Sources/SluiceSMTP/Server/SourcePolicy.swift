@@ -53,6 +53,12 @@ public struct SourcePolicy: Sendable {
     public var addDateHeader: Bool
     /// `allow-unencrypted-plain-auth`: AUTH is offered before STARTTLS.
     public var allowUnencryptedAuth: Bool
+    /// `process-x-job`: the X-Job header gives the message's job id.
+    public var processXJob: Bool
+    /// `retain-x-job`: the X-Job header stays in the message.
+    public var retainXJob: Bool
+    /// `retain-x-virtual-mta`: a processed X-Virtual-MTA header stays in the message.
+    public var retainXVirtualMTA: Bool
     /// `hide-message-source`: the Received header names neither the client's address nor its
     /// HELO name.
     public var hideMessageSource: Bool
@@ -69,7 +75,8 @@ public struct SourcePolicy: Sendable {
                 maxMessageSize: Int? = nil, localDomains: Set<String> = [], patternRules: [PatternRule] = [],
                 addReceivedHeader: Bool = true, addMessageIDHeader: Bool = false, addDateHeader: Bool = false,
                 allowUnencryptedAuth: Bool = false, maxConnections: Int? = nil, connectionRate: Rate? = nil,
-                hideMessageSource: Bool = false, maxRecipients: Int? = nil) {
+                hideMessageSource: Bool = false, maxRecipients: Int? = nil, processXJob: Bool = true,
+                retainXJob: Bool = false, retainXVirtualMTA: Bool = false) {
         self.smtpService = smtpService
         self.allowRelaying = allowRelaying
         self.requireAuth = requireAuth
@@ -84,6 +91,9 @@ public struct SourcePolicy: Sendable {
         self.allowUnencryptedAuth = allowUnencryptedAuth
         self.maxConnections = maxConnections
         self.hideMessageSource = hideMessageSource
+        self.processXJob = processXJob
+        self.retainXJob = retainXJob
+        self.retainXVirtualMTA = retainXVirtualMTA
         self.maxRecipients = maxRecipients
         self.connectionRate = connectionRate
     }

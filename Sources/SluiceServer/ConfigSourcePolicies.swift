@@ -11,6 +11,8 @@ import SluiceSMTP
 public struct ConfigSourcePolicies: SourcePolicyProvider {
     private let blocks: [(cidr: CIDR, block: SourceBlock)]
     private let patternLists: [String: PatternList]
+    /// `relay-domain`: accepted from every client.
+    private let relayDomains: Set<String>
 
     /// Creates the table from a configuration.
     public init(configuration: ConfigModel) {
@@ -23,12 +25,13 @@ public struct ConfigSourcePolicies: SourcePolicyProvider {
             .sorted { ($0.element.cidr.prefixLength, -$0.offset) > ($1.element.cidr.prefixLength, -$1.offset) }
             .map(\.element)
         self.patternLists = configuration.patternLists
+        self.relayDomains = Set(configuration.relayDomains)
     }
 
     /// The policy for a client at `clientAddress`.
     public func policy(for clientAddress: IPAddress) -> SourcePolicy {
         let matching = blocks.filter { $0.cidr.contains(clientAddress) }.map(\.block)
-        guard let first = matching.first else { return SourcePolicy() }
+        guard let first = matching.first else { return SourcePolicy(localDomains: relayDomains) }
         let defaultVMTA = matching.lazy.compactMap(\.defaultVirtualMTA).first
         let maxSize = matching.lazy.compactMap(\.maxMessageSize).first
         let patternList = matching.lazy.compactMap(\.patternList).first
@@ -39,7 +42,7 @@ public struct ConfigSourcePolicies: SourcePolicyProvider {
         return SourcePolicy(smtpService: first.smtpService, allowRelaying: first.alwaysAllowRelaying,
                             requireAuth: first.requireAuth, processXVirtualMTA: first.processXVirtualMTA,
                             defaultVirtualMTA: defaultVMTA, maxMessageSize: maxSize.map { Int(clamping: $0.bytes) },
-                            patternRules: rules,
+                            localDomains: relayDomains, patternRules: rules,
                             addReceivedHeader: matching.lazy.compactMap(\.addReceivedHeader).first ?? true,
                             addMessageIDHeader: first.addMessageIdHeader,
                             addDateHeader: first.addDateHeader,

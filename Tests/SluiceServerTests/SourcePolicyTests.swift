@@ -75,6 +75,25 @@ struct SourcePolicyTests {
         #expect(outside.addReceivedHeader && !outside.allowUnencryptedAuth && outside.connectionRate == nil)
     }
 
+    @Test("relay-domain: mail for those domains is accepted from any client, other domains still need relaying rights")
+    func relayDomains() throws {
+        let config = try loadConfiguration("""
+        spool /tmp/unused
+        relay-domain Bounces.Example.com
+        relay-domain fbl.example.com
+        <source 10.0.0.0/8>
+            smtp-service yes
+        </source>
+        """)
+        let policies = ConfigSourcePolicies(configuration: config)
+        for client in ["10.1.2.3", "192.0.2.1"] {
+            let policy = policies.policy(for: try #require(IPAddress(client)))
+            #expect(policy.mayAccept(recipient: "b+123@bounces.example.com", authenticated: false), "\(client)")
+            #expect(policy.mayAccept(recipient: "x@fbl.example.com", authenticated: false))
+            #expect(!policy.mayAccept(recipient: "victim@elsewhere.example", authenticated: false))
+        }
+    }
+
     @Test("a connection plan binds the vmta's address and name and follows the STARTTLS settings and routes")
     func plans() {
         let vmta = configuration.virtualMTAs["v1"]

@@ -22,7 +22,7 @@ struct ModelBuilder {
     static let globalDirectives = [
         "host-name", "postmaster", "control-socket", "http-mgmt-port", "http-access", "smtp-listener",
         "log-file", "domain-macro", "include", "spool", "total-max-smtp-in", "smtp-in-command-timeout",
-        "smtp-in-min-data-rate", "smtp-in-message-memory", "dns-server",
+        "smtp-in-min-data-rate", "smtp-in-message-memory", "dns-server", "relay-domain",
     ]
 
     init(strict: Bool) { self.strict = strict }
@@ -70,6 +70,15 @@ struct ModelBuilder {
                 model.smtpListeners.append(SMTPListener(address: address, location: d.location))
             }
         case "dns-server": dnsServer(d)
+        case "relay-domain":
+            if let word = single(d) {
+                do {
+                    _ = try DomainPattern(parsing: word.text)
+                    model.relayDomains.append(word.text.lowercased())
+                } catch {
+                    self.error(word.location, "invalid value for 'relay-domain': \(error)")
+                }
+            }
         case "total-max-smtp-in": model.totalMaxSMTPIn = parse(d, Self.parseConnectionCount) ?? nil
         case "smtp-in-command-timeout":
             model.smtpInCommandTimeout = parse(d) { (t: String) throws(ValueError) in try TimeSpan(parsing: t) }

@@ -10,6 +10,7 @@ enum PowerMTACompatibility {
         "reuse-ssl-session": "Sluice's TLS client does not resume TLS sessions",
         "log-data": "Sluice never logs message content",
         "dns-workers": "Sluice runs each DNS lookup on a thread of its own; there is no worker pool to size",
+        "ignore-8bitmime": "Sluice's delivery client never declares BODY=8BITMIME; it sends the content as it was received",
     ]
 
     /// The warning for `name` when it is one of ``withoutEffect``, else nil.

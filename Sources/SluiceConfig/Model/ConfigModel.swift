@@ -14,6 +14,8 @@ public struct ConfigModel: Hashable, Sendable {
     public var httpAccess: [HTTPAccessRule] = []
     /// `smtp-listener` directives and blocks.
     public var smtpListeners: [SMTPListener] = []
+    /// `relay-domain DOMAIN` lines (lowercased): mail for them is accepted from any client.
+    public var relayDomains: [String] = []
     /// `dns-server ADDRESS[:PORT]` [resolv.conf]: the name server for MX and address lookups
     /// (IPv4; port 53 unless given).
     public var dnsServer: ListenAddress?

@@ -53,6 +53,7 @@ public struct ConfigSourcePolicies: SourcePolicyProvider {
                             maxRecipients: matching.lazy.compactMap(\.maxRcptPerMessage).first,
                             processXJob: matching.lazy.compactMap(\.processXJob).first ?? true,
                             retainXJob: matching.lazy.compactMap(\.retainXJob).first ?? false,
-                            retainXVirtualMTA: matching.lazy.compactMap(\.retainXVirtualMTA).first ?? false)
+                            retainXVirtualMTA: matching.lazy.compactMap(\.retainXVirtualMTA).first ?? false,
+                            logConnections: first.logConnections)
     }
 }

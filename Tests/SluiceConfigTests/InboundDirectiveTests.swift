@@ -169,4 +169,18 @@ struct InboundDirectiveTests {
         #expect(builtin != 3)
         #expect(result.model.effectiveSettings(domain: "yahoo.com", vmta: "v1").maxSmtpOut.value == builtin)
     }
+
+    @Test("deliver-only yes is an error (Sluice has one spool, which takes new mail); no is accepted; log-commands and log-resolution are without effect")
+    func spoolDeliverOnlyAndLogging() {
+        #expect(lines(load("<spool /s>\n    deliver-only no\n</spool>\n")).isEmpty)
+        let yes = load("<spool /s>\n    deliver-only yes\n</spool>\n")
+        #expect(lines(yes) == ["t.conf:2:5: error: deliver-only yes is not supported: Sluice has one spool, and it takes new mail "
+                               + "(docs/pmta-compat.md#deliver-only)"])
+        let logging = load("<source 0/0>\n    log-commands yes\n</source>\n<domain *>\n    log-resolution no\n</domain>\n")
+        #expect(logging.errors.isEmpty)
+        #expect(lines(logging).map { $0.prefix(60) } == [
+            "t.conf:2:5: warning: 'log-commands' is accepted without effe",
+            "t.conf:5:5: warning: 'log-resolution' is accepted without ef",
+        ])
+    }
 }

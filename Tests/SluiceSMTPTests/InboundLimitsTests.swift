@@ -226,6 +226,26 @@ struct InboundLimitsTests {
     }
 }
 
+@Suite("Handler: log-connections")
+struct ConnectionLogTests {
+    @Test("a log-connections source logs each connection and its end; others log nothing")
+    func logsConnections() async throws {
+        let lines = Mutex<[String]>([])
+        let gate = InboundGate(limits: InboundLimits(), log: { line in lines.withLock { $0.append(line) } })
+        let logged = try await HandlerHarness.connect(policy: SourcePolicy(allowRelaying: true, logConnections: true),
+                                                      gate: gate, client: "192.0.2.44")
+        #expect(try await logged.reply().hasPrefix("220 "))
+        try await logged.channel.close()
+        let quiet = try await HandlerHarness.connect(gate: gate, client: "192.0.2.45")
+        #expect(try await quiet.reply().hasPrefix("220 "))
+        try await quiet.channel.close()
+        let all = lines.withLock { $0 }
+        #expect(all.count == 2, "\(all)")
+        #expect(all.first?.hasPrefix("smtp-in: connection 1 from 192.0.2.44 to ") == true)
+        #expect(all.last == "smtp-in: connection 1 from 192.0.2.44 closed")
+    }
+}
+
 /// A clock moved by hand.
 final class ManualClock: SluiceCore.Clock {
     private let current: Mutex<Instant>

@@ -4,7 +4,7 @@ extension ModelBuilder {
     static let sourceDirectives = [
         "smtp-service", "always-allow-relaying", "require-auth", "process-x-virtual-mta", "default-virtual-mta",
         "max-message-size", "pattern-list", "add-message-id-header", "add-date-header", "log-connections",
-        "log-commands", "max-smtp-in", "max-smtp-in-rate", "add-received-header", "hide-message-source",
+        "max-smtp-in", "max-smtp-in-rate", "add-received-header", "hide-message-source",
         "allow-unencrypted-plain-auth", "max-rcpt-per-message", "process-x-job", "retain-x-job", "retain-x-virtual-mta",
     ]
 
@@ -38,7 +38,6 @@ extension ModelBuilder {
             case "add-message-id-header": bool(d).map { source.addMessageIdHeader = $0 }
             case "add-date-header": bool(d).map { source.addDateHeader = $0 }
             case "log-connections": bool(d).map { source.logConnections = $0 }
-            case "log-commands": bool(d).map { source.logCommands = $0 }
             case "max-smtp-in": source.maxSMTPIn = parse(d, Self.parseConnectionCount) ?? nil
             case "add-received-header": source.addReceivedHeader = bool(d)
             case "process-x-job": source.processXJob = bool(d)
@@ -235,10 +234,17 @@ extension ModelBuilder {
             case .block(let nested): misplaced(nested, inside: "spool")
             case .directive(let d) where d.key == "delete-file-holders":
                 bool(d).map { spool.deleteFileHolders = $0 }
+            case .directive(let d) where d.key == "deliver-only":
+                // PowerMTA: a spool that only drains. Sluice has one spool, which takes new mail;
+                // `no` is that already, `yes` would silently be ignored, so it is an error.
+                if bool(d) == true {
+                    error(d.location, "deliver-only yes is not supported: Sluice has one spool, and it takes new mail "
+                                    + "(docs/pmta-compat.md#deliver-only)")
+                }
             case .directive(let d) where d.key == "min-free-space":
                 spool.minimumFreeSpace = parse(d) { (t: String) throws(ValueError) in try ByteSize(parsing: t) }
             case .directive(let d):
-                unknownDirective(d, in: "<spool>", known: ["delete-file-holders", "min-free-space"])
+                unknownDirective(d, in: "<spool>", known: ["delete-file-holders", "min-free-space", "deliver-only"])
             }
         }
         model.spools.append(spool)

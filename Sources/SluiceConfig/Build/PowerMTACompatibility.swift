@@ -9,6 +9,8 @@ enum PowerMTACompatibility {
         "sync-msg-update": "Sluice always writes delivery progress to the spool in its group commit",
         "reuse-ssl-session": "Sluice's TLS client does not resume TLS sessions",
         "log-data": "Sluice never logs message content",
+        "log-commands": "Sluice does not log SMTP commands; delivery events and accounting record every outcome with the reply",
+        "log-resolution": "Sluice does not log DNS lookups; a lookup that decides an outcome is in that recipient's delivery event",
         "dns-workers": "Sluice runs each DNS lookup on a thread of its own; there is no worker pool to size",
         "ignore-8bitmime": "Sluice's delivery client never declares BODY=8BITMIME; it sends the content as it was received",
     ]

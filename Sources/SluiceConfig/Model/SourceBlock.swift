@@ -39,8 +39,6 @@ public struct SourceBlock: Hashable, Sendable {
     public var addDateHeader = false
     /// `log-connections` [no]: log each connection.
     public var logConnections = false
-    /// `log-commands` [no]: log each SMTP command.
-    public var logCommands = false
     /// `process-x-job` [yes]: take the job id from the X-Job header.
     public var processXJob: Bool?
     /// `retain-x-job` [no]: leave the X-Job header in the message.

@@ -64,7 +64,8 @@ public final class InboundGate: Sendable {
     /// The limits in force.
     public let limits: InboundLimits
     private let clock: any Clock
-    private let log: @Sendable (String) -> Void
+    /// Where refusals (and, for `log-connections` sources, connections) are logged.
+    let log: @Sendable (String) -> Void
     private let state = Mutex(State())
     /// Rate windows kept before expired ones are pruned.
     private static let windowPruneThreshold = 4096

@@ -60,6 +60,9 @@ final class SMTPServerHandler: ChannelDuplexHandler {
             return
         }
         admitted = address
+        if policy.logConnections {
+            gate.log("smtp-in: connection \(sessionNumber) from \(address) to \(context.channel.localAddress.map { "\($0)" } ?? "?")")
+        }
         var session = SMTPServerSession(configuration: configuration, policy: policy, clientAddress: address,
                                         tlsAvailable: startTLS != nil, sessionNumber: sessionNumber,
                                         serverAddress: context.channel.localAddress?.ipAddress.flatMap(IPAddress.init))
@@ -82,6 +85,9 @@ final class SMTPServerHandler: ChannelDuplexHandler {
         dataRateTimer?.cancel()
         releaseMemory()
         if let admitted {
+            if session?.policy.logConnections == true {
+                gate.log("smtp-in: connection \(sessionNumber) from \(admitted) closed")
+            }
             gate.release(admitted)
             self.admitted = nil
         }

@@ -53,6 +53,8 @@ public struct SourcePolicy: Sendable {
     public var addDateHeader: Bool
     /// `allow-unencrypted-plain-auth`: AUTH is offered before STARTTLS.
     public var allowUnencryptedAuth: Bool
+    /// `log-connections`: each connection and its end are logged.
+    public var logConnections: Bool
     /// `process-x-job`: the X-Job header gives the message's job id.
     public var processXJob: Bool
     /// `retain-x-job`: the X-Job header stays in the message.
@@ -76,7 +78,7 @@ public struct SourcePolicy: Sendable {
                 addReceivedHeader: Bool = true, addMessageIDHeader: Bool = false, addDateHeader: Bool = false,
                 allowUnencryptedAuth: Bool = false, maxConnections: Int? = nil, connectionRate: Rate? = nil,
                 hideMessageSource: Bool = false, maxRecipients: Int? = nil, processXJob: Bool = true,
-                retainXJob: Bool = false, retainXVirtualMTA: Bool = false) {
+                retainXJob: Bool = false, retainXVirtualMTA: Bool = false, logConnections: Bool = false) {
         self.smtpService = smtpService
         self.allowRelaying = allowRelaying
         self.requireAuth = requireAuth
@@ -92,6 +94,7 @@ public struct SourcePolicy: Sendable {
         self.maxConnections = maxConnections
         self.hideMessageSource = hideMessageSource
         self.processXJob = processXJob
+        self.logConnections = logConnections
         self.retainXJob = retainXJob
         self.retainXVirtualMTA = retainXVirtualMTA
         self.maxRecipients = maxRecipients

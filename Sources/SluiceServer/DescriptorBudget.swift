@@ -16,6 +16,19 @@ struct DescriptorBudget: Equatable {
     /// Descriptors inbound SMTP sessions may use.
     var inboundSessions: Int { max(1, limit - reserved) }
 
+    /// Delivery connections the reserve allows, keeping 64 descriptors for the control socket,
+    /// the HTTP API, the spool, accounting and DNS (at least 16).
+    var outboundConnections: Int { max(16, reserved - 64) }
+
+    /// The cap on delivery connections: `total-max-smtp-out` (or the engine's default) when it
+    /// fits the reserve, else the reserve's, with a warning.
+    func outboundCap(configured: Int) -> (cap: Int, warning: String?) {
+        guard configured > outboundConnections else { return (configured, nil) }
+        return (outboundConnections,
+                "descriptors: \(configured) delivery connections do not fit the descriptor limit \(limit); "
+                + "total-max-smtp-out is lowered to \(outboundConnections). Raise the limit (ulimit -n, LimitNOFILE=)")
+    }
+
     /// The reserve for a given limit: a quarter of it, at least 64 and at most 4,096.
     static func reserve(for limit: Int) -> Int { min(4096, max(64, limit / 4)) }
 

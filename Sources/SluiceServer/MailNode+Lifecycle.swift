@@ -31,6 +31,13 @@ extension MailNode {
     /// - Throws: ``NodeStartError``; whatever had started is stopped again.
     public static func start(configuration: ConfigModel, options: NodeOptions = NodeOptions()) async throws -> MailNode {
         guard let directory = options.spoolDirectory ?? configuration.spoolPath else { throw NodeStartError.noSpool }
+        let (budget, limitWarning) = DescriptorBudget.raiseSoftLimit()
+        if let limitWarning { options.log(limitWarning) }
+        var options = options
+        let (outbound, outboundWarning) = budget.outboundCap(
+            configured: configuration.totalMaxSMTPOut ?? options.tuning.maxTotalConnections)
+        if let outboundWarning { options.log(outboundWarning) }
+        options.tuning.maxTotalConnections = outbound
         var spoolOptions = options.spoolOptions
         if let minimum = configuration.spools.first?.minimumFreeSpace { spoolOptions.minimumFreeSpace = minimum }
         let (spool, report): (Spool, RecoveryReport)
@@ -69,7 +76,7 @@ extension MailNode {
         for warning in report.warnings { options.log("spool: \(warning)") }
         await node.restore(report)
         do {
-            try await node.startServers()
+            try await node.startServers(descriptors: budget)
         } catch {
             await node.shutdown()
             throw error
@@ -110,7 +117,7 @@ extension MailNode {
     }
 
     /// Starts the listeners and the control plane.
-    func startServers() async throws {
+    func startServers(descriptors budget: DescriptorBudget) async throws {
         let group = MultiThreadedEventLoopGroup.singleton
         let listeners = options.smtpListeners ?? {
             let configured = configuration.smtpListeners.map {
@@ -120,8 +127,6 @@ extension MailNode {
         }()
         let receiver = NodeReceiver(node: self, spool: spool, configuration: configuration, log: options.log)
         let policies = ConfigSourcePolicies(configuration: configuration)
-        let (budget, limitWarning) = DescriptorBudget.raiseSoftLimit()
-        if let limitWarning { log(limitWarning) }
         let (cap, capWarning) = budget.inboundCap(configured: configuration.totalMaxSMTPIn)
         if let capWarning { log(capWarning) }
         let limits = InboundLimits(totalConnections: cap,
@@ -130,7 +135,8 @@ extension MailNode {
         let gate = InboundGate(limits: limits, clock: options.clock, log: options.log)
         inboundGate = gate
         log("smtp-in: at most \(cap) connection(s) (descriptor limit \(budget.limit), \(budget.reserved) reserved), "
-            + "\(limits.messageMemory >> 20) MiB for messages in flight")
+            + "\(limits.messageMemory >> 20) MiB for messages in flight; at most \(options.tuning.maxTotalConnections) "
+            + "delivery connection(s)")
         var smtpConfiguration = SMTPServerConfiguration(hostName: hostName, postmasterAddress: configuration.postmaster)
         smtpConfiguration.messageSizeCeiling = limits.messageMemory
         if let timeout = configuration.smtpInCommandTimeout { smtpConfiguration.commandTimeout = timeout }

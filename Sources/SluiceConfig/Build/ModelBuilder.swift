@@ -22,7 +22,7 @@ struct ModelBuilder {
     static let globalDirectives = [
         "host-name", "postmaster", "control-socket", "http-mgmt-port", "http-access", "smtp-listener",
         "log-file", "domain-macro", "include", "spool", "total-max-smtp-in", "smtp-in-command-timeout",
-        "smtp-in-min-data-rate", "smtp-in-message-memory", "dns-server", "relay-domain",
+        "smtp-in-min-data-rate", "smtp-in-message-memory", "dns-server", "relay-domain", "total-max-smtp-out",
     ]
 
     init(strict: Bool) { self.strict = strict }
@@ -80,6 +80,7 @@ struct ModelBuilder {
                 }
             }
         case "total-max-smtp-in": model.totalMaxSMTPIn = parse(d, Self.parseConnectionCount) ?? nil
+        case "total-max-smtp-out": model.totalMaxSMTPOut = parse(d, Self.parseConnectionCount) ?? nil
         case "smtp-in-command-timeout":
             model.smtpInCommandTimeout = parse(d) { (t: String) throws(ValueError) in try TimeSpan(parsing: t) }
         case "smtp-in-min-data-rate":

@@ -19,6 +19,9 @@ public struct ConfigModel: Hashable, Sendable {
     /// `dns-server ADDRESS[:PORT]` [resolv.conf]: the name server for MX and address lookups
     /// (IPv4; port 53 unless given).
     public var dnsServer: ListenAddress?
+    /// `total-max-smtp-out` [2000, bounded by the descriptors kept for delivery]: delivery
+    /// connections across all queues.
+    public var totalMaxSMTPOut: Int?
     /// `total-max-smtp-in` [unlimited, bounded by the descriptor limit]: simultaneous inbound SMTP
     /// connections over all listeners; one more gets `421 4.3.2` and is closed.
     public var totalMaxSMTPIn: Int?

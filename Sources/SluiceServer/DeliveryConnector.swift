@@ -31,6 +31,8 @@ struct ConnectionPlan: Sendable {
             greetingTimeout: settings.smtpGreetingTimeout.value, commandTimeout: settings.smtpGreetingTimeout.value,
             dataTimeout: settings.smtpDataTerminationTimeout.value,
             idleTimeout: TimeSpan(milliseconds: settings.idleTimeout.value.milliseconds + 60_000))
+        client.ignore8BitMIME = settings.ignore8BitMIME.value
+        client.assumeDeliveryUponDataTerminationTimeout = settings.assumeDeliveryUponDataTerminationTimeout.value
     }
 }
 

@@ -168,6 +168,36 @@ import Testing
         }
     }
 
+    @Test func assumeDeliveryUponDataTerminationTimeout() async throws {
+        for assume in [false, true] {
+            try await PythonPeer.with { peer in
+                let connection = try await SMTPClientConnection.connect(
+                    host: "127.0.0.1", port: peer.port,
+                    configuration: Self.configuration { $0.dataTimeout = .seconds(1); $0.assumeDeliveryUponDataTerminationTimeout = assume },
+                    group: Self.group)
+                let outcome = await connection.send(Self.transaction(["a@dest.test", "perm@dest.test"],
+                                                                     body: "Subject: x\r\n\r\nSILENT-DATA\r\n"))
+                #expect(outcome.recipients.map(\.disposition) == [assume ? .delivered : .deferred, .bounced])
+                #expect(!outcome.connectionReusable)
+            }
+        }
+    }
+
+    @Test func ignore8BitMIME() async throws {
+        for ignore in [false, true] {
+            try await PythonPeer.with { peer in
+                let connection = try await SMTPClientConnection.connect(
+                    host: "127.0.0.1", port: peer.port, configuration: Self.configuration { $0.ignore8BitMIME = ignore },
+                    group: Self.group)
+                _ = await connection.send(Self.transaction(["a@dest.test"], body: "Subject: caf\u{E9}\r\n\r\nx\r\n"))
+                await connection.quit()
+                _ = try await peer.process.waitForLine { $0.contains("QUIT") }
+                let mail = peer.commands.first { $0.line.hasPrefix("MAIL") }?.line ?? ""
+                #expect(mail.contains("BODY=8BITMIME") == !ignore, "\(mail)")
+            }
+        }
+    }
+
     @Test func reply421MidSessionEndsTheConnection() async throws {
         try await PythonPeer.with(["--no-pipelining"]) { peer in
             let connection = try await SMTPClientConnection.connect(host: "127.0.0.1", port: peer.port,

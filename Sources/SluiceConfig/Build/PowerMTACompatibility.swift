@@ -12,7 +12,6 @@ enum PowerMTACompatibility {
         "log-commands": "Sluice does not log SMTP commands; delivery events and accounting record every outcome with the reply",
         "log-resolution": "Sluice does not log DNS lookups; a lookup that decides an outcome is in that recipient's delivery event",
         "dns-workers": "Sluice runs each DNS lookup on a thread of its own; there is no worker pool to size",
-        "ignore-8bitmime": "Sluice's delivery client never declares BODY=8BITMIME; it sends the content as it was received",
     ]
 
     /// The warning for `name` when it is one of ``withoutEffect``, else nil.

@@ -44,6 +44,8 @@ public struct DomainDirective: Sendable {
         bool("require-starttls", \.requireStarttls),
         hosts("smtp-hosts", \.smtpHosts),
         bool("bounce-upon-no-mx", \.bounceUponNoMX),
+        bool("ignore-8bitmime", \.ignore8BitMIME),
+        bool("assume-delivery-upon-data-termination-timeout", \.assumeDeliveryUponDataTerminationTimeout),
         name("queue-to", \.queueTo),
         bool("dkim-sign", \.dkimSign),
         span("connect-timeout", \.connectTimeout),

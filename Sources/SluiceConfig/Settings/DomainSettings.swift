@@ -44,6 +44,11 @@ public struct DomainSettings: Hashable, Sendable {
     /// `bounce-upon-no-mx` [no]: a domain without MX records bounces instead of being tried at
     /// its own address (RFC 5321's implicit MX).
     public var bounceUponNoMX = Sourced(false)
+    /// `ignore-8bitmime` [no]: never declare BODY=8BITMIME to the peer.
+    public var ignore8BitMIME = Sourced(false)
+    /// `assume-delivery-upon-data-termination-timeout` [no]: a timeout waiting for the reply to
+    /// the final dot counts as delivered.
+    public var assumeDeliveryUponDataTerminationTimeout = Sourced(false)
     /// `queue-to` [none]: put this domain's mail in another domain's queue.
     public var queueTo = Sourced<String?>(nil)
     /// `dkim-sign` [no]: sign outgoing messages.

@@ -31,6 +31,12 @@ public struct SMTPClientConfiguration: Sendable {
     public var idleTimeout: TimeSpan
     /// The longest reply line accepted from the peer.
     public var maximumReplyLineLength: Int
+    /// `assume-delivery-upon-data-termination-timeout`: when the reply to the final dot does not
+    /// come within ``dataTimeout``, the recipients whose RCPT was accepted count as delivered
+    /// (the peer most likely has the message; deferring would deliver it twice).
+    public var assumeDeliveryUponDataTerminationTimeout = false
+    /// `ignore-8bitmime`: never declare `BODY=8BITMIME`, even to a peer that offers 8BITMIME.
+    public var ignore8BitMIME = false
 
     /// Creates a configuration with PowerMTA-like defaults.
     public init(heloName: String, sourceAddress: String? = nil, tlsPolicy: TLSPolicy = .opportunistic,

@@ -8,6 +8,8 @@ import SluiceConfig
 /// decides how many transactions a connection carries (`max-msg-per-connection`); the connection
 /// closes itself after ``SMTPClientConfiguration/idleTimeout`` without work.
 public actor SMTPClientConnection {
+    /// The phase named by a timeout waiting for the reply to the final dot.
+    static let endOfDataPhase = "reply to end of data"
     /// The settings the connection was opened with.
     public nonisolated let configuration: SMTPClientConfiguration
     /// The peer's host (as given to ``connect(host:port:configuration:tls:group:)``).
@@ -209,11 +211,11 @@ public actor SMTPClientConnection {
             if data?.code == 354 {
                 if accepted {
                     try await write(DotStuffing.stuff(transaction.content))
-                    final = try await reply(phase: "reply to end of data", timeout: configuration.dataTimeout)
+                    final = try await reply(phase: Self.endOfDataPhase, timeout: configuration.dataTimeout)
                 } else {
                     // RFC 2920 §3.1: DATA was accepted although every RCPT failed; send no content.
                     try await write(".\r\n")
-                    _ = try await reply(phase: "reply to end of data", timeout: configuration.dataTimeout)
+                    _ = try await reply(phase: Self.endOfDataPhase, timeout: configuration.dataTimeout)
                 }
             }
             needsReset = mail?.severity == .positiveCompletion && final == nil
@@ -222,6 +224,11 @@ public actor SMTPClientConnection {
             }
         } catch {
             abandon()
+            if configuration.assumeDeliveryUponDataTerminationTimeout, data?.code == 354, final == nil,
+               case SMTPClientError.timedOut(phase: Self.endOfDataPhase)? = error as? SMTPClientError {
+                final = SMTPReply(250, "2.0.0", "assumed delivered: \(SMTPClientError.timedOut(phase: Self.endOfDataPhase).diagnostic) "
+                                              + "(assume-delivery-upon-data-termination-timeout)")
+            }
             return .assemble(addresses: addresses, mail: mail, rcpts: rcpts, data: data, final: final,
                              interruption: error.reply, connectionReusable: false)
         }
@@ -235,7 +242,9 @@ public actor SMTPClientConnection {
     private func envelopeCommands(for transaction: OutboundTransaction) -> [SMTPCommand] {
         var parameters = MailParameters()
         if capabilities.size != nil { parameters.size = transaction.content.count }
-        if capabilities.eightBitMIME && transaction.content.contains(where: { $0 >= 0x80 }) { parameters.body = .eightBitMIME }
+        if capabilities.eightBitMIME && !configuration.ignore8BitMIME && transaction.content.contains(where: { $0 >= 0x80 }) {
+            parameters.body = .eightBitMIME
+        }
         if capabilities.dsn {
             parameters.ret = transaction.mailParameters.ret
             parameters.envelopeID = transaction.mailParameters.envelopeID

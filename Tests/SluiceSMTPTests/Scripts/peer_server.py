@@ -12,6 +12,7 @@ Replies depend on the envelope:
   RCPT TO:<bye...@...>              421 4.7.0 Too busy, closing (and close)
   content containing DROP-CONNECTION  connection closed before the end of data
   content containing DEFER-DATA       452 4.3.1 Insufficient storage after the dot
+  content containing SILENT-DATA      no reply after the dot (until the client goes)
 Options: --no-pipelining, --no-ehlo (EHLO gets 502), --size N, --greeting "CODE text".
 """
 import json
@@ -112,6 +113,10 @@ class Handler(socketserver.BaseRequestHandler):
                         self.request.shutdown(socket.SHUT_RDWR)
                         return
                 log(conn=self.conn, peer=peer, read=self.reads, line="<content>", content=content)
+                if any("SILENT-DATA" in c for c in content):
+                    while self.line() is not None:
+                        pass
+                    return
                 if any("DEFER-DATA" in c for c in content):
                     self.send("452 4.3.1 Insufficient storage\r\n")
                 else:

@@ -160,10 +160,15 @@ struct HTTPUnitTests {
         snapshot.queues[0] = QueueRow(domain: hostile, vmta: "vmta1", figures: snapshot.queues[0].figures)
         let text = MetricsRenderer.render(snapshot, bouncesByCategory: [:])
         #expect(text.split(separator: "\n").allSatisfy { $0.hasPrefix("#") || $0.hasPrefix("sluice_") })
-        guard let python = findExecutable("python3") else {
-            print("skipping the prometheus_client check: python3 is not installed")
-            return
-        }
+    }
+
+    @Test(.enabled(if: prometheusPython != nil, "needs python3 with prometheus_client (pip install prometheus_client)"))
+    func hostileLabelValuesParseWithPrometheusClient() async throws {
+        let python = try #require(prometheusPython)
+        let hostile = "evil\"domain\\x\ny"
+        var snapshot = await FakeNode().snapshot()
+        snapshot.queues[0] = QueueRow(domain: hostile, vmta: "vmta1", figures: snapshot.queues[0].figures)
+        let text = MetricsRenderer.render(snapshot, bouncesByCategory: [:])
         let parsed = try await parseWithPrometheusClient(python: python, text: text)
         #expect(parsed["sluice_queue_recipients|domain=\(hostile),node=mx1.test,vmta=vmta1"] == 1200)
         #expect(parsed.keys.contains { $0.hasPrefix("sluice_bounces_by_category_total") } == false)

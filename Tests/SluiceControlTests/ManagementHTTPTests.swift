@@ -212,11 +212,9 @@ struct ManagementHTTPTests {
         #expect(error?.code == .usage)
     }
 
-    @Test func metricsParseWithPrometheusClient() async throws {
-        guard let python = findExecutable("python3") else {
-            print("skipping: python3 is not installed, so /metrics cannot be checked with prometheus_client")
-            return
-        }
+    @Test(.enabled(if: prometheusPython != nil, "needs python3 with prometheus_client (pip install prometheus_client)"))
+    func metricsParseWithPrometheusClient() async throws {
+        let python = try #require(prometheusPython)
         let (server, _) = try await Self.start()
         defer { Task { await server.close() } }
         let r = try await httpRequestAsync(port: server.port, path: "/metrics", token: Self.monitorToken)

@@ -12,14 +12,14 @@ public struct DemoSummary: Hashable, Sendable {
     /// Per-domain figures.
     public var tally: DemoTally
     /// The generator's counters.
-    public var traffic: TrafficStats
+    public var traffic: GeneratorStats
     /// Each sandbox receiver's counters, by profile name.
     public var receivers: [String: SandboxStats]
     /// Delivery attempts refused because the destination was not loopback.
     public var refusedDestinations: Int
 
     /// Creates a summary.
-    public init(duration: TimeSpan, rate: Double, tally: DemoTally, traffic: TrafficStats, receivers: [String: SandboxStats],
+    public init(duration: TimeSpan, rate: Double, tally: DemoTally, traffic: GeneratorStats, receivers: [String: SandboxStats],
                 refusedDestinations: Int) {
         self.duration = duration
         self.rate = rate

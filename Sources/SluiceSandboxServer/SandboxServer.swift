@@ -9,7 +9,7 @@ import SluiceSandbox
 ///
 /// ```swift
 /// let receiver = SandboxReceiver(profile: try ProfileLibrary().load("gmail"), seed: 1, startedAt: WallClock().now())
-/// let server = try await SandboxServer.start(listen: SluiceSandbox.ListenAddress(parsing: "127.0.0.1:2600"), receiver: receiver, group: group)
+/// let server = try await SandboxServer.start(listen: ListenAddress(parsing: "127.0.0.1:2600"), receiver: receiver, group: group)
 /// // … receiver.stats, server.closes …
 /// try await server.close()
 /// ```
@@ -21,9 +21,9 @@ public final class SandboxServer: Sendable {
     /// The receiver answering every connection.
     public let receiver: SandboxReceiver
     /// The bound address (with the real port when 0 was asked for).
-    public let localAddress: SluiceSandbox.ListenAddress
+    public let localAddress: ListenAddress
 
-    private init(channel: any Channel, receiver: SandboxReceiver, counters: SandboxServerCounters, localAddress: SluiceSandbox.ListenAddress) {
+    private init(channel: any Channel, receiver: SandboxReceiver, counters: SandboxServerCounters, localAddress: ListenAddress) {
         self.channel = channel
         self.receiver = receiver
         self.counters = counters
@@ -60,13 +60,13 @@ public final class SandboxServer: Sendable {
             throw SandboxServerError.notBound
         }
         return SandboxServer(channel: channel, receiver: receiver, counters: counters,
-                             localAddress: SluiceSandbox.ListenAddress(host: host, port: bound))
+                             localAddress: ListenAddress(address: host, port: bound))
     }
 
     /// ``start(host:port:receiver:limits:group:clock:)`` at `listen`.
-    public static func start(listen: SluiceSandbox.ListenAddress, receiver: SandboxReceiver, limits: SandboxServerLimits = SandboxServerLimits(),
+    public static func start(listen: ListenAddress, receiver: SandboxReceiver, limits: SandboxServerLimits = SandboxServerLimits(),
                              group: any EventLoopGroup, clock: any Clock = WallClock()) async throws -> SandboxServer {
-        try await start(host: listen.host, port: listen.port, receiver: receiver, limits: limits, group: group, clock: clock)
+        try await start(host: listen.address, port: listen.port, receiver: receiver, limits: limits, group: group, clock: clock)
     }
 
     /// Stops accepting connections (connections in progress finish on their own).

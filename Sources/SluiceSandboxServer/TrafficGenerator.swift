@@ -52,7 +52,7 @@ public final class TrafficGenerator: Sendable {
     }
 
     /// The counters so far.
-    public var stats: TrafficStats { counters.snapshot }
+    public var stats: GeneratorStats { counters.snapshot }
 
     /// Injects until the calling task is cancelled; the connections then finish the message in
     /// hand and say QUIT.

@@ -27,15 +27,15 @@ struct SandboxCommand: AsyncParsableCommand {
     var statsEvery = "10s"
 
     func run() async throws {
-        let address: SluiceSandbox.ListenAddress
+        let address: ListenAddress
         let interval: TimeSpan
         do {
-            address = try SluiceSandbox.ListenAddress(parsing: listen)
+            address = try ListenAddress(parsing: listen)
             interval = try TimeSpan(parsing: statsEvery)
         } catch {
             throw ValidationError("\(error)")
         }
-        guard LoopbackGuard(mode: "sandbox").check(address.host).isAllowed else {
+        guard LoopbackGuard(mode: "sandbox").check(address.address).isAllowed else {
             fail("refused to listen on \(address): not a loopback address; a sandbox listens only on 127.0.0.0/8 and ::1", status: 2)
         }
         let loaded: SandboxProfile

@@ -77,7 +77,7 @@ import Testing
         tally.setInjected(["gmail.com": 10, "yahoo.com": 5])
         var yahoo = SandboxStats()
         yahoo.connections = 3
-        let summary = DemoSummary(duration: .seconds(30), rate: 200, tally: tally, traffic: TrafficStats(), receivers: ["yahoo": yahoo],
+        let summary = DemoSummary(duration: .seconds(30), rate: 200, tally: tally, traffic: GeneratorStats(), receivers: ["yahoo": yahoo],
                                   refusedDestinations: 0)
         let lines = summary.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         #expect(lines.contains("domain     injected  delivered  deferred  bounced  backoff episodes"))

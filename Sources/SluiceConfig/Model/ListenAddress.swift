@@ -34,6 +34,8 @@ public struct ListenAddress: Hashable, Sendable, CustomStringConvertible {
         } else {
             guard let colon = text.lastIndex(of: ":") else { throw error }
             host = text[..<colon]
+            // An IPv6 address needs brackets: `::1:25` could be an address without a port.
+            guard !host.contains(":") else { throw error }
             portText = text[text.index(after: colon)...]
         }
         if host == "0/0" { host = "0.0.0.0" }

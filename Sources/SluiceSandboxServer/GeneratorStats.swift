@@ -1,7 +1,7 @@
 import Synchronization
 
 /// What a ``TrafficGenerator`` has done so far.
-public struct TrafficStats: Hashable, Sendable, CustomStringConvertible {
+public struct GeneratorStats: Hashable, Sendable, CustomStringConvertible {
     /// Messages taken from the plan and sent (whatever the MTA answered).
     public var offered = 0
     /// Messages the MTA accepted for at least one recipient.
@@ -30,11 +30,11 @@ public struct TrafficStats: Hashable, Sendable, CustomStringConvertible {
 
 /// The generator's counters, updated by its connections.
 final class TrafficCounters: Sendable {
-    private let value = Mutex(TrafficStats())
+    private let value = Mutex(GeneratorStats())
 
-    var snapshot: TrafficStats { value.withLock { $0 } }
+    var snapshot: GeneratorStats { value.withLock { $0 } }
 
-    func update(_ change: (inout TrafficStats) -> Void) {
+    func update(_ change: (inout GeneratorStats) -> Void) {
         value.withLock { change(&$0) }
     }
 }

@@ -2,7 +2,7 @@
 public struct ConfigLoadResult: Sendable {
     /// The configuration as far as it could be understood; invalid lines are left at their defaults.
     public var model: ConfigModel
-    /// Errors and warnings, ordered by file, line and column.
+    /// Errors, warnings and notes, ordered by file, line and column.
     public var diagnostics: [Diagnostic]
 
     /// Creates a result.
@@ -19,6 +19,9 @@ public struct ConfigLoadResult: Sendable {
 
     /// The warnings only.
     public var warnings: [Diagnostic] { diagnostics.filter { $0.severity == .warning } }
+
+    /// The notes only: PowerMTA directives accepted without effect.
+    public var notes: [Diagnostic] { diagnostics.filter { $0.severity == .note } }
 }
 
 /// Reads PowerMTA-dialect configuration files into a ``ConfigModel`` with diagnostics.

@@ -13,6 +13,8 @@ public struct ConfigSourcePolicies: SourcePolicyProvider {
     private let patternLists: [String: PatternList]
     /// `relay-domain`: accepted from every client.
     private let relayDomains: Set<String>
+    /// The global `jobid-header`, if any.
+    private let jobIDHeader: String?
 
     /// Creates the table from a configuration.
     public init(configuration: ConfigModel) {
@@ -26,6 +28,7 @@ public struct ConfigSourcePolicies: SourcePolicyProvider {
             .map(\.element)
         self.patternLists = configuration.patternLists
         self.relayDomains = Set(configuration.relayDomains)
+        self.jobIDHeader = configuration.jobIDHeader
     }
 
     /// The policy for a client at `clientAddress`.
@@ -39,7 +42,7 @@ public struct ConfigSourcePolicies: SourcePolicyProvider {
             SourcePolicy.PatternRule(field: rule.field == .mailFrom ? .mailFrom : .rcptTo, regex: rule.regex,
                                      virtualMTA: rule.virtualMTA)
         } ?? []
-        return SourcePolicy(smtpService: first.smtpService, allowRelaying: first.alwaysAllowRelaying,
+        var policy = SourcePolicy(smtpService: first.smtpService, allowRelaying: first.alwaysAllowRelaying,
                             requireAuth: first.requireAuth, processXVirtualMTA: first.processXVirtualMTA,
                             defaultVirtualMTA: defaultVMTA, maxMessageSize: maxSize.map { Int(clamping: $0.bytes) },
                             localDomains: relayDomains, patternRules: rules,
@@ -55,5 +58,9 @@ public struct ConfigSourcePolicies: SourcePolicyProvider {
                             retainXJob: matching.lazy.compactMap(\.retainXJob).first ?? false,
                             retainXVirtualMTA: matching.lazy.compactMap(\.retainXVirtualMTA).first ?? false,
                             logConnections: first.logConnections)
+        policy.removeReceivedHeaders = matching.lazy.compactMap(\.removeReceivedHeaders).first ?? false
+        policy.removedHeaders = matching.flatMap(\.removedHeaders)
+        policy.jobIDHeader = matching.lazy.compactMap(\.jobIDHeader).first ?? jobIDHeader ?? "X-Job"
+        return policy
     }
 }

@@ -13,6 +13,14 @@ struct ConnectionPlan: Sendable {
     var hosts: [MailHost]
     /// `bounce-upon-no-mx`: a domain without MX bounces.
     var bounceWithoutMX: Bool
+    /// `bounce-upon-5xx-greeting`: a 5xx greeting bounces every recipient instead of passing to
+    /// the next host.
+    var bounceUpon5xxGreeting: Bool
+    /// `type discard`: nothing is sent; every transaction is answered 250 at once.
+    var discards: Bool
+    /// Hosts (addresses) to try last: they answered 421 lately and the queue has
+    /// `smtp-421-means-mx-unavailable yes`.
+    var unavailable: Set<String> = []
     /// HELO name, source address, TLS policy, timeouts.
     var client: SMTPClientConfiguration
 
@@ -21,6 +29,8 @@ struct ConnectionPlan: Sendable {
         domain = key.domain
         hosts = settings.smtpHosts.value
         bounceWithoutMX = settings.bounceUponNoMX.value
+        bounceUpon5xxGreeting = settings.bounceUpon5xxGreeting.value
+        discards = settings.deliveryType.value == .discard
         let tls: SMTPClientConfiguration.TLSPolicy = settings.requireStarttls.value ? .required
             : settings.useStarttls.value ? .opportunistic : .never
         // The engine closes idle connections itself (idle-timeout); the client's own timer is
@@ -56,13 +66,19 @@ struct DeliveryConnector: Sendable {
 
     /// Tries the plan's targets in order.
     func connect(_ plan: ConnectionPlan) async -> ConnectOutcome {
+        if plan.discards {
+            return .verdict(SluiceCore.SMTPReply(code: 250, enhancedStatus: "2.0.0", text: "250 2.0.0 discarded (type discard)"))
+        }
         switch await resolver.targets(for: plan.domain, overrides: plan.hosts, bounceWithoutMX: plan.bounceWithoutMX) {
         case .permanentFailure(let code, let enhanced, let text):
             return .verdict(SluiceCore.SMTPReply(code: code, enhancedStatus: enhanced, text: "\(code) \(enhanced) \(text)"))
         case .temporaryFailure(let why):
             return .failed(.noAnswer("DNS lookup for \(plan.domain) failed: \(why)"))
-        case .targets(let targets):
+        case .targets(let found):
             var failure = ConnectionFailure.noAnswer("no delivery target for \(plan.domain)")
+            // Hosts that said 421 lately go last (stable: MX order is kept otherwise).
+            let targets = found.filter { !plan.unavailable.contains($0.address) }
+                + found.filter { plan.unavailable.contains($0.address) }
             for target in targets {
                 if let deliveryGuard, !(IPAddress(target.address).map(deliveryGuard) ?? false) {
                     failure = .noAnswer("delivery to \(target.address) refused by the delivery guard")
@@ -72,6 +88,8 @@ struct DeliveryConnector: Sendable {
                     let connection = try await SMTPClientConnection.connect(
                         host: target.address, port: target.port, configuration: plan.client, tls: tls, group: group)
                     return .connected(connection, target)
+                } catch .greetingRefused(let greeting) where greeting.code >= 500 && plan.bounceUpon5xxGreeting {
+                    return .verdict(greeting.engineReply)
                 } catch {
                     failure = error.connectionFailure
                 }

@@ -8,8 +8,14 @@ extension MailNode {
     func open(_ id: ConnectionID, for key: QueueKey) {
         guard !stopping else { return }
         links[id] = .connecting
-        let plan = ConnectionPlan(key: key, settings: engine.settings(for: key),
+        var plan = ConnectionPlan(key: key, settings: engine.settings(for: key),
                                   vmta: configuration.virtualMTAs[key.vmta], hostName: hostName)
+        if let hosts = unavailableHosts[key] {
+            let time = now
+            let current = hosts.filter { $0.value > time }
+            unavailableHosts[key] = current.isEmpty ? nil : current
+            plan.unavailable = Set(current.keys)
+        }
         let connector = self.connector
         Task.detached {
             let outcome = await connector.connect(plan)
@@ -73,10 +79,20 @@ extension MailNode {
     func finished(_ transaction: Transaction, _ outcome: TransactionOutcome, target: DeliveryTarget) {
         running[transaction.id] = nil
         let replies = outcome.recipients.map(\.reply.engineReply)
+        if replies.contains(where: { $0.code == 421 }) { noteUnavailable(target, queue: transaction.queue) }
         if !outcome.connectionReusable { links[transaction.connection] = nil }
         perform(engine.transactionCompleted(transaction.id, replies: replies, connectionReusable: outcome.connectionReusable,
                                             now: now),
                 destination: target)
+    }
+
+    /// `smtp-421-means-mx-unavailable yes`: the host that said 421 is tried last by the queue's
+    /// connections for its first retry interval, so the next connection goes to the next MX.
+    func noteUnavailable(_ target: DeliveryTarget, queue: QueueKey) {
+        let settings = engine.settings(for: queue)
+        guard settings.smtp421MeansMXUnavailable.value else { return }
+        let span = settings.retryAfter.value.delay(afterFailedAttempts: 1)
+        unavailableHosts[queue, default: [:]][target.address] = now + span
     }
 
     /// Ends a connection the engine no longer uses.

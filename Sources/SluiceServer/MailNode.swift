@@ -49,6 +49,9 @@ public actor MailNode {
     var engine: DeliveryEngine
     var links: [ConnectionID: DeliveryLink] = [:]
     var running: [TransactionID: Transaction] = [:]
+    /// `smtp-421-means-mx-unavailable`: per queue, hosts that said 421 and until when the next
+    /// connections try them last.
+    var unavailableHosts: [QueueKey: [String: Instant]] = [:]
     var stopping = false
     var timer = WakeupTimer()
     var recent = EventLog(capacity: 1000)

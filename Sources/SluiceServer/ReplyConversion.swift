@@ -13,7 +13,7 @@ extension SMTPClientError {
     /// out), a refusal with the peer's reply, or a broken connection.
     var connectionFailure: ConnectionFailure {
         switch self {
-        case .refused(let reply): return .rejected(reply.engineReply)
+        case .refused(let reply), .greetingRefused(let reply): return .rejected(reply.engineReply)
         case .connectFailed, .timedOut: return .noAnswer(diagnostic)
         case .tlsUnavailable, .tlsFailed, .protocolError, .connectionLost: return .badConnection(diagnostic)
         }

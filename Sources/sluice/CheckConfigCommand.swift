@@ -3,7 +3,10 @@ import Foundation
 import SluiceConfig
 
 /// `sluice check-config [--config FILE] [--strict]`: prints every diagnostic as
-/// `FILE:LINE:COL: error|warning: message`; exits 0 when the configuration is usable, 1 on errors.
+/// `FILE:LINE:COL: error|warning|note: message`; exits 0 when the configuration is usable, 1 on errors.
+/// A PowerMTA directive Sluice does not implement is a note (accepted without effect), a warning
+/// (not supported, ignored) or an error (not supported, refused), each naming its entry in
+/// docs/pmta-compat.md.
 struct CheckConfigCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check-config",
@@ -18,12 +21,14 @@ struct CheckConfigCommand: ParsableCommand {
     func run() throws {
         let result = try loadConfig(config, strict: strict)
         for diagnostic in result.diagnostics { printError(diagnostic.description) }
-        let errors = result.errors.count, warnings = result.warnings.count
+        let errors = result.errors.count, warnings = result.warnings.count, notes = result.notes.count
+        let counts = [warnings > 0 ? plural(warnings, "warning") : nil, notes > 0 ? plural(notes, "note") : nil]
+            .compactMap { $0 }.joined(separator: ", ")
         if result.hasErrors {
-            printError("\(config): \(plural(errors, "error")), \(plural(warnings, "warning"))")
+            printError("\(config): \(plural(errors, "error"))" + (counts.isEmpty ? "" : ", \(counts)"))
             throw ExitCode(1)
         }
-        print("\(config): OK" + (warnings > 0 ? " (\(plural(warnings, "warning")))" : ""))
+        print("\(config): OK" + (counts.isEmpty ? "" : " (\(counts))"))
     }
 }
 

@@ -111,19 +111,19 @@ struct InboundDirectiveTests {
             let result = load(text, strict: strict)
             #expect(result.errors.isEmpty, "\(lines(result))")
             #expect(lines(result) == [
-                "t.conf:1:1: warning: 'run-as-root' is accepted without effect: Sluice runs as the user that starts it; "
+                "t.conf:1:1: note: 'run-as-root' is accepted without effect: Sluice runs as the user that starts it; "
                     + "drop privileges with the service manager (User= in systemd) (docs/pmta-compat.md#run-as-root)",
-                "t.conf:2:1: warning: 'sync-msg-create' is accepted without effect: Sluice always syncs a message to the "
+                "t.conf:2:1: note: 'sync-msg-create' is accepted without effect: Sluice always syncs a message to the "
                     + "spool before it answers 250 (docs/pmta-compat.md#sync-msg-create)",
-                "t.conf:4:5: warning: 'log-data' is accepted without effect: Sluice never logs message content "
+                "t.conf:4:5: note: 'log-data' is accepted without effect: Sluice never logs message content "
                     + "(docs/pmta-compat.md#log-data)",
-                "t.conf:7:5: warning: 'reuse-ssl-session' is accepted without effect: Sluice's TLS client does not resume "
+                "t.conf:7:5: note: 'reuse-ssl-session' is accepted without effect: Sluice's TLS client does not resume "
                     + "TLS sessions (docs/pmta-compat.md#reuse-ssl-session)",
             ])
         }
         // Every directive the table names has its entry in the document.
         let document = try String(contentsOf: repositoryRoot.appendingPathComponent("docs/pmta-compat.md"), encoding: .utf8)
-        for name in PowerMTACompatibility.withoutEffect.keys {
+        for name in PowerMTACompatibility.table.keys {
             #expect(document.contains("<a id=\"\(name)\"></a>`\(name)`"), "\(name)")
         }
     }
@@ -179,8 +179,8 @@ struct InboundDirectiveTests {
         let logging = load("<source 0/0>\n    log-commands yes\n</source>\n<domain *>\n    log-resolution no\n</domain>\n")
         #expect(logging.errors.isEmpty)
         #expect(lines(logging).map { $0.prefix(60) } == [
-            "t.conf:2:5: warning: 'log-commands' is accepted without effe",
-            "t.conf:5:5: warning: 'log-resolution' is accepted without ef",
+            "t.conf:2:5: note: 'log-commands' is accepted without effect:",
+            "t.conf:5:5: note: 'log-resolution' is accepted without effec",
         ])
     }
 }

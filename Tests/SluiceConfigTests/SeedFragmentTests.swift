@@ -60,13 +60,14 @@ struct SeedFragmentTests {
         // What PowerMTA does not know (or what the scrape invented) is a warning naming the line.
         #expect(lines(result) == [
             "seeds.conf:2:1: warning: '<smtp-pattern>' is not a PowerMTA block and is ignored; use <smtp-pattern-list NAME> with lines such as reply /^421 4\\.7\\.0/ mode=backoff",
-            "seeds.conf:10:1: warning: unknown directive 'max-errors-per-domain' in <domain>",
+            "seeds.conf:10:1: warning: unknown directive 'max-errors-per-domain' in <domain>; did you mean 'max-errors-per-connection'?",
             "seeds.conf:23:1: warning: unknown directive 'bounce-pattern-file' in <domain>",
             "seeds.conf:29:1: warning: unknown directive 'smtp-route' in <domain>; did you mean 'smtp-hosts'?",
             "seeds.conf:32:1: warning: unknown directive 'disk-queue' at the top level",
             "seeds.conf:37:1: warning: unknown directive 'record' in <acct-file>; did you mean 'records'?",
             "seeds.conf:39:1: warning: unknown directive 'rotate' in <acct-file>",
-            "seeds.conf:45:1: warning: unknown directive 'max-cold-virtual-mta-msg' in <domain>",
+            "seeds.conf:45:1: warning: 'max-cold-virtual-mta-msg' is not supported and is ignored: cold virtual MTAs (warm-up) are not implemented yet; "
+                + "mail goes to the vmta chosen (docs/pmta-compat.md#max-cold-virtual-mta-msg)",
         ])
     }
 

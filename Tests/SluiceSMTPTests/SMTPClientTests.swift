@@ -227,7 +227,7 @@ import Testing
 
     @Test func refusedGreetingAndMissingTLS() async throws {
         _ = try await PythonPeer.with(["--greeting", "554 5.7.1 No service for you"]) { peer in
-            await #expect(throws: SMTPClientError.refused(SMTPReply(554, "5.7.1", "No service for you"))) {
+            await #expect(throws: SMTPClientError.greetingRefused(SMTPReply(554, "5.7.1", "No service for you"))) {
                 _ = try await SMTPClientConnection.connect(host: "127.0.0.1", port: peer.port,
                                                            configuration: Self.configuration(), group: Self.group)
             }

@@ -6,6 +6,7 @@ extension ModelBuilder {
         "max-message-size", "pattern-list", "add-message-id-header", "add-date-header", "log-connections",
         "max-smtp-in", "max-smtp-in-rate", "add-received-header", "hide-message-source",
         "allow-unencrypted-plain-auth", "max-rcpt-per-message", "process-x-job", "retain-x-job", "retain-x-virtual-mta",
+        "remove-received-headers", "remove-header", "jobid-header",
     ]
 
     mutating func source(_ b: BlockNode) {
@@ -44,6 +45,12 @@ extension ModelBuilder {
             case "retain-x-job": source.retainXJob = bool(d)
             case "retain-x-virtual-mta": source.retainXVirtualMTA = bool(d)
             case "hide-message-source": source.hideMessageSource = bool(d)
+            case "remove-received-headers": source.removeReceivedHeaders = bool(d)
+            case "remove-header":
+                source.removedHeaders += d.arguments.flatMap { $0.text.split(separator: ",").map(String.init) }
+                if d.arguments.isEmpty { error(d.location, "'remove-header' needs a header name, e.g. remove-header X-Mailer") }
+            case "jobid-header":
+                if let word = single(d) { source.jobIDHeader = word.text }
             case "allow-unencrypted-plain-auth": source.allowUnencryptedPlainAuth = bool(d)
             case "max-rcpt-per-message":
                 source.maxRcptPerMessage = parse(d) { (t: String) throws(ValueError) in

@@ -147,8 +147,8 @@ extension ModelBuilder {
     /// Checks one `<domain>` directive; nil (after a diagnostic) when unknown or invalid.
     private mutating func domainEntry(_ d: DirectiveNode) -> DomainEntry? {
         guard let directive = DomainDirective.named(d.key) else {
-            if let warning = PowerMTACompatibility.warning(for: d.key, written: d.name.text) {
-                diagnostics.append(Diagnostic(.warning, d.location, warning))
+            if let known = PowerMTACompatibility.diagnostic(for: d.key, written: d.name.text, at: d.location) {
+                diagnostics.append(known)
                 return nil
             }
             var message = "unknown directive '\(d.name.text)' in <domain>"

@@ -23,6 +23,7 @@ struct ModelBuilder {
         "host-name", "postmaster", "control-socket", "http-mgmt-port", "http-access", "smtp-listener",
         "log-file", "domain-macro", "include", "spool", "total-max-smtp-in", "smtp-in-command-timeout",
         "smtp-in-min-data-rate", "smtp-in-message-memory", "dns-server", "relay-domain", "total-max-smtp-out",
+        "jobid-header",
     ]
 
     init(strict: Bool) { self.strict = strict }
@@ -57,6 +58,7 @@ struct ModelBuilder {
         case "postmaster": model.postmaster = single(d)?.text
         case "control-socket": model.controlSocket = single(d)?.text
         case "log-file": model.logFile = single(d)?.text
+        case "jobid-header": model.jobIDHeader = single(d)?.text
         case "spool":
             // `spool DIR`: the short form of an empty `<spool DIR>` block.
             if let path = single(d)?.text { model.spools.append(SpoolSettings(path: path, location: d.location)) }
@@ -178,9 +180,9 @@ struct ModelBuilder {
     /// phrase such as "at the top level").
     /// A `<domain>` directive outside a `<domain>` block gets a hint to move it.
     mutating func unknownDirective(_ d: DirectiveNode, in context: String, known: [String]) {
-        if let warning = PowerMTACompatibility.warning(for: d.key, written: d.name.text) {
-            // Known, and harmless to ignore: a warning even with --strict.
-            diagnostics.append(Diagnostic(.warning, d.location, warning))
+        if let known = PowerMTACompatibility.diagnostic(for: d.key, written: d.name.text, at: d.location) {
+            // Known: its own severity, even with --strict.
+            diagnostics.append(known)
             return
         }
         if DomainDirective.named(d.key) != nil {

@@ -1,8 +1,52 @@
-/// PowerMTA directives that Sluice knows and deliberately does not act on: a configuration
-/// written for PowerMTA keeps loading, and `check-config` says, for each, why it has no effect
-/// and where docs/pmta-compat.md explains it.
+/// PowerMTA directives that Sluice knows but does not implement: a configuration written for
+/// PowerMTA keeps loading, and `check-config` says, for each, which kind it is, why, and where
+/// docs/pmta-compat.md explains it.
+///
+/// The implemented directives are parsed where their block is; this table holds the other two
+/// kinds of the document: accepted without effect, and not supported.
 enum PowerMTACompatibility {
-    /// Directive name → why it has no effect in Sluice.
+    /// How Sluice treats a directive it does not implement.
+    enum Status: Hashable, Sendable {
+        /// Sluice already behaves as the directive asks, or the directive concerns something
+        /// Sluice does not have: a note, never a warning.
+        case withoutEffect
+        /// Sluice does not do what the directive asks, and mail still flows sensibly without it:
+        /// a warning that says what happens instead.
+        case notSupported
+        /// Accepting the directive would silently change what happens to mail: an error.
+        case refused
+    }
+
+    /// One directive's entry: its kind and the reason, as `check-config` prints it.
+    struct Entry: Hashable, Sendable {
+        var status: Status
+        var reason: String
+    }
+
+    /// The diagnostic for directive `name` (written as `written`) at `location`, or nil when the
+    /// table does not list it.
+    static func diagnostic(for name: String, written: String, at location: SourceLocation) -> Diagnostic? {
+        guard let entry = table[name] else { return nil }
+        let link = "(docs/pmta-compat.md#\(name))"
+        switch entry.status {
+        case .withoutEffect:
+            return Diagnostic(.note, location, "'\(written)' is accepted without effect: \(entry.reason) \(link)")
+        case .notSupported:
+            return Diagnostic(.warning, location, "'\(written)' is not supported and is ignored: \(entry.reason) \(link)")
+        case .refused:
+            return Diagnostic(.error, location, "'\(written)' is not supported: \(entry.reason) \(link)")
+        }
+    }
+
+    /// Directive name → entry. Every name has an anchor in docs/pmta-compat.md (a test checks).
+    static let table: [String: Entry] = {
+        var table: [String: Entry] = [:]
+        for (name, reason) in withoutEffect { table[name] = Entry(status: .withoutEffect, reason: reason) }
+        for (name, reason) in notSupported { table[name] = Entry(status: .notSupported, reason: reason) }
+        return table
+    }()
+
+    /// Accepted without effect: Sluice already does what they ask, or has nothing they apply to.
     static let withoutEffect: [String: String] = [
         "run-as-root": "Sluice runs as the user that starts it; drop privileges with the service manager (User= in systemd)",
         "sync-msg-create": "Sluice always syncs a message to the spool before it answers 250",
@@ -11,12 +55,78 @@ enum PowerMTACompatibility {
         "log-data": "Sluice never logs message content",
         "log-commands": "Sluice does not log SMTP commands; delivery events and accounting record every outcome with the reply",
         "log-resolution": "Sluice does not log DNS lookups; a lookup that decides an outcome is in that recipient's delivery event",
+        "log-transfer-failures": "Sluice records every failed transfer in the recipient's delivery event and accounting record",
+        "log-messages": "Sluice's event log records every delivery outcome; there is no separate message log",
         "dns-workers": "Sluice runs each DNS lookup on a thread of its own; there is no worker pool to size",
+        "max-events-recorded": "each queue keeps its recent events in a ring of fixed size (the console's events view)",
+        "track-recipient-events": "each queue keeps its recent delivery events in memory (the console's events view)",
+        "backoff-notify": "Sluice sends no notification mail; a queue's mode changes are in the event log, the console and the HTTP API",
+        "disabled-source-ip-notify": "Sluice sends no notification mail; pauses are in the event log, the audit log and the console",
+        "http-redirect-to-https": "Sluice's HTTP API is plain HTTP on loopback with a token; there is no HTTPS port to redirect to",
+        "dk-sign": "DomainKeys (RFC 4870) is historic; Sluice signs with DKIM only",
+        "ignore-chunking": "Sluice's client never uses CHUNKING (BDAT)",
+        "always-allow-api-submission": "Sluice has no HTTP submission API; mail comes in over SMTP only",
+        "deliver-local-dsn": "Sluice does not send delivery reports to senders yet; every outcome is in the accounting files",
+        "suppress-local-dsn": "Sluice does not send delivery reports to senders yet; every outcome is in the accounting files",
+        "dsn-format": "Sluice does not send delivery reports to senders yet; every outcome is in the accounting files",
+        "notify-of-delay-every": "Sluice does not send delay reports yet; every deferral is in the accounting files",
+        "error-file": "Sluice writes its errors to its log (log-file, or standard error)",
+        "allow-cancel-during-transfer": "Sluice lets a transfer under way finish before it closes the connection at shutdown",
     ]
 
-    /// The warning for `name` when it is one of ``withoutEffect``, else nil.
-    static func warning(for name: String, written: String) -> String? {
-        guard let reason = withoutEffect[name] else { return nil }
-        return "'\(written)' is accepted without effect: \(reason) (docs/pmta-compat.md#\(name))"
-    }
+    /// Not supported: ignored with a warning that says what Sluice does instead.
+    static let notSupported: [String: String] = [
+        "dummy-smtp-port": "no test port is opened; `sluice sandbox` delivers to a simulated internet on loopback",
+        "pickup": "Sluice takes mail over SMTP only; files put in the pickup directory are not sent",
+        "verp-default": "the envelope sender is not rewritten per recipient (no VERP); bounces go to the sender as given",
+        "process-x-envid": "the DSN envelope id comes from MAIL FROM's ENVID parameter only",
+        "smtp-max-auth-failure-rate": "Sluice closes a session after repeated AUTH failures but keeps no rate across sessions",
+        "max-cold-virtual-mta-msg": "cold virtual MTAs (warm-up) are not implemented yet; mail goes to the vmta chosen",
+        "domain-key": "DKIM signing is not implemented yet; messages go out unsigned",
+        "dkim-identity": "DKIM signing is not implemented yet; messages go out unsigned",
+        "dkim-selector": "DKIM signing is not implemented yet; messages go out unsigned",
+        "dkim-key": "DKIM signing is not implemented yet; messages go out unsigned",
+        "dkim-algorithm": "DKIM signing is not implemented yet; messages go out unsigned",
+        "dkim-headers-canon": "DKIM signing is not implemented yet; messages go out unsigned",
+        "dkim-body-canon": "DKIM signing is not implemented yet; messages go out unsigned",
+        "dkim-headers": "DKIM signing is not implemented yet; messages go out unsigned",
+        "dkim-expire-after": "DKIM signing is not implemented yet; messages go out unsigned",
+        "dkim-add-timestamp": "DKIM signing is not implemented yet; messages go out unsigned",
+        "dkim-add-body-limit": "DKIM signing is not implemented yet; messages go out unsigned",
+        "dkim-identity-fallback": "DKIM signing is not implemented yet; messages go out unsigned",
+        "dkim-disallow-adding-headers": "DKIM signing is not implemented yet; messages go out unsigned",
+        "second-dkim-sign": "DKIM signing is not implemented yet; messages go out unsigned",
+        "replace-smtp-421-service-response": "421 replies are recorded as the peer sent them",
+        "bounce-upon-transfer-failure": "a message whose transfer broke off is retried until bounce-after, as by default",
+        "bounce-upon-pix-transfer-failure": "a message whose transfer broke off is retried until bounce-after, as by default",
+        "queue-priority": "every queue gets connection slots in turn; there are no priorities",
+        "delivery-priority": "every queue gets connection slots in turn; there are no priorities",
+        "allow-priority-interruption": "every queue gets connection slots in turn; no connection is interrupted",
+        "allow-priority-interruption-during-transfer": "every queue gets connection slots in turn; no connection is interrupted",
+        "retry-recipients-after": "a deferred recipient is retried with its queue's retry-after schedule",
+        "retry-after-dns-error": "a DNS failure is retried with the queue's retry-after schedule",
+        "source-ip-max-msg-rate": "use max-msg-rate in a <domain> inside the <virtual-mta> of that address",
+        "source-ip-max-connect-rate": "use max-connect-rate in a <domain> inside the <virtual-mta> of that address",
+        "source-ip-max-smtp-out": "use max-smtp-out-per-ip, or max-smtp-out in a <domain> inside the <virtual-mta> of that address",
+        "source-ip-max-data-volume-rate": "there is no data volume limit; use max-msg-rate",
+        "max-data-volume-rate": "there is no data volume limit; use max-msg-rate",
+        "backoff-max-data-volume-rate": "there is no data volume limit; use backoff-max-msg-rate",
+        "backoff-max-connect-rate": "max-connect-rate applies in backoff mode too",
+        "backoff-max-msg-per-hour": "max-msg-per-hour applies in backoff mode too",
+        "smtp-out-rampup-interval": "connections open as fast as max-connect-rate allows",
+        "connection-idle-timeout": "an idle connection is kept for idle-timeout",
+        "bcc-upon-delivery": "no copy of delivered mail is sent anywhere",
+        "reroute-to-virtual-mta": "a queue's mail stays with its virtual MTA; move it with `sluice` controls",
+        "backoff-reroute-to-virtual-mta": "a queue in backoff keeps its virtual MTA",
+        "backoff-upon-all-sources-disabled": "disabling source addresses is not implemented yet",
+        "reenable-source-ip-after": "disabling source addresses is not implemented yet",
+        "check-spf-outbound": "no SPF check is made on outgoing mail",
+        "disable-acct-records": "every accounting file gets the record types its `records` line names",
+        "ignore-pipelining": "Sluice's client pipelines whenever the server offers PIPELINING",
+        "ignore-dsn": "Sluice's client does not pass DSN parameters on",
+        "auth-username": "Sluice's client does not authenticate to the next hop; a smart host that requires AUTH refuses the mail",
+        "auth-password": "Sluice's client does not authenticate to the next hop; a smart host that requires AUTH refuses the mail",
+        "use-unencrypted-plain-auth": "Sluice's client does not authenticate to the next hop",
+        "log-disabled-ips": "disabling source addresses is not implemented yet",
+    ]
 }

@@ -34,6 +34,9 @@ public struct ConfigModel: Hashable, Sendable {
     /// `smtp-in-message-memory` [256M]: memory held by messages being received, over all
     /// sessions; beyond it DATA gets `452 4.3.1`.
     public var smtpInMessageMemory: ByteSize?
+    /// `jobid-header` at the top level [X-Job]: the header that gives a message's job id, unless
+    /// a `<source>` names another.
+    public var jobIDHeader: String?
     /// `log-file`: the daemon's log.
     public var logFile: String?
     /// `<spool>` blocks.

@@ -61,6 +61,12 @@ public struct SourceBlock: Hashable, Sendable {
     /// `max-smtp-in-rate` [unlimited]: new connections from each client address per period
     /// (e.g. `20/s`, `600/min`); one more within the period gets `421 4.3.2`.
     public var maxSMTPInRate: Rate?
+    /// `remove-received-headers` [no]: remove the message's Received headers on reception.
+    public var removeReceivedHeaders: Bool?
+    /// `remove-header NAME[,NAME…]` [none]: header fields removed on reception (one line or many).
+    public var removedHeaders: [String] = []
+    /// `jobid-header NAME` [X-Job]: the header that gives the job id.
+    public var jobIDHeader: String?
     /// Where the block opens.
     public var location: SourceLocation
 

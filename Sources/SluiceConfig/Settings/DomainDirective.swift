@@ -44,6 +44,13 @@ public struct DomainDirective: Sendable {
         bool("require-starttls", \.requireStarttls),
         hosts("smtp-hosts", \.smtpHosts),
         bool("bounce-upon-no-mx", \.bounceUponNoMX),
+        bool("bounce-upon-5xx-greeting", \.bounceUpon5xxGreeting),
+        int("max-smtp-retries", \.maxSmtpRetries, unlimitedIsZero: true),
+        int("max-errors-per-connection", \.maxErrorsPerConnection, unlimitedIsZero: true),
+        int("max-smtp-out-per-ip", \.maxSmtpOutPerIP, throttle: true, unlimitedIsZero: true),
+        bool("smtp-421-means-mx-unavailable", \.smtp421MeansMXUnavailable),
+        bool("smtp-553-means-invalid-mailbox", \.smtp553MeansInvalidMailbox),
+        deliveryType("type", \.deliveryType),
         bool("ignore-8bitmime", \.ignore8BitMIME),
         bool("assume-delivery-upon-data-termination-timeout", \.assumeDeliveryUponDataTerminationTimeout),
         name("queue-to", \.queueTo),
@@ -59,7 +66,13 @@ public struct DomainDirective: Sendable {
     /// Alternative names accepted for a directive: PowerMTA's `route` sets the same hosts as
     /// `smtp-hosts`, and `max-conn-rate` (the spelling of PowerMTA's documentation and of the
     /// seeds) is `max-connect-rate`.
-    static let aliases: [String: String] = ["route": "smtp-hosts", "max-conn-rate": "max-connect-rate"]
+    /// PowerMTA's `max-rcpt-per-message` in `<domain>` is its older name of
+    /// `max-rcpt-per-transaction`; `expire-after` (the seeds' name) is `bounce-after`;
+    /// `max-smtp-out-per-source-ip` is `max-smtp-out-per-ip`.
+    static let aliases: [String: String] = [
+        "route": "smtp-hosts", "max-conn-rate": "max-connect-rate", "max-rcpt-per-message": "max-rcpt-per-transaction",
+        "expire-after": "bounce-after", "max-smtp-out-per-source-ip": "max-smtp-out-per-ip",
+    ]
 
     private static let byName: [String: DomainDirective] = {
         var map: [String: DomainDirective] = [:]
@@ -132,6 +145,11 @@ public struct DomainDirective: Sendable {
             }
             return t
         }, show: { $0 ?? "none" })
+    }
+
+    private static func deliveryType(_ name: String, _ field: Field<DeliveryType>) -> DomainDirective {
+        make(name, field, throttle: false, parse: { (t: String) throws(ValueError) in try DeliveryType(parsing: t) },
+             show: \.rawValue)
     }
 
     private static func hosts(_ name: String, _ field: Field<[MailHost]>) -> DomainDirective {

@@ -44,6 +44,25 @@ public struct DomainSettings: Hashable, Sendable {
     /// `bounce-upon-no-mx` [no]: a domain without MX records bounces instead of being tried at
     /// its own address (RFC 5321's implicit MX).
     public var bounceUponNoMX = Sourced(false)
+    /// `bounce-upon-5xx-greeting` [yes]: a 5xx greeting bounces the recipients at once; with
+    /// `no` it counts as a temporary failure of that host (the next MX is tried).
+    public var bounceUpon5xxGreeting = Sourced(true)
+    /// `max-smtp-retries` [0 = unlimited]: delivery attempts after which a recipient that still
+    /// fails temporarily expires (bounce-after still applies).
+    public var maxSmtpRetries = Sourced(0)
+    /// `max-errors-per-connection` [0 = unlimited]: recipient-level errors (4xx and 5xx replies
+    /// to recipients) after which the connection is closed.
+    public var maxErrorsPerConnection = Sourced(0)
+    /// `max-smtp-out-per-ip` [0 = unlimited]: connections to the domain from each source address.
+    public var maxSmtpOutPerIP = Sourced(0)
+    /// `smtp-421-means-mx-unavailable` [no]: after a 421 the host that sent it is passed over for
+    /// the next connection, which goes to the next MX.
+    public var smtp421MeansMXUnavailable = Sourced(false)
+    /// `smtp-553-means-invalid-mailbox` [yes]: a 553 to RCPT without an enhanced status code is
+    /// a bad mailbox (5.1.1).
+    public var smtp553MeansInvalidMailbox = Sourced(true)
+    /// `type` [smtp]: how the queue's mail is delivered.
+    public var deliveryType = Sourced(DeliveryType.smtp)
     /// `ignore-8bitmime` [no]: never declare BODY=8BITMIME to the peer.
     public var ignore8BitMIME = Sourced(false)
     /// `assume-delivery-upon-data-termination-timeout` [no]: a timeout waiting for the reply to

@@ -7,11 +7,14 @@ public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
     public enum Severity: String, Hashable, Sendable {
         /// The configuration cannot be used as written.
         case error
-        /// The configuration works, but something is probably not what the operator meant.
+        /// The configuration works, but something is probably not what the operator meant, or
+        /// Sluice does not do what a PowerMTA directive asks.
         case warning
+        /// For information: a PowerMTA directive that Sluice accepts without effect.
+        case note
     }
 
-    /// Error or warning.
+    /// Error, warning or note.
     public var severity: Severity
     /// Where the finding is: the directive, the value, or the block's `<`.
     public var location: SourceLocation

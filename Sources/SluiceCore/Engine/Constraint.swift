@@ -67,7 +67,9 @@ extension DeliveryEngine {
         }
         if queue.idle.isEmpty, queue.open >= queue.connectionLimit {
             let (name, limit) = queue.usesBackoffSmtpOut
-                ? ("backoff-max-smtp-out", settings.backoffMaxSmtpOut) : ("max-smtp-out", settings.maxSmtpOut)
+                ? ("backoff-max-smtp-out", settings.backoffMaxSmtpOut)
+                : queue.limits.perIPLimits ? ("max-smtp-out-per-ip", settings.maxSmtpOutPerIP)
+                : ("max-smtp-out", settings.maxSmtpOut)
             out.append(.connectionLimited(directive: name, value: String(limit.value), origin: limit.origin))
         } else if queue.waitingForSlot {
             out.append(.connectionLimited(directive: "total-max-smtp-out", value: String(tuning.maxTotalConnections),

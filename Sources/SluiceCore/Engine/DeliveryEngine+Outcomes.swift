@@ -18,9 +18,15 @@ extension DeliveryEngine {
         var delivered = false
         var deferred: [UInt32] = []
         var deferredReply: SMTPReply?
+        var errors = 0
         for (k, index) in tx.recipients.enumerated() {
-            let r = reply(k)
+            var r = reply(k)
             guard messages[Int(tx.slot)].live else { break }
+            if r.disposition != .success { errors += 1 }
+            // smtp-553-means-invalid-mailbox: a bare 553 is a bad mailbox, 5.1.1.
+            if r.code == 553, r.enhancedStatus == nil, queues[Int(q)].limits.reads553AsBadMailbox {
+                r = SMTPReply(code: 553, enhancedStatus: "5.1.1", text: r.text)
+            }
             switch r.disposition {
             case .success:
                 delivered = true
@@ -46,6 +52,7 @@ extension DeliveryEngine {
         if let deferredReply, !deferred.isEmpty {
             deferRecipients(tx.slot, deferred, queue: q, reply: deferredReply, category: nil, now: now, into: &actions)
         }
+        connections[tx.connection]?.recipientErrors += errors
         if delivered {
             count(.bytes, Int64(tx.size), queue: q, now: now)
             if queues[Int(q)].mode == .backoff, queues[Int(q)].limits.toNormalAfterDelivery {
@@ -83,10 +90,11 @@ extension DeliveryEngine {
             let attempts = messages[s].recipients[r].attempts &+ 1
             messages[s].recipients[r].attempts = attempts == 0 ? .max : attempts
             count(.deferredAttempts, queue: q, now: now)
-            if now >= expiresAt {
+            let maxAttempts = queues[Int(q)].limits.maxAttempts
+            if now >= expiresAt || (maxAttempts > 0 && Int(attempts) >= maxAttempts) {
                 lastReplies[UInt64(slot) << 32 | UInt64(r)] = reply.text
                 messages[s].recipients[r].phase = .queued
-                expire(slot, r, queue: q, now: now, into: &actions)
+                expire(slot, r, queue: q, now: now, byAttempts: now < expiresAt, into: &actions)
                 continue
             }
             let next = min(satAdd(now, schedule.delay(afterFailedAttempts: Int(attempts)).milliseconds), expiresAt)
@@ -108,11 +116,15 @@ extension DeliveryEngine {
         for t in dueTimes { queues[Int(q)].waiting.push(TimedIndex(time: t, index: slot)) }
     }
 
-    /// Expires a queued or deferred recipient (message-expired).
-    mutating func expire(_ slot: UInt32, _ r: Int, queue q: UInt32, now: Int64, into actions: inout [EngineAction]) {
+    /// Expires a queued or deferred recipient (message-expired): past bounce-after, or, with
+    /// `byAttempts`, after max-smtp-retries attempts.
+    mutating func expire(_ slot: UInt32, _ r: Int, queue q: UInt32, now: Int64, byAttempts: Bool = false,
+                         into actions: inout [EngineAction]) {
         let attempts = messages[Int(slot)].recipients[r].attempts
         let last = lastReplies[UInt64(slot) << 32 | UInt64(r)]
-        let diagnostic = "message expired after \(attempts) attempt(s)" + (last.map { "; last reply: \($0)" } ?? "")
+        let diagnostic = (byAttempts ? "gave up after \(attempts) attempt(s) (max-smtp-retries)"
+                                     : "message expired after \(attempts) attempt(s)")
+            + (last.map { "; last reply: \($0)" } ?? "")
         finish(slot, r, queue: q, as: .expired, reply: SMTPReply(code: 0, text: diagnostic),
                category: .messageExpired, now: now, into: &actions)
     }
@@ -166,10 +178,13 @@ extension DeliveryEngine {
     /// The reply's bounce category, cached by reply text: the same reply (a provider's 421 storm)
     /// arrives thousands of times and the rules are dozens of regular expressions.
     mutating func classify(_ reply: SMTPReply) -> BounceCategory {
-        if let known = categoryCache[reply.text] { return known }
+        // The enhanced status is part of the key: smtp-553-means-invalid-mailbox gives one reply
+        // text two statuses.
+        let key = reply.enhancedStatus.map { "\($0) \(reply.text)" } ?? reply.text
+        if let known = categoryCache[key] { return known }
         let category = classifier.classify(reply)
         if categoryCache.count >= DeliveryEngine.categoryCacheSize { categoryCache.removeAll(keepingCapacity: true) }
-        categoryCache[reply.text] = category
+        categoryCache[key] = category
         return category
     }
 

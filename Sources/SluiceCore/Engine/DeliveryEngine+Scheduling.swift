@@ -150,7 +150,7 @@ extension DeliveryEngine {
     }
 
     /// After a transaction: the connection goes back to idle, or is closed when it has carried
-    /// max-msg-per-connection messages, when the queue is held or paused, or when a queue waits for
+    /// max-msg-per-connection messages or max-errors-per-connection recipient errors, when the queue is held or paused, or when a queue waits for
     /// a connection slot holding at least two connections fewer (slots flow to the poorest queues
     /// until the shares are level), or fewer once this connection has carried its quantum (so
     /// queues take turns when there are more queues than slots).
@@ -162,7 +162,9 @@ extension DeliveryEngine {
             queues[Int(w)].open + 1 < queues[q].open
                 || (queues[Int(w)].open < queues[q].open && connection.messagesSent >= tuning.slotQuantum)
         } ?? false
+        let maxErrors = queues[q].limits.maxErrorsPerConnection
         if (perConnection > 0 && connection.messagesSent >= perConnection) || queues[q].blocked || poorer
+            || (maxErrors > 0 && connection.recipientErrors >= maxErrors)
             || queues[q].open > queues[q].connectionLimit {
             close(c, into: &actions)
             return

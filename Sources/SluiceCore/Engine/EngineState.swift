@@ -55,6 +55,8 @@ struct ConnectionState: Sendable {
     var queue: UInt32
     var phase: Phase
     var messagesSent = 0
+    /// Recipient-level errors (4xx and 5xx replies to recipients) on this connection.
+    var recipientErrors = 0
     var idleSince: Int64 = 0
 }
 
@@ -85,12 +87,23 @@ struct QueueLimits: Sendable {
     var toNormalAfterDelivery: Bool
     var retry: RetrySchedule
     var backoffRetry: RetrySchedule
+    /// `max-smtp-retries`; 0 is unlimited.
+    var maxAttempts: Int
+    /// `max-errors-per-connection`; 0 is unlimited.
+    var maxErrorsPerConnection: Int
+    /// `smtp-553-means-invalid-mailbox`.
+    var reads553AsBadMailbox: Bool
+    /// True when `max-smtp-out-per-ip` is below `max-smtp-out` (and so is the limit).
+    var perIPLimits: Bool
 
     init(_ s: DomainSettings) {
         messageInterval = s.maxMsgRate.value.intervalMicroseconds
         backoffMessageInterval = s.backoffMaxMsgRate.value.intervalMicroseconds
         connectInterval = s.maxConnectRate.value.intervalMicroseconds
-        smtpOut = max(1, s.maxSmtpOut.value)
+        // Each vmta sends from one source address, so the per-address cap is a cap on the queue.
+        let perIP = s.maxSmtpOutPerIP.value
+        perIPLimits = perIP > 0 && perIP < s.maxSmtpOut.value
+        smtpOut = max(1, perIPLimits ? perIP : s.maxSmtpOut.value)
         backoffSmtpOut = max(1, s.backoffMaxSmtpOut.value)
         maxMsgPerConnection = s.maxMsgPerConnection.value
         maxRcptPerTransaction = max(1, s.maxRcptPerTransaction.value)
@@ -102,6 +115,9 @@ struct QueueLimits: Sendable {
         toNormalAfterDelivery = s.backoffToNormalAfterDelivery.value
         retry = s.retryAfter.value
         backoffRetry = s.backoffRetryAfter.value
+        maxAttempts = s.maxSmtpRetries.value
+        maxErrorsPerConnection = s.maxErrorsPerConnection.value
+        reads553AsBadMailbox = s.smtp553MeansInvalidMailbox.value
     }
 }
 

@@ -71,7 +71,7 @@ public actor SMTPClientConnection {
             let greeting = try await reply(on: link, phase: "greeting", timeout: configuration.greetingTimeout)
             guard greeting.code == 220 else {
                 try? await write("QUIT\r\n", on: link)
-                throw SMTPClientError.refused(greeting)
+                throw SMTPClientError.greetingRefused(greeting)
             }
             var capabilities = try await hello(on: link, configuration: configuration)
             var tlsActive = false

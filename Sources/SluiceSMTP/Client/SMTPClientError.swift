@@ -4,7 +4,9 @@ public enum SMTPClientError: Error, Sendable, Hashable, CustomStringConvertible 
     case connectFailed(String)
     /// No reply within the limit; the phase names what was awaited.
     case timedOut(phase: String)
-    /// The peer refused the session (greeting, or EHLO and HELO both refused).
+    /// The peer's greeting was not 220.
+    case greetingRefused(SMTPReply)
+    /// The peer refused the session after its greeting (EHLO and HELO both refused).
     case refused(SMTPReply)
     /// TLS was required but the peer does not offer STARTTLS.
     case tlsUnavailable
@@ -20,7 +22,7 @@ public enum SMTPClientError: Error, Sendable, Hashable, CustomStringConvertible 
         switch self {
         case .connectFailed(let why): return "connect failed: \(why)"
         case .timedOut(let phase): return "timeout waiting for \(phase)"
-        case .refused(let reply): return reply.dsnDiag
+        case .refused(let reply), .greetingRefused(let reply): return reply.dsnDiag
         case .tlsUnavailable: return "STARTTLS required but not offered by the peer"
         case .tlsFailed(let why): return "STARTTLS failed: \(why)"
         case .protocolError(let why): return "protocol error: \(why)"
@@ -35,7 +37,7 @@ public enum SMTPClientError: Error, Sendable, Hashable, CustomStringConvertible 
     /// there is one, else a local `451 4.4.x` (transient: try later or elsewhere).
     public var reply: SMTPReply {
         switch self {
-        case .refused(let reply): return reply
+        case .refused(let reply), .greetingRefused(let reply): return reply
         case .timedOut: return SMTPReply(451, "4.4.2", diagnostic)
         case .tlsUnavailable, .tlsFailed: return SMTPReply(451, "4.7.5", diagnostic)
         case .protocolError: return SMTPReply(451, "4.5.0", diagnostic)

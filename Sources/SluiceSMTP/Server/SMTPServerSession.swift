@@ -443,7 +443,10 @@ public struct SMTPServerSession: Sendable {
             transactions += 1
             var headers = HeaderEditor(content: content)
             let jobID = !policy.processXJob ? nil
-                : policy.retainXJob ? headers.first(named: "X-Job")?.value : headers.remove(named: "X-Job")
+                : policy.retainXJob ? headers.first(named: policy.jobIDHeader)?.value
+                : headers.remove(named: policy.jobIDHeader)
+            if policy.removeReceivedHeaders { headers.remove(named: "Received") }
+            for name in policy.removedHeaders { headers.remove(named: name) }
             let headerVMTA = !policy.processXVirtualMTA ? nil
                 : policy.retainXVirtualMTA ? headers.first(named: "X-Virtual-MTA")?.value : headers.remove(named: "X-Virtual-MTA")
             let token = "\(String(UInt64(max(0, now.milliseconds)), radix: 36)).\(String(sessionNumber, radix: 36)).\(transactions)"

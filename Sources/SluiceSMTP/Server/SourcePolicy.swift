@@ -70,6 +70,13 @@ public struct SourcePolicy: Sendable {
     public var maxConnections: Int?
     /// `max-smtp-in-rate`: new connections from one client address per period; nil is unlimited.
     public var connectionRate: Rate?
+    /// `remove-received-headers`: the message's own Received headers are removed (before the
+    /// server adds its own).
+    public var removeReceivedHeaders = false
+    /// `remove-header`: header fields removed from each message (names, any case).
+    public var removedHeaders: [String] = []
+    /// `jobid-header`: the header that gives the job id (and is processed as X-Job is).
+    public var jobIDHeader = "X-Job"
 
     /// Creates a policy; the defaults are PowerMTA's for an unlisted source (service on, no relaying).
     public init(smtpService: Bool = true, allowRelaying: Bool = false, requireAuth: Bool = false,

@@ -16,6 +16,8 @@ import SluiceCore
 /// file holds rows; `delete-after` is applied to the rotated files at each rotation.
 /// A row that cannot be written stays buffered and is retried on the next call, so an I/O error
 /// (a full disk, a missing directory) loses nothing while the process lives.
+///
+/// It writes a `.file` target; ``AccountingLog`` gives a `.pipe` target to ``AccountingPipeWriter``.
 public final class AccountingFileWriter {
     /// The `<acct-file>` block this writes.
     public let configuration: AccountingFile

@@ -1,15 +1,23 @@
 import SluiceConfig
 import SluiceCore
 
-/// Every `<acct-file>` of a configuration: each record goes to the files whose `records` filter
-/// accepts it. Like ``AccountingFileWriter``, it has one owner that passes the current instant.
+/// Every `<acct-file>` of a configuration: each record goes to the files and programs whose
+/// `records` filter accepts it. Like ``AccountingFileWriter``, it has one owner that passes the
+/// current instant.
 public final class AccountingLog {
-    /// One writer per `<acct-file>` block, in configuration order.
-    public let writers: [AccountingFileWriter]
+    /// One writer per `<acct-file>` block, in configuration order: an ``AccountingFileWriter``
+    /// for a path, an ``AccountingPipeWriter`` for `|program`.
+    public let writers: [any AccountingWriter]
 
-    /// Creates writers for `files` (for example `ConfigModel.acctFiles`).
-    public init(files: [AccountingFile]) {
-        writers = files.map(AccountingFileWriter.init)
+    /// Creates writers for `files` (for example `ConfigModel.acctFiles`); a pipe keeps at most
+    /// `pipeBufferLimit` records while its program is not reading.
+    public init(files: [AccountingFile], pipeBufferLimit: Int = AccountingPipeWriter.defaultBufferLimit) {
+        writers = files.map { file -> any AccountingWriter in
+            switch file.target {
+            case .file: return AccountingFileWriter(file)
+            case .pipe: return AccountingPipeWriter(file, bufferLimit: pipeBufferLimit)
+            }
+        }
     }
 
     /// Writes `record` to every file that takes its type. Every writer is tried; the first error
@@ -23,12 +31,12 @@ public final class AccountingLog {
         try each { (writer) throws(AccountingError) in try writer.tick(now: now) }
     }
 
-    /// Flushes and closes every file.
+    /// Flushes and closes every file, and ends every program.
     public func close(now: Instant) throws(AccountingError) {
         try each { (writer) throws(AccountingError) in try writer.close(now: now) }
     }
 
-    private func each(_ body: (AccountingFileWriter) throws(AccountingError) -> Void) throws(AccountingError) {
+    private func each(_ body: (any AccountingWriter) throws(AccountingError) -> Void) throws(AccountingError) {
         var failure: AccountingError?
         for writer in writers {
             do { try body(writer) } catch { failure = failure ?? error }

@@ -4,7 +4,7 @@ import SluiceCore
 /// A column of an accounting file, named as PowerMTA names it. The case order is the column
 /// order: PowerMTA's, with the feedback fields and Sluice's `msgId` and `node` at the end.
 public enum AccountingField: String, Hashable, Sendable, CaseIterable {
-    /// The record type: d, b, t, tq, f or r.
+    /// The record type: d, b, t, tq, f, r, rb or rs.
     case type
     /// When the record was logged.
     case timeLogged
@@ -54,7 +54,7 @@ public enum AccountingField: String, Hashable, Sendable, CaseIterable {
     case feedbackType
     /// The feedback reporter's software (f records).
     case userAgent
-    /// The MTA that generated the feedback report (f records).
+    /// The MTA that generated the feedback report or the DSN (f, rb and rs records).
     case reportingMta
     /// Sluice's message id (a Sluice extension).
     case msgId
@@ -82,6 +82,12 @@ public enum AccountingField: String, Hashable, Sendable, CaseIterable {
         case .feedback:
             return [.type, .timeLogged, .orig, .rcpt, .feedbackType, .userAgent, .reportingMta, .vmta,
                     .jobId, .msgId, .node]
+        case .remoteBounce, .remoteStatus:
+            // What an inbound DSN reports (its Reporting-MTA, action, status and diagnostic) and
+            // what identifies the original message; the delivery connection is not known.
+            return [.type, .timeLogged, .timeQueued, .orig, .rcpt, .orcpt, .dsnAction, .dsnStatus, .dsnDiag,
+                    .dsnMta, .bounceCat, .srcType, .srcMta, .vmta, .jobId, .envId, .queue, .vmtaPool,
+                    .reportingMta, .msgId, .node]
         }
     }
 

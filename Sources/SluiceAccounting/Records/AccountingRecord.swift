@@ -21,11 +21,11 @@ public enum SourceType: String, Hashable, Sendable {
     case api
 }
 
-/// One row of an accounting file: a record of type d, b, t, tq, f or r with PowerMTA's fields.
+/// One row of an accounting file: a record of type d, b, t, tq, f, r, rb or rs with PowerMTA's fields.
 ///
 /// Properties carry PowerMTA's field names (see ``AccountingField``); nil prints as an empty field.
 /// Build delivery records with ``init(_:context:)`` and receipts with ``received(time:message:recipient:context:)``;
-/// other kinds (tq, f) with the memberwise initialiser.
+/// other kinds (tq, f, rb, rs) with the memberwise initialiser.
 public struct AccountingRecord: Hashable, Sendable {
     /// The record type (`type`).
     public var type: AccountingRecordType
@@ -77,7 +77,7 @@ public struct AccountingRecord: Hashable, Sendable {
     public var feedbackType: String?
     /// For `f` records: the reporting software (`userAgent`).
     public var userAgent: String?
-    /// For `f` records: the MTA that generated the report (`reportingMta`).
+    /// For `f`, `rb` and `rs` records: the MTA that generated the report (`reportingMta`).
     public var reportingMta: String?
     /// Sluice's message id (`msgId`, a Sluice extension).
     public var msgId: MessageID?

@@ -8,7 +8,8 @@ extension MailNode {
     func open(_ id: ConnectionID, for key: QueueKey) {
         guard !stopping else { return }
         links[id] = .connecting
-        let plan = ConnectionPlan(key: key, settings: engine.settings(for: key),
+        let plan = ConnectionPlan(key: key, destination: engine.destinationDomain(of: key),
+                                  settings: engine.settings(for: key),
                                   vmta: configuration.virtualMTAs[key.vmta], hostName: hostName)
         let connector = self.connector
         Task.detached {

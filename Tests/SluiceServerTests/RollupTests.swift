@@ -39,10 +39,11 @@ struct RollupTests {
     }
 
     /// Starts a node delivering to MX hosts on `mxPort`, runs `body`, shuts the node down.
-    func withNode<T>(_ configuration: ConfigModel, dir: String, mxPort: Int,
+    func withNode<T>(_ configuration: ConfigModel, dir: String, mxPort: Int, configurationPath: String? = nil,
                      _ body: (MailNode, EventCollector) async throws -> T) async throws -> T {
         var options = testOptions(directory: dir)
         options.mxPort = mxPort
+        options.configurationPath = configurationPath
         let node = try await MailNode.start(configuration: configuration, options: options)
         let events = EventCollector(node)
         do {
@@ -101,6 +102,38 @@ struct RollupTests {
         #expect(rollupSink.messages == 2)
         #expect(otherSink.messages == 1)
         #expect(try Spool.inspect(directory: "\(dir)/spool").statistics.messages == 0)
+    }
+
+    @Test("reload: an mx-rollup-list added rolls up mail admitted afterwards; recipients queued before stay put")
+    func reloadAddsRollup() async throws {
+        let dir = try makeTemporaryDirectory()
+        defer { removeDirectory(dir) }
+        let path = "\(dir)/sluice.conf"
+        try await withDNSStub(zone: Self.zone) { dnsPort in
+            func write(rollup: Bool) throws -> ConfigModel {
+                let list = "<mx-rollup-list>\n    mx *.rollup-mx.test shared.rollup\n</mx-rollup-list>\n"
+                let text = "dns-server 127.0.0.1:\(dnsPort)\n" + (rollup ? list : "")
+                    + testConfiguration(spool: "\(dir)/spool", routes: [])
+                try text.write(toFile: path, atomically: true, encoding: .utf8)
+                return try loadConfiguration(text)
+            }
+            // Nothing listens on the MX port, and both queues are held: everything stays queued.
+            try await withNode(try write(rollup: false), dir: dir, mxPort: try freePort(), configurationPath: path) { node, _ in
+                let client = ControlClient(socketPath: "\(dir)/c.sock", client: "test")
+                for domain in ["a.test", "shared.rollup"] {
+                    _ = try await client.send(.execute(.hold(domain: domain)), reason: "keep it queued")
+                }
+                let port = try #require(await node.smtpPorts.first)
+                #expect(try await Injector.send([.init(to: ["x@a.test"])], port: port).first?.ok == true)
+                _ = try write(rollup: true)
+                _ = try await client.send(.execute(.reload), reason: "rollups")
+                #expect(try await Injector.send([.init(to: ["y@a.test", "z@b.test"])], port: port).first?.ok == true)
+                let queued = Dictionary(uniqueKeysWithValues: await node.snapshot().queues.map {
+                    ("\($0.domain)/\($0.vmta)", $0.figures.queued)
+                })
+                #expect(queued == ["a.test/v1": 1, "shared.rollup/v1": 2])
+            }
+        }
     }
 
     /// The snapshot lists one held queue `shared.rollup/v1` with both rolled-up recipients and

@@ -39,15 +39,17 @@ extension MXResolver {
     /// are permanent failures; a failed lookup with nothing else to try is temporary.
     ///
     /// With `bounceWithoutMX` (`bounce-upon-no-mx`), a domain without MX records is a permanent
-    /// failure instead of being tried at its own address.
-    public func targets(for domain: String, overrides: [MailHost] = [], bounceWithoutMX: Bool = false) async -> DeliveryTargets {
+    /// failure instead of being tried at its own address. MX hosts (and the implicit MX) are
+    /// connected on `mxPort`, 25 unless a test points it at a loopback sink.
+    public func targets(for domain: String, overrides: [MailHost] = [], bounceWithoutMX: Bool = false,
+                        mxPort: Int = 25) async -> DeliveryTargets {
         let hosts: [(name: String, port: Int, literal: Bool)]
         if overrides.isEmpty {
             switch await route(for: domain) {
-            case .hosts(let names): hosts = names.map { ($0, 25, false) }
+            case .hosts(let names): hosts = names.map { ($0, mxPort, false) }
             case .implicitMX where bounceWithoutMX:
                 return .permanentFailure(code: 550, enhanced: "5.1.2", text: "Recipient domain \(domain) has no MX record (bounce-upon-no-mx)")
-            case .implicitMX(let name): hosts = [(name, 25, false)]
+            case .implicitMX(let name): hosts = [(name, mxPort, false)]
             case .nullMX: return .permanentFailure(code: 556, enhanced: "5.1.10", text: "Recipient domain \(domain) has a null MX (RFC 7505)")
             case .noSuchDomain: return .permanentFailure(code: 550, enhanced: "5.1.2", text: "Domain \(domain) does not exist")
             case .temporaryFailure(let why): return .temporaryFailure(why)

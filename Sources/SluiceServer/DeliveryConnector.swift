@@ -7,7 +7,8 @@ import SluiceSMTP
 /// Where and how one queue's connection is opened: computed on the node from the queue's
 /// settings and its vmta, carried out off the node by ``DeliveryConnector``.
 struct ConnectionPlan: Sendable {
-    /// The destination domain (for MX resolution).
+    /// The destination domain (for MX resolution): the queue's domain, or for a rolled-up queue
+    /// the member domain standing for it.
     var domain: String
     /// `smtp-hosts` / `route` overrides; empty means MX.
     var hosts: [MailHost]
@@ -24,9 +25,10 @@ struct ConnectionPlan: Sendable {
     /// HELO name, source address, TLS policy, timeouts.
     var client: SMTPClientConfiguration
 
-    /// The plan for `key` under `settings`, sending as `vmta` (nil: the node's own identity).
-    init(key: QueueKey, settings: DomainSettings, vmta: VirtualMTA?, hostName: String) {
-        domain = key.domain
+    /// The plan for `key` under `settings`, sending as `vmta` (nil: the node's own identity);
+    /// `destination` is the domain whose MX hosts to use (the queue's own domain unless given).
+    init(key: QueueKey, destination: String? = nil, settings: DomainSettings, vmta: VirtualMTA?, hostName: String) {
+        domain = destination ?? key.domain
         hosts = settings.smtpHosts.value
         bounceWithoutMX = settings.bounceUponNoMX.value
         bounceUpon5xxGreeting = settings.bounceUpon5xxGreeting.value
@@ -63,13 +65,16 @@ struct DeliveryConnector: Sendable {
     let group: any EventLoopGroup
     let tls: SMTPClientTLS?
     let deliveryGuard: (@Sendable (IPAddress) -> Bool)?
+    /// The port MX hosts are connected on (25; ``NodeOptions/mxPort``).
+    var mxPort = 25
 
     /// Tries the plan's targets in order.
     func connect(_ plan: ConnectionPlan) async -> ConnectOutcome {
         if plan.discards {
             return .verdict(SluiceCore.SMTPReply(code: 250, enhancedStatus: "2.0.0", text: "250 2.0.0 discarded (type discard)"))
         }
-        switch await resolver.targets(for: plan.domain, overrides: plan.hosts, bounceWithoutMX: plan.bounceWithoutMX) {
+        switch await resolver.targets(for: plan.domain, overrides: plan.hosts, bounceWithoutMX: plan.bounceWithoutMX,
+                                      mxPort: mxPort) {
         case .permanentFailure(let code, let enhanced, let text):
             return .verdict(SluiceCore.SMTPReply(code: code, enhancedStatus: enhanced, text: "\(code) \(enhanced) \(text)"))
         case .temporaryFailure(let why):

@@ -112,8 +112,9 @@ extension MailNode: ControlledNode {
     }
 
     /// Re-reads the configuration file and the override file and hands them to the engine (queues,
-    /// throttles, patterns; listeners and sources keep their start-up values). Queue contents and
-    /// operator controls are kept. A configuration or override file with errors is refused with
+    /// throttles, patterns, `queue-to` and `<mx-rollup-list>` for mail admitted from now on;
+    /// listeners and sources keep their start-up values). Queue contents and operator controls
+    /// are kept. A configuration or override file with errors is refused with
     /// the diagnostic, and the running configuration stays.
     func reload() throws -> CommandOutcome {
         guard let path = options.configurationPath else {
@@ -125,6 +126,7 @@ extension MailNode: ControlledNode {
         }
         try persistedOverrides?.reload()
         configuration = loaded.model
+        rollupTable = loaded.model.mxRollupTable
         perform(engine.reload(OverriddenConfiguration(model: loaded.model, overrides: persistedOverrides), now: now))
         return CommandOutcome(message: "reloaded \(path) (\(loaded.warnings.count) warning(s))")
     }

@@ -8,7 +8,8 @@ extension MailNode {
     func open(_ id: ConnectionID, for key: QueueKey) {
         guard !stopping else { return }
         links[id] = .connecting
-        var plan = ConnectionPlan(key: key, settings: engine.settings(for: key),
+        var plan = ConnectionPlan(key: key, destination: engine.destinationDomain(of: key),
+                                  settings: engine.settings(for: key),
                                   vmta: configuration.virtualMTAs[key.vmta], hostName: hostName)
         if let hosts = unavailableHosts[key] {
             let time = now

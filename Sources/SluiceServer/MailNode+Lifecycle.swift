@@ -70,9 +70,11 @@ extension MailNode {
                                   now: { Date().timeIntervalSince1970 })
         let connector = DeliveryConnector(resolver: resolver, group: MultiThreadedEventLoopGroup.singleton,
                                           tls: try? SMTPClientTLS.standard(verifyPeer: false),
-                                          deliveryGuard: options.deliveryGuard)
+                                          deliveryGuard: options.deliveryGuard, mxPort: options.mxPort)
+        let rollups = RollupResolver(resolver: resolver, clock: options.clock, timeout: options.rollupLookupTimeout)
         let node = MailNode(configuration: configuration, options: options, spool: spool, spoolDirectory: directory,
-                            auditLog: auditLog, persistedOverrides: overrides, connector: connector)
+                            auditLog: auditLog, persistedOverrides: overrides, connector: connector,
+                            rollupResolver: rollups)
         for warning in report.warnings { options.log("spool: \(warning)") }
         await node.restore(report)
         do {
@@ -85,10 +87,11 @@ extension MailNode {
     }
 
     /// Re-installs persisted controls (first, so that a hold applies before anything is sent),
-    /// then the spooled messages with their recipients' progress.
-    func restore(_ report: RecoveryReport) {
-        let time = now
+    /// then the spooled messages with their recipients' progress (their recipient domains
+    /// assigned their rollups first, when the configuration has an `<mx-rollup-list>`).
+    func restore(_ report: RecoveryReport) async {
         do {
+            let time = now
             let (controls, warnings) = try spool.loadControls(now: time)
             for warning in warnings { log("spool: \(warning)") }
             for stored in controls {
@@ -101,6 +104,10 @@ extension MailNode {
         } catch {
             log("spool: could not load operator controls: \(error)")
         }
+        await assignRollups(forRecipients: report.messages.lazy.flatMap { recovered in
+            zip(recovered.message.recipients, recovered.recipients).lazy.filter { !$0.1.isDone }.map(\.0)
+        })
+        let time = now
         var restored = 0
         for recovered in report.messages {
             let recipients = recovered.recipients.map {

@@ -41,11 +41,15 @@ public actor MailNode {
     /// The override file `set throttle --persist` writes (`overrides.conf` in the spool directory).
     nonisolated let persistedOverrides: PersistedOverrides?
     let connector: DeliveryConnector
+    /// MX host names of recipient domains, for `<mx-rollup-list>` routing.
+    let rollupResolver: RollupResolver
     let progress: ProgressWriter
     let accounting: AccountingLog
     let receiptAccounting: Bool
 
     var configuration: ConfigModel
+    /// The configuration's `<mx-rollup-list>` entries (empty: no rollup, no lookups).
+    var rollupTable: MXRollupTable
     var engine: DeliveryEngine
     var links: [ConnectionID: DeliveryLink] = [:]
     var running: [TransactionID: Transaction] = [:]
@@ -81,8 +85,11 @@ public actor MailNode {
     }
 
     init(configuration: ConfigModel, options: NodeOptions, spool: Spool, spoolDirectory: String,
-         auditLog: AuditLog?, persistedOverrides: PersistedOverrides?, connector: DeliveryConnector) {
+         auditLog: AuditLog?, persistedOverrides: PersistedOverrides?, connector: DeliveryConnector,
+         rollupResolver: RollupResolver) {
         self.configuration = configuration
+        self.rollupTable = configuration.mxRollupTable
+        self.rollupResolver = rollupResolver
         self.options = options
         self.spool = spool
         self.spoolDirectory = spoolDirectory
@@ -110,8 +117,11 @@ public actor MailNode {
         try engine.chooseVirtualMTA(for: route)
     }
 
-    /// Queues a message already stored in the spool.
-    func admit(_ message: Message) throws(InjectionError) {
+    /// Queues a message already stored in the spool, after assigning its recipient domains
+    /// their rollups when the configuration has an `<mx-rollup-list>` (which may wait for DNS,
+    /// at most ``NodeOptions/rollupLookupTimeout``; the node does other work meanwhile).
+    func admit(_ message: Message) async throws(InjectionError) {
+        await assignRollups(forRecipients: message.recipients)
         let actions = try engine.inject(message, route: InjectionRoute(requestedVMTA: message.vmta, requestAllowed: true),
                                         now: now)
         messagesReceived += 1

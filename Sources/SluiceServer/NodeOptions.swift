@@ -45,6 +45,12 @@ public struct NodeOptions: Sendable {
     public var clock: any SluiceCore.Clock
     /// DNS queries for MX resolution; nil uses the system resolver.
     public var dnsQuerying: (any DNSQuerying)?
+    /// With an `<mx-rollup-list>`, how long a message's admission waits for the MX lookup of a
+    /// recipient domain not looked up before (2 s); without an answer by then the domain's mail
+    /// goes to its own queue, and the answer, when it comes, routes later mail.
+    public var rollupLookupTimeout: TimeSpan
+    /// The TCP port of MX hosts (25). Tests point it at loopback sinks on a free port.
+    public var mxPort: Int
     /// Spool behaviour (free-space minimum, segment size).
     public var spoolOptions: SpoolOptions
     /// Engine-wide knobs.
@@ -61,6 +67,7 @@ public struct NodeOptions: Sendable {
                 httpPort: Int? = nil, httpTokenFile: String? = nil, auditLogPath: String? = nil,
                 deliveryGuard: (@Sendable (IPAddress) -> Bool)? = nil,
                 clock: any SluiceCore.Clock = WallClock(), dnsQuerying: (any DNSQuerying)? = nil,
+                rollupLookupTimeout: TimeSpan = .seconds(2), mxPort: Int = 25,
                 spoolOptions: SpoolOptions = SpoolOptions(), tuning: EngineTuning = EngineTuning(),
                 shutdownGrace: TimeSpan = .seconds(10), configurationPath: String? = nil,
                 log: @escaping @Sendable (String) -> Void = StandardErrorLog.write) {
@@ -73,6 +80,8 @@ public struct NodeOptions: Sendable {
         self.deliveryGuard = deliveryGuard
         self.clock = clock
         self.dnsQuerying = dnsQuerying
+        self.rollupLookupTimeout = rollupLookupTimeout
+        self.mxPort = mxPort
         self.spoolOptions = spoolOptions
         self.tuning = tuning
         self.shutdownGrace = shutdownGrace

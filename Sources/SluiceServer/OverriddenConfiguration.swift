@@ -28,4 +28,13 @@ struct OverriddenConfiguration: EngineConfiguration {
     var bounceCategoryRules: [BounceCategoryRule] { model.bounceCategoryRules }
     func poolMembers(_ name: String) -> [String]? { model.poolMembers(name) }
     var virtualMTANames: Set<String> { model.virtualMTANames }
+    /// Computed once: the engine asks for every queue a `queue-to` creates.
+    let rollupQueueNames: Set<String>
+
+    /// The engine's configuration from `model` and the override file.
+    init(model: ConfigModel, overrides: PersistedOverrides?) {
+        self.model = model
+        self.overrides = overrides
+        self.rollupQueueNames = model.rollupQueueNames
+    }
 }

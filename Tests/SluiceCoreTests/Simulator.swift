@@ -35,7 +35,7 @@ struct Simulator {
     private(set) var messagesOnConnection: [ConnectionID: Int] = [:]
     private var connectionQueue: [ConnectionID: QueueKey] = [:]
 
-    init(_ configuration: StaticEngineConfiguration, tuning: EngineTuning = EngineTuning()) {
+    init(_ configuration: any EngineConfiguration, tuning: EngineTuning = EngineTuning()) {
         engine = DeliveryEngine(configuration: configuration, tuning: tuning)
     }
 

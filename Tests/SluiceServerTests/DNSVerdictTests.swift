@@ -45,31 +45,6 @@ struct DNSVerdictTests {
         #expect(try Spool.inspect(directory: "\(dir)/spool").statistics.messages == 0)
     }
 
-    /// Runs `body` with the port of the loopback DNS stub (SluiceDNSTests/Scripts/dns_stub.py).
-    private func withDNSStub<T>(_ body: (Int) async throws -> T) async throws -> T {
-        let stub = Process()
-        stub.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        stub.arguments = [URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../SluiceDNSTests/Scripts/dns_stub.py").standardized.path]
-        let stdin = Pipe(), stdout = Pipe()
-        stub.standardInput = stdin
-        stub.standardOutput = stdout
-        try stub.run()
-        defer {
-            try? stdin.fileHandleForWriting.close()
-            stub.waitUntilExit()
-        }
-        // The stub's first line is {"port": N}.
-        var line = Data()
-        while !line.contains(10) {
-            let chunk = stdout.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line.append(chunk)
-        }
-        let port = try #require((try JSONSerialization.jsonObject(with: line) as? [String: Any])?["port"] as? Int)
-        return try await body(port)
-    }
-
     /// Sends one message to `recipient` through a node configured with `extra` and the stub as
     /// its name server, and returns the bounce it produces.
     private func bounce(of recipient: String, extra: String) async throws -> EventRecord? {

@@ -68,7 +68,9 @@ public struct DomainSettings: Hashable, Sendable {
     /// `assume-delivery-upon-data-termination-timeout` [no]: a timeout waiting for the reply to
     /// the final dot counts as delivered.
     public var assumeDeliveryUponDataTerminationTimeout = Sourced(false)
-    /// `queue-to` [none]: put this domain's mail in another domain's queue.
+    /// `queue-to` [none]: put this domain's mail in another queue (`queue-to yahoo.com`: the
+    /// yahoo.com queue of the same vmta, delivered to yahoo.com's MX hosts; a rolled-up queue's
+    /// name puts it in that rollup).
     public var queueTo = Sourced<String?>(nil)
     /// `dkim-sign` [no]: sign outgoing messages.
     public var dkimSign = Sourced(false)

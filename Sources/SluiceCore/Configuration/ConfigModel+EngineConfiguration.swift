@@ -23,4 +23,7 @@ extension ConfigModel: EngineConfiguration {
     public var virtualMTANames: Set<String> {
         Set(virtualMTAs.keys).union(["default"])
     }
+
+    /// The queue names of every `<mx-rollup-list>` entry.
+    public var rollupQueueNames: Set<String> { mxRollupTable.queueNames }
 }

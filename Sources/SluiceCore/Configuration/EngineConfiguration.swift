@@ -14,6 +14,9 @@ public protocol EngineConfiguration: Sendable {
     func poolMembers(_ name: String) -> [String]?
     /// The names of every `<virtual-mta>`.
     var virtualMTANames: Set<String> { get }
+    /// The names of the rolled-up queues (`<mx-rollup-list>`), lower case. A queue of one of
+    /// these names is not a destination of its own: its connections resolve a member domain.
+    var rollupQueueNames: Set<String> { get }
 }
 
 /// A configuration held in dictionaries: defaults, per-domain and per-queue settings, pattern lists
@@ -33,12 +36,14 @@ public struct StaticEngineConfiguration: EngineConfiguration {
     public var pools: [String: [String]]
     /// The virtual MTAs.
     public var virtualMTANames: Set<String>
+    /// The rolled-up queue names (lower case).
+    public var rollupQueueNames: Set<String>
 
     /// Creates a configuration.
     public init(defaults: DomainSettings = DomainSettings(), domains: [String: DomainSettings] = [:],
                 queues: [QueueKey: DomainSettings] = [:], patternLists: [String: SMTPPatternList] = [:],
                 bounceCategoryRules: [BounceCategoryRule] = [], pools: [String: [String]] = [:],
-                virtualMTANames: Set<String> = ["default"]) {
+                virtualMTANames: Set<String> = ["default"], rollupQueueNames: Set<String> = []) {
         self.defaults = defaults
         self.domains = domains
         self.queues = queues
@@ -46,6 +51,7 @@ public struct StaticEngineConfiguration: EngineConfiguration {
         self.bounceCategoryRules = bounceCategoryRules
         self.pools = pools
         self.virtualMTANames = virtualMTANames
+        self.rollupQueueNames = rollupQueueNames
     }
 
     /// The queue's entry, else its domain's, else the defaults.

@@ -36,7 +36,7 @@ extension DeliveryEngine {
         controls.contains { if case .pause(.vmta(let v)) = $0.kind { return v == vmta } else { return false } }
     }
 
-    /// Files a validated message.
+    /// Files a validated message: each recipient in the queue ``route(domain:vmta:)`` gives.
     mutating func admit(_ message: Message, restoring: [RestoredRecipient]?, now: Int64,
                         into actions: inout [EngineAction]) {
         let slot: UInt32
@@ -56,7 +56,7 @@ extension DeliveryEngine {
             let address = message.recipients[i]
             let start = AddressBytes.domainStart(address) ?? address.utf8.count
             if i == 0 || !AddressBytes.sameDomain(address, start, lastAddress, lastStart) {
-                lastQueue = queue(for: QueueKey(domain: AddressBytes.domain(address, from: start), vmta: message.vmta))
+                lastQueue = route(domain: AddressBytes.domain(address, from: start), vmta: message.vmta)
             }
             lastAddress = address
             lastStart = start

@@ -37,6 +37,14 @@ public struct DeliveryEngine: Sendable {
     var nextControlID: UInt64 = 1
     var poolCursors: [String: Int] = [:]
 
+    /// The rolled-up queue name of each recipient domain (lower case) given one by
+    /// ``assignRollup(_:to:)``; cleared on reload.
+    var rollupOfDomain: [String: String] = [:]
+    /// The queue each recipient domain (lower case) goes to, per vmta, once routed: queue-to and
+    /// rollups are worked out once per domain and vmta, not per recipient. Cleared on reload;
+    /// a domain's entries when its rollup changes.
+    var routes: [String: [String: UInt32]] = [:]
+
     var queuesOfDomain: [String: [UInt32]] = [:]
     var queuesOfVMTA: [String: [UInt32]] = [:]
     var totalCounters = TrafficCounters()
@@ -234,10 +242,16 @@ public struct DeliveryEngine: Sendable {
 
     /// Replaces the configuration. Queue contents, modes and active controls are kept; every
     /// queue's settings are recomputed (overrides re-applied) and work is re-planned.
+    ///
+    /// Routing starts afresh: `queue-to` is read from the new configuration for mail admitted from
+    /// now on, and the rollup assignments are forgotten (the I/O layer assigns them again with the
+    /// new `<mx-rollup-list>`s). Recipients already queued stay in their queues.
     public mutating func reload(_ configuration: any EngineConfiguration, now: Instant) -> [EngineAction] {
         self.configuration = configuration
         classifier = BounceClassifier(rules: configuration.bounceCategoryRules)
         categoryCache = [:]
+        routes = [:]
+        rollupOfDomain = [:]
         var actions: [EngineAction] = []
         let ms = now.milliseconds
         expireControls(now: now, into: &actions)

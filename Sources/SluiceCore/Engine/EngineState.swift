@@ -133,6 +133,25 @@ struct QueueInfo: Sendable {
     var lastError: String?
     var stats = TrafficCounters()
     var events: EventRing
+    /// The domain whose MX hosts the queue's connections resolve, when not the queue's own name
+    /// (a rolled-up queue: one of its member domains).
+    var destination: String?
+    /// How good ``destination`` is; a better candidate replaces it.
+    var destinationRank = DestinationRank.none
+}
+
+/// How well a recipient domain routed into a queue stands for the queue's destination.
+enum DestinationRank: UInt8, Comparable, Sendable {
+    /// No domain yet: the queue's own name.
+    case none
+    /// A domain sent to a rolled-up queue by `queue-to`: its MX may not be the rollup's.
+    case queueToSource
+    /// A domain assigned to the rollup because its MX hosts matched.
+    case rollupMember
+    /// The queue is a destination itself (its own domain's queue, or a `queue-to` domain).
+    case ownName
+
+    static func < (a: DestinationRank, b: DestinationRank) -> Bool { a.rawValue < b.rawValue }
 }
 
 /// One queue's scheduling state.

@@ -6,6 +6,9 @@ port), prints {"port": N}, answers from a fixed table until stdin closes:
   host.stub.test    A 127.0.0.9, AAAA ::1
   empty.stub.test   NOERROR, no records
   anything else     NXDOMAIN
+An optional JSON argument adds names (lower case) to the table, e.g.
+  {"a.test": {"mx": [[10, "mx1.rollup-mx.test"]]}, "mx1.rollup-mx.test": {"a": ["127.0.0.2"]}}
+(TTL 60; a listed name answers NOERROR without records for the types it does not list).
 """
 import json
 import socket
@@ -27,7 +30,7 @@ def rr(rtype, ttl, rdata):
     return b"\xc0\x0c" + struct.pack(">HHIH", rtype, 1, ttl, len(rdata)) + rdata
 
 
-def answer(query):
+def answer(query, extra):
     qid, flags, qd = struct.unpack(">HHH", query[:6])
     pos, labels = 12, []
     while query[pos] != 0:
@@ -38,7 +41,15 @@ def answer(query):
     question = query[12:pos + 5]
     name = ".".join(labels)
     records, rcode = [], 0
-    if name == "mx.stub.test" and qtype == 15:
+    if name in extra:
+        entry = extra[name]
+        if qtype == 15:
+            for pref, host in entry.get("mx", []):
+                records.append(rr(15, 60, struct.pack(">H", pref) + encode_name(host)))
+        elif qtype == 1:
+            for address in entry.get("a", []):
+                records.append(rr(1, 60, bytes(int(part) for part in address.split("."))))
+    elif name == "mx.stub.test" and qtype == 15:
         for pref, host in [(10, "mx-a.stub.test"), (10, "mx-b.stub.test"), (20, "backup.stub.test")]:
             records.append(rr(15, 60, struct.pack(">H", pref) + encode_name(host)))
     elif name == "nullmx.stub.test" and qtype == 15:
@@ -57,6 +68,7 @@ def answer(query):
 
 
 def main():
+    extra = json.loads(sys.argv[1]) if len(sys.argv) > 1 else {}
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     sock.bind(("127.0.0.1", 0))
     print(json.dumps({"port": sock.getsockname()[1]}), flush=True)
@@ -65,7 +77,7 @@ def main():
         while True:
             data, peer = sock.recvfrom(4096)
             try:
-                sock.sendto(answer(data), peer)
+                sock.sendto(answer(data, extra), peer)
             except Exception as error:  # a malformed query gets no answer
                 print(json.dumps({"error": str(error)}), flush=True)
 

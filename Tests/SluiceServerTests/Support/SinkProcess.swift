@@ -5,21 +5,23 @@ import Glibc
 /// ``stop()`` (call it in a `defer`); never outlives the test.
 final class SinkProcess: @unchecked Sendable {
     let port: Int
+    let host: String
     private let process = Process()
     private let output: String
 
-    /// Starts `smtp-sink [options] 127.0.0.1:PORT` and waits until it listens.
-    init(port: Int, options: [String] = [], directory: String) async throws {
+    /// Starts `smtp-sink [options] HOST:PORT` (HOST a loopback address) and waits until it listens.
+    init(port: Int, host: String = "127.0.0.1", options: [String] = [], directory: String) async throws {
         self.port = port
-        output = "\(directory)/sink-\(port).out"
+        self.host = host
+        output = "\(directory)/sink-\(host)-\(port).out"
         _ = FileManager.default.createFile(atPath: output, contents: nil)
         process.executableURL = URL(fileURLWithPath: "/usr/sbin/smtp-sink")
-        process.arguments = ["-c"] + (geteuid() == 0 ? ["-u", "nobody"] : []) + options + ["127.0.0.1:\(port)", "100"]
+        process.arguments = ["-c"] + (geteuid() == 0 ? ["-u", "nobody"] : []) + options + ["\(host):\(port)", "100"]
         process.standardOutput = FileHandle(forWritingAtPath: output)
         process.standardError = FileHandle(forWritingAtPath: "/dev/null")
         try process.run()
         do {
-            try await waitUntil("smtp-sink listening on \(port)", timeout: 60) { canConnect(port: port) }
+            try await waitUntil("smtp-sink listening on \(host):\(port)", timeout: 60) { canConnect(port: port, host: host) }
         } catch {
             stop()
             throw error
@@ -60,14 +62,14 @@ func freePort() throws -> Int {
     return Int(UInt16(bigEndian: address.sin_port))
 }
 
-/// True when something accepts TCP connections on 127.0.0.1:`port`.
-func canConnect(port: Int) -> Bool {
+/// True when something accepts TCP connections on `host`:`port` (an IPv4 address).
+func canConnect(port: Int, host: String = "127.0.0.1") -> Bool {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { return false }
     defer { close(fd) }
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_addr.s_addr = inet_addr(host)
     address.sin_port = UInt16(port).bigEndian
     return withUnsafePointer(to: &address) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }

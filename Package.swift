@@ -95,7 +95,7 @@ let package = Package(
             exclude: ["Scripts"]
         ),
         .testTarget(name: "SluiceDNSTests", dependencies: ["SluiceDNS", "SluiceConfig"], exclude: ["Scripts"]),
-        .testTarget(name: "SluiceControlTests", dependencies: ["SluiceControl", "SluiceConfig"]),
+        .testTarget(name: "SluiceControlTests", dependencies: ["SluiceControl", "SluiceConfig"], exclude: ["PowerMTACorpus"]),
         .testTarget(
             name: "SluiceConsoleTests",
             dependencies: ["SluiceConsole", "SluiceControl", "SluiceCore", "SluiceConfig", "CNcurses"],

@@ -19,6 +19,8 @@ struct ConnectionPlan: Sendable {
     var bounceUpon5xxGreeting: Bool
     /// `type discard`: nothing is sent; every transaction is answered 250 at once.
     var discards: Bool
+    /// `mx-connection-attempts`: addresses tried per connection attempt (0: all).
+    var maxTargets: Int
     /// Hosts (addresses) to try last: they answered 421 lately and the queue has
     /// `smtp-421-means-mx-unavailable yes`.
     var unavailable: Set<String> = []
@@ -32,6 +34,7 @@ struct ConnectionPlan: Sendable {
         hosts = settings.smtpHosts.value
         bounceWithoutMX = settings.bounceUponNoMX.value
         bounceUpon5xxGreeting = settings.bounceUpon5xxGreeting.value
+        maxTargets = settings.mxConnectionAttempts.value
         discards = settings.deliveryType.value == .discard
         let tls: SMTPClientConfiguration.TLSPolicy = settings.requireStarttls.value ? .required
             : settings.useStarttls.value ? .opportunistic : .never
@@ -82,8 +85,9 @@ struct DeliveryConnector: Sendable {
         case .targets(let found):
             var failure = ConnectionFailure.noAnswer("no delivery target for \(plan.domain)")
             // Hosts that said 421 lately go last (stable: MX order is kept otherwise).
-            let targets = found.filter { !plan.unavailable.contains($0.address) }
+            let ordered = found.filter { !plan.unavailable.contains($0.address) }
                 + found.filter { plan.unavailable.contains($0.address) }
+            let targets = plan.maxTargets > 0 ? Array(ordered.prefix(plan.maxTargets)) : ordered
             for target in targets {
                 if let deliveryGuard, !(IPAddress(target.address).map(deliveryGuard) ?? false) {
                     failure = .noAnswer("delivery to \(target.address) refused by the delivery guard")

@@ -178,15 +178,41 @@ struct DiagnosticTests {
             </smtp-pattern-list>
             <bounce-category-patterns>
               /^5\\.1\\.1/ bad-mailbx
+              /(user|mailbox) (has|has been
+              disabled)/ inactive-mailbox
             </bounce-category-patterns>
             """)
         #expect(lines(result) == [
             "t.conf:2:9: error: expected a valid regular expression, found '/[unclosed/'",
             "t.conf:3:16: error: unknown action 'mode=fast'; expected mode=backoff, mode=normal, bounce-queue, bounce-rcpt or disable-source-ip[=DURATION]",
             "t.conf:4:9: error: expected a regular expression between slashes such as /^421 4\\.7\\.0/, found '^421'",
-            "t.conf:5:3: error: reply needs an action after the pattern: mode=backoff, mode=normal, bounce-queue, bounce-rcpt or disable-source-ip",
-            "t.conf:8:14: error: unknown bounce category 'bad-mailbx'; did you mean 'bad-mailbox'?",
+            "t.conf:5:3: warning: reply has no action after the pattern, so it does nothing; add mode=backoff, mode=normal, bounce-queue, bounce-rcpt or disable-source-ip",
+            "t.conf:8:14: warning: 'bad-mailbx' is not a standard bounce category (did you mean 'bad-mailbox'?); it is recorded as written",
+            // A pattern broken over two lines: the error names the first line, and the rest of the
+            // pattern is reported as what it is, not taken for something else.
+            "t.conf:9:3: error: regular expression '/(user|mailbox)…' is not closed on this line; a pattern must be on one line, between slashes such as /^421 4\\.7\\.0/",
+            "t.conf:10:3: error: expected a regular expression between slashes such as /^421 4\\.7\\.0/, found 'disabled)/'",
         ])
+        #expect(result.model.bounceCategoryRules.map(\.category.rawValue) == ["bad-mailbx"])
+    }
+
+    @Test("a category written against the pattern, and categories PowerMTA's list does not have")
+    func attachedAndInventedCategories() throws {
+        let result = load("""
+            <bounce-category-patterns>
+              /Too many invalid recipients/other
+              /RTR:BL/ AOL-RTR-block
+              /path/i
+            </bounce-category-patterns>
+            """)
+        #expect(lines(result) == [
+            "t.conf:3:12: note: 'AOL-RTR-block' is not a standard bounce category; it is recorded as written in bounceCat and counted under its own name",
+            "t.conf:4:3: error: expected one bounce category after the pattern, e.g. /^5\\.1\\.1/ bad-mailbox",
+        ])
+        let rules = result.model.bounceCategoryRules
+        #expect(rules.map(\.category) == [.other, BounceCategory(rawValue: "AOL-RTR-block")])
+        #expect(rules.first?.regex.matches("550 Too many invalid recipients") == true)
+        #expect(rules.last?.category.isStandard == false)
     }
 
     @Test func macroLoopsAndUndefinedMacros() {

@@ -21,8 +21,9 @@ extension ModelBuilder {
             }
             let name = d.arguments[0].text.lowercased()
             if let previous = macroDefinitions[name] {
-                error(d.arguments[0].location, "domain-macro '\(name)' is already defined at \(previous.location)")
-                continue
+                warning(d.arguments[0].location, "domain-macro '\(name)' is defined again (first at \(previous.location)); "
+                                               + "this later list replaces it everywhere it is used")
+                order.removeAll { $0 == name }
             }
             var items: [Word] = []
             for word in d.arguments.dropFirst() { items += splitList(word) }
@@ -43,7 +44,18 @@ extension ModelBuilder {
         defer { visiting.removeLast() }
         var result: [String] = []
         for item in definition.items {
-            if item.text.hasPrefix("$") {
+            if let use = MacroUse(item.text), !use.prefix.isEmpty || !use.suffix.isEmpty {
+                // `$gmailish.com` inside a list: the other macro's domains with the suffix.
+                let inner = use.name
+                if visiting.contains(inner) {
+                    let chain = (visiting + [inner]).map { "$" + $0 }.joined(separator: " -> ")
+                    error(item.location, "domain-macro loop: \(chain)")
+                } else if macroDefinitions[inner] == nil {
+                    error(item.location, "undefined domain-macro '$\(inner)'")
+                } else {
+                    result += expand(macro: inner, visiting: &visiting).map(use.apply)
+                }
+            } else if item.text.hasPrefix("$") {
                 let inner = String(item.text.dropFirst()).lowercased()
                 if visiting.contains(inner) {
                     let chain = (visiting + [inner]).map { "$" + $0 }.joined(separator: " -> ")
@@ -106,6 +118,23 @@ extension ModelBuilder {
         func apply(_ domain: String) -> String { prefix + domain + suffix }
     }
 
+    /// Every domain `word` names with each macro in it replaced by each of its domains: several
+    /// macros give every combination (`$brands.$tlds`); `\$` is read as `$`. nil after an error
+    /// (an undefined macro).
+    mutating func expandMacros(in word: Word) -> [String]? {
+        var pending = [word.text.replacingOccurrences(of: "\\$", with: "$")]
+        var done: [String] = []
+        while let text = pending.popLast() {
+            guard let use = MacroUse(text) else { done.append(text); continue }
+            guard let domains = model.domainMacros[use.name] else {
+                error(word.location, "undefined domain-macro '$\(use.name)'")
+                return nil
+            }
+            pending += domains.reversed().map(use.apply)
+        }
+        return done
+    }
+
     /// Reads a `<domain PATTERN[, …]>` block; nil when it names no valid domain.
     mutating func domainBlock(_ b: BlockNode) -> DomainBlock? {
         var patterns: [DomainPattern] = []
@@ -113,12 +142,9 @@ extension ModelBuilder {
             if word.text.hasPrefix("{") && word.text.hasSuffix("}") {
                 unknown(word.location, "'<domain \(word.text)>' names one of PowerMTA's internal queues, which Sluice "
                                      + "does not have: the block applies to nothing")
-            } else if let use = MacroUse(word.text) {
-                guard let domains = model.domainMacros[use.name] else {
-                    error(word.location, "undefined domain-macro '$\(use.name)'")
-                    continue
-                }
-                for domain in domains.map(use.apply) {
+            } else if MacroUse(word.text) != nil {
+                guard let domains = expandMacros(in: word) else { continue }
+                for domain in domains {
                     do { patterns.append(try DomainPattern(parsing: domain)) } catch {
                         self.error(word.location, "invalid domain in '<domain>': '\(word.text)' gives \(error)")
                     }

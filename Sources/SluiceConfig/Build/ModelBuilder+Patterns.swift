@@ -27,8 +27,8 @@ extension ModelBuilder {
         }
         guard let regex = regex(first) else { return nil }
         guard d.arguments.count > 1 else {
-            error(d.location, "reply needs an action after the pattern: mode=backoff, mode=normal, bounce-queue, "
-                            + "bounce-rcpt or disable-source-ip")
+            warning(d.location, "reply has no action after the pattern, so it does nothing; add mode=backoff, "
+                              + "mode=normal, bounce-queue, bounce-rcpt or disable-source-ip")
             return nil
         }
         var actions: [SMTPPatternAction] = []
@@ -63,26 +63,55 @@ extension ModelBuilder {
     // MARK: - <bounce-category-patterns>
 
     mutating func bounceCategoryPatterns(_ b: BlockNode) {
-        let names = BounceCategory.allCases.map(\.rawValue)
+        let names = BounceCategory.standard.map(\.rawValue)
         for child in b.children {
             guard case .directive(let d) = child else {
                 if case .block(let nested) = child { misplaced(nested, inside: "bounce-category-patterns") }
                 continue
             }
-            guard let regex = regex(d.name) else { continue }
-            guard d.arguments.count == 1, let word = d.arguments.first else {
-                error(d.arguments.count > 1 ? d.arguments[1].location : d.location,
+            // `/regex/category` with no space between them (seen in real files) is the pattern
+            // and its category.
+            var arguments = d.arguments
+            var patternWord = d.name
+            if arguments.isEmpty, let (pattern, category) = Self.splitAttachedWord(d.name) {
+                patternWord = pattern
+                arguments = [category]
+            }
+            guard let regex = regex(patternWord) else { continue }
+            guard arguments.count == 1, let word = arguments.first else {
+                error(arguments.count > 1 ? arguments[1].location : d.location,
                       "expected one bounce category after the pattern, e.g. /^5\\.1\\.1/ bad-mailbox")
                 continue
             }
-            guard let category = BounceCategory(rawValue: word.text.lowercased()) else {
-                var message = "unknown bounce category '\(word.text)'"
-                if let near = nearestName(to: word.text, among: names) { message += "; did you mean '\(near)'?" }
-                error(word.location, message)
-                continue
+            let category: BounceCategory
+            if let standard = BounceCategory.standard(named: word.text) {
+                category = standard
+            } else {
+                // PowerMTA records an invented category as written; a near miss of a standard
+                // name is most likely a typo, so that one is a warning.
+                category = BounceCategory(rawValue: word.text)
+                if let near = nearestName(to: word.text, among: names) {
+                    warning(word.location, "'\(word.text)' is not a standard bounce category (did you mean '\(near)'?); "
+                                         + "it is recorded as written")
+                } else {
+                    note(word.location, "'\(word.text)' is not a standard bounce category; it is recorded as written "
+                                      + "in bounceCat and counted under its own name")
+                }
             }
             model.bounceCategoryRules.append(BounceCategoryRule(regex: regex, category: category, location: d.location))
         }
+    }
+
+    /// `/regex/word` as its two parts, when the letters after the closing slash are not regex
+    /// flags; nil otherwise.
+    static func splitAttachedWord(_ word: Word) -> (Word, Word)? {
+        let text = Array(word.text)
+        guard text.first == "/", let close = text.lastIndex(of: "/"), close > 0, close + 1 < text.count else { return nil }
+        let rest = String(text[(close + 1)...])
+        guard rest != "i", rest.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else { return nil }
+        var restLocation = word.location
+        restLocation.column += close + 1
+        return (Word(text: String(text[...close]), location: word.location), Word(text: rest, location: restLocation))
     }
 
     // MARK: - <pattern-list>

@@ -171,6 +171,11 @@ struct ModelBuilder {
         diagnostics.append(Diagnostic(.warning, location, message))
     }
 
+    /// Something worth knowing that changes nothing the operator wrote: a note.
+    mutating func note(_ location: SourceLocation, _ message: String) {
+        diagnostics.append(Diagnostic(.note, location, message))
+    }
+
     /// Something unknown: a warning, or an error under `--strict`.
     mutating func unknown(_ location: SourceLocation, _ message: String) {
         diagnostics.append(Diagnostic(strict ? .error : .warning, location, message))
@@ -253,8 +258,13 @@ struct ModelBuilder {
     mutating func regex(_ word: Word) -> PatternRegex? {
         let text = word.text
         guard text.hasPrefix("/"), let close = text.lastIndex(of: "/"), close > text.startIndex else {
-            error(word.location, "expected a regular expression between slashes such as /^421 4\\.7\\.0/, "
-                               + "found '\(text)'")
+            if text.hasPrefix("/") {
+                error(word.location, "regular expression '\(text)…' is not closed on this line; a pattern must be "
+                                   + "on one line, between slashes such as /^421 4\\.7\\.0/")
+            } else {
+                error(word.location, "expected a regular expression between slashes such as /^421 4\\.7\\.0/, "
+                                   + "found '\(text)'")
+            }
             return nil
         }
         let flags = text[text.index(after: close)...]

@@ -50,6 +50,7 @@ public struct DomainDirective: Sendable {
         int("max-smtp-out-per-ip", \.maxSmtpOutPerIP, throttle: true, unlimitedIsZero: true),
         bool("smtp-421-means-mx-unavailable", \.smtp421MeansMXUnavailable),
         bool("smtp-553-means-invalid-mailbox", \.smtp553MeansInvalidMailbox),
+        int("mx-connection-attempts", \.mxConnectionAttempts, unlimitedIsZero: true),
         deliveryType("type", \.deliveryType),
         bool("ignore-8bitmime", \.ignore8BitMIME),
         bool("assume-delivery-upon-data-termination-timeout", \.assumeDeliveryUponDataTerminationTimeout),

@@ -53,6 +53,9 @@ public struct DomainSettings: Hashable, Sendable {
     /// `max-errors-per-connection` [0 = unlimited]: recipient-level errors (4xx and 5xx replies
     /// to recipients) after which the connection is closed.
     public var maxErrorsPerConnection = Sourced(0)
+    /// `mx-connection-attempts` [0 = unlimited]: addresses (MX hosts and their A records, in
+    /// preference order) tried per connection attempt before the attempt counts as failed.
+    public var mxConnectionAttempts = Sourced(0)
     /// `max-smtp-out-per-ip` [0 = unlimited]: connections to the domain from each source address.
     public var maxSmtpOutPerIP = Sourced(0)
     /// `smtp-421-means-mx-unavailable` [no]: after a 421 the host that sent it is passed over for

@@ -39,19 +39,40 @@ struct Parser {
             if stack.isEmpty { top.append(node) } else { stack[stack.count - 1].children.append(node) }
         }
 
+        // A directive whose value ends with a comma continues on the next line (long domain
+        // lists are written so): it is held until a line that does not end with one.
+        var continued: DirectiveNode?
+        func finish(_ held: DirectiveNode) {
+            var directive = held
+            directive.arguments = Parser.joiningLists(directive.arguments)
+            if directive.key == "include" {
+                for node in include(directive, from: file) { append(node) }
+            } else {
+                append(.directive(directive))
+            }
+        }
+
         var number = 0
         for line in Lexer.lines(of: text) {
             number += 1
-            switch lexer.lex(line: line, number: number, into: &diagnostics) {
+            let syntax = lexer.lex(line: line, number: number, into: &diagnostics)
+            if case .empty = syntax { continue }
+            if let held = continued {
+                continued = nil
+                if case .directive(let name, let arguments) = syntax {
+                    var directive = held
+                    directive.arguments += [name] + arguments
+                    if directive.arguments.last?.text.hasSuffix(",") == true { continued = directive } else { finish(directive) }
+                    continue
+                }
+                finish(held)
+            }
+            switch syntax {
             case .empty:
                 continue
             case .directive(let name, let arguments):
                 let directive = DirectiveNode(name: name, arguments: arguments)
-                if directive.key == "include" {
-                    for node in include(directive, from: file) { append(node) }
-                } else {
-                    append(.directive(directive))
-                }
+                if arguments.last?.text.hasSuffix(",") == true { continued = directive } else { finish(directive) }
             case .open(let name, let arguments, let start):
                 guard stack.count < Parser.maximumDepth else {
                     diagnostics.append(Diagnostic(.error, start,
@@ -80,12 +101,27 @@ struct Parser {
                 }
             }
         }
+        if let held = continued { finish(held) }
         while let block = stack.popLast() {
             diagnostics.append(Diagnostic(.error, block.start,
                 "'<\(block.name.text)>' is not closed; expected '</\(block.name.text)>' before the end of \(file)"))
             append(.block(block))
         }
         return top
+    }
+
+    /// `words` with a list written with spaces after its commas (`records d, b, rb`) made one word
+    /// (`d,b,rb`), as the directives that take a list expect.
+    static func joiningLists(_ words: [Word]) -> [Word] {
+        var joined: [Word] = []
+        for word in words {
+            if let last = joined.last, last.text.hasSuffix(","), !word.text.hasPrefix("/") {
+                joined[joined.count - 1].text += word.text
+            } else {
+                joined.append(word)
+            }
+        }
+        return joined
     }
 
     /// The nodes of every file an `include` directive names.

@@ -8,6 +8,10 @@ import SluiceSMTP
 /// `pattern-list` not set there are taken from the next less specific matching block, so a
 /// `<source 0/0>` can name the default vmta for every client. No matching block: the PowerMTA
 /// defaults (service on, no relaying).
+///
+/// After AUTH, an `<smtp-user>` with `source {name}` gets that named block's policy, as if it were
+/// the most specific block (see ``policy(authenticatedUser:clientAddress:)``). As in PowerMTA,
+/// authenticating does not by itself allow relaying: the user's source must allow it.
 public struct ConfigSourcePolicies: SourcePolicyProvider {
     private let blocks: [(cidr: CIDR, block: SourceBlock)]
     private let patternLists: [String: PatternList]
@@ -15,6 +19,8 @@ public struct ConfigSourcePolicies: SourcePolicyProvider {
     private let relayDomains: Set<String>
     /// The global `jobid-header`, if any.
     private let jobIDHeader: String?
+    /// The named `<source {name}>` block of each `<smtp-user>` that names one.
+    private let userSources: [String: SourceBlock]
 
     /// Creates the table from a configuration.
     public init(configuration: ConfigModel) {
@@ -29,12 +35,41 @@ public struct ConfigSourcePolicies: SourcePolicyProvider {
         self.patternLists = configuration.patternLists
         self.relayDomains = Set(configuration.relayDomains)
         self.jobIDHeader = configuration.jobIDHeader
+        self.userSources = configuration.smtpUsers.compactMapValues { user in
+            user.sourceName.flatMap { configuration.source(named: $0) }
+        }
     }
 
     /// The policy for a client at `clientAddress`.
     public func policy(for clientAddress: IPAddress) -> SourcePolicy {
         let matching = blocks.filter { $0.cidr.contains(clientAddress) }.map(\.block)
-        guard let first = matching.first else { return SourcePolicy(localDomains: relayDomains) }
+        guard let first = matching.first else {
+            var policy = SourcePolicy(localDomains: relayDomains, authenticationAllowsRelaying: false)
+            policy.jobIDHeader = jobIDHeader ?? policy.jobIDHeader
+            return policy
+        }
+        return policy(first: first, matching: matching)
+    }
+
+    /// The policy for the rest of the session once `user` has authenticated from `clientAddress`:
+    /// the user's `<source {name}>` first, then the blocks containing the address for what it
+    /// leaves unset. The connection-level settings (service, connection limits, connection
+    /// logging) stay those of the address. Nil when the user names no source: the address's
+    /// policy stays.
+    public func policy(authenticatedUser user: String, clientAddress: IPAddress) -> SourcePolicy? {
+        guard let named = userSources[user] else { return nil }
+        let connection = policy(for: clientAddress)
+        let matching = blocks.filter { $0.cidr.contains(clientAddress) }.map(\.block)
+        var result = policy(first: named, matching: [named] + matching)
+        result.smtpService = connection.smtpService
+        result.maxConnections = connection.maxConnections
+        result.connectionRate = connection.connectionRate
+        result.logConnections = connection.logConnections
+        return result
+    }
+
+    /// The switches of `first`; the optional settings from the first of `matching` that sets them.
+    private func policy(first: SourceBlock, matching: [SourceBlock]) -> SourcePolicy {
         let defaultVMTA = matching.lazy.compactMap(\.defaultVirtualMTA).first
         let maxSize = matching.lazy.compactMap(\.maxMessageSize).first
         let patternList = matching.lazy.compactMap(\.patternList).first
@@ -57,7 +92,9 @@ public struct ConfigSourcePolicies: SourcePolicyProvider {
                             processXJob: matching.lazy.compactMap(\.processXJob).first ?? true,
                             retainXJob: matching.lazy.compactMap(\.retainXJob).first ?? false,
                             retainXVirtualMTA: matching.lazy.compactMap(\.retainXVirtualMTA).first ?? false,
-                            logConnections: first.logConnections)
+                            logConnections: first.logConnections,
+                            allowStartTLS: matching.lazy.compactMap(\.allowStartTLS).first ?? true,
+                            authenticationAllowsRelaying: false)
         policy.removeReceivedHeaders = matching.lazy.compactMap(\.removeReceivedHeaders).first ?? false
         policy.removedHeaders = matching.flatMap(\.removedHeaders)
         policy.jobIDHeader = matching.lazy.compactMap(\.jobIDHeader).first ?? jobIDHeader ?? "X-Job"

@@ -128,7 +128,7 @@ extension MailNode {
         let group = MultiThreadedEventLoopGroup.singleton
         let listeners = options.smtpListeners ?? {
             let configured = configuration.smtpListeners.map {
-                NodeOptions.Listener(host: $0.address.address.description, port: $0.address.port)
+                NodeOptions.Listener(host: $0.address.address.description, port: $0.address.port, implicitTLS: $0.implicitTLS)
             }
             return configured.isEmpty ? [NodeOptions.Listener(host: "127.0.0.1", port: 25)] : configured
         }()
@@ -148,13 +148,25 @@ extension MailNode {
         smtpConfiguration.messageSizeCeiling = limits.messageMemory
         if let timeout = configuration.smtpInCommandTimeout { smtpConfiguration.commandTimeout = timeout }
         if let rate = configuration.smtpInMinimumDataRate { smtpConfiguration.minimumDataRate = Int(clamping: rate.bytes) }
+        InboundSecurity.configureAuth(&smtpConfiguration, configuration: configuration, policies: policies)
+        let tls = try InboundSecurity.tls(configuration)
+        if let certificate = configuration.smtpServerTLSCertificate {
+            log("smtp-in: STARTTLS offered with the certificate in \(certificate.path)")
+        }
+        if !configuration.smtpUsers.isEmpty {
+            log("smtp-in: AUTH PLAIN LOGIN offered for \(configuration.smtpUsers.count) smtp-user(s)")
+        }
         for listener in listeners {
             do {
                 let server = try await SMTPServer.start(
                     host: listener.host, port: listener.port, configuration: smtpConfiguration,
-                    policies: policies, receiver: receiver, gate: gate, group: group, clock: options.clock)
+                    policies: policies, receiver: receiver, gate: gate, tls: tls, implicitTLS: listener.implicitTLS,
+                    group: group, clock: options.clock)
                 smtpServers.append(server)
-                log("smtp-listener \(listener.host):\(server.port)")
+                log("smtp-listener \(listener.host):\(server.port)" + (listener.implicitTLS ? " tls=yes" : ""))
+            } catch SMTPServerError.implicitTLSWithoutCertificate {
+                throw NodeStartError.failed(part: "smtp-listener \(listener.host):\(listener.port)",
+                                            reason: "tls=yes needs smtp-server-tls-certificate")
             } catch {
                 throw NodeStartError.failed(part: "smtp-listener \(listener.host):\(listener.port)", reason: "\(error)")
             }

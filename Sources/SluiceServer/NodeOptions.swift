@@ -12,11 +12,14 @@ public struct NodeOptions: Sendable {
         public var host: String
         /// The port; 0 picks a free one (see ``MailNode/smtpPorts``).
         public var port: Int
+        /// Implicit TLS (`tls=yes`): the TLS handshake before the greeting.
+        public var implicitTLS: Bool
 
         /// Creates a listener address.
-        public init(host: String, port: Int) {
+        public init(host: String, port: Int, implicitTLS: Bool = false) {
             self.host = host
             self.port = port
+            self.implicitTLS = implicitTLS
         }
     }
 

@@ -18,9 +18,10 @@ struct SessionDriver {
 
     init(policy: SourcePolicy = SourcePolicy(localDomains: ["local.example"]),
          configuration: SMTPServerConfiguration = SMTPServerConfiguration(hostName: "mx.sluice.test"),
-         client: String = "192.0.2.7", tls: Bool = false) {
+         client: String = "192.0.2.7", tls: Bool = false, tlsActive: Bool = false) {
         session = SMTPServerSession(configuration: configuration, policy: policy,
-                                    clientAddress: IPAddress(client) ?? .v4(0), tlsAvailable: tls, sessionNumber: 42)
+                                    clientAddress: IPAddress(client) ?? .v4(0), tlsAvailable: tls, sessionNumber: 42,
+                                    tlsActive: tlsActive)
     }
 
     mutating func start() -> [SMTPReply] { collect(session.start()) }

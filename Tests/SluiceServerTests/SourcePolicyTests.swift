@@ -94,6 +94,71 @@ struct SourcePolicyTests {
         }
     }
 
+    @Test("allow-starttls and require-starttls-before-auth reach the policy, falling back to broader blocks; STARTTLS is allowed and AUTH needs TLS by default")
+    func startTLSSwitches() throws {
+        let config = try loadConfiguration("""
+        spool /tmp/unused
+        <source 0/0>
+            allow-starttls no
+        </source>
+        <source 10.0.0.0/8>
+            require-starttls-before-auth no
+        </source>
+        <source 10.1.0.0/16>
+            allow-starttls yes
+            require-starttls-before-auth yes
+        </source>
+        """)
+        let policies = ConfigSourcePolicies(configuration: config)
+        let outside = policies.policy(for: try #require(IPAddress("192.0.2.1")))
+        #expect(!outside.allowStartTLS && !outside.allowUnencryptedAuth)
+        let ten = policies.policy(for: try #require(IPAddress("10.9.9.9")))
+        #expect(!ten.allowStartTLS && ten.allowUnencryptedAuth)
+        let narrow = policies.policy(for: try #require(IPAddress("10.1.2.3")))
+        #expect(narrow.allowStartTLS && !narrow.allowUnencryptedAuth)
+        let defaults = ConfigSourcePolicies(configuration: try loadConfiguration("spool /tmp/unused\n"))
+            .policy(for: try #require(IPAddress("192.0.2.1")))
+        #expect(defaults.allowStartTLS && !defaults.allowUnencryptedAuth)
+    }
+
+    @Test("after AUTH an <smtp-user> gets its <source {name}>'s policy (relaying included); the connection limits stay the address's; AUTH alone does not relay")
+    func authenticatedUserPolicy() throws {
+        let config = try loadConfiguration("""
+        spool /tmp/unused
+        <source 0/0>
+            default-virtual-mta v1
+            max-smtp-in 7
+            max-message-size 2M
+        </source>
+        <source {auth}>
+            always-allow-relaying yes
+            max-smtp-in 99
+        </source>
+        <smtp-user app>
+            password s3cret
+            source {auth}
+        </smtp-user>
+        <smtp-user plain>
+            password x
+        </smtp-user>
+        <virtual-mta v1>
+            smtp-source-host 127.0.0.5 out.example.test
+        </virtual-mta>
+        """)
+        let policies = ConfigSourcePolicies(configuration: config)
+        let client = try #require(IPAddress("192.0.2.1"))
+        let connection = policies.policy(for: client)
+        #expect(!connection.allowRelaying)
+        #expect(!connection.mayAccept(recipient: "x@foreign.example", authenticated: true))
+        let app = try #require(policies.policy(authenticatedUser: "app", clientAddress: client))
+        #expect(app.allowRelaying)
+        #expect(app.mayAccept(recipient: "x@foreign.example", authenticated: true))
+        #expect(app.defaultVirtualMTA == "v1" && app.maxMessageSize == 2 << 20)
+        #expect(app.maxConnections == 7)
+        #expect(policies.policy(authenticatedUser: "plain", clientAddress: client) == nil)
+        #expect(policies.policy(authenticatedUser: "nobody", clientAddress: client) == nil)
+    }
+
     @Test("a connection plan binds the vmta's address and name and follows the STARTTLS settings and routes")
     func plans() {
         let vmta = configuration.virtualMTAs["v1"]

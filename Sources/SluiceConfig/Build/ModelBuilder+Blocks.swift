@@ -3,6 +3,7 @@ extension ModelBuilder {
 
     static let sourceDirectives = [
         "smtp-service", "always-allow-relaying", "require-auth", "process-x-virtual-mta", "default-virtual-mta",
+        "allow-starttls", "require-starttls-before-auth",
         "max-message-size", "pattern-list", "add-message-id-header", "add-date-header", "log-connections",
         "max-smtp-in", "max-smtp-in-rate", "add-received-header", "hide-message-source",
         "allow-unencrypted-plain-auth", "max-rcpt-per-message", "process-x-job", "retain-x-job", "retain-x-virtual-mta",
@@ -33,6 +34,8 @@ extension ModelBuilder {
             }
             switch d.key {
             case "smtp-service": bool(d).map { source.smtpService = $0 }
+            case "allow-starttls": source.allowStartTLS = bool(d)
+            case "require-starttls-before-auth": source.allowUnencryptedPlainAuth = bool(d).map { !$0 }
             case "always-allow-relaying": bool(d).map { source.alwaysAllowRelaying = $0 }
             case "require-auth": bool(d).map { source.requireAuth = $0 }
             case "process-x-virtual-mta": bool(d).map { source.processXVirtualMTA = $0 }
@@ -94,19 +97,26 @@ extension ModelBuilder {
     // MARK: - <smtp-listener>
 
     mutating func listener(_ b: BlockNode) {
-        guard let argument = blockName(b, example: "<smtp-listener 127.0.0.1:2525>") else { return }
+        guard let argument = b.arguments.first?.text, !argument.isEmpty else {
+            error(b.start, "'<smtp-listener>' takes an address, e.g. <smtp-listener 127.0.0.1:2525>")
+            return
+        }
         let address: ListenAddress
         do { address = try ListenAddress(parsing: argument) } catch {
             self.error(b.argumentLocation, "invalid value for '<smtp-listener>': \(error)")
             return
         }
         var listener = SMTPListener(address: address, location: b.start)
+        for option in b.arguments.dropFirst() {
+            if let implicitTLS = listenerOption(option, context: "<smtp-listener>") { listener.implicitTLS = implicitTLS }
+        }
         for child in b.children {
             switch child {
             case .block(let nested): misplaced(nested, inside: "smtp-listener")
+            case .directive(let d) where d.key == "tls": bool(d).map { listener.implicitTLS = $0 }
             case .directive(let d) where d.key == "source":
                 if let word = single(d) { listener.sourceName = namedSource(word, context: "smtp-listener source") }
-            case .directive(let d): unknownDirective(d, in: "<smtp-listener>", known: ["source"])
+            case .directive(let d): unknownDirective(d, in: "<smtp-listener>", known: ["source", "tls"])
             }
         }
         model.smtpListeners.append(listener)

@@ -20,7 +20,7 @@ struct ModelBuilder {
 
     /// Directives that may appear at the top level.
     static let globalDirectives = [
-        "host-name", "postmaster", "control-socket", "http-mgmt-port", "http-access", "smtp-listener",
+        "host-name", "postmaster", "control-socket", "http-mgmt-port", "http-access", "smtp-listener", "smtp-server-tls-certificate",
         "log-file", "domain-macro", "include", "spool", "total-max-smtp-in", "smtp-in-command-timeout",
         "smtp-in-min-data-rate", "smtp-in-message-memory", "dns-server", "relay-domain", "total-max-smtp-out",
         "jobid-header",
@@ -45,6 +45,7 @@ struct ModelBuilder {
         }
         model.domainBlocks = domainBlocks
         checkPoolNames()
+        checkListenerTLS()
         applyPoolDomainBlocks()
         checkReferences()
         return model
@@ -67,10 +68,8 @@ struct ModelBuilder {
                 try ListenAddress(parsing: t, allowBarePort: true)
             }
         case "http-access": httpAccess(d)
-        case "smtp-listener":
-            if let address = parse(d, { (t: String) throws(ValueError) in try ListenAddress(parsing: t) }) {
-                model.smtpListeners.append(SMTPListener(address: address, location: d.location))
-            }
+        case "smtp-listener": smtpListenerDirective(d)
+        case "smtp-server-tls-certificate": serverTLSCertificate(d)
         case "dns-server": dnsServer(d)
         case "relay-domain":
             if let word = single(d) {

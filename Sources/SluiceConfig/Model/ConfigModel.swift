@@ -14,6 +14,9 @@ public struct ConfigModel: Hashable, Sendable {
     public var httpAccess: [HTTPAccessRule] = []
     /// `smtp-listener` directives and blocks.
     public var smtpListeners: [SMTPListener] = []
+    /// `smtp-server-tls-certificate FILE [PASSPHRASE]`: with it the listeners offer STARTTLS
+    /// (where the client's `<source>` allows it) and `tls=yes` listeners can start.
+    public var smtpServerTLSCertificate: ServerTLSCertificate?
     /// `relay-domain DOMAIN` lines (lowercased): mail for them is accepted from any client.
     public var relayDomains: [String] = []
     /// `dns-server ADDRESS[:PORT]` [resolv.conf]: the name server for MX and address lookups

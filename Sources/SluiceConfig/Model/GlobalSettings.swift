@@ -6,13 +6,37 @@ public struct SMTPListener: Hashable, Sendable {
     /// `source {name}` inside the block: the named `<source>` that governs connections on this
     /// listener instead of matching the client's address.
     public var sourceName: String?
+    /// `tls=yes` [no]: implicit TLS (SMTPS, as on port 465): the TLS handshake comes before the
+    /// greeting, with the `smtp-server-tls-certificate`; such a listener does not offer STARTTLS.
+    public var implicitTLS: Bool
     /// Where it is defined.
     public var location: SourceLocation
 
     /// Creates a listener.
-    public init(address: ListenAddress, sourceName: String? = nil, location: SourceLocation) {
+    public init(address: ListenAddress, sourceName: String? = nil, implicitTLS: Bool = false, location: SourceLocation) {
         self.address = address
         self.sourceName = sourceName
+        self.implicitTLS = implicitTLS
+        self.location = location
+    }
+}
+
+/// `smtp-server-tls-certificate FILE [PASSPHRASE]`: the certificate the SMTP listeners present,
+/// for STARTTLS and for `tls=yes` listeners. As in PowerMTA, FILE is one PEM file holding the
+/// certificate chain (server certificate first) and the private key; PASSPHRASE decrypts an
+/// encrypted key. The file is read when the node starts, not by `check-config`.
+public struct ServerTLSCertificate: Hashable, Sendable {
+    /// The PEM file.
+    public var path: String
+    /// The private key's passphrase, if it is encrypted.
+    public var passphrase: String?
+    /// Where the directive is.
+    public var location: SourceLocation
+
+    /// Creates the setting.
+    public init(path: String, passphrase: String? = nil, location: SourceLocation) {
+        self.path = path
+        self.passphrase = passphrase
         self.location = location
     }
 }

@@ -50,8 +50,11 @@ public struct SourceBlock: Hashable, Sendable {
     /// `hide-message-source` [no]: the Received header names neither the client's address nor
     /// its HELO name.
     public var hideMessageSource: Bool?
-    /// `allow-unencrypted-plain-auth` [no]: offer AUTH before STARTTLS.
+    /// `allow-unencrypted-plain-auth` [no]: offer AUTH before STARTTLS. PowerMTA's
+    /// `require-starttls-before-auth` sets it too, inverted.
     public var allowUnencryptedPlainAuth: Bool?
+    /// `allow-starttls` [yes]: offer STARTTLS to these clients (when the node has a certificate).
+    public var allowStartTLS: Bool?
     /// `max-rcpt-per-message` [none: the node's 1,000]: recipients accepted per message; more get
     /// `452 4.5.3`.
     public var maxRcptPerMessage: Int?

@@ -32,12 +32,17 @@ public final class SMTPServer: Sendable {
     ///   - gate: The connection and message-memory limits shared with the node's other
     ///     listeners; nil gives this listener a gate of its own with default limits.
     ///   - tls: The STARTTLS set-up, or nil to not offer STARTTLS.
+    ///   - implicitTLS: Every connection is TLS from its first byte (SMTPS, as on port 465): the
+    ///     handshake with `tls` comes before the greeting, and STARTTLS is not offered.
     ///   - group: The event loops to run on.
     ///   - clock: The time source for Received/Date headers (the wall clock by default).
+    /// - Throws: ``SMTPServerError/implicitTLSWithoutCertificate`` for `implicitTLS` without
+    ///   `tls`; the bind error when the address cannot be bound.
     public static func start(host: String, port: Int, configuration: SMTPServerConfiguration,
                              policies: any SourcePolicyProvider, receiver: any MessageReceiver,
-                             gate: InboundGate? = nil, tls: SMTPServerTLS? = nil, group: any EventLoopGroup,
-                             clock: (any Clock)? = nil) async throws -> SMTPServer {
+                             gate: InboundGate? = nil, tls: SMTPServerTLS? = nil, implicitTLS: Bool = false,
+                             group: any EventLoopGroup, clock: (any Clock)? = nil) async throws -> SMTPServer {
+        if implicitTLS && tls == nil { throw SMTPServerError.implicitTLSWithoutCertificate }
         let clock = clock ?? WallClock()
         let gate = gate ?? InboundGate(limits: InboundLimits(), clock: clock)
         let counter = SessionCounter()
@@ -57,9 +62,14 @@ public final class SMTPServer: Sendable {
             .childChannelInitializer { channel in
                 let number = counter.next()
                 return channel.eventLoop.makeCompletedFuture {
+                    // Implicit TLS: the TLS handler goes first; it holds back the greeting until
+                    // the handshake is done, and a failed handshake reaches the SMTP handler as an
+                    // error that closes the connection.
+                    if implicitTLS, let startTLS { _ = startTLS(channel) }
                     let handler = SMTPServerHandler(
                         configuration: configuration, policies: policies, gate: gate, sessionNumber: number,
-                        receiver: receiver, clock: clock, startTLS: startTLS)
+                        receiver: receiver, clock: clock, startTLS: implicitTLS ? nil : startTLS,
+                        implicitTLS: implicitTLS)
                     try channel.pipeline.syncOperations.addHandler(handler)
                 }
             }
@@ -77,6 +87,8 @@ public final class SMTPServer: Sendable {
 public enum SMTPServerError: Error, Sendable {
     /// The listening socket has no local address.
     case notBound
+    /// Implicit TLS was asked for without a certificate to present.
+    case implicitTLSWithoutCertificate
 }
 
 /// Numbers the sessions, for unique ids in generated headers.

@@ -23,6 +23,12 @@ public struct SMTPServerConfiguration: Sendable {
     public var sessionTimeout: TimeSpan
     /// Checks AUTH credentials (user, password); nil disables AUTH.
     public var authenticator: (@Sendable (_ user: String, _ password: String) -> Bool)?
+    /// The policy for the rest of a session once `user` has authenticated from `client`; nil (or
+    /// a nil result) keeps the policy of the client's address.
+    public var authenticatedPolicy: (@Sendable (_ user: String, _ client: IPAddress) -> SourcePolicy?)?
+    /// Failed AUTH attempts after which the session is closed with `421 4.7.0` (each failure
+    /// also counts towards ``maximumErrors``).
+    public var maximumAuthFailures: Int = 3
     /// Where mail to the bare `postmaster` recipient goes (RFC 5321 4.5.1 requires accepting it):
     /// the configured `postmaster`, else `postmaster@` the host name.
     public var postmasterAddress: String
@@ -60,16 +66,24 @@ public struct SMTPServerConfiguration: Sendable {
 
 extension SMTPServerConfiguration {
     /// An authenticator for a fixed table of `<smtp-user>` names and passwords.
+    ///
+    /// The password is compared in constant time: every byte of the longer of the two is
+    /// compared, with no early exit, and an unknown user is compared against a stand-in, so the
+    /// time taken reveals neither a matching prefix nor whether the user exists.
     public static func authenticator(users: [String: String]) -> @Sendable (_ user: String, _ password: String) -> Bool {
         { user, password in
-            guard let expected = users[user] else { return false }
-            // Compare without an early exit so that timing does not reveal the matching prefix.
-            let a = Array(expected.utf8), b = Array(password.utf8)
-            var difference = a.count ^ b.count
-            for i in 0..<max(a.count, b.count) {
-                difference |= Int((i < a.count ? a[i] : 0) ^ (i < b.count ? b[i] : 0))
-            }
-            return difference == 0
+            let known = users[user]
+            let equal = constantTimeEqual(Array((known ?? "\u{0}unknown user").utf8), Array(password.utf8))
+            return known != nil && equal
         }
+    }
+
+    /// True when `a` and `b` are equal, compared without an early exit.
+    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        var difference = a.count ^ b.count
+        for i in 0..<max(a.count, b.count) {
+            difference |= Int((i < a.count ? a[i] : 0) ^ (i < b.count ? b[i] : 0))
+        }
+        return difference == 0
     }
 }

@@ -22,6 +22,8 @@ final class SMTPServerHandler: ChannelDuplexHandler {
     private let receiver: any MessageReceiver
     private let clock: any Clock
     private let startTLS: TLSStarter?
+    /// The connection is TLS from its first byte.
+    private let implicitTLS: Bool
     private var admitted: IPAddress?
     private var idleTimer: Scheduled<Void>?
     private var sessionTimer: Scheduled<Void>?
@@ -36,7 +38,8 @@ final class SMTPServerHandler: ChannelDuplexHandler {
     private var readPending = false
 
     init(configuration: SMTPServerConfiguration, policies: any SourcePolicyProvider, gate: InboundGate,
-         sessionNumber: UInt64, receiver: any MessageReceiver, clock: any Clock, startTLS: TLSStarter?) {
+         sessionNumber: UInt64, receiver: any MessageReceiver, clock: any Clock, startTLS: TLSStarter?,
+         implicitTLS: Bool = false) {
         self.configuration = configuration
         self.policies = policies
         self.gate = gate
@@ -44,6 +47,7 @@ final class SMTPServerHandler: ChannelDuplexHandler {
         self.receiver = receiver
         self.clock = clock
         self.startTLS = startTLS
+        self.implicitTLS = implicitTLS
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -65,7 +69,8 @@ final class SMTPServerHandler: ChannelDuplexHandler {
         }
         var session = SMTPServerSession(configuration: configuration, policy: policy, clientAddress: address,
                                         tlsAvailable: startTLS != nil, sessionNumber: sessionNumber,
-                                        serverAddress: context.channel.localAddress?.ipAddress.flatMap(IPAddress.init))
+                                        serverAddress: context.channel.localAddress?.ipAddress.flatMap(IPAddress.init),
+                                        tlsActive: implicitTLS)
         let actions = session.start()
         self.session = session
         let loop = context.eventLoop.assumeIsolated()

@@ -52,8 +52,11 @@ public struct SMTPServerSession: Sendable {
 
     /// The server's settings.
     public let configuration: SMTPServerConfiguration
-    /// The rules for this client.
-    public let policy: SourcePolicy
+    /// The rules for this client: its address's, or after AUTH those the user brings (see
+    /// ``SMTPServerConfiguration/authenticatedPolicy``).
+    public private(set) var policy: SourcePolicy
+    /// The policy of the client's address, restored when STARTTLS starts the session afresh.
+    private let connectionPolicy: SourcePolicy
     /// The client's address.
     public let clientAddress: IPAddress
     /// The address the client connected to, when known.
@@ -73,6 +76,7 @@ public struct SMTPServerSession: Sendable {
     private var transaction: Transaction?
     private var transactions = 0
     private var errors = 0
+    private var authFailures = 0
     /// True once STARTTLS has completed.
     public private(set) var tlsActive = false
     /// The authenticated user, if any.
@@ -84,11 +88,15 @@ public struct SMTPServerSession: Sendable {
     /// `452 4.3.1` instead of `354`.
     public var memoryExhausted = false
 
-    /// Creates a session for a client that has just connected.
+    /// Creates a session for a client that has just connected; `tlsActive` for a connection
+    /// that is TLS from its first byte (implicit TLS, SMTPS).
     public init(configuration: SMTPServerConfiguration, policy: SourcePolicy, clientAddress: IPAddress,
-                tlsAvailable: Bool = false, sessionNumber: UInt64 = 0, serverAddress: IPAddress? = nil) {
+                tlsAvailable: Bool = false, sessionNumber: UInt64 = 0, serverAddress: IPAddress? = nil,
+                tlsActive: Bool = false) {
         self.configuration = configuration
         self.policy = policy
+        self.connectionPolicy = policy
+        self.tlsActive = tlsActive
         self.clientAddress = clientAddress
         self.serverAddress = serverAddress
         self.tlsAvailable = tlsAvailable
@@ -175,7 +183,8 @@ public struct SMTPServerSession: Sendable {
         return actions
     }
 
-    /// Reports a completed TLS handshake: the session starts afresh (RFC 3207 §4.2).
+    /// Reports a completed TLS handshake: the session starts afresh (RFC 3207 §4.2), forgetting
+    /// an authentication made before it.
     public mutating func tlsEstablished() -> [Action] {
         guard case .awaitingTLS = mode else { return [] }
         input.clear()
@@ -183,6 +192,8 @@ public struct SMTPServerSession: Sendable {
         heloName = nil
         extended = false
         transaction = nil
+        authenticatedUser = nil
+        policy = connectionPolicy
         mode = .command
         return []
     }
@@ -312,7 +323,7 @@ public struct SMTPServerSession: Sendable {
             transaction = nil
             var lines = [configuration.hostName, "PIPELINING", "SIZE \(maximumMessageSize)", "8BITMIME",
                          "ENHANCEDSTATUSCODES", "DSN"]
-            if tlsAvailable && !tlsActive { lines.append("STARTTLS") }
+            if startTLSOffered { lines.append("STARTTLS") }
             if authOffered { lines.append("AUTH PLAIN LOGIN") }
             return [.send(SMTPReply(code: 250, lines: lines))]
         case .mail(let from, let parameters):
@@ -367,8 +378,8 @@ public struct SMTPServerSession: Sendable {
         case .help:
             return [.send(SMTPReply(214, "2.0.0", "See RFC 5321"))]
         case .startTLS:
-            guard tlsAvailable else { return error(502, "5.5.1", "STARTTLS not available") }
             guard !tlsActive else { return error(503, "5.5.1", "TLS already active") }
+            guard startTLSOffered else { return error(502, "5.5.1", "STARTTLS not available") }
             // RFC 3207 §6: anything pipelined after STARTTLS must not be carried into TLS.
             input.clear()
             mode = .awaitingTLS
@@ -400,6 +411,8 @@ public struct SMTPServerSession: Sendable {
         }
     }
 
+    private var startTLSOffered: Bool { tlsAvailable && !tlsActive && policy.allowStartTLS }
+
     private var authOffered: Bool {
         configuration.authenticator != nil && (tlsActive || policy.allowUnencryptedAuth)
     }
@@ -418,9 +431,16 @@ public struct SMTPServerSession: Sendable {
 
     private mutating func finishAuth(user: String, password: String) -> [Action] {
         guard let authenticator = configuration.authenticator, !user.isEmpty, authenticator(user, password) else {
-            return error(535, "5.7.8", "Authentication credentials invalid")
+            authFailures += 1
+            let refusal = SMTPReply(535, "5.7.8", "Authentication credentials invalid")
+            guard authFailures >= configuration.maximumAuthFailures else { return [.send(refusal)] + countError() }
+            mode = .closed
+            return [.send(refusal),
+                    .send(SMTPReply(421, "4.7.0", "\(configuration.hostName) Too many failed authentications, closing connection")),
+                    .close]
         }
         authenticatedUser = user
+        if let userPolicy = configuration.authenticatedPolicy?(user, clientAddress) { policy = userPolicy }
         return [.send(SMTPReply(235, "2.7.0", "Authentication successful"))]
     }
 

@@ -53,6 +53,12 @@ public struct SourcePolicy: Sendable {
     public var addDateHeader: Bool
     /// `allow-unencrypted-plain-auth`: AUTH is offered before STARTTLS.
     public var allowUnencryptedAuth: Bool
+    /// `allow-starttls`: STARTTLS is offered (when the server has a certificate).
+    public var allowStartTLS: Bool
+    /// True when a client that has authenticated may relay whatever ``allowRelaying`` says (the
+    /// usual MTA rule). False when relaying after AUTH is decided by the policy that AUTH brings
+    /// (PowerMTA: the `always-allow-relaying` of the user's `<source {name}>`).
+    public var authenticationAllowsRelaying: Bool
     /// `log-connections`: each connection and its end are logged.
     public var logConnections: Bool
     /// `process-x-job`: the X-Job header gives the message's job id.
@@ -85,7 +91,8 @@ public struct SourcePolicy: Sendable {
                 addReceivedHeader: Bool = true, addMessageIDHeader: Bool = false, addDateHeader: Bool = false,
                 allowUnencryptedAuth: Bool = false, maxConnections: Int? = nil, connectionRate: Rate? = nil,
                 hideMessageSource: Bool = false, maxRecipients: Int? = nil, processXJob: Bool = true,
-                retainXJob: Bool = false, retainXVirtualMTA: Bool = false, logConnections: Bool = false) {
+                retainXJob: Bool = false, retainXVirtualMTA: Bool = false, logConnections: Bool = false,
+                allowStartTLS: Bool = true, authenticationAllowsRelaying: Bool = true) {
         self.smtpService = smtpService
         self.allowRelaying = allowRelaying
         self.requireAuth = requireAuth
@@ -98,6 +105,8 @@ public struct SourcePolicy: Sendable {
         self.addMessageIDHeader = addMessageIDHeader
         self.addDateHeader = addDateHeader
         self.allowUnencryptedAuth = allowUnencryptedAuth
+        self.allowStartTLS = allowStartTLS
+        self.authenticationAllowsRelaying = authenticationAllowsRelaying
         self.maxConnections = maxConnections
         self.hideMessageSource = hideMessageSource
         self.processXJob = processXJob
@@ -109,9 +118,9 @@ public struct SourcePolicy: Sendable {
     }
 
     /// True when a recipient at `address` may be accepted: its domain is local, the source may
-    /// relay, or the client has authenticated.
+    /// relay, or the client has authenticated (and ``authenticationAllowsRelaying``).
     public func mayAccept(recipient address: String, authenticated: Bool) -> Bool {
-        if allowRelaying || authenticated { return true }
+        if allowRelaying || (authenticated && authenticationAllowsRelaying) { return true }
         let domain = domainOf(address)
         if domain.isEmpty { return address.lowercased() == "postmaster" }
         return localDomains.contains(domain)

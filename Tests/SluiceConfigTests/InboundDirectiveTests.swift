@@ -124,7 +124,7 @@ struct InboundDirectiveTests {
         // Every directive the table names has its entry in the document.
         let document = try String(contentsOf: repositoryRoot.appendingPathComponent("docs/pmta-compat.md"), encoding: .utf8)
         for name in PowerMTACompatibility.table.keys {
-            #expect(document.contains("<a id=\"\(name)\"></a>`\(name)`"), "\(name)")
+            #expect(document.contains("<a id=\"\(PowerMTACompatibility.anchor(of: name))\"></a>`\(name)`"), "\(name)")
         }
     }
 
@@ -181,6 +181,18 @@ struct InboundDirectiveTests {
         #expect(lines(logging).map { $0.prefix(60) } == [
             "t.conf:2:5: note: 'log-commands' is accepted without effect:",
             "t.conf:5:5: note: 'log-resolution' is accepted without effec",
+        ])
+    }
+
+    @Test("dkim-sign yes warns that signing is not implemented yet; no is quiet; <signals> is a known unsupported block")
+    func dkimSignAndSignals() {
+        let result = load("<domain *>\n    dkim-sign yes\n</domain>\n<domain a.test>\n    dkim-sign no\n</domain>\n<signals>\n    api-key x\n</signals>\n")
+        #expect(result.errors.isEmpty)
+        #expect(lines(result) == [
+            "t.conf:2:5: warning: 'dkim-sign' is not supported and is ignored: DKIM signing is not implemented yet; messages go out "
+                + "unsigned (dkim-sign no is accepted quietly) (docs/pmta-compat.md#dkim-sign)",
+            "t.conf:7:1: warning: '<signals>' is not supported and is ignored: SparkPost Signals is not supported; the block and its "
+                + "contents are ignored (docs/pmta-compat.md#signals)",
         ])
     }
 }

@@ -313,7 +313,14 @@ extension ModelBuilder {
             case .directive(let d) where d.key == "password": user.password = single(d)?.text
             case .directive(let d) where d.key == "source":
                 if let word = single(d) { user.sourceName = namedSource(word, context: "smtp-user source") }
-            case .directive(let d): unknownDirective(d, in: "<smtp-user>", known: ["password", "source"])
+            case .directive(let d) where d.key == "authentication-method":
+                // PowerMTA's default and the only method Sluice has: the password given here.
+                if let word = single(d), word.text.lowercased() != "password" {
+                    error(word.location, "authentication-method '\(word.text)' is not supported: Sluice checks the "
+                                       + "password given in <smtp-user> (authentication-method password)")
+                }
+            case .directive(let d):
+                unknownDirective(d, in: "<smtp-user>", known: ["password", "source", "authentication-method"])
             }
         }
         if let first = model.smtpUsers[name] {

@@ -193,6 +193,10 @@ extension ModelBuilder {
         }
         let entry = DomainEntry(name: directive.name, value: value, location: d.location,
                                 valueLocation: d.valueLocation)
+        if directive.name == "dkim-sign", (try? parseBool(value)) == true,
+           let notYet = PowerMTACompatibility.diagnostic(for: "dkim-sign", written: d.name.text, at: d.location) {
+            diagnostics.append(notYet)
+        }
         if directive.name == "smtp-pattern-list" {
             references.append(Reference(kind: .smtpPatternList, name: value, location: d.valueLocation,
                                         context: "smtp-pattern-list"))

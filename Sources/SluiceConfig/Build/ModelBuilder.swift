@@ -202,6 +202,10 @@ struct ModelBuilder {
 
     /// An unknown block: reported, its contents ignored.
     mutating func unknownBlock(_ b: BlockNode) {
+        if let known = PowerMTACompatibility.diagnostic(for: "<\(b.name.text)>", written: "<\(b.name.text)>", at: b.start) {
+            diagnostics.append(known)
+            return
+        }
         var message = "unknown block '<\(b.name.text)>'; its contents are ignored"
         if let near = nearestName(to: b.name.text, among: Self.topLevelBlocks) {
             message += "; did you mean '<\(near)>'?"

@@ -27,7 +27,7 @@ enum PowerMTACompatibility {
     /// table does not list it.
     static func diagnostic(for name: String, written: String, at location: SourceLocation) -> Diagnostic? {
         guard let entry = table[name] else { return nil }
-        let link = "(docs/pmta-compat.md#\(name))"
+        let link = "(docs/pmta-compat.md#\(anchor(of: name)))"
         switch entry.status {
         case .withoutEffect:
             return Diagnostic(.note, location, "'\(written)' is accepted without effect: \(entry.reason) \(link)")
@@ -37,6 +37,9 @@ enum PowerMTACompatibility {
             return Diagnostic(.error, location, "'\(written)' is not supported: \(entry.reason) \(link)")
         }
     }
+
+    /// The anchor of `name`'s row in docs/pmta-compat.md: the name, a block's without its brackets.
+    static func anchor(of name: String) -> String { name.filter { $0 != "<" && $0 != ">" } }
 
     /// Directive name → entry. Every name has an anchor in docs/pmta-compat.md (a test checks).
     static let table: [String: Entry] = {
@@ -83,6 +86,7 @@ enum PowerMTACompatibility {
         "process-x-envid": "the DSN envelope id comes from MAIL FROM's ENVID parameter only",
         "smtp-max-auth-failure-rate": "Sluice closes a session after repeated AUTH failures but keeps no rate across sessions",
         "max-cold-virtual-mta-msg": "cold virtual MTAs (warm-up) are not implemented yet; mail goes to the vmta chosen",
+        "dkim-sign": "DKIM signing is not implemented yet; messages go out unsigned (dkim-sign no is accepted quietly)",
         "domain-key": "DKIM signing is not implemented yet; messages go out unsigned",
         "dkim-identity": "DKIM signing is not implemented yet; messages go out unsigned",
         "dkim-selector": "DKIM signing is not implemented yet; messages go out unsigned",
@@ -148,6 +152,7 @@ enum PowerMTACompatibility {
         "process-x-dkim-options": "DKIM signing is not implemented yet; X-DKIM-Options is passed on as any header",
         "sparkpost-ip-pool": "SparkPost integration is not supported",
         "add-x-msys-api-header": "SparkPost integration is not supported",
+        "<signals>": "SparkPost Signals is not supported; the block and its contents are ignored",
         "enable-signals": "SparkPost Signals is not supported; no engagement data is uploaded",
         "dummy-smtp-ip": "no test port is opened; `sluice sandbox` delivers to a simulated internet on loopback",
         "dummy-smtp-has-chunking": "no test port is opened; `sluice sandbox` delivers to a simulated internet on loopback",

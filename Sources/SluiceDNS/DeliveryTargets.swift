@@ -61,10 +61,12 @@ extension MXResolver {
                     expanded.append((host.host, host.port, host.isAddressLiteral))
                     continue
                 }
-                // lookup-mx:DOMAIN: that domain's MX hosts (or its own address without MX).
+                // lookup-mx:DOMAIN: that domain's MX hosts (or its own address without MX), on
+                // the port given, else where MX hosts listen.
+                let port = host.port == 25 ? mxPort : host.port
                 switch await route(for: host.host) {
-                case .hosts(let names): expanded += names.map { ($0, host.port, false) }
-                case .implicitMX(let name): expanded.append((name, host.port, false))
+                case .hosts(let names): expanded += names.map { ($0, port, false) }
+                case .implicitMX(let name): expanded.append((name, port, false))
                 case .nullMX, .noSuchDomain: continue
                 case .temporaryFailure(let why): return .temporaryFailure(why)
                 }

@@ -104,6 +104,36 @@ struct RollupTests {
         #expect(try Spool.inspect(directory: "\(dir)/spool").statistics.messages == 0)
     }
 
+    @Test("smtp-hosts lookup-mx:DOMAIN delivers to that domain's MX hosts, recipients unchanged")
+    func lookupMXEndToEnd() async throws {
+        let dir = try makeTemporaryDirectory()
+        defer { removeDirectory(dir) }
+        let mxPort = try freePort()
+        let rollupSink = try await SinkProcess(port: mxPort, host: "127.0.0.2", directory: dir)
+        defer { rollupSink.stop() }
+        let cSink = try await SinkProcess(port: mxPort, host: "127.0.0.3", directory: dir)
+        defer { cSink.stop() }
+        try await withDNSStub(zone: Self.zone) { dnsPort in
+            // relay.test is not in DNS at all: only lookup-mx:c.test can deliver its mail.
+            let config = try loadConfiguration("""
+                dns-server 127.0.0.1:\(dnsPort)
+                <domain relay.test>
+                    smtp-hosts lookup-mx:c.test
+                </domain>
+
+                """ + testConfiguration(spool: "\(dir)/spool", routes: []))
+            try await withNode(config, dir: dir, mxPort: mxPort) { node, events in
+                let port = try #require(await node.smtpPorts.first)
+                #expect(try await Injector.send([.init(to: ["someone@relay.test"])], port: port).first?.ok == true)
+                try await waitUntil("delivered") { events.events(kind: "delivered").count == 1 }
+                #expect(events.events(kind: "delivered").map(\.queue) == ["relay.test/v1"])
+                try await waitUntil("one message at c.test's MX") { cSink.messages == 1 }
+                #expect(events.events(kind: "delivered").map(\.recipient) == ["someone@relay.test"])
+            }
+        }
+        #expect(rollupSink.messages == 0)
+    }
+
     @Test("reload: an mx-rollup-list added rolls up mail admitted afterwards; recipients queued before stay put")
     func reloadAddsRollup() async throws {
         let dir = try makeTemporaryDirectory()

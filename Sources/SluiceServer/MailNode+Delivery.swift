@@ -88,12 +88,14 @@ extension MailNode {
     }
 
     /// `smtp-421-means-mx-unavailable yes`: the host that said 421 is tried last by the queue's
-    /// connections for its first retry interval, so the next connection goes to the next MX.
+    /// connections for twice its first retry interval, so the next connection goes to the next
+    /// MX — including the retry of the recipients the 421 deferred, which comes one interval
+    /// later (a mark of one interval lapsed just as that retry opened its connection).
     func noteUnavailable(_ target: DeliveryTarget, queue: QueueKey) {
         let settings = engine.settings(for: queue)
         guard settings.smtp421MeansMXUnavailable.value else { return }
-        let span = settings.retryAfter.value.delay(afterFailedAttempts: 1)
-        unavailableHosts[queue, default: [:]][target.address] = now + span
+        let interval = settings.retryAfter.value.delay(afterFailedAttempts: 1)
+        unavailableHosts[queue, default: [:]][target.address] = now + interval + interval
     }
 
     /// Ends a connection the engine no longer uses.

@@ -23,9 +23,13 @@ extension DeliveryEngine {
             var r = reply(k)
             guard messages[Int(tx.slot)].live else { break }
             if r.disposition != .success { errors += 1 }
-            // smtp-553-means-invalid-mailbox: a bare 553 is a bad mailbox, 5.1.1.
+            // smtp-553-means-invalid-mailbox: a bare 553 is a bad mailbox, 5.1.1, whatever its
+            // text (the classifier tries text rules first: RFC 5321's "mailbox name not allowed"
+            // would be policy-related).
+            var category: BounceCategory?
             if r.code == 553, r.enhancedStatus == nil, queues[Int(q)].limits.reads553AsBadMailbox {
                 r = SMTPReply(code: 553, enhancedStatus: "5.1.1", text: r.text)
+                category = .badMailbox
             }
             switch r.disposition {
             case .success:
@@ -34,7 +38,7 @@ extension DeliveryEngine {
                 finish(tx.slot, Int(index), queue: q, as: .delivered, reply: r, category: nil, now: now, into: &actions)
             case .permanent:
                 queues[Int(q)].inFlight -= 1
-                finish(tx.slot, Int(index), queue: q, as: .bounced, reply: r, category: classify(r),
+                finish(tx.slot, Int(index), queue: q, as: .bounced, reply: r, category: category ?? classify(r),
                        now: now, into: &actions)
             case .transient where bouncesRecipient(q, r):
                 queues[Int(q)].inFlight -= 1

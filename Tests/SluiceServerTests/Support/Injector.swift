@@ -32,6 +32,8 @@ enum Injector {
         var to: [String]
         /// Filler lines of 78 bytes added to the body, about this many bytes.
         var padding: Int = 0
+        /// Header lines (each ending in CRLF) put before the Subject and Message-ID headers.
+        var headers: String = ""
     }
 
     private static let script = """
@@ -40,7 +42,7 @@ enum Injector {
     out = []
     s = smtplib.SMTP(spec['host'], spec['port'], source_address=(spec['source'], 0), timeout=60)
     for i, m in enumerate(spec['messages']):
-        body = 'Subject: test %d\\r\\nMessage-ID: <t%d@origin.test>\\r\\n\\r\\nhello %d\\r\\n' % (i, i, i)
+        body = m.get('headers', '') + 'Subject: test %d\\r\\nMessage-ID: <t%d@origin.test>\\r\\n\\r\\nhello %d\\r\\n' % (i, i, i)
         body += ('x' * 76 + '\\r\\n') * (m.get('padding', 0) // 78)
         try:
             refused = s.sendmail(m['from'], m['to'], body)

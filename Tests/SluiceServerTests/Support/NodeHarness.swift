@@ -5,14 +5,16 @@ import SluiceServer
 import Synchronization
 
 /// A configuration for tests: 127.0.0.1 may relay, everything goes out through vmta `v1` bound
-/// to 127.0.0.1, and each domain is routed to a loopback port.
+/// to 127.0.0.1, and each domain is routed to a loopback port. `sourceSettings` go into
+/// `<source 127.0.0.1>`.
 func testConfiguration(spool: String, routes: [(domain: String, port: Int)], domainSettings: String = "",
-                       perDomain: [String: String] = [:]) -> String {
+                       perDomain: [String: String] = [:], sourceSettings: String = "") -> String {
     var text = """
     host-name node.test
     spool \(spool)
     <source 127.0.0.1>
         always-allow-relaying yes
+    \(sourceSettings)
     </source>
     <source 0/0>
         default-virtual-mta v1

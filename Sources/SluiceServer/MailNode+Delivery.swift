@@ -88,14 +88,15 @@ extension MailNode {
     }
 
     /// `smtp-421-means-mx-unavailable yes`: the host that said 421 is tried last by the queue's
-    /// connections for twice its first retry interval, so the next connection goes to the next
-    /// MX — including the retry of the recipients the 421 deferred, which comes one interval
-    /// later (a mark of one interval lapsed just as that retry opened its connection).
+    /// connections for twice the longest interval of the queue's `retry-after` schedule, so every
+    /// retry of the recipients the 421 deferred, whichever step of the schedule it is on, goes to
+    /// the next MX first (a mark of one interval lapsed just as the first retry opened its
+    /// connection). It only reorders: with no other host, the marked one is still tried.
     func noteUnavailable(_ target: DeliveryTarget, queue: QueueKey) {
         let settings = engine.settings(for: queue)
         guard settings.smtp421MeansMXUnavailable.value else { return }
-        let interval = settings.retryAfter.value.delay(afterFailedAttempts: 1)
-        unavailableHosts[queue, default: [:]][target.address] = now + interval + interval
+        let longest = settings.retryAfter.value.delay(afterFailedAttempts: .max)
+        unavailableHosts[queue, default: [:]][target.address] = now + longest + longest
     }
 
     /// Ends a connection the engine no longer uses.

@@ -196,3 +196,30 @@ struct InboundDirectiveTests {
         ])
     }
 }
+
+extension InboundDirectiveTests {
+    @Test("authentication-method password is PowerMTA's default and Sluice's only method; another is an error")
+    func smtpUserAuthenticationMethod() {
+        let ok = load("<smtp-user app>\n    password s3cret\n    authentication-method password\n</smtp-user>\n")
+        #expect(ok.diagnostics.isEmpty, "\(lines(ok))")
+        #expect(ok.model.smtpUsers["app"] != nil)
+        let system = load("<smtp-user app>\n    password s3cret\n    authentication-method system\n</smtp-user>\n")
+        #expect(lines(system) == ["t.conf:3:27: error: authentication-method 'system' is not supported: Sluice checks the "
+                                  + "password given in <smtp-user> (authentication-method password)"])
+    }
+}
+
+@Suite("docs/pmta-compat.md lists every implemented directive")
+struct CompatibilityDocumentTests {
+    @Test("each block and directive Sluice implements has its row in the Implemented table, with its place")
+    func implementedTableIsComplete() throws {
+        let document = try String(contentsOf: repositoryRoot.appendingPathComponent("docs/pmta-compat.md"), encoding: .utf8)
+        let section = try #require(document.components(separatedBy: "## Implemented").dropFirst().first?
+            .components(separatedBy: "\n## ").first)
+        for (context, names) in ModelBuilder.implemented {
+            for name in names {
+                #expect(section.contains("| `\(name)` | \(context) |"), "\(context): \(name)")
+            }
+        }
+    }
+}

@@ -1,6 +1,17 @@
 extension ModelBuilder {
     // MARK: - <source>
 
+    /// Directives of `<smtp-listener>`.
+    static let listenerDirectives = ["source", "tls"]
+    /// Directives of `<virtual-mta>` (besides nested `<domain>` blocks).
+    static let virtualMTADirectives = ["smtp-source-host"]
+    /// Directives of `<virtual-mta-pool>` (besides nested `<domain>` blocks).
+    static let poolDirectives = ["virtual-mta"]
+    /// Directives of `<spool>`.
+    static let spoolDirectives = ["delete-file-holders", "min-free-space", "deliver-only"]
+    /// Directives of `<smtp-user>`.
+    static let smtpUserDirectives = ["password", "source", "authentication-method"]
+
     static let sourceDirectives = [
         "smtp-service", "always-allow-relaying", "require-auth", "process-x-virtual-mta", "default-virtual-mta",
         "allow-starttls", "require-starttls-before-auth",
@@ -116,7 +127,7 @@ extension ModelBuilder {
             case .directive(let d) where d.key == "tls": bool(d).map { listener.implicitTLS = $0 }
             case .directive(let d) where d.key == "source":
                 if let word = single(d) { listener.sourceName = namedSource(word, context: "smtp-listener source") }
-            case .directive(let d): unknownDirective(d, in: "<smtp-listener>", known: ["source", "tls"])
+            case .directive(let d): unknownDirective(d, in: "<smtp-listener>", known: Self.listenerDirectives)
             }
         }
         model.smtpListeners.append(listener)
@@ -160,7 +171,7 @@ extension ModelBuilder {
                 }
                 vmta.sourceAddress = address
                 vmta.sourceHostName = d.arguments.count == 2 ? d.arguments[1].text : nil
-            case .directive(let d): unknownDirective(d, in: "<virtual-mta>", known: ["smtp-source-host"])
+            case .directive(let d): unknownDirective(d, in: "<virtual-mta>", known: Self.virtualMTADirectives)
             }
         }
         model.setVirtualMTA(vmta)
@@ -184,7 +195,7 @@ extension ModelBuilder {
                 members.append(member.text)
                 references.append(Reference(kind: .virtualMTA, name: member.text, location: member.location,
                                             context: "pool '\(name)'"))
-            case .directive(let d): unknownDirective(d, in: "<virtual-mta-pool>", known: ["virtual-mta"])
+            case .directive(let d): unknownDirective(d, in: "<virtual-mta-pool>", known: Self.poolDirectives)
             }
         }
         if members.isEmpty { warning(b.start, "virtual-mta-pool '\(name)' has no members") }
@@ -298,7 +309,7 @@ extension ModelBuilder {
             case .directive(let d) where d.key == "min-free-space":
                 spool.minimumFreeSpace = parse(d) { (t: String) throws(ValueError) in try ByteSize(parsing: t) }
             case .directive(let d):
-                unknownDirective(d, in: "<spool>", known: ["delete-file-holders", "min-free-space", "deliver-only"])
+                unknownDirective(d, in: "<spool>", known: Self.spoolDirectives)
             }
         }
         model.spools.append(spool)
@@ -320,7 +331,7 @@ extension ModelBuilder {
                                        + "password given in <smtp-user> (authentication-method password)")
                 }
             case .directive(let d):
-                unknownDirective(d, in: "<smtp-user>", known: ["password", "source", "authentication-method"])
+                unknownDirective(d, in: "<smtp-user>", known: Self.smtpUserDirectives)
             }
         }
         if let first = model.smtpUsers[name] {

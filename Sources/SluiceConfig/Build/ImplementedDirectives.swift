@@ -1,0 +1,22 @@
+extension ModelBuilder {
+    /// Every PowerMTA block and directive Sluice implements, by where it is written: the
+    /// "Implemented" table of docs/pmta-compat.md lists each (a test checks), next to the
+    /// directives accepted without effect and those not supported (``PowerMTACompatibility``).
+    static var implemented: [(context: String, names: [String])] {
+        [
+            ("top level", globalDirectives),
+            ("blocks", topLevelBlocks.map { "<\($0)>" }),
+            ("<source>", sourceDirectives),
+            ("<domain>", DomainDirective.all.map(\.name) + DomainDirective.aliases.keys.sorted()),
+            ("<virtual-mta>", virtualMTADirectives),
+            ("<virtual-mta-pool>", poolDirectives),
+            ("<smtp-listener>", listenerDirectives),
+            ("<acct-file>", acctFileDirectives),
+            ("<spool>", spoolDirectives),
+            ("<smtp-user>", smtpUserDirectives),
+            ("<smtp-pattern-list>", ["reply"]),
+            ("<mx-rollup-list>", ["mx"]),
+            ("<pattern-list>", PatternListField.allCases.map(\.rawValue)),
+        ]
+    }
+}

@@ -58,6 +58,29 @@ struct PowerMTADirectiveTests {
         }
     }
 
+    @Test("mx-connection-attempts 1: only the first address is tried per attempt; unlimited goes on to the next host")
+    func mxConnectionAttempts() async throws {
+        try await withPeers([ScriptedPeer.Script()], hosts: ["127.0.0.3"]) { dir, peers in
+            // Nothing listens on 127.0.0.4: the first host refuses every connection.
+            let dead = "[127.0.0.4]:\(peers[0].port)"
+            let rows = try await deliver([.init(to: ["u@tries.test"])], domain: "tries.test",
+                                         route: "\(dead),\(peers[0].route)",
+                                         settings: "max-smtp-out 1\nretry-after 1s\nmx-connection-attempts 1", dir: dir,
+                                         until: "two deferrals") { $0.of("t").count >= 2 }
+            #expect(rows.of("d").isEmpty)
+            #expect(peers[0].sessions.isEmpty)
+        }
+        try await withPeers([ScriptedPeer.Script()], hosts: ["127.0.0.3"]) { dir, peers in
+            let dead = "[127.0.0.4]:\(peers[0].port)"
+            let rows = try await deliver([.init(to: ["u@tries.test"])], domain: "tries.test",
+                                         route: "\(dead),\(peers[0].route)",
+                                         settings: "max-smtp-out 1\nretry-after 1s", dir: dir,
+                                         until: "the delivery") { !$0.of("d").isEmpty }
+            #expect(rows.of("d").map { $0["dlvDestinationIp"] } == ["127.0.0.3"])
+            #expect(rows.of("t").isEmpty)
+        }
+    }
+
     @Test("max-rcpt-per-message 2 in <domain> (max-rcpt-per-transaction): five recipients go in three transactions")
     func maxRcptPerMessage() async throws {
         let recipients = (1...5).map { "u\($0)@split.test" }

@@ -135,6 +135,8 @@ struct InboundDirectiveTests {
         let list = load("dns-server 192.0.2.53,192.0.2.54\n")
         #expect(lines(list).first?.hasPrefix("t.conf:1:12: error: invalid value for 'dns-server': expected one IPv4 name server") == true)
         #expect(list.model.dnsServer == nil)
+        // PowerMTA's documentation also spells it name-server.
+        #expect(load("name-server 8.8.8.8\n").model.dnsServer?.description == "8.8.8.8:53")
     }
 
     @Test("a <domain> nested in a <virtual-mta-pool> applies to the pool's members only, under a member's own block")

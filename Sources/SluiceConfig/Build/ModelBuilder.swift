@@ -22,7 +22,7 @@ struct ModelBuilder {
     static let globalDirectives = [
         "host-name", "postmaster", "control-socket", "http-mgmt-port", "http-access", "smtp-listener", "smtp-server-tls-certificate",
         "log-file", "domain-macro", "include", "spool", "total-max-smtp-in", "smtp-in-command-timeout",
-        "smtp-in-min-data-rate", "smtp-in-message-memory", "dns-server", "relay-domain", "total-max-smtp-out",
+        "smtp-in-min-data-rate", "smtp-in-message-memory", "dns-server", "name-server", "relay-domain", "total-max-smtp-out",
         "jobid-header",
     ]
 
@@ -70,7 +70,7 @@ struct ModelBuilder {
         case "http-access": httpAccess(d)
         case "smtp-listener": smtpListenerDirective(d)
         case "smtp-server-tls-certificate": serverTLSCertificate(d)
-        case "dns-server": dnsServer(d)
+        case "dns-server", "name-server": dnsServer(d)
         case "relay-domain":
             if let word = single(d) {
                 do {
@@ -95,13 +95,13 @@ struct ModelBuilder {
         }
     }
 
-    /// `dns-server 192.0.2.53[:PORT]`: one IPv4 name server (the resolver takes one; a list is
+    /// `dns-server 192.0.2.53[:PORT]` (PowerMTA's documentation also writes `name-server`): one IPv4 name server (the resolver takes one; a list is
     /// an error rather than silently using part of it).
     private mutating func dnsServer(_ d: DirectiveNode) {
         guard let word = single(d) else { return }
         let text = word.text.contains(":") ? word.text : word.text + ":53"
         guard !word.text.contains(","), let address = try? ListenAddress(parsing: text), case .v4 = address.address else {
-            error(word.location, "invalid value for 'dns-server': expected one IPv4 name server such as 192.0.2.53 "
+            error(word.location, "invalid value for '\(d.name.text)': expected one IPv4 name server such as 192.0.2.53 "
                                + "or 127.0.0.1:5353, found '\(word.text)'")
             return
         }

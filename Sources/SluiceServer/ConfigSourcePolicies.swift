@@ -5,7 +5,8 @@ import SluiceSMTP
 ///
 /// The most specific address block containing the client decides the switches (relaying,
 /// service, AUTH, X-Virtual-MTA, headers); `default-virtual-mta`, `max-message-size` and
-/// `pattern-list` not set there are taken from the next less specific matching block, so a
+/// `pattern-list` not set there are taken from the next less specific matching block (as are
+/// `source-group` and the limits), so a
 /// `<source 0/0>` can name the default vmta for every client. No matching block: the PowerMTA
 /// defaults (service on, no relaying).
 public struct ConfigSourcePolicies: SourcePolicyProvider {
@@ -15,6 +16,8 @@ public struct ConfigSourcePolicies: SourcePolicyProvider {
     private let relayDomains: Set<String>
     /// The global `jobid-header`, if any.
     private let jobIDHeader: String?
+    /// `<source-group>` blocks by name.
+    private let sourceGroups: [String: SourceGroup]
 
     /// Creates the table from a configuration.
     public init(configuration: ConfigModel) {
@@ -29,6 +32,12 @@ public struct ConfigSourcePolicies: SourcePolicyProvider {
         self.patternLists = configuration.patternLists
         self.relayDomains = Set(configuration.relayDomains)
         self.jobIDHeader = configuration.jobIDHeader
+        self.sourceGroups = configuration.sourceGroups
+    }
+
+    /// The inbound limits of the `<source-group>` blocks: each group's `reserved-smtp-in`.
+    public static func reservedConnections(_ configuration: ConfigModel) -> [String: Int] {
+        configuration.sourceGroups.compactMapValues(\.reservedSMTPIn)
     }
 
     /// The policy for a client at `clientAddress`.
@@ -61,6 +70,9 @@ public struct ConfigSourcePolicies: SourcePolicyProvider {
         policy.removeReceivedHeaders = matching.lazy.compactMap(\.removeReceivedHeaders).first ?? false
         policy.removedHeaders = matching.flatMap(\.removedHeaders)
         policy.jobIDHeader = matching.lazy.compactMap(\.jobIDHeader).first ?? jobIDHeader ?? "X-Job"
+        if let name = matching.lazy.compactMap(\.sourceGroup).first {
+            policy.connectionGroup = SourcePolicy.ConnectionGroup(name: name, maxConnections: sourceGroups[name]?.maxSMTPIn)
+        }
         return policy
     }
 }

@@ -153,7 +153,8 @@ extension MailNode {
         if let capWarning { log(capWarning) }
         let limits = InboundLimits(totalConnections: cap,
                                    messageMemory: configuration.smtpInMessageMemory.map { Int(clamping: $0.bytes) }
-                                       ?? InboundLimits().messageMemory)
+                                       ?? InboundLimits().messageMemory,
+                                   reservedConnections: ConfigSourcePolicies.reservedConnections(configuration))
         let gate = InboundGate(limits: limits, clock: options.clock, log: options.log)
         inboundGate = gate
         log("smtp-in: at most \(cap) connection(s) (descriptor limit \(budget.limit), \(budget.reserved) reserved), "

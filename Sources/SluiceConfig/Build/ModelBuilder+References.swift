@@ -13,6 +13,8 @@ struct Reference {
         case patternList
         /// A `<source {name}>`.
         case namedSource
+        /// A `<source-group>`.
+        case sourceGroup
     }
 
     var kind: Kind
@@ -39,6 +41,7 @@ extension ModelBuilder {
             case .smtpPatternList: (candidates, what) = (Array(model.smtpPatternLists.keys), "smtp-pattern-list")
             case .patternList: (candidates, what) = (Array(model.patternLists.keys), "pattern-list")
             case .namedSource: (candidates, what) = (namedSources, "<source {name}>")
+            case .sourceGroup: (candidates, what) = (Array(model.sourceGroups.keys), "<source-group>")
             }
             guard !candidates.contains(reference.name) else { continue }
             var message = "\(reference.context) names an undefined \(what) '\(reference.name)'"

@@ -45,6 +45,8 @@ public struct ConfigModel: Hashable, Sendable {
     public var domainMacros: [String: [String]] = [:]
     /// `<source>` blocks in file order.
     public var sources: [SourceBlock] = []
+    /// `<source-group>` blocks by name.
+    public var sourceGroups: [String: SourceGroup] = [:]
     /// `<virtual-mta>` blocks by name.
     public internal(set) var virtualMTAs: [String: VirtualMTA] = [:]
     /// `<virtual-mta-pool>` blocks by name.

@@ -23,6 +23,8 @@ final class SMTPServerHandler: ChannelDuplexHandler {
     private let clock: any Clock
     private let startTLS: TLSStarter?
     private var admitted: IPAddress?
+    /// The source group the admitted connection counts against.
+    private var admittedGroup: String?
     private var idleTimer: Scheduled<Void>?
     private var sessionTimer: Scheduled<Void>?
     private var commandTimer: Scheduled<Void>?
@@ -60,6 +62,7 @@ final class SMTPServerHandler: ChannelDuplexHandler {
             return
         }
         admitted = address
+        admittedGroup = policy.connectionGroup?.name
         if policy.logConnections {
             gate.log("smtp-in: connection \(sessionNumber) from \(address) to \(context.channel.localAddress.map { "\($0)" } ?? "?")")
         }
@@ -88,7 +91,7 @@ final class SMTPServerHandler: ChannelDuplexHandler {
             if session?.policy.logConnections == true {
                 gate.log("smtp-in: connection \(sessionNumber) from \(admitted) closed")
             }
-            gate.release(admitted)
+            gate.release(admitted, group: admittedGroup)
             self.admitted = nil
         }
         context.fireChannelInactive()

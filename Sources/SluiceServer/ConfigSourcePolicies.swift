@@ -6,7 +6,7 @@ import SluiceSMTP
 /// The most specific address block containing the client decides the switches (relaying,
 /// service, AUTH, X-Virtual-MTA, headers); `default-virtual-mta`, `max-message-size` and
 /// `pattern-list` not set there are taken from the next less specific matching block (as are
-/// `source-group` and the limits), so a
+/// `source-group`, `rewrite-list` and the limits), so a
 /// `<source 0/0>` can name the default vmta for every client. No matching block: the PowerMTA
 /// defaults (service on, no relaying).
 public struct ConfigSourcePolicies: SourcePolicyProvider {
@@ -18,6 +18,8 @@ public struct ConfigSourcePolicies: SourcePolicyProvider {
     private let jobIDHeader: String?
     /// `<source-group>` blocks by name.
     private let sourceGroups: [String: SourceGroup]
+    /// `<rewrite-list>` blocks by name.
+    private let rewriteLists: [String: RewriteList]
 
     /// Creates the table from a configuration.
     public init(configuration: ConfigModel) {
@@ -33,6 +35,7 @@ public struct ConfigSourcePolicies: SourcePolicyProvider {
         self.relayDomains = Set(configuration.relayDomains)
         self.jobIDHeader = configuration.jobIDHeader
         self.sourceGroups = configuration.sourceGroups
+        self.rewriteLists = configuration.rewriteLists
     }
 
     /// The inbound limits of the `<source-group>` blocks: each group's `reserved-smtp-in`.
@@ -70,6 +73,7 @@ public struct ConfigSourcePolicies: SourcePolicyProvider {
         policy.removeReceivedHeaders = matching.lazy.compactMap(\.removeReceivedHeaders).first ?? false
         policy.removedHeaders = matching.flatMap(\.removedHeaders)
         policy.jobIDHeader = matching.lazy.compactMap(\.jobIDHeader).first ?? jobIDHeader ?? "X-Job"
+        policy.rewriting = AddressRewriting(matching.lazy.compactMap(\.rewriteList).first.flatMap { rewriteLists[$0] })
         if let name = matching.lazy.compactMap(\.sourceGroup).first {
             policy.connectionGroup = SourcePolicy.ConnectionGroup(name: name, maxConnections: sourceGroups[name]?.maxSMTPIn)
         }

@@ -6,7 +6,7 @@ extension ModelBuilder {
         "max-message-size", "pattern-list", "add-message-id-header", "add-date-header", "log-connections",
         "max-smtp-in", "max-smtp-in-rate", "add-received-header", "hide-message-source",
         "allow-unencrypted-plain-auth", "max-rcpt-per-message", "process-x-job", "retain-x-job", "retain-x-virtual-mta",
-        "remove-received-headers", "remove-header", "jobid-header", "source-group",
+        "remove-received-headers", "remove-header", "jobid-header", "source-group", "rewrite-list",
     ]
 
     mutating func source(_ b: BlockNode) {
@@ -51,6 +51,12 @@ extension ModelBuilder {
                 if d.arguments.isEmpty { error(d.location, "'remove-header' needs a header name, e.g. remove-header X-Mailer") }
             case "jobid-header":
                 if let word = single(d) { source.jobIDHeader = word.text }
+            case "rewrite-list":
+                if let word = single(d) {
+                    source.rewriteList = word.text
+                    references.append(Reference(kind: .rewriteList, name: word.text, location: word.location,
+                                                context: "rewrite-list"))
+                }
             case "source-group":
                 if let word = single(d) {
                     source.sourceGroup = word.text

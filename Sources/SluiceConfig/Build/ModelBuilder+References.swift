@@ -15,6 +15,8 @@ struct Reference {
         case namedSource
         /// A `<source-group>`.
         case sourceGroup
+        /// A `<rewrite-list>`.
+        case rewriteList
     }
 
     var kind: Kind
@@ -42,6 +44,7 @@ extension ModelBuilder {
             case .patternList: (candidates, what) = (Array(model.patternLists.keys), "pattern-list")
             case .namedSource: (candidates, what) = (namedSources, "<source {name}>")
             case .sourceGroup: (candidates, what) = (Array(model.sourceGroups.keys), "<source-group>")
+            case .rewriteList: (candidates, what) = (Array(model.rewriteLists.keys), "<rewrite-list>")
             }
             guard !candidates.contains(reference.name) else { continue }
             var message = "\(reference.context) names an undefined \(what) '\(reference.name)'"

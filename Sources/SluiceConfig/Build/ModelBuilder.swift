@@ -16,7 +16,7 @@ struct ModelBuilder {
     static let topLevelBlocks = [
         "source", "smtp-listener", "virtual-mta", "virtual-mta-pool", "domain", "smtp-pattern-list",
         "bounce-category-patterns", "acct-file", "spool", "pattern-list", "smtp-user", "mx-rollup-list",
-        "source-group",
+        "source-group", "rewrite-list",
     ]
 
     /// Directives that may appear at the top level.
@@ -145,6 +145,7 @@ struct ModelBuilder {
         case "smtp-user": smtpUser(b)
         case "mx-rollup-list": mxRollupList(b)
         case "source-group": sourceGroup(b)
+        case "rewrite-list": rewriteList(b)
         case "smtp-pattern":
             unknown(b.start, "'<smtp-pattern>' is not a PowerMTA block and is ignored; use <smtp-pattern-list NAME> "
                            + "with lines such as reply /^421 4\\.7\\.0/ mode=backoff")

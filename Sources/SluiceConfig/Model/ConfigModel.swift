@@ -47,6 +47,8 @@ public struct ConfigModel: Hashable, Sendable {
     public var sources: [SourceBlock] = []
     /// `<source-group>` blocks by name.
     public var sourceGroups: [String: SourceGroup] = [:]
+    /// `<rewrite-list>` blocks by name.
+    public var rewriteLists: [String: RewriteList] = [:]
     /// `<virtual-mta>` blocks by name.
     public internal(set) var virtualMTAs: [String: VirtualMTA] = [:]
     /// `<virtual-mta-pool>` blocks by name.

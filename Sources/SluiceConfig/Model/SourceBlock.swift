@@ -64,6 +64,9 @@ public struct SourceBlock: Hashable, Sendable {
     /// `source-group NAME` [none]: the `<source-group>` whose shared limits this block's clients
     /// count against.
     public var sourceGroup: String?
+    /// `rewrite-list NAME` [none]: the `<rewrite-list>` whose rules rewrite the envelope sender
+    /// and the From header of this block's messages.
+    public var rewriteList: String?
     /// `remove-received-headers` [no]: remove the message's Received headers on reception.
     public var removeReceivedHeaders: Bool?
     /// `remove-header NAME[,NAME…]` [none]: header fields removed on reception (one line or many).

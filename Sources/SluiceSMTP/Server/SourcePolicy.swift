@@ -85,6 +85,8 @@ public struct SourcePolicy: Sendable {
     public var maxConnections: Int?
     /// `max-smtp-in-rate`: new connections from one client address per period; nil is unlimited.
     public var connectionRate: Rate?
+    /// `rewrite-list`: how the envelope sender and the From header of each message are rewritten.
+    public var rewriting = AddressRewriting()
     /// `source-group`: the group whose shared connection limits the client counts against.
     public var connectionGroup: ConnectionGroup?
     /// `remove-received-headers`: the message's own Received headers are removed (before the

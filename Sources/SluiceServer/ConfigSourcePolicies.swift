@@ -5,7 +5,8 @@ import SluiceSMTP
 ///
 /// The most specific address block containing the client decides the switches (relaying,
 /// service, AUTH, X-Virtual-MTA, headers); `default-virtual-mta`, `max-message-size` and
-/// `pattern-list` not set there are taken from the next less specific matching block, so a
+/// `pattern-list` not set there are taken from the next less specific matching block (as are
+/// `source-group`, `rewrite-list` and the limits), so a
 /// `<source 0/0>` can name the default vmta for every client. No matching block: the PowerMTA
 /// defaults (service on, no relaying).
 ///
@@ -21,6 +22,10 @@ public struct ConfigSourcePolicies: SourcePolicyProvider {
     private let jobIDHeader: String?
     /// The named `<source {name}>` block of each `<smtp-user>` that names one.
     private let userSources: [String: SourceBlock]
+    /// `<source-group>` blocks by name.
+    private let sourceGroups: [String: SourceGroup]
+    /// `<rewrite-list>` blocks by name.
+    private let rewriteLists: [String: RewriteList]
 
     /// Creates the table from a configuration.
     public init(configuration: ConfigModel) {
@@ -38,6 +43,13 @@ public struct ConfigSourcePolicies: SourcePolicyProvider {
         self.userSources = configuration.smtpUsers.compactMapValues { user in
             user.sourceName.flatMap { configuration.source(named: $0) }
         }
+        self.sourceGroups = configuration.sourceGroups
+        self.rewriteLists = configuration.rewriteLists
+    }
+
+    /// The inbound limits of the `<source-group>` blocks: each group's `reserved-smtp-in`.
+    public static func reservedConnections(_ configuration: ConfigModel) -> [String: Int] {
+        configuration.sourceGroups.compactMapValues(\.reservedSMTPIn)
     }
 
     /// The policy for a client at `clientAddress`.
@@ -65,6 +77,7 @@ public struct ConfigSourcePolicies: SourcePolicyProvider {
         result.maxConnections = connection.maxConnections
         result.connectionRate = connection.connectionRate
         result.logConnections = connection.logConnections
+        result.connectionGroup = connection.connectionGroup
         return result
     }
 
@@ -98,6 +111,10 @@ public struct ConfigSourcePolicies: SourcePolicyProvider {
         policy.removeReceivedHeaders = matching.lazy.compactMap(\.removeReceivedHeaders).first ?? false
         policy.removedHeaders = matching.flatMap(\.removedHeaders)
         policy.jobIDHeader = matching.lazy.compactMap(\.jobIDHeader).first ?? jobIDHeader ?? "X-Job"
+        policy.rewriting = AddressRewriting(matching.lazy.compactMap(\.rewriteList).first.flatMap { rewriteLists[$0] })
+        if let name = matching.lazy.compactMap(\.sourceGroup).first {
+            policy.connectionGroup = SourcePolicy.ConnectionGroup(name: name, maxConnections: sourceGroups[name]?.maxSMTPIn)
+        }
         return policy
     }
 }

@@ -113,14 +113,29 @@ extension MailNode {
             let recipients = recovered.recipients.map {
                 RestoredRecipient(isFinal: $0.isDone, attempts: $0.attempts, nextAttempt: $0.nextAttempt)
             }
+            // Before the engine takes it: a message with nothing left to do finishes at once.
+            restoreAccountingHeaders(of: recovered.message.id)
             do {
                 perform(try engine.restore(recovered.message, recipients: recipients, now: time))
                 restored += 1
             } catch {
+                accountingHeaderValues[recovered.message.id] = nil
                 log("spool: message \(recovered.message.id) not restored: \(error)")
             }
         }
         log("started: \(restored) message(s), \(report.pendingRecipients) recipient(s) queued from \(spoolDirectory)")
+    }
+
+    /// Reads the `header_NAME` values of a message restored from the spool (only when an
+    /// accounting file records headers); a message whose content cannot be read has none.
+    private func restoreAccountingHeaders(of id: MessageID) {
+        guard !accountingHeaderNames.isEmpty else { return }
+        do {
+            accountingHeaderValues[id] = AccountingHeaders.values(named: accountingHeaderNames,
+                                                                  in: try spool.content(of: id))
+        } catch {
+            log("spool: headers of message \(id) for accounting not read: \(error)")
+        }
     }
 
     /// Starts the listeners and the control plane.
@@ -138,7 +153,8 @@ extension MailNode {
         if let capWarning { log(capWarning) }
         let limits = InboundLimits(totalConnections: cap,
                                    messageMemory: configuration.smtpInMessageMemory.map { Int(clamping: $0.bytes) }
-                                       ?? InboundLimits().messageMemory)
+                                       ?? InboundLimits().messageMemory,
+                                   reservedConnections: ConfigSourcePolicies.reservedConnections(configuration))
         let gate = InboundGate(limits: limits, clock: options.clock, log: options.log)
         inboundGate = gate
         log("smtp-in: at most \(cap) connection(s) (descriptor limit \(budget.limit), \(budget.reserved) reserved), "

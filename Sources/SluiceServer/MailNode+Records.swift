@@ -23,7 +23,7 @@ extension MailNode {
             let vmta = configuration.virtualMTAs[record.queue.vmta]
             writeAccounting(AccountingRecord(record, context: DeliveryContext(
                 node: hostName, sourceIP: vmta?.sourceAddress?.description, destinationIP: destination?.address,
-                remoteHost: destination?.host)))
+                remoteHost: destination?.host, headers: accountingHeaderValues[record.messageID] ?? [:])))
         }
         let event = EventRecord(time: Double(record.time.milliseconds) / 1000, kind: record.outcome.rawValue,
                                 queue: record.queue.description, recipient: record.recipient,

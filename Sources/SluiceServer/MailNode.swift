@@ -46,6 +46,11 @@ public actor MailNode {
     let progress: ProgressWriter
     let accounting: AccountingLog
     let receiptAccounting: Bool
+    /// The headers (lowercased) the accounting files record (`header_NAME` columns); empty:
+    /// messages' headers are not read.
+    nonisolated let accountingHeaderNames: Set<String>
+    /// For `header_NAME` columns: the header values of each message not finished yet.
+    var accountingHeaderValues: [MessageID: [String: String]] = [:]
 
     var configuration: ConfigModel
     /// The configuration's `<mx-rollup-list>` entries (empty: no rollup, no lookups).
@@ -104,6 +109,7 @@ public actor MailNode {
         self.progress = ProgressWriter(spool: spool, log: options.log)
         self.accounting = AccountingLog(files: configuration.acctFiles)
         self.receiptAccounting = configuration.acctFiles.contains { $0.records.contains(.received) }
+        self.accountingHeaderNames = configuration.acctFiles.reduce(into: []) { $0.formUnion($1.headerNames) }
     }
 
     var now: Instant { options.clock.now() }
@@ -120,16 +126,18 @@ public actor MailNode {
     /// Queues a message already stored in the spool, after assigning its recipient domains
     /// their rollups when the configuration has an `<mx-rollup-list>` (which may wait for DNS,
     /// at most ``NodeOptions/rollupLookupTimeout``; the node does other work meanwhile).
-    func admit(_ message: Message) async throws(InjectionError) {
+    /// `headers` are the message's values for the accounting files' `header_NAME` columns.
+    func admit(_ message: Message, headers: [String: String] = [:]) async throws(InjectionError) {
         await assignRollups(forRecipients: message.recipients)
         let actions = try engine.inject(message, route: InjectionRoute(requestedVMTA: message.vmta, requestAllowed: true),
                                         now: now)
         messagesReceived += 1
+        if !accountingHeaderNames.isEmpty { accountingHeaderValues[message.id] = headers }
         if receiptAccounting {
             let time = now
             for recipient in message.recipients {
                 writeAccounting(.received(time: time, message: message, recipient: recipient,
-                                          context: DeliveryContext(node: hostName, size: message.size)))
+                                          context: DeliveryContext(node: hostName, size: message.size, headers: headers)))
             }
         }
         perform(actions)
@@ -151,8 +159,9 @@ public actor MailNode {
                 close(id)
             case .record(let record):
                 entries.append(note(record, destination: destination))
-            case .messageFinished:
-                break  // The spool forgets a message once its last recipient's final progress is written.
+            case .messageFinished(let id, _):
+                // The spool forgets a message once its last recipient's final progress is written.
+                accountingHeaderValues[id] = nil
             case .controlAdded(let control):
                 if !fileBackedControls.contains(control.id) { persist(control) }
             case .controlRemoved(let control, _):

@@ -80,7 +80,8 @@ struct NodeReceiver: MessageReceiver {
                               size: received.content.count, jobID: received.jobID, vmta: vmta,
                               receivedAt: received.receivedAt, spoolReference: id.raw)
         do {
-            try await node.admit(message)
+            try await node.admit(message, headers: AccountingHeaders.values(named: node.accountingHeaderNames,
+                                                                             in: received.content))
         } catch {
             // Stored but refused by the engine (e.g. a vmta removed by a reload): drop it again.
             try? await spool.record((0..<message.recipients.count).map {

@@ -224,6 +224,46 @@ struct InboundLimitsTests {
         #expect(try await later.reply().hasPrefix("220 "))
         #expect(rated.statistics.refused[.connectionRate] == 1)
     }
+
+    @Test("the clients of a source group share its max-smtp-in; reserved-smtp-in keeps connections for the group")
+    func sourceGroupLimits() throws {
+        let gate = InboundGate(limits: InboundLimits())
+        var bulk = SourcePolicy(maxConnections: 5)
+        bulk.connectionGroup = SourcePolicy.ConnectionGroup(name: "bulk", maxConnections: 2)
+        let outsider = SourcePolicy(maxConnections: 5)
+        let a = try #require(IPAddress("192.0.2.1")), b = try #require(IPAddress("198.51.100.7"))
+        let c = try #require(IPAddress("203.0.113.9")), d = try #require(IPAddress("192.0.2.200"))
+        #expect(gate.admit(a, policy: bulk) == nil)
+        #expect(gate.admit(b, policy: bulk) == nil)
+        // Two addresses in different sources of the group took its two connections: a third
+        // address is refused, though its own max-smtp-in allows more; a client outside is not.
+        #expect(gate.admit(c, policy: bulk) == .connectionsPerGroup)
+        #expect(gate.admit(d, policy: outsider) == nil)
+        #expect(gate.openConnections(inGroup: "bulk") == 2)
+        gate.release(a, group: "bulk")
+        #expect(gate.openConnections(inGroup: "bulk") == 1)
+        #expect(gate.admit(c, policy: bulk) == nil)
+        #expect(gate.statistics.refused[.connectionsPerGroup] == 1)
+        #expect(gate.statistics.open == 3)
+
+        // total-max-smtp-in 4 with 2 reserved for "bulk": outsiders get 2, the group the rest.
+        let reserving = InboundGate(limits: InboundLimits(totalConnections: 4, reservedConnections: ["bulk": 2]))
+        var member = SourcePolicy()
+        member.connectionGroup = SourcePolicy.ConnectionGroup(name: "bulk")
+        let others = SourcePolicy()
+        #expect(reserving.admit(a, policy: others) == nil)
+        #expect(reserving.admit(b, policy: others) == nil)
+        #expect(reserving.admit(c, policy: others) == .reservedForGroups)
+        #expect(reserving.admit(d, policy: member) == nil)
+        #expect(reserving.admit(d, policy: member) == nil)
+        #expect(reserving.admit(d, policy: member) == .totalConnections)
+        // An outsider leaving frees a connection anyone may take: the reserve is in use.
+        reserving.release(a)
+        #expect(reserving.admit(d, policy: member) == nil)
+        reserving.release(b)
+        #expect(reserving.admit(c, policy: others) == nil)
+        #expect(reserving.statistics.refused[.reservedForGroups] == 1)
+    }
 }
 
 @Suite("Handler: log-connections")

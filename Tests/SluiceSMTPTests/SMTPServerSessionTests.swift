@@ -355,6 +355,37 @@ struct SessionDriver {
         #expect(String(decoding: message.content, as: UTF8.self).contains("X-Virtual-MTA: other\r\n"))
     }
 
+    @Test("rewrite-list: MAIL FROM:<a@old.example> is spooled as a@new.example and the From header is rewritten alike")
+    func rewriteListRewritesSenderAndFrom() throws {
+        let location = SourceLocation(file: "t.conf", line: 1, column: 1)
+        let list = RewriteList(name: "brands", rules: [
+            AddressRewriteRule(field: .mailFrom, pattern: "*@old.example", replacement: "*@new.example", location: location),
+            AddressRewriteRule(field: .headerFrom, pattern: "*@old.example", replacement: "*@new.example", location: location),
+        ], location: location)
+        var policy = SourcePolicy(allowRelaying: true, patternRules: [
+            SourcePolicy.PatternRule(field: .mailFrom, regex: try PatternRegex("@new\\.example$"), virtualMTA: "vmta-new"),
+        ])
+        policy.rewriting = AddressRewriting(list)
+        func inject(_ from: String, _ headers: String) -> ReceivedMessage? {
+            var d = SessionDriver(policy: policy)
+            _ = d.start()
+            _ = d.send("EHLO c\r\nMAIL FROM:<\(from)>\r\nRCPT TO:<r@dest.example>\r\nDATA\r\n\(headers)\r\nbody\r\n.\r\n")
+            return d.delivered.first
+        }
+        let message = try #require(inject("Alice.B@OLD.example", "From: \"Alice\" <alice.b@old.example>\r\nSubject: s\r\n"))
+        #expect(message.sender == "Alice.B@new.example")
+        // The pattern-list sees the rewritten sender.
+        #expect(message.virtualMTA == "vmta-new")
+        let text = String(decoding: message.content, as: UTF8.self)
+        #expect(text.contains("\r\nFrom: \"Alice\" <alice.b@new.example>\r\nSubject: s\r\n"))
+        #expect(!text.contains("old.example"))
+
+        let other = try #require(inject("bob@elsewhere.example", "From: bob@elsewhere.example\r\n"))
+        #expect(other.sender == "bob@elsewhere.example")
+        #expect(String(decoding: other.content, as: UTF8.self).contains("\r\nFrom: bob@elsewhere.example\r\n"))
+        #expect(try #require(inject("", "From: x@old.example\r\n")).sender == "")
+    }
+
     @Test func backpressureWhileStoring() {
         var d = SessionDriver(configuration: SMTPServerConfiguration(hostName: "h", maximumBufferedInput: 100))
         _ = d.start()
@@ -376,6 +407,15 @@ struct SessionDriver {
         #expect(editor.remove(named: "x-JOB") == "a b")
         editor.prepend(name: "Received", value: "r")
         #expect(String(decoding: editor.content, as: UTF8.self) == "Received: r\r\nSubject: s\r\n\r\nX-Job: in body\r\n")
+    }
+
+    @Test func replacesAFieldInPlace() {
+        var editor = HeaderEditor(content: Array("Subject: s\r\nfrom: a\r\n b\r\nTo: t\r\n\r\nFrom: body\r\n".utf8))
+        let replaced = editor.replaceFirst(named: "FROM", value: "c@d.example")
+        let absent = editor.replaceFirst(named: "Cc", value: "x")
+        #expect(replaced && !absent)
+        #expect(String(decoding: editor.content, as: UTF8.self)
+                == "Subject: s\r\nfrom: c@d.example\r\nTo: t\r\n\r\nFrom: body\r\n")
     }
 
     @Test func messageWithoutHeadersIsAllBody() {

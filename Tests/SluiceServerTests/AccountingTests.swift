@@ -26,4 +26,32 @@ struct AccountingTests {
         #expect(rows.filter { $0.first == "d" && $0.contains("a@good.test") }.count == 1)
         #expect(rows.filter { $0.first == "b" && $0.contains("b@bad.test") }.count == 1)
     }
+
+    @Test("record-fields header_NAME columns carry the message's header values into r and d rows")
+    func headerColumns() async throws {
+        let dir = try makeTemporaryDirectory()
+        defer { removeDirectory(dir) }
+        let good = try await SinkProcess(port: try freePort(), directory: dir)
+        defer { good.stop() }
+        let text = testConfiguration(spool: "\(dir)/spool", routes: [("good.test", good.port)])
+            + """
+            <acct-file \(dir)/acct.csv>
+                records r,d
+                record-fields d rcpt,header_Subject,header_message-id,header_X-Absent
+                record-fields r rcpt,header_Subject
+            </acct-file>
+
+            """
+        try await withNode(try loadConfiguration(text), directory: dir) { node, events in
+            let port = try #require(await node.smtpPorts.first)
+            _ = try await Injector.send([.init(to: ["a@good.test"])], port: port)
+            try await waitUntil("delivered") { events.events(kind: "delivered").count >= 1 }
+        }
+        let csv = try String(contentsOfFile: "\(dir)/acct.csv", encoding: .utf8)
+        #expect(csv.components(separatedBy: "\r\n").filter { !$0.isEmpty } == [
+            "type,rcpt,header_Subject,header_message-id,header_X-Absent",
+            "r,a@good.test,test 0,,",
+            "d,a@good.test,test 0,<t0@origin.test>,",
+        ])
+    }
 }

@@ -34,4 +34,26 @@ struct RestartTests {
         #expect(sink.messages == 3)
         #expect(try Spool.inspect(directory: "\(dir)/spool").statistics.messages == 0)
     }
+
+    @Test("header_NAME columns of a message restored from the spool come from its stored content")
+    func headerColumnsAfterRestart() async throws {
+        let dir = try makeTemporaryDirectory()
+        defer { removeDirectory(dir) }
+        let sinkPort = try freePort()
+        let config = try loadConfiguration(testConfiguration(
+            spool: "\(dir)/spool", routes: [("example.test", sinkPort)], domainSettings: "retry-after 1s")
+            + "<acct-file \(dir)/acct.csv>\n    records d\n    record-fields d rcpt,header_Subject\n</acct-file>\n")
+        try await withNode(config, directory: dir) { node, events in
+            let port = try #require(await node.smtpPorts.first)
+            _ = try await Injector.send([.init(to: ["r0@example.test"])], port: port)
+            try await waitUntil("a deferral: the peer is down") { !events.events(kind: "deferred").isEmpty }
+        }
+        let sink = try await SinkProcess(port: sinkPort, directory: dir)
+        defer { sink.stop() }
+        try await withNode(config, directory: dir) { node, _ in
+            try await waitUntil("an empty queue") { await node.snapshot().status.queued == 0 }
+        }
+        let csv = try String(contentsOfFile: "\(dir)/acct.csv", encoding: .utf8)
+        #expect(csv == "type,rcpt,header_Subject\r\nd,r0@example.test,test 0\r\n")
+    }
 }

@@ -177,4 +177,64 @@ struct SourcePolicyTests {
         #expect(plain.client.heloName == "node.test")
         #expect(plain.hosts.isEmpty)
     }
+
+    @Test("source-group: every address of the sources naming a group gets the group and its max-smtp-in; reserved-smtp-in goes to the gate's limits")
+    func sourceGroups() throws {
+        let configuration = try loadConfiguration("""
+        spool /tmp/unused
+        <source-group bulk>
+            max-smtp-in 10
+            reserved-smtp-in 4
+        </source-group>
+        <source 192.0.2.0/24>
+            source-group bulk
+        </source>
+        <source 198.51.100.0/24>
+            source-group bulk
+        </source>
+        <source 192.0.2.9>
+            max-smtp-in 2
+        </source>
+        """)
+        let policies = ConfigSourcePolicies(configuration: configuration)
+        let group = SourcePolicy.ConnectionGroup(name: "bulk", maxConnections: 10)
+        #expect(policies.policy(for: try #require(IPAddress("192.0.2.1"))).connectionGroup == group)
+        #expect(policies.policy(for: try #require(IPAddress("198.51.100.3"))).connectionGroup == group)
+        // A more specific block without source-group keeps the group of the broader one.
+        let specific = policies.policy(for: try #require(IPAddress("192.0.2.9")))
+        #expect(specific.connectionGroup == group)
+        #expect(specific.maxConnections == 2)
+        #expect(policies.policy(for: try #require(IPAddress("203.0.113.1"))).connectionGroup == nil)
+        #expect(ConfigSourcePolicies.reservedConnections(configuration) == ["bulk": 4])
+    }
+
+    @Test("rewrite-list: the list of the most specific block naming one rewrites the source's messages")
+    func rewriteLists() throws {
+        let configuration = try loadConfiguration("""
+        spool /tmp/unused
+        <rewrite-list brands>
+            mail-from *@old.example *@new.example
+            header-from *@old.example *@new.example
+        </rewrite-list>
+        <rewrite-list other>
+            mail-from *@old.example bounces@other.example
+        </rewrite-list>
+        <source 0/0>
+            rewrite-list brands
+        </source>
+        <source 192.0.2.0/24>
+            rewrite-list other
+        </source>
+        <source 192.0.2.9>
+            max-smtp-in 2
+        </source>
+        """)
+        let policies = ConfigSourcePolicies(configuration: configuration)
+        let anyone = policies.policy(for: try #require(IPAddress("203.0.113.1"))).rewriting
+        #expect(anyone.sender("a@old.example") == "a@new.example")
+        #expect(anyone.headerFrom("<a@old.example>") == "<a@new.example>")
+        let specific = policies.policy(for: try #require(IPAddress("192.0.2.9"))).rewriting
+        #expect(specific.sender("a@old.example") == "bounces@other.example")
+        #expect(specific.headerFrom("<a@old.example>") == nil)
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SluiceConfig
 
 /// RFC 4180 formatting of accounting rows: comma-separated, CRLF-terminated, a field quoted with
 /// `"` when it holds a comma, a quote, CR or LF, and quotes inside doubled. Pure.
@@ -20,9 +21,9 @@ public enum AccountingCSV {
     }
 
     /// `record` as a row under `columns`: fields its type does not carry, or that it leaves nil,
-    /// are empty.
-    public static func row(_ record: AccountingRecord, columns: [AccountingField]) -> String {
+    /// are empty. (``AccountingLayout`` does this for a file with `record-fields` lines.)
+    public static func row(_ record: AccountingRecord, columns: [AccountingField], isoTimes: Bool = false) -> String {
         let carried = AccountingField.fields(of: record.type)
-        return row(columns.map { carried.contains($0) ? $0.value(in: record) ?? "" : "" })
+        return row(columns.map { carried.contains($0) ? $0.value(in: record, isoTimes: isoTimes) ?? "" : "" })
     }
 }

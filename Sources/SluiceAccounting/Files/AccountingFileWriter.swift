@@ -17,12 +17,17 @@ import SluiceCore
 /// A row that cannot be written stays buffered and is retried on the next call, so an I/O error
 /// (a full disk, a missing directory) loses nothing while the process lives.
 ///
+/// A new file gets mode ``fileMode`` (0640, or 0644 with `world-readable yes`) whatever the
+/// umask; an existing file appended to keeps its mode. Columns follow ``AccountingLayout``.
+///
 /// It writes a `.file` target; ``AccountingLog`` gives a `.pipe` target to ``AccountingPipeWriter``.
 public final class AccountingFileWriter {
     /// The `<acct-file>` block this writes.
     public let configuration: AccountingFile
-    /// The columns of every file this writes, from the `records` filter.
-    public let columns: [AccountingField]
+    /// The columns and what each record type fills, from the `records` and `record-fields` lines.
+    public let layout: AccountingLayout
+    /// The columns of every row (the header line names them).
+    public var columns: [AccountingColumn] { layout.columns }
 
     private let policy: RotationPolicy
     private let header: [UInt8]
@@ -43,12 +48,15 @@ public final class AccountingFileWriter {
     /// Creates a writer; nothing touches the disk until the first accepted record.
     public init(_ configuration: AccountingFile) {
         self.configuration = configuration
-        columns = AccountingField.columns(for: configuration.records)
-        header = Array(AccountingCSV.header(columns).utf8)
+        layout = AccountingLayout(configuration)
+        header = Array(layout.header.utf8)
         policy = RotationPolicy(fileName: (configuration.path as NSString).lastPathComponent,
                                 maxSize: configuration.maxSize?.bytes, moveInterval: configuration.moveInterval,
                                 deleteAfter: configuration.deleteAfter)
     }
+
+    /// The mode of a new file: 0644 with `world-readable yes`, else 0640 (PowerMTA's default).
+    public var fileMode: Int16 { configuration.worldReadable ? 0o644 : 0o640 }
 
     /// The directory rotated files go to: `move-to`, or the active file's own directory.
     public var rotationDirectory: String {
@@ -61,7 +69,7 @@ public final class AccountingFileWriter {
     @discardableResult
     public func write(_ record: AccountingRecord, now: Instant) throws(AccountingError) -> Bool {
         guard configuration.records.contains(record.type) else { return false }
-        let row = Array(AccountingCSV.row(record, columns: columns).utf8)
+        let row = Array(layout.row(record).utf8)
         var failure: AccountingError?
         do {
             try rotateIfDue(now)
@@ -148,10 +156,13 @@ public final class AccountingFileWriter {
             }
             try moveAside(now)
         }
-        guard FileManager.default.createFile(atPath: path, contents: Data(header)),
+        let mode = [FileAttributeKey.posixPermissions: NSNumber(value: fileMode)]
+        guard FileManager.default.createFile(atPath: path, contents: Data(header), attributes: mode),
               let handle = FileHandle(forWritingAtPath: path) else {
             throw AccountingError(path: path, operation: "create", reason: "the file could not be created")
         }
+        // Whatever the umask: `world-readable` decides whether others may read accounting data.
+        try io("set the mode of", path) { try FileManager.default.setAttributes(mode, ofItemAtPath: path) }
         try io("open", path) { _ = try handle.seekToEnd() }
         file = OpenFile(handle: handle, size: Int64(header.count), rows: 0)
         nextRotation = policy.nextRotation(after: now)

@@ -33,8 +33,10 @@ public final class AccountingPipeWriter: AccountingWriter {
 
     /// The `<acct-file>` block this writes.
     public let configuration: AccountingFile
-    /// The columns of every row, from the `records` filter (the header names them).
-    public let columns: [AccountingField]
+    /// The columns and what each record type fills, from the `records` and `record-fields` lines.
+    public let layout: AccountingLayout
+    /// The columns of every row (the header line names them).
+    public var columns: [AccountingColumn] { layout.columns }
     /// Records beyond this many waiting are dropped.
     public var bufferLimit: Int { backlog.limit }
     /// Records dropped because the backlog was full, or still waiting at ``close(now:)``.
@@ -89,8 +91,8 @@ public final class AccountingPipeWriter: AccountingWriter {
         case .pipe(let program, let arguments): (self.program, self.arguments) = (program, arguments)
         case .file(let path): (program, arguments) = (path, [])
         }
-        columns = AccountingField.columns(for: configuration.records)
-        header = Array(AccountingCSV.header(columns).utf8)
+        layout = AccountingLayout(configuration)
+        header = Array(layout.header.utf8)
         self.closeTimeout = closeTimeout
         backlog = PipeBacklog(limit: bufferLimit)
     }
@@ -111,7 +113,7 @@ public final class AccountingPipeWriter: AccountingWriter {
         guard configuration.records.contains(record.type) else { return false }
         var failure: AccountingError?
         startIfDue(now, &failure)
-        let row = Array(AccountingCSV.row(record, columns: columns).utf8)
+        let row = Array(layout.row(record).utf8)
         if backlog.isFull { flush(now, &failure) }
         if backlog.append(row) {
             unflushed += row.count

@@ -26,12 +26,14 @@ public struct DeliveryContext: Hashable, Sendable {
     public var sourceType: SourceType?
     /// The injecting client's HELO/EHLO name.
     public var sourceMTA: String?
+    /// The message's header values for `header_NAME` columns, by lowercased name.
+    public var headers: [String: String]
 
     /// Creates a context.
     public init(node: String? = nil, size: Int? = nil, sourceIP: String? = nil, destinationIP: String? = nil,
                 remoteHost: String? = nil, esmtpExtensions: [String] = [], vmtaPool: String? = nil,
                 envelopeID: String? = nil, originalRecipient: String? = nil,
-                sourceType: SourceType? = nil, sourceMTA: String? = nil) {
+                sourceType: SourceType? = nil, sourceMTA: String? = nil, headers: [String: String] = [:]) {
         self.node = node
         self.size = size
         self.sourceIP = sourceIP
@@ -43,6 +45,7 @@ public struct DeliveryContext: Hashable, Sendable {
         self.originalRecipient = originalRecipient
         self.sourceType = sourceType
         self.sourceMTA = sourceMTA
+        self.headers = headers
     }
 }
 
@@ -83,7 +86,7 @@ extension AccountingRecord {
                   dlvEsmtpAvailable: context.esmtpExtensions.isEmpty ? nil : context.esmtpExtensions.joined(separator: ","),
                   dlvSize: context.size, vmta: record.queue.vmta, jobId: record.jobID,
                   envId: context.envelopeID, queue: record.queue.description, vmtaPool: context.vmtaPool,
-                  msgId: record.messageID, node: context.node)
+                  msgId: record.messageID, node: context.node, headers: context.headers)
     }
 
     /// The `r` record of one accepted recipient of `message`, logged at `time`.
@@ -94,6 +97,6 @@ extension AccountingRecord {
                          srcType: context.sourceType, srcMta: context.sourceMTA,
                          dlvSize: message.size, vmta: message.vmta, jobId: message.jobID,
                          envId: context.envelopeID, vmtaPool: context.vmtaPool,
-                         msgId: message.id, node: context.node)
+                         msgId: message.id, node: context.node, headers: context.headers)
     }
 }

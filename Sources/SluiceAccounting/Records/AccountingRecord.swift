@@ -83,6 +83,9 @@ public struct AccountingRecord: Hashable, Sendable {
     public var msgId: MessageID?
     /// The node's `host-name` (`node`, a Sluice extension).
     public var node: String?
+    /// Values of the message's headers for `header_NAME` columns, by lowercased name (the
+    /// first header of each name, unfolded).
+    public var headers: [String: String] = [:]
 
     /// Creates a record; every field but the type and time is optional.
     public init(type: AccountingRecordType, timeLogged: Instant, timeQueued: Instant? = nil,
@@ -95,7 +98,7 @@ public struct AccountingRecord: Hashable, Sendable {
                 vmta: String? = nil, jobId: String? = nil, envId: String? = nil,
                 queue: String? = nil, vmtaPool: String? = nil,
                 feedbackType: String? = nil, userAgent: String? = nil, reportingMta: String? = nil,
-                msgId: MessageID? = nil, node: String? = nil) {
+                msgId: MessageID? = nil, node: String? = nil, headers: [String: String] = [:]) {
         self.type = type
         self.timeLogged = timeLogged
         self.timeQueued = timeQueued
@@ -124,5 +127,6 @@ public struct AccountingRecord: Hashable, Sendable {
         self.reportingMta = reportingMta
         self.msgId = msgId
         self.node = node
+        self.headers = headers
     }
 }

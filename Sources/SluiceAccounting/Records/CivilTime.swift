@@ -50,6 +50,11 @@ struct CivilTime: Hashable, Sendable {
         "\(yearText)-\(pad(month))-\(pad(day)) \(pad(hour)):\(pad(minute)):\(pad(second))+0000"
     }
 
+    /// ISO 8601 in UTC (`iso-times yes`): `2026-11-23T15:04:05Z`.
+    var isoText: String {
+        "\(yearText)-\(pad(month))-\(pad(day))T\(pad(hour)):\(pad(minute)):\(pad(second))Z"
+    }
+
     /// An RFC 5322 date: `Mon, 23 Nov 2026 15:04:05 +0000`.
     var rfc5322Text: String {
         let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]

@@ -5,7 +5,8 @@ extension ModelBuilder {
     static var implemented: [(context: String, names: [String])] {
         [
             ("top level", globalDirectives),
-            ("blocks", topLevelBlocks.map { "<\($0)>" }),
+            // Blocks parsed only until their processing exists are in PowerMTACompatibility's table.
+            ("blocks", topLevelBlocks.map { "<\($0)>" }.filter { PowerMTACompatibility.table[$0] == nil }),
             ("<source>", sourceDirectives),
             ("<domain>", DomainDirective.all.map(\.name) + DomainDirective.aliases.keys.sorted()),
             ("<virtual-mta>", virtualMTADirectives),
@@ -14,6 +15,8 @@ extension ModelBuilder {
             ("<acct-file>", acctFileDirectives),
             ("<spool>", spoolDirectives),
             ("<smtp-user>", smtpUserDirectives),
+            ("<source-group>", sourceGroupDirectives),
+            ("<rewrite-list>", rewriteListDirectives),
             ("<smtp-pattern-list>", ["reply"]),
             ("<mx-rollup-list>", ["mx"]),
             ("<pattern-list>", PatternListField.allCases.map(\.rawValue)),

@@ -18,7 +18,7 @@ extension ModelBuilder {
         "max-message-size", "pattern-list", "add-message-id-header", "add-date-header", "log-connections",
         "max-smtp-in", "max-smtp-in-rate", "add-received-header", "hide-message-source",
         "allow-unencrypted-plain-auth", "max-rcpt-per-message", "process-x-job", "retain-x-job", "retain-x-virtual-mta",
-        "remove-received-headers", "remove-header", "jobid-header",
+        "remove-received-headers", "remove-header", "jobid-header", "source-group", "rewrite-list",
     ]
 
     mutating func source(_ b: BlockNode) {
@@ -65,6 +65,18 @@ extension ModelBuilder {
                 if d.arguments.isEmpty { error(d.location, "'remove-header' needs a header name, e.g. remove-header X-Mailer") }
             case "jobid-header":
                 if let word = single(d) { source.jobIDHeader = word.text }
+            case "rewrite-list":
+                if let word = single(d) {
+                    source.rewriteList = word.text
+                    references.append(Reference(kind: .rewriteList, name: word.text, location: word.location,
+                                                context: "rewrite-list"))
+                }
+            case "source-group":
+                if let word = single(d) {
+                    source.sourceGroup = word.text
+                    references.append(Reference(kind: .sourceGroup, name: word.text, location: word.location,
+                                                context: "source-group"))
+                }
             case "allow-unencrypted-plain-auth": source.allowUnencryptedPlainAuth = bool(d)
             case "max-rcpt-per-message":
                 source.maxRcptPerMessage = parse(d) { (t: String) throws(ValueError) in
@@ -223,73 +235,7 @@ extension ModelBuilder {
         }
     }
 
-    // MARK: - <acct-file>, <spool>, <smtp-user>
-
-    static let acctFileDirectives = ["records", "max-size", "move-interval", "move-to", "delete-after"]
-
-    mutating func acctFile(_ b: BlockNode) {
-        guard let target = acctTarget(b) else { return }
-        var file = AccountingFile(target: target, location: b.start)
-        for child in b.children {
-            guard case .directive(let d) = child else {
-                if case .block(let nested) = child { misplaced(nested, inside: "acct-file") }
-                continue
-            }
-            switch d.key {
-            case "records":
-                file.records = parse(d) { (t: String) throws(ValueError) in
-                    var set = Set<AccountingRecordType>()
-                    for item in t.split(separator: ",") { set.insert(try AccountingRecordType(parsing: String(item))) }
-                    return set
-                } ?? file.records
-            case "max-size": file.maxSize = parse(d) { (t: String) throws(ValueError) in try ByteSize(parsing: t) }
-            case "move-interval":
-                file.moveInterval = parse(d) { (t: String) throws(ValueError) in try TimeSpan(parsing: t) }
-            case "move-to": file.moveTo = single(d)?.text
-            case "delete-after":
-                file.deleteAfter = parse(d) { (t: String) throws(ValueError) in try Expiry(parsing: t) } ?? .never
-            default: unknownDirective(d, in: "<acct-file>", known: Self.acctFileDirectives)
-            }
-            if file.isPipe, Self.acctFileDirectives.dropFirst().contains(d.key) {
-                // Rotation settings have nothing to act on: the program owns what it writes.
-                warning(d.location, "'\(d.name.text)' has no effect on a pipe <acct-file>: "
-                                  + "records go to the program, which owns whatever it writes; remove it")
-            }
-        }
-        model.acctFiles.append(file)
-    }
-
-    /// The tag's target: one path (`<acct-file /var/log/acct.csv>`), or `|` and a program with
-    /// its arguments (`<acct-file |/usr/local/bin/reader --db acct>`, also `| /usr/…`).
-    private mutating func acctTarget(_ b: BlockNode) -> AccountingTarget? {
-        guard let first = b.arguments.first, first.text.hasPrefix("|") else {
-            guard b.arguments.count <= 1 else {
-                error(b.arguments[1].location, "'<acct-file>' takes one path, e.g. <acct-file /var/log/sluice/acct.csv>, "
-                                             + "or a program after '|', e.g. <acct-file |/usr/local/bin/acct-reader --db acct>")
-                return nil
-            }
-            return blockName(b, example: "<acct-file /var/log/sluice/acct.csv>").map(AccountingTarget.file)
-        }
-        var words = b.arguments.map(\.text)
-        var programLocation = first.location
-        if first.text == "|" {
-            words.removeFirst()
-            programLocation = b.arguments.count > 1 ? b.arguments[1].location : first.location
-        } else {
-            words[0].removeFirst()
-            programLocation.column += 1
-        }
-        guard let program = words.first, !program.isEmpty else {
-            error(first.location, "expected a program after '|', e.g. <acct-file |/usr/local/bin/acct-reader --db acct>")
-            return nil
-        }
-        guard program.hasPrefix("/") else {
-            error(programLocation, "the program of a pipe <acct-file> must be an absolute path, found '\(program)'; "
-                                 + "e.g. <acct-file |/usr/local/bin/\(program)> (no shell and no PATH search)")
-            return nil
-        }
-        return .pipe(program: program, arguments: Array(words.dropFirst()))
-    }
+    // MARK: - <spool>, <smtp-user>
 
     mutating func spool(_ b: BlockNode) {
         guard let path = blockName(b, example: "<spool /var/spool/sluice>") else { return }

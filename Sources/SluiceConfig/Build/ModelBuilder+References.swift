@@ -13,6 +13,10 @@ struct Reference {
         case patternList
         /// A `<source {name}>`.
         case namedSource
+        /// A `<source-group>`.
+        case sourceGroup
+        /// A `<rewrite-list>`.
+        case rewriteList
     }
 
     var kind: Kind
@@ -39,6 +43,8 @@ extension ModelBuilder {
             case .smtpPatternList: (candidates, what) = (Array(model.smtpPatternLists.keys), "smtp-pattern-list")
             case .patternList: (candidates, what) = (Array(model.patternLists.keys), "pattern-list")
             case .namedSource: (candidates, what) = (namedSources, "<source {name}>")
+            case .sourceGroup: (candidates, what) = (Array(model.sourceGroups.keys), "<source-group>")
+            case .rewriteList: (candidates, what) = (Array(model.rewriteLists.keys), "<rewrite-list>")
             }
             guard !candidates.contains(reference.name) else { continue }
             var message = "\(reference.context) names an undefined \(what) '\(reference.name)'"

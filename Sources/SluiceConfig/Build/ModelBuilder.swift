@@ -16,6 +16,7 @@ struct ModelBuilder {
     static let topLevelBlocks = [
         "source", "smtp-listener", "virtual-mta", "virtual-mta-pool", "domain", "smtp-pattern-list",
         "bounce-category-patterns", "acct-file", "spool", "pattern-list", "smtp-user", "mx-rollup-list",
+        "source-group", "rewrite-list", "bounce-processor", "feedback-loop-processor",
     ]
 
     /// Directives that may appear at the top level.
@@ -46,6 +47,7 @@ struct ModelBuilder {
         model.domainBlocks = domainBlocks
         checkPoolNames()
         checkListenerTLS()
+        checkSourceGroups()
         applyPoolDomainBlocks()
         checkReferences()
         return model
@@ -141,6 +143,10 @@ struct ModelBuilder {
         case "pattern-list": patternList(b)
         case "smtp-user": smtpUser(b)
         case "mx-rollup-list": mxRollupList(b)
+        case "source-group": sourceGroup(b)
+        case "rewrite-list": rewriteList(b)
+        case "bounce-processor": inboundProcessor(b, kind: .bounce)
+        case "feedback-loop-processor": inboundProcessor(b, kind: .feedbackLoop)
         case "smtp-pattern":
             unknown(b.start, "'<smtp-pattern>' is not a PowerMTA block and is ignored; use <smtp-pattern-list NAME> "
                            + "with lines such as reply /^421 4\\.7\\.0/ mode=backoff")

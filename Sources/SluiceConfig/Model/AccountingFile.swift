@@ -80,6 +80,14 @@ public struct AccountingFile: Hashable, Sendable {
     }
     /// `records` [all]: which record types go into this file.
     public var records: Set<AccountingRecordType> = Set(AccountingRecordType.allCases)
+    /// `record-fields TYPE …` [none: each type's own fields]: the columns of the record types
+    /// that have a line, in file order, at most one per type.
+    public var recordFields: [AccountingRecordFields] = []
+    /// `world-readable` [no]: a new file gets mode 0644 instead of 0640 (files only).
+    public var worldReadable = false
+    /// `iso-times` [no]: times print as ISO 8601 (`2026-11-23T15:04:05Z`) instead of PowerMTA's
+    /// `2026-11-23 15:04:05+0000`.
+    public var isoTimes = false
     /// `max-size` [none]: rotate when the file grows past this size (files only).
     public var maxSize: ByteSize?
     /// `move-interval` [none]: rotate at this interval (files only).
@@ -90,6 +98,11 @@ public struct AccountingFile: Hashable, Sendable {
     public var deleteAfter: Expiry = .never
     /// Where the block opens.
     public var location: SourceLocation
+
+    /// The headers (lowercased) whose values the file records, from its `header_NAME` columns.
+    public var headerNames: Set<String> {
+        Set(recordFields.filter { records.contains($0.type) }.flatMap(\.columns).compactMap(\.headerKey))
+    }
 
     /// Creates an accounting file recording everything, never rotated.
     public init(path: String, location: SourceLocation) {

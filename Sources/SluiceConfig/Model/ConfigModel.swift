@@ -48,6 +48,13 @@ public struct ConfigModel: Hashable, Sendable {
     public var domainMacros: [String: [String]] = [:]
     /// `<source>` blocks in file order.
     public var sources: [SourceBlock] = []
+    /// `<source-group>` blocks by name.
+    public var sourceGroups: [String: SourceGroup] = [:]
+    /// `<rewrite-list>` blocks by name.
+    public var rewriteLists: [String: RewriteList] = [:]
+    /// `<bounce-processor>` and `<feedback-loop-processor>` blocks in file order (parsed only:
+    /// nothing processes inbound bounces or reports yet).
+    public var inboundProcessors: [InboundProcessor] = []
     /// `<virtual-mta>` blocks by name.
     public internal(set) var virtualMTAs: [String: VirtualMTA] = [:]
     /// `<virtual-mta-pool>` blocks by name.

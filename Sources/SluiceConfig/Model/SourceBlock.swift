@@ -64,6 +64,12 @@ public struct SourceBlock: Hashable, Sendable {
     /// `max-smtp-in-rate` [unlimited]: new connections from each client address per period
     /// (e.g. `20/s`, `600/min`); one more within the period gets `421 4.3.2`.
     public var maxSMTPInRate: Rate?
+    /// `source-group NAME` [none]: the `<source-group>` whose shared limits this block's clients
+    /// count against.
+    public var sourceGroup: String?
+    /// `rewrite-list NAME` [none]: the `<rewrite-list>` whose rules rewrite the envelope sender
+    /// and the From header of this block's messages.
+    public var rewriteList: String?
     /// `remove-received-headers` [no]: remove the message's Received headers on reception.
     public var removeReceivedHeaders: Bool?
     /// `remove-header NAME[,NAME…]` [none]: header fields removed on reception (one line or many).

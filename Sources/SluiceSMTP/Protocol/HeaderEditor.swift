@@ -67,6 +67,16 @@ public struct HeaderEditor: Sendable {
         return value
     }
 
+    /// Replaces the first field named `name` (case-insensitive) by `Name: value` in the same
+    /// place, keeping the name as written (the new value is on one line); false when there is none.
+    @discardableResult
+    public mutating func replaceFirst(named name: String, value: String) -> Bool {
+        guard let index = fields.firstIndex(where: { $0.name.lowercased() == name.lowercased() }) else { return false }
+        let written = fields[index].name
+        fields[index] = Field(name: written, raw: Array("\(written): \(value)\r\n".utf8))
+        return true
+    }
+
     /// Adds `Name: value` before the other fields (as trace fields are added).
     public mutating func prepend(name: String, value: String) {
         fields.insert(Field(name: name, raw: Array("\(name): \(value)\r\n".utf8)), at: 0)

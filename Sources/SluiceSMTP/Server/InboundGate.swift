@@ -11,11 +11,15 @@ public struct InboundLimits: Sendable {
     /// (`smtp-in-message-memory`): beyond it DATA gets `452 4.3.1`, and a message that would
     /// cross it is read to its end, discarded and refused with `452 4.3.1`.
     public var messageMemory: Int
+    /// `reserved-smtp-in` of each `<source-group>` by name: of ``totalConnections``, so many are
+    /// kept for the group's clients (while the group has fewer open, others may not take them).
+    public var reservedConnections: [String: Int]
 
     /// Creates limits.
-    public init(totalConnections: Int? = nil, messageMemory: Int = 256 << 20) {
+    public init(totalConnections: Int? = nil, messageMemory: Int = 256 << 20, reservedConnections: [String: Int] = [:]) {
         self.totalConnections = totalConnections
         self.messageMemory = messageMemory
+        self.reservedConnections = reservedConnections.filter { $0.value > 0 }
     }
 }
 
@@ -25,6 +29,11 @@ public enum InboundRefusal: String, Hashable, Sendable, CaseIterable {
     case totalConnections = "total-max-smtp-in"
     /// The client's address has `max-smtp-in` connections open.
     case connectionsPerAddress = "max-smtp-in"
+    /// The client's `<source-group>` has its `max-smtp-in` connections open.
+    case connectionsPerGroup = "source-group max-smtp-in"
+    /// The connections left under `total-max-smtp-in` are reserved for other source groups
+    /// (`reserved-smtp-in`).
+    case reservedForGroups = "reserved-smtp-in"
     /// The client's address opened `max-smtp-in-rate` connections in the current period.
     case connectionRate = "max-smtp-in-rate"
 }
@@ -53,6 +62,7 @@ public final class InboundGate: Sendable {
     private struct State {
         var open = 0
         var perAddress: [IPAddress: Int] = [:]
+        var perGroup: [String: Int] = [:]
         var windows: [IPAddress: RateWindow] = [:]
         var refused: [InboundRefusal: Int] = [:]
         var messageBytes = 0
@@ -84,7 +94,8 @@ public final class InboundGate: Sendable {
     }
 
     /// Admits a new connection from `address` under `policy`, or says why not. An admitted
-    /// connection must be given back with ``release(_:)`` when it closes.
+    /// connection must be given back with ``release(_:group:)`` when it closes, with the name of
+    /// the policy's ``SourcePolicy/connectionGroup``.
     public func admit(_ address: IPAddress, policy: SourcePolicy) -> InboundRefusal? {
         let now = clock.now()
         let (refusal, line) = state.withLock { s -> (InboundRefusal?, String?) in
@@ -92,6 +103,7 @@ public final class InboundGate: Sendable {
             guard let refusal else {
                 s.open += 1
                 s.perAddress[address, default: 0] += 1
+                if let group = policy.connectionGroup { s.perGroup[group.name, default: 0] += 1 }
                 return (nil, nil)
             }
             s.refused[refusal, default: 0] += 1
@@ -109,7 +121,19 @@ public final class InboundGate: Sendable {
 
     private static func check(_ s: inout State, address: IPAddress, policy: SourcePolicy, limits: InboundLimits,
                               now: Instant) -> InboundRefusal? {
-        if let total = limits.totalConnections, s.open >= total { return .totalConnections }
+        if let total = limits.totalConnections {
+            if s.open >= total { return .totalConnections }
+            // What other groups have reserved and not used yet is not free for this client.
+            let own = policy.connectionGroup?.name
+            let held = limits.reservedConnections.reduce(0) { sum, entry in
+                entry.key == own ? sum : sum + max(0, entry.value - s.perGroup[entry.key, default: 0])
+            }
+            if s.open + held >= total { return .reservedForGroups }
+        }
+        if let group = policy.connectionGroup, let limit = group.maxConnections,
+           s.perGroup[group.name, default: 0] >= limit {
+            return .connectionsPerGroup
+        }
         if let perAddress = policy.maxConnections, s.perAddress[address, default: 0] >= perAddress {
             return .connectionsPerAddress
         }
@@ -126,13 +150,23 @@ public final class InboundGate: Sendable {
         return nil
     }
 
-    /// Gives back the connection of an admitted client.
-    public func release(_ address: IPAddress) {
+    /// Gives back the connection of an admitted client; `group` is the name of the connection
+    /// group its policy had when admitted.
+    public func release(_ address: IPAddress, group: String? = nil) {
         state.withLock { s in
             s.open = max(0, s.open - 1)
             let remaining = (s.perAddress[address] ?? 1) - 1
             s.perAddress[address] = remaining > 0 ? remaining : nil
+            if let group {
+                let left = (s.perGroup[group] ?? 1) - 1
+                s.perGroup[group] = left > 0 ? left : nil
+            }
         }
+    }
+
+    /// Connections open now from the clients of the source group `name`.
+    public func openConnections(inGroup name: String) -> Int {
+        state.withLock { $0.perGroup[name] ?? 0 }
     }
 
     /// True while the message memory is used up: new DATA commands get `452 4.3.1`.

@@ -25,6 +25,8 @@ final class SMTPServerHandler: ChannelDuplexHandler {
     /// The connection is TLS from its first byte.
     private let implicitTLS: Bool
     private var admitted: IPAddress?
+    /// The source group the admitted connection counts against.
+    private var admittedGroup: String?
     private var idleTimer: Scheduled<Void>?
     private var sessionTimer: Scheduled<Void>?
     private var commandTimer: Scheduled<Void>?
@@ -64,6 +66,7 @@ final class SMTPServerHandler: ChannelDuplexHandler {
             return
         }
         admitted = address
+        admittedGroup = policy.connectionGroup?.name
         if policy.logConnections {
             gate.log("smtp-in: connection \(sessionNumber) from \(address) to \(context.channel.localAddress.map { "\($0)" } ?? "?")")
         }
@@ -93,7 +96,7 @@ final class SMTPServerHandler: ChannelDuplexHandler {
             if session?.policy.logConnections == true {
                 gate.log("smtp-in: connection \(sessionNumber) from \(admitted) closed")
             }
-            gate.release(admitted)
+            gate.release(admitted, group: admittedGroup)
             self.admitted = nil
         }
         context.fireChannelInactive()

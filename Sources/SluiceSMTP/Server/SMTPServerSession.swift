@@ -335,7 +335,9 @@ public struct SMTPServerSession: Sendable {
             if let size = parameters.size, size > maximumMessageSize {
                 return error(552, "5.3.4", "Message size exceeds fixed maximum message size")
             }
-            transaction = Transaction(sender: from, parameters: parameters)
+            // `rewrite-list`: everything after MAIL (pattern-list, the spool, accounting) sees the
+            // rewritten sender.
+            transaction = Transaction(sender: policy.rewriting.sender(from), parameters: parameters)
             return [.send(SMTPReply(250, "2.1.0", "Ok"))]
         case .rcpt(let to, let parameters):
             guard transaction != nil else { return error(503, "5.5.1", "Need MAIL command") }
@@ -467,6 +469,9 @@ public struct SMTPServerSession: Sendable {
                 : headers.remove(named: policy.jobIDHeader)
             if policy.removeReceivedHeaders { headers.remove(named: "Received") }
             for name in policy.removedHeaders { headers.remove(named: name) }
+            if let from = headers.first(named: "From")?.value, let rewritten = policy.rewriting.headerFrom(from) {
+                headers.replaceFirst(named: "From", value: rewritten)
+            }
             let headerVMTA = !policy.processXVirtualMTA ? nil
                 : policy.retainXVirtualMTA ? headers.first(named: "X-Virtual-MTA")?.value : headers.remove(named: "X-Virtual-MTA")
             let token = "\(String(UInt64(max(0, now.milliseconds)), radix: 36)).\(String(sessionNumber, radix: 36)).\(transactions)"

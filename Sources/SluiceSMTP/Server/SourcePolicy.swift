@@ -29,6 +29,21 @@ public struct SourcePolicy: Sendable {
         }
     }
 
+    /// A `<source-group>`: connection limits the clients of several `<source>` blocks share.
+    public struct ConnectionGroup: Hashable, Sendable {
+        /// The group's name.
+        public var name: String
+        /// `max-smtp-in` of the group: simultaneous connections from all its clients; nil is
+        /// unlimited.
+        public var maxConnections: Int?
+
+        /// Creates a group.
+        public init(name: String, maxConnections: Int? = nil) {
+            self.name = name
+            self.maxConnections = maxConnections
+        }
+    }
+
     /// `smtp-service`: false refuses the connection with 554 at the greeting.
     public var smtpService: Bool
     /// `always-allow-relaying`: recipients in any domain are accepted.
@@ -76,6 +91,10 @@ public struct SourcePolicy: Sendable {
     public var maxConnections: Int?
     /// `max-smtp-in-rate`: new connections from one client address per period; nil is unlimited.
     public var connectionRate: Rate?
+    /// `rewrite-list`: how the envelope sender and the From header of each message are rewritten.
+    public var rewriting = AddressRewriting()
+    /// `source-group`: the group whose shared connection limits the client counts against.
+    public var connectionGroup: ConnectionGroup?
     /// `remove-received-headers`: the message's own Received headers are removed (before the
     /// server adds its own).
     public var removeReceivedHeaders = false

@@ -1,6 +1,3 @@
-import SluiceConfig
-import SluiceCore
-
 /// A column of an accounting file, named as PowerMTA names it. The case order is the column
 /// order: PowerMTA's, with the feedback fields and Sluice's `msgId` and `node` at the end.
 public enum AccountingField: String, Hashable, Sendable, CaseIterable {
@@ -61,6 +58,12 @@ public enum AccountingField: String, Hashable, Sendable, CaseIterable {
     /// The node's host-name (a Sluice extension).
     case node
 
+    /// The field named `name` (PowerMTA's spelling, e.g. `timeLogged`; any case).
+    public static func named(_ name: String) -> AccountingField? {
+        let key = name.lowercased()
+        return allCases.first { $0.rawValue.lowercased() == key }
+    }
+
     /// The columns of a file holding `types`: the union of each type's fields, in column order.
     /// As in PowerMTA, a row leaves the columns of other record types empty.
     public static func columns(for types: Set<AccountingRecordType>) -> [AccountingField] {
@@ -88,41 +91,6 @@ public enum AccountingField: String, Hashable, Sendable, CaseIterable {
             return [.type, .timeLogged, .timeQueued, .orig, .rcpt, .orcpt, .dsnAction, .dsnStatus, .dsnDiag,
                     .dsnMta, .bounceCat, .srcType, .srcMta, .vmta, .jobId, .envId, .queue, .vmtaPool,
                     .reportingMta, .msgId, .node]
-        }
-    }
-
-    /// The field's text in `record`; nil when the record has no value. Times print as
-    /// `2026-11-23 15:04:05+0000` (always UTC).
-    public func value(in record: AccountingRecord) -> String? {
-        switch self {
-        case .type: return record.type.rawValue
-        case .timeLogged: return CivilTime(record.timeLogged).accountingText
-        case .timeQueued: return record.timeQueued.map { CivilTime($0).accountingText }
-        case .orig: return record.orig
-        case .rcpt: return record.rcpt
-        case .orcpt: return record.orcpt
-        case .dsnAction: return record.dsnAction?.rawValue
-        case .dsnStatus: return record.dsnStatus
-        case .dsnDiag: return record.dsnDiag
-        case .dsnMta: return record.dsnMta
-        case .bounceCat: return record.bounceCat?.rawValue
-        case .srcType: return record.srcType?.rawValue
-        case .srcMta: return record.srcMta
-        case .dlvType: return record.dlvType
-        case .dlvSourceIp: return record.dlvSourceIp
-        case .dlvDestinationIp: return record.dlvDestinationIp
-        case .dlvEsmtpAvailable: return record.dlvEsmtpAvailable
-        case .dlvSize: return record.dlvSize.map(String.init)
-        case .vmta: return record.vmta
-        case .jobId: return record.jobId
-        case .envId: return record.envId
-        case .queue: return record.queue
-        case .vmtaPool: return record.vmtaPool
-        case .feedbackType: return record.feedbackType
-        case .userAgent: return record.userAgent
-        case .reportingMta: return record.reportingMta
-        case .msgId: return record.msgId?.description
-        case .node: return record.node
         }
     }
 }

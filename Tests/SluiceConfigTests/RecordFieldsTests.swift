@@ -3,6 +3,16 @@ import Testing
 
 @Suite("<acct-file> record-fields, world-readable, iso-times")
 struct RecordFieldsTests {
+    @Test("record-fields d *,!dsnMta: every field of the type but those named with !")
+    func exclusions() throws {
+        let result = load("<acct-file /tmp/a.csv>\n    records d\n    record-fields d *,!dsnMta,!dlvEsmtpAvailable,header_Message-Id\n</acct-file>\n")
+        #expect(result.diagnostics.isEmpty, "\(lines(result))")
+        let columns = try #require(result.model.acctFiles.first?.recordFields.first?.columns.map(\.description))
+        let all = AccountingField.allCases.filter(AccountingField.fields(of: .delivered).contains).filter { $0 != .type }.map(\.rawValue)
+        #expect(columns == all.filter { $0 != "dsnMta" && $0 != "dlvEsmtpAvailable" } + ["header_Message-Id"])
+        #expect(all.contains("dsnMta"))
+    }
+
     @Test("record-fields lines give each record type its columns in order; * is every field of the type")
     func recordFieldsParsed() throws {
         let result = load("""

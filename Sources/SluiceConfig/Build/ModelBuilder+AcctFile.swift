@@ -92,6 +92,9 @@ extension ModelBuilder {
         for item in d.arguments.dropFirst().flatMap(splitList) {
             if item.text == "*" {
                 AccountingField.allCases.filter(carried.contains).forEach { add(.field($0)) }
+            } else if item.text.hasPrefix("!"), let field = AccountingField.named(String(item.text.dropFirst())) {
+                // `*,!dsnMta`: every field but those (PowerMTA's exclusion form).
+                columns.removeAll { $0 == .field(field) }
             } else if item.text.lowercased().hasPrefix(AccountingColumn.headerPrefix) {
                 let name = String(item.text.dropFirst(AccountingColumn.headerPrefix.count))
                 guard !name.isEmpty, name.utf8.allSatisfy({ $0 > 32 && $0 < 127 && $0 != 58 }) else {

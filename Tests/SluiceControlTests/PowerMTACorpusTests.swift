@@ -142,13 +142,32 @@ struct PowerMTACorpusTests {
         #expect(local.maxMessageSize == .unlimited)
         #expect(model.jobIDHeader == "X-Campaign-ID")
         #expect(model.relayDomains == ["fbl.esp.test"])
-        #expect(model.acctFiles.count == 2)
+        #expect(model.acctFiles.count == 3)
         #expect(model.acctFiles.first?.records.map(\.rawValue).sorted() == ["b", "d", "rb", "rs"])
         let categories = model.bounceCategoryRules.map(\.category.rawValue)
         #expect(categories.first == "spam-related")
         #expect(categories.contains("AOL-RTR-block"))
         #expect(categories.last == "other")
         #expect(model.smtpPatternLists["blocking-errors"]?.rules.count == 3)
+    }
+
+    @Test("inbound: a tls=yes listener with the certificate, a source group, a rewrite list, a user with its source, the processors, record-fields")
+    func inbound() throws {
+        let model = load("esp.conf").model
+        #expect(model.smtpServerTLSCertificate?.path == "/etc/pmta/mta1.pem")
+        #expect(model.smtpListeners.map(\.implicitTLS) == [false, true])
+        #expect(model.sourceGroups["injectors"]?.maxSMTPIn == 40)
+        let ten = try #require(IPAddress("127.0.0.10"))
+        #expect(model.source(for: ten)?.sourceGroup == "injectors")
+        #expect(model.rewriteLists["mfrom"]?.rules.map { "\($0.pattern) \($0.replacement)" } == ["*@esp.test *@bounces.esp.test"])
+        #expect(model.smtpUsers["app1"]?.sourceName == "auth")
+        #expect(model.source(named: "auth")?.alwaysAllowRelaying == true)
+        #expect(model.inboundProcessors.map(\.addresses.domains) == [["bounces.esp.test"], ["fbl.esp.test"]])
+        let bounces = try #require(model.acctFiles.last)
+        #expect(bounces.recordFields.first?.columns.map(\.description)
+                == ["timeLogged", "rcpt", "bounceCat", "dsnDiag", "header_X-Mailer-LID"])
+        #expect(bounces.recordFields.last?.columns.contains { $0.description == "dsnMta" } == false)
+        #expect(bounces.worldReadable)
     }
 
     @Test("the stock sample: CRLF, a byte-order mark, tabs, no final newline, a comment right after a value")

@@ -196,6 +196,9 @@ struct InboundDirectiveTests {
             "t.conf:7:1: warning: '<signals>' is not supported and is ignored: SparkPost Signals is not supported; the block and its "
                 + "contents are ignored (docs/pmta-compat.md#signals)",
         ])
+        // --strict refuses what is not supported (and still only notes what is without effect).
+        let strict = load("verp-default yes\nrun-as-root no\n", strict: true)
+        #expect(lines(strict).map { $0.prefix(18) } == ["t.conf:1:1: error:", "t.conf:2:1: note: "])
     }
 }
 

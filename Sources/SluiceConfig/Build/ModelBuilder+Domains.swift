@@ -173,7 +173,7 @@ extension ModelBuilder {
     /// Checks one `<domain>` directive; nil (after a diagnostic) when unknown or invalid.
     private mutating func domainEntry(_ d: DirectiveNode) -> DomainEntry? {
         guard let directive = DomainDirective.named(d.key) else {
-            if let known = PowerMTACompatibility.diagnostic(for: d.key, written: d.name.text, at: d.location) {
+            if let known = PowerMTACompatibility.diagnostic(for: d.key, written: d.name.text, at: d.location, strict: strict) {
                 diagnostics.append(known)
                 return nil
             }
@@ -194,7 +194,7 @@ extension ModelBuilder {
         let entry = DomainEntry(name: directive.name, value: value, location: d.location,
                                 valueLocation: d.valueLocation)
         if directive.name == "dkim-sign", (try? parseBool(value)) == true,
-           let notYet = PowerMTACompatibility.diagnostic(for: "dkim-sign", written: d.name.text, at: d.location) {
+           let notYet = PowerMTACompatibility.diagnostic(for: "dkim-sign", written: d.name.text, at: d.location, strict: strict) {
             diagnostics.append(notYet)
         }
         if directive.name == "smtp-pattern-list" {

@@ -28,7 +28,7 @@ extension ModelBuilder {
             }
         }
         let name = "<\(kind.rawValue)>"
-        if let notYet = PowerMTACompatibility.diagnostic(for: name, written: name, at: b.start) { diagnostics.append(notYet) }
+        if let notYet = PowerMTACompatibility.diagnostic(for: name, written: name, at: b.start, strict: strict) { diagnostics.append(notYet) }
         model.inboundProcessors.append(processor)
     }
 

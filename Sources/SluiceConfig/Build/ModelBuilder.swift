@@ -190,7 +190,7 @@ struct ModelBuilder {
     /// phrase such as "at the top level").
     /// A `<domain>` directive outside a `<domain>` block gets a hint to move it.
     mutating func unknownDirective(_ d: DirectiveNode, in context: String, known: [String]) {
-        if let known = PowerMTACompatibility.diagnostic(for: d.key, written: d.name.text, at: d.location) {
+        if let known = PowerMTACompatibility.diagnostic(for: d.key, written: d.name.text, at: d.location, strict: strict) {
             // Known: its own severity, even with --strict.
             diagnostics.append(known)
             return
@@ -208,7 +208,7 @@ struct ModelBuilder {
 
     /// An unknown block: reported, its contents ignored.
     mutating func unknownBlock(_ b: BlockNode) {
-        if let known = PowerMTACompatibility.diagnostic(for: "<\(b.name.text)>", written: "<\(b.name.text)>", at: b.start) {
+        if let known = PowerMTACompatibility.diagnostic(for: "<\(b.name.text)>", written: "<\(b.name.text)>", at: b.start, strict: strict) {
             diagnostics.append(known)
             return
         }

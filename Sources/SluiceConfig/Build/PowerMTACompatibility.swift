@@ -25,14 +25,16 @@ enum PowerMTACompatibility {
 
     /// The diagnostic for directive `name` (written as `written`) at `location`, or nil when the
     /// table does not list it.
-    static func diagnostic(for name: String, written: String, at location: SourceLocation) -> Diagnostic? {
+    /// Under `strict` (`check-config --strict`) a not-supported directive is an error too.
+    static func diagnostic(for name: String, written: String, at location: SourceLocation,
+                           strict: Bool = false) -> Diagnostic? {
         guard let entry = table[name] else { return nil }
         let link = "(docs/pmta-compat.md#\(anchor(of: name)))"
         switch entry.status {
         case .withoutEffect:
             return Diagnostic(.note, location, "'\(written)' is accepted without effect: \(entry.reason) \(link)")
         case .notSupported:
-            return Diagnostic(.warning, location, "'\(written)' is not supported and is ignored: \(entry.reason) \(link)")
+            return Diagnostic(strict ? .error : .warning, location, "'\(written)' is not supported and is ignored: \(entry.reason) \(link)")
         case .refused:
             return Diagnostic(.error, location, "'\(written)' is not supported: \(entry.reason) \(link)")
         }

@@ -16,26 +16,10 @@ struct NodeSnapshotBuilder {
     let spoolDirectory: String
     let now: Instant
 
-    init(node: isolated MailNode, now: Instant) {
-        engine = node.engine
-        configuration = node.configuration
-        hostName = node.hostName
-        uptime = (now - node.startedAt).seconds
-        messagesReceived = node.messagesReceived
-        let inbound = node.inboundGate?.statistics
-        inboundConnections = inbound?.open ?? 0
-        var refused = Dictionary(uniqueKeysWithValues: (inbound?.refused ?? [:]).map { ($0.key.rawValue, $0.value) })
-        if let memory = inbound?.refusedForMemory, memory > 0 { refused["smtp-in-message-memory"] = memory }
-        refusedInbound = refused
-        spool = node.spool
-        spoolDirectory = node.spoolDirectory
-        self.now = now
-    }
-
     func build() -> NodeSnapshot {
         let queues = engine.queueSnapshots(now: now)
         let rows = queues.map { QueueRow(domain: $0.key.domain, vmta: $0.key.vmta, figures: figures($0)) }
-        return NodeSnapshot(status: status(), domains: domains(rows), queues: rows, vmtas: vmtas(queues))
+        return NodeSnapshot(status: status(), domains: DomainRow.totals(of: rows), queues: rows, vmtas: vmtas(queues))
     }
 
     func figures(_ queue: QueueSnapshot) -> QueueFigures {
@@ -48,28 +32,6 @@ struct NodeSnapshotBuilder {
             bouncedPerMin: (stats[.bounced].per1m + stats[.expired].per1m) * 60,
             rateLimit: engine.settings(for: queue.key).maxMsgRate.value.description, mode: queue.mode.rawValue,
             held: queue.heldBy != nil, paused: queue.pausedBy != nil, why: queue.why, lastError: queue.lastError ?? "")
-    }
-
-    func domains(_ rows: [QueueRow]) -> [DomainRow] {
-        var order: [String] = []
-        var grouped: [String: [QueueRow]] = [:]
-        for row in rows {
-            if grouped[row.domain] == nil { order.append(row.domain) }
-            grouped[row.domain, default: []].append(row)
-        }
-        return order.map { name in
-            let members = grouped[name] ?? []
-            let f = members.map(\.figures)
-            let first = f[0]
-            return DomainRow(name: name, figures: QueueFigures(
-                queued: f.reduce(0) { $0 + $1.queued }, delivered: f.reduce(0) { $0 + $1.delivered },
-                deferred: f.reduce(0) { $0 + $1.deferred }, bounced: f.reduce(0) { $0 + $1.bounced },
-                connections: f.reduce(0) { $0 + $1.connections }, deliveredPerMin: f.reduce(0) { $0 + $1.deliveredPerMin },
-                deferredPerMin: f.reduce(0) { $0 + $1.deferredPerMin }, bouncedPerMin: f.reduce(0) { $0 + $1.bouncedPerMin },
-                rateLimit: first.rateLimit, mode: f.contains { $0.mode == "backoff" } ? "backoff" : "normal",
-                held: f.contains(where: \.held), paused: f.allSatisfy(\.paused),
-                why: first.why, lastError: f.first { !$0.lastError.isEmpty }?.lastError ?? ""))
-        }
     }
 
     func vmtas(_ queues: [QueueSnapshot]) -> [VMTARow] {
@@ -103,5 +65,24 @@ struct NodeSnapshotBuilder {
             spool: .init(bytes: spool.statistics().diskBytes, freeBytes: FileSystem.freeBytes(spoolDirectory) ?? 0),
             controls: engine.activeControls.map(MailNode.info),
             history: .init(in: total[.injected].history.map(Int.init), out: total[.delivered].history.map(Int.init)))
+    }
+}
+
+extension NodeSnapshotBuilder {
+    /// The builder for `node` as it is now.
+    init(node: isolated MailNode, now: Instant) {
+        engine = node.engine
+        configuration = node.configuration
+        hostName = node.hostName
+        uptime = (now - node.startedAt).seconds
+        messagesReceived = node.messagesReceived
+        let inbound = node.inboundGate?.statistics
+        inboundConnections = inbound?.open ?? 0
+        var refused = Dictionary(uniqueKeysWithValues: (inbound?.refused ?? [:]).map { ($0.key.rawValue, $0.value) })
+        if let memory = inbound?.refusedForMemory, memory > 0 { refused["smtp-in-message-memory"] = memory }
+        refusedInbound = refused
+        spool = node.spool
+        spoolDirectory = node.spoolDirectory
+        self.now = now
     }
 }

@@ -51,7 +51,7 @@ struct DSNTests {
         #expect(data.suffix(2) == [0x0D, 0x0A])
     }
 
-    @Test func failureReportParsesAsMultipartReport() throws {
+    @Test(Peers.python3) func failureReportParsesAsMultipartReport() throws {
         let dsn = try #require(DeliveryStatusNotification.failure(of: message(envelopeID: "env-42"),
                                                                   recipients: [bounced(originalRecipient: "rfc822;User@Example.com")],
                                                                   reporter: reporter, now: novemberAfternoon))
@@ -86,7 +86,7 @@ struct DSNTests {
         #expect(!headers.contains("this is the body"), "RET absent returns headers only")
     }
 
-    @Test func retFullReturnsTheWholeMessage() throws {
+    @Test(Peers.python3) func retFullReturnsTheWholeMessage() throws {
         let dsn = try #require(DeliveryStatusNotification.failure(of: message(ret: .full), recipients: [bounced()],
                                                                   reporter: reporter, now: novemberAfternoon))
         checkWireFormat(dsn.data)
@@ -110,7 +110,7 @@ struct DSNTests {
                                                    reporter: reporter, now: novemberAfternoon)?.envelopeRecipient == "a@b.example")
     }
 
-    @Test func notifyDecidesWhoIsReported() throws {
+    @Test(Peers.python3) func notifyDecidesWhoIsReported() throws {
         let never = bounced("a@example.com", notify: .never)
         let successOnly = bounced("b@example.com", notify: .success)
         let failure = bounced("c@example.com", notify: [.failure, .delay])
@@ -124,7 +124,7 @@ struct DSNTests {
         #expect(blocks.dropFirst().map { $0["Final-Recipient"] } == ["rfc822; c@example.com", "rfc822; d@example.com"])
     }
 
-    @Test func delayReportOnlyWhenAskedFor() throws {
+    @Test(Peers.python3) func delayReportOnlyWhenAskedFor() throws {
         var waiting = ReportedRecipient(deliveryRecord(.deferred, diagnostic: "421 4.7.0 Try again later", status: "4.7.0"),
                                         remoteMTA: "mx.example.com", notify: nil,
                                         willRetryUntil: novemberAfternoon + .days(4))
@@ -143,7 +143,7 @@ struct DSNTests {
         #expect(blocks[1]["Diagnostic-Code"] == "smtp; 421 4.7.0 Try again later")
     }
 
-    @Test func failedActionAlwaysCarriesAPermanentStatus() throws {
+    @Test(Peers.python3) func failedActionAlwaysCarriesAPermanentStatus() throws {
         let expired = ReportedRecipient(deliveryRecord(.expired, diagnostic: "message expired after 9 attempt(s)", status: "4.4.1"))
         let dsn = try #require(DeliveryStatusNotification.failure(of: message(), recipients: [expired], reporter: reporter,
                                                                   now: novemberAfternoon))
@@ -157,7 +157,7 @@ struct DSNTests {
             .flatMap { $0 as? [[String: String]] }?[1]["Status"] == "5.0.0")
     }
 
-    @Test func postmasterDirectiveIsTheSender() throws {
+    @Test(Peers.python3) func postmasterDirectiveIsTheSender() throws {
         let dsn = try #require(DeliveryStatusNotification.failure(
             of: message(), recipients: [bounced()],
             reporter: DSNReporter(hostName: "mta1.sender.example", postmaster: "postmaster@sender.example"),
@@ -165,7 +165,7 @@ struct DSNTests {
         #expect(try parseWithPython(dsn.data)["from"] as? String == "Mail Delivery System <postmaster@sender.example>")
     }
 
-    @Test func hostileDiagnosticAndHugeHeaderKeepLinesShort() throws {
+    @Test(Peers.python3) func hostileDiagnosticAndHugeHeaderKeepLinesShort() throws {
         let diagnostic = "550 " + String(repeating: "x", count: 3000) + "\r\nInjected-Header: yes\r\n\r\n--fake " + String(repeating: "word ", count: 400)
         var content = Array("X-Long: \(String(repeating: "y", count: 2500))\r\nSubject: s\r\n\r\n".utf8)
         content += Array(String(repeating: "z", count: 1500).utf8) + [0x0A]
@@ -184,7 +184,7 @@ struct DSNTests {
         #expect(p[2]["subject"] as? String == "s")
     }
 
-    @Test func unicodeRecipientUsesRFC6533Escapes() throws {
+    @Test(Peers.python3) func unicodeRecipientUsesRFC6533Escapes() throws {
         let recipient = bounced("jörg@bücher.example", diagnostic: "550 5.1.1 unknown user jörg")
         let dsn = try #require(DeliveryStatusNotification.failure(of: message(sender: "büro@sender.example"),
                                                                   recipients: [recipient], reporter: reporter, now: novemberAfternoon))

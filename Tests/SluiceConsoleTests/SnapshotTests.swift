@@ -8,7 +8,8 @@ import Testing
 /// Golden-file tests of every view at 80×24 and 160×48. Each golden holds the text (Unicode
 /// glyphs), the role of every cell (colour themes style by role), the ASCII-fallback text, and
 /// the attributes every cell gets under the monochrome theme (NO_COLOR). Set
-/// SLUICE_RECORD_SNAPSHOTS=1 to rewrite them; otherwise any difference fails.
+/// SLUICE_RECORD_SNAPSHOTS=1 to rewrite them (that run fails, so recording is never mistaken
+/// for a pass); otherwise any difference fails.
 @Suite struct SnapshotTests {
     struct Case: CustomTestStringConvertible, Sendable {
         var name: String
@@ -38,6 +39,9 @@ import Testing
 
     static let sizes = [(80, 24), (160, 48)]
 
+    /// True with SLUICE_RECORD_SNAPSHOTS=1: the goldens are rewritten and every case fails.
+    static var recording: Bool { ProcessInfo.processInfo.environment["SLUICE_RECORD_SNAPSHOTS"] == "1" }
+
     static func golden(_ state: ConsoleState) -> String {
         let unicode = ConsoleRenderer.render(state, glyphs: .unicode)
         let ascii = ConsoleRenderer.render(state, glyphs: .ascii)
@@ -60,8 +64,13 @@ import Testing
             let actual = Self.golden(state)
             let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
                 .appendingPathComponent("Snapshots/\(c.name)-\(w)x\(h).golden")
-            if ProcessInfo.processInfo.environment["SLUICE_RECORD_SNAPSHOTS"] == "1" {
+            if Self.recording {
+                let before = try? String(contentsOf: url, encoding: .utf8)
                 try actual.write(to: url, atomically: true, encoding: .utf8)
+                // A run that records checks nothing: it must never pass.
+                let change = before == actual ? "unchanged" : "changed"
+                Issue.record(Comment(rawValue: "recorded \(url.lastPathComponent) (\(change)) because SLUICE_RECORD_SNAPSHOTS=1: "
+                                     + "record mode checks nothing; review the diff and run again without it"))
                 continue
             }
             let expected = try String(contentsOf: url, encoding: .utf8)

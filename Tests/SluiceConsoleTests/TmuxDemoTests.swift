@@ -4,7 +4,7 @@ import Testing
 /// The built `sluice` executable and tmux, driven like an operator would: the demo with its
 /// console in a private tmux server, keys sent with `send-keys`, the screen read with
 /// `capture-pane`, and the daemon asked through `sluice show … --json --socket`.
-@Suite("Console in tmux on the demo", .serialized, .enabled(if: TmuxSession.tmuxPath != nil, "tmux is not installed"))
+@Suite("Console in tmux on the demo", .serialized, Peers.tmux)
 struct TmuxDemoTests {
     /// The `sluice` executable, built next to the test bundle by `swift build --build-tests`.
     private func sluicePath() throws -> String {

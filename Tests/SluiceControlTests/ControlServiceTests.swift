@@ -107,8 +107,7 @@ struct InProcessEndpointTests {
         }
         #expect(sawSnapshot)
         // The subscription ended with the loop: the hub forgets it.
-        for _ in 0..<100 where service.events.subscriberCount > 0 { try await Task.sleep(for: .milliseconds(10)) }
-        #expect(service.events.subscriberCount == 0)
+        try await waitUntil("the hub forgets the subscription") { service.events.subscriberCount == 0 }
     }
 
     @Test func slowConsumerLosesOldFramesAndIsToldExactlyHowMany() async throws {

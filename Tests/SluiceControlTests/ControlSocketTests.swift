@@ -143,12 +143,9 @@ struct ControlSocketTests {
         #expect(await socket.nextLine() == nil, "the daemon closes once both are answered")
     }
 
-    @Test(.enabled(if: geteuid() == 0, "dropping a peer to another uid needs root"))
+    @Test(.enabled(if: geteuid() == 0, "dropping a peer to another uid needs root"), Peers.python3)
     func peerOfAnotherUIDIsRefused() async throws {
-        guard let python = ["/usr/bin/python3", "/usr/local/bin/python3"].first(where: FileManager.default.isExecutableFile(atPath:)) else {
-            Issue.record("python3 is required for the uid refusal test")
-            return
-        }
+        let python = try #require(Peers.python3Path)
         let f = try await Fixture.start()
         defer { Task { await f.stop() } }
         // Widen the file mode so only the uid check stands between nobody and the socket.

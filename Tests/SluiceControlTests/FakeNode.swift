@@ -30,16 +30,8 @@ actor FakeNode: ControlledNode {
                                       why: key.domain == "gmail.com" ? "rate-limited: max-msg-rate 50/s (file.conf:41)" : "",
                                       lastError: key.domain == "yahoo.com" ? "421 4.7.0 [TSS04] Messages temporarily deferred" : ""))
         }
-        let domains = ["gmail.com", "yahoo.com"].map { d in
-            let rows = queueRows.filter { $0.domain == d }
-            return DomainRow(name: d, figures: figures(queued: rows.map(\.figures.queued).reduce(0, +),
-                                                       delivered: rows.map(\.figures.delivered).reduce(0, +),
-                                                       deferred: rows.map(\.figures.deferred).reduce(0, +),
-                                                       bounced: rows.map(\.figures.bounced).reduce(0, +),
-                                                       connections: rows.map(\.figures.connections).reduce(0, +),
-                                                       held: held.contains(d), why: rows[0].figures.why,
-                                                       lastError: rows[0].figures.lastError))
-        }
+        // The node's own per-domain totals, so this fake cannot drift from what a node reports.
+        let domains = DomainRow.totals(of: queueRows)
         let vmtas = [VMTARow(name: "vmta1", source: "127.0.0.10", paused: false, connections: 8, queued: 1240,
                              deliveredPerMin: 100, deferredPerMin: 2.4, busiestDomains: ["gmail.com", "yahoo.com"]),
                      VMTARow(name: "vmta2", source: "127.0.0.11", paused: false, connections: 4, queued: 1200,

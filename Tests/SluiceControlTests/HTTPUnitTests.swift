@@ -162,7 +162,7 @@ struct HTTPUnitTests {
         #expect(text.split(separator: "\n").allSatisfy { $0.hasPrefix("#") || $0.hasPrefix("sluice_") })
     }
 
-    @Test(.enabled(if: prometheusPython != nil, "needs python3 with prometheus_client (pip install prometheus_client)"))
+    @Test(Peers.prometheusClient)
     func hostileLabelValuesParseWithPrometheusClient() async throws {
         let python = try #require(prometheusPython)
         let hostile = "evil\"domain\\x\ny"

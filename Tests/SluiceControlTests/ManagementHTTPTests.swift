@@ -212,7 +212,7 @@ struct ManagementHTTPTests {
         #expect(error?.code == .usage)
     }
 
-    @Test(.enabled(if: prometheusPython != nil, "needs python3 with prometheus_client (pip install prometheus_client)"))
+    @Test(Peers.prometheusClient)
     func metricsParseWithPrometheusClient() async throws {
         let python = try #require(prometheusPython)
         let (server, _) = try await Self.start()

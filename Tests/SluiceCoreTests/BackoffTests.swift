@@ -108,4 +108,33 @@ struct BackoffTests {
         #expect(bounced.first?.diagnostic.hasPrefix("452 4.2.1 mailbox disabled") == true)
         #expect(sim.records(.deferred).map(\.recipient) == ["u1@isp.example"])
     }
+
+    /// deleteQueued once held `SMTPReply(asBounces ? diagnostic : diagnostic)`; the difference its
+    /// two branches were meant to make is the caller's now: `delete --bounce` passes a
+    /// `550 5.0.0` diagnostic, a silent delete a bare text, and bounce-queue the matching reply
+    /// itself. These are the records each path gives the recipients it takes off the queue.
+    @Test("bounce-queue bounces every queued recipient with the matching reply, its status and category")
+    func bounceQueueAction() throws {
+        let list = SMTPPatternList(name: "isp", rules: [
+            SMTPPatternRule(regex: try PatternRegex("^550 5\\.7\\.1 .*blocked"), actions: [.bounceQueue]),
+        ])
+        let config = StaticEngineConfiguration(
+            domains: ["isp.example": try settings([("max-smtp-out", "1"), ("max-msg-per-connection", "1"),
+                                                   ("smtp-pattern-list", "isp")])],
+            patternLists: ["isp": list])
+        var sim = Simulator(config)
+        sim.transactionLatency = TimeSpan(milliseconds: 100)
+        let reply = "550 5.7.1 [BL01] 192.0.2.1 blocked for spam"
+        sim.answer = { tx, _ in tx.recipients.map { _ in SMTPReply(reply) } }
+        try sim.inject(5, to: "isp.example", firstID: 1)
+        sim.run(until: .minutes(1))
+        let bounced = sim.records(.bounced)
+        #expect(bounced.count == 5)
+        #expect(sim.started.count == 1, "the queue was emptied after the first reply")
+        #expect(bounced.allSatisfy { $0.diagnostic == reply && $0.status == "5.7.1" })
+        let category = try #require(bounced.first?.category)
+        #expect(category != .other)
+        #expect(bounced.allSatisfy { $0.category == category })
+        #expect(sim.engine.pendingRecipients == 0)
+    }
 }

@@ -182,11 +182,16 @@ struct ControlTests {
         let bounced = sim.records(.bounced)
         #expect(bounced.count == 2)
         #expect(bounced.first?.diagnostic == "550 5.0.0 deleted by console: cleanup")
+        #expect(bounced.allSatisfy { $0.status == "5.0.0" && $0.category != nil })
         #expect(sim.engine.pendingRecipients == 0)
         try sim.inject(1, to: "e.example", firstID: 20)
         try sim.apply(.hold(domain: "e.example"))
         try sim.apply(.delete(.queue(QueueKey(domain: "e.example", vmta: "default")), asBounces: false))
-        #expect(sim.records(.deleted).count == 1)
+        let deleted = sim.records(.deleted)
+        #expect(deleted.count == 1)
+        // A silent delete is no reply: no status, no bounce category.
+        #expect(deleted.first?.diagnostic == "deleted by console: test")
+        #expect(deleted.first?.status == nil && deleted.first?.category == nil)
         #expect(sim.finishedMessages.contains(MessageID(20)))
     }
 

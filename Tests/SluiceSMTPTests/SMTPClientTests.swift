@@ -73,7 +73,7 @@ import Testing
         OutboundTransaction(sender: from, recipients: recipients.map { .init(address: $0) }, content: Array(body.utf8))
     }
 
-    @Test func pipelinedTransactionWithPerRecipientOutcomes() async throws {
+    @Test(Peers.python3) func pipelinedTransactionWithPerRecipientOutcomes() async throws {
         try await PythonPeer.with { peer in
             let connection = try await SMTPClientConnection.connect(host: "127.0.0.1", port: peer.port,
                                                                    configuration: Self.configuration(), group: Self.group)
@@ -99,7 +99,7 @@ import Testing
         }
     }
 
-    @Test func connectionReuseWithResetAfterAFailedTransaction() async throws {
+    @Test(Peers.python3) func connectionReuseWithResetAfterAFailedTransaction() async throws {
         try await PythonPeer.with { peer in
             let connection = try await SMTPClientConnection.connect(host: "127.0.0.1", port: peer.port,
                                                                    configuration: Self.configuration(), group: Self.group)
@@ -126,7 +126,7 @@ import Testing
         }
     }
 
-    @Test func withoutPipeliningCommandsGoOneByOne() async throws {
+    @Test(Peers.python3) func withoutPipeliningCommandsGoOneByOne() async throws {
         try await PythonPeer.with(["--no-pipelining"]) { peer in
             let connection = try await SMTPClientConnection.connect(host: "127.0.0.1", port: peer.port,
                                                                    configuration: Self.configuration(), group: Self.group)
@@ -139,7 +139,7 @@ import Testing
         }
     }
 
-    @Test func heloFallback() async throws {
+    @Test(Peers.python3) func heloFallback() async throws {
         try await PythonPeer.with(["--no-ehlo"]) { peer in
             let connection = try await SMTPClientConnection.connect(host: "127.0.0.1", port: peer.port,
                                                                    configuration: Self.configuration(), group: Self.group)
@@ -153,7 +153,7 @@ import Testing
         }
     }
 
-    @Test func connectionLostMidDataDefersTheTransaction() async throws {
+    @Test(Peers.python3) func connectionLostMidDataDefersTheTransaction() async throws {
         try await PythonPeer.with { peer in
             let connection = try await SMTPClientConnection.connect(host: "127.0.0.1", port: peer.port,
                                                                    configuration: Self.configuration(), group: Self.group)
@@ -168,7 +168,7 @@ import Testing
         }
     }
 
-    @Test func assumeDeliveryUponDataTerminationTimeout() async throws {
+    @Test(Peers.python3) func assumeDeliveryUponDataTerminationTimeout() async throws {
         for assume in [false, true] {
             try await PythonPeer.with { peer in
                 let connection = try await SMTPClientConnection.connect(
@@ -183,7 +183,7 @@ import Testing
         }
     }
 
-    @Test func ignore8BitMIME() async throws {
+    @Test(Peers.python3) func ignore8BitMIME() async throws {
         for ignore in [false, true] {
             try await PythonPeer.with { peer in
                 let connection = try await SMTPClientConnection.connect(
@@ -198,7 +198,7 @@ import Testing
         }
     }
 
-    @Test func reply421MidSessionEndsTheConnection() async throws {
+    @Test(Peers.python3) func reply421MidSessionEndsTheConnection() async throws {
         try await PythonPeer.with(["--no-pipelining"]) { peer in
             let connection = try await SMTPClientConnection.connect(host: "127.0.0.1", port: peer.port,
                                                                    configuration: Self.configuration(), group: Self.group)
@@ -209,7 +209,7 @@ import Testing
         }
     }
 
-    @Test func peerSizeLimitBouncesWithoutSending() async throws {
+    @Test(Peers.python3) func peerSizeLimitBouncesWithoutSending() async throws {
         try await PythonPeer.with(["--size", "100"]) { peer in
             let connection = try await SMTPClientConnection.connect(host: "127.0.0.1", port: peer.port,
                                                                    configuration: Self.configuration(), group: Self.group)
@@ -225,7 +225,7 @@ import Testing
         }
     }
 
-    @Test func refusedGreetingAndMissingTLS() async throws {
+    @Test(Peers.python3) func refusedGreetingAndMissingTLS() async throws {
         _ = try await PythonPeer.with(["--greeting", "554 5.7.1 No service for you"]) { peer in
             await #expect(throws: SMTPClientError.greetingRefused(SMTPReply(554, "5.7.1", "No service for you"))) {
                 _ = try await SMTPClientConnection.connect(host: "127.0.0.1", port: peer.port,
@@ -241,7 +241,7 @@ import Testing
         }
     }
 
-    @Test func connectFailures() async throws {
+    @Test(Peers.python3) func connectFailures() async throws {
         // A port nobody listens on (the peer's, after it stopped).
         let port = try await PythonPeer.with { $0.port }
         do {

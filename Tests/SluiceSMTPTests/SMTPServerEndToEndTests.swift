@@ -7,7 +7,7 @@ import Testing
 @Suite struct SMTPServerEndToEndTests {
     static let message = "From: a@sender.test\r\nTo: b@foreign.test\r\nX-Job: spring-sale\r\nSubject: hi\r\n\r\nline one\r\n.leading dot\r\n"
 
-    @Test func smtplibInjectsAndTheMessageIsHandedOver() async throws {
+    @Test(Peers.python3) func smtplibInjectsAndTheMessageIsHandedOver() async throws {
         try await TestServer.with { server in
             let result = try await PythonClient.send(port: server.port, from: "a@sender.test",
                                                      to: ["b@foreign.test", "c@foreign.test"], body: Self.message,
@@ -33,7 +33,7 @@ import Testing
         }
     }
 
-    @Test func neverAnOpenRelay() async throws {
+    @Test(Peers.python3) func neverAnOpenRelay() async throws {
         try await TestServer.with { server in
             // 127.0.0.2 has no relaying rights: a foreign domain is refused at RCPT, the local one accepted.
             let refused = try await PythonClient.send(port: server.port, source: "127.0.0.2", from: "a@sender.test",
@@ -51,7 +51,7 @@ import Testing
         }
     }
 
-    @Test func storageRefusalsReachTheClient() async throws {
+    @Test(Peers.python3) func storageRefusalsReachTheClient() async throws {
         try await TestServer.with { server in
             await server.receiver.answer(with: .temporaryFailure(SMTPReply(452, "4.3.1", "Insufficient system storage")))
             let result = try await PythonClient.send(port: server.port, from: "a@sender.test", to: ["b@x.test"], body: Self.message)
@@ -61,7 +61,7 @@ import Testing
         }
     }
 
-    @Test func overlongLinesNULsAndOutOfOrderCommands() async throws {
+    @Test(Peers.python3) func overlongLinesNULsAndOutOfOrderCommands() async throws {
         try await TestServer.with { server in
             let chunks: [[UInt8]] = [
                 [UInt8](ascii: "EHLO c\r\n"),
@@ -79,7 +79,7 @@ import Testing
         }
     }
 
-    @Test func tenThousandRecipients() async throws {
+    @Test(Peers.python3) func tenThousandRecipients() async throws {
         try await TestServer.with { server in
             var text = "EHLO c\r\nMAIL FROM:<a@sender.test>\r\n"
             for i in 0..<10_000 { text += "RCPT TO:<u\(i)@local.test>\r\n" }
@@ -94,7 +94,7 @@ import Testing
         }
     }
 
-    @Test func messageOverSize() async throws {
+    @Test(Peers.python3) func messageOverSize() async throws {
         let configuration = SMTPServerConfiguration(hostName: "mx.sluice.test", maximumMessageSize: 10_000)
         try await TestServer.with(configuration: configuration) { server in
             let big = "Subject: big\r\n\r\n" + String(repeating: String(repeating: "x", count: 76) + "\r\n", count: 200)
@@ -111,7 +111,7 @@ import Testing
         }
     }
 
-    @Test func clientVanishingMidDataLosesNothingElse() async throws {
+    @Test(Peers.python3) func clientVanishingMidDataLosesNothingElse() async throws {
         try await TestServer.with { server in
             async let vanished = PythonClient.raw(
                 port: server.port,
@@ -129,7 +129,7 @@ import Testing
         }
     }
 
-    @Test func bareLineFeedSmugglingIsRefused() async throws {
+    @Test(Peers.python3) func bareLineFeedSmugglingIsRefused() async throws {
         try await TestServer.with { server in
             let text = "EHLO c\r\nMAIL FROM:<a@s.test>\r\nRCPT TO:<b@x.test>\r\nDATA\r\n"
                 + "Subject: s\r\n\r\nx\n.\nMAIL FROM:<evil@s.test>\r\n.\r\nNOOP\r\n"
@@ -139,7 +139,7 @@ import Testing
         }
     }
 
-    @Test func idleTimeoutCloses() async throws {
+    @Test(Peers.python3) func idleTimeoutCloses() async throws {
         let configuration = SMTPServerConfiguration(hostName: "mx.sluice.test", idleTimeout: .init(milliseconds: 300))
         try await TestServer.with(configuration: configuration) { server in
             let (lines, closed) = try await PythonClient.raw(port: server.port, chunks: [[UInt8](ascii: "HELO c\r\n")], readTimeout: 5)
@@ -148,7 +148,7 @@ import Testing
         }
     }
 
-    @Test func tooManyErrorsCloses() async throws {
+    @Test(Peers.python3) func tooManyErrorsCloses() async throws {
         try await TestServer.with { server in
             let garbage = [UInt8](ascii: String(repeating: "XYZZY\r\n", count: 50))
             let (lines, closed) = try await PythonClient.raw(port: server.port, chunks: [garbage])
@@ -158,7 +158,7 @@ import Testing
         }
     }
 
-    @Test func totalSessionTimeoutCloses() async throws {
+    @Test(Peers.python3) func totalSessionTimeoutCloses() async throws {
         let configuration = SMTPServerConfiguration(hostName: "mx.sluice.test", idleTimeout: .seconds(10),
                                                     sessionTimeout: .seconds(2))
         try await TestServer.with(configuration: configuration) { server in
@@ -172,7 +172,7 @@ import Testing
         }
     }
 
-    @Test func hostileSessionsDoNotStopOthers() async throws {
+    @Test(Peers.python3) func hostileSessionsDoNotStopOthers() async throws {
         try await TestServer.with { server in
             // Two hostile clients on the same server: one streams an endless line, one vanishes mid-DATA.
             let endless = Array(repeating: [UInt8](repeating: UInt8(ascii: "A"), count: 50_000), count: 6)

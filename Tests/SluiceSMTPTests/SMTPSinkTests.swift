@@ -35,7 +35,7 @@ actor RelayingReceiver: MessageReceiver {
     }
 }
 
-@Suite(.enabled(if: SMTPSink.isInstalled, "postfix's smtp-sink is not installed"))
+@Suite
 struct SMTPSinkTests {
     static let group = MultiThreadedEventLoopGroup.singleton
     static let body = "From: a@sender.test\r\nSubject: sink\r\n\r\n.dot line\r\nbody\r\n"
@@ -60,32 +60,32 @@ struct SMTPSinkTests {
         }
     }
 
-    @Test func deliveredThroughTheWholeChain() async throws {
+    @Test(Peers.smtpSink, Peers.python3) func deliveredThroughTheWholeChain() async throws {
         let outcome = try #require(try await Self.relay(sinkOptions: [], recipients: ["x@dest.test", "y@dest.test"]))
         #expect(outcome.recipients.map(\.disposition) == [.delivered, .delivered])
         #expect(outcome.recipients.allSatisfy { $0.reply.code == 250 })
     }
 
-    @Test func peerTemporaryFailureAtRCPT() async throws {
+    @Test(Peers.smtpSink, Peers.python3) func peerTemporaryFailureAtRCPT() async throws {
         let outcome = try #require(try await Self.relay(sinkOptions: ["-r", "RCPT"], recipients: ["x@dest.test"]))
         #expect(outcome.recipients.map(\.reply.dsnDiag) == ["450 4.3.0 Error: command failed"])
         #expect(outcome.recipients.map(\.disposition) == [.deferred])
     }
 
-    @Test func peerPermanentFailureAtEndOfData() async throws {
+    @Test(Peers.smtpSink, Peers.python3) func peerPermanentFailureAtEndOfData() async throws {
         let outcome = try #require(try await Self.relay(sinkOptions: ["-f", "."], recipients: ["x@dest.test", "y@dest.test"]))
         #expect(outcome.recipients.map(\.reply.dsnDiag) == ["500 5.3.0 Error: command failed", "500 5.3.0 Error: command failed"])
         #expect(outcome.recipients.map(\.disposition) == [.bounced, .bounced])
     }
 
-    @Test func peerCustomBounceTextIsKeptAsDsnDiag() async throws {
+    @Test(Peers.smtpSink, Peers.python3) func peerCustomBounceTextIsKeptAsDsnDiag() async throws {
         let outcome = try #require(try await Self.relay(sinkOptions: ["-f", "RCPT", "-B", "550 5.1.1 User unknown"],
                                                         recipients: ["x@dest.test"]))
         #expect(outcome.recipients.map(\.reply.dsnDiag) == ["550 5.1.1 User unknown"])
         #expect(outcome.recipients.map(\.disposition) == [.bounced])
     }
 
-    @Test func peer421AndCloseMidSession() async throws {
+    @Test(Peers.smtpSink) func peer421AndCloseMidSession() async throws {
         try await SMTPSink.with(["-Q", "RCPT"]) { port in
             let connection = try await SMTPClientConnection.connect(
                 host: "127.0.0.1", port: port,

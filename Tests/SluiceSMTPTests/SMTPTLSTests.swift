@@ -17,7 +17,7 @@ import Testing
         }
     }
 
-    @Test func startTLSThenAuthLetsAForeignHostRelay() async throws {
+    @Test(Peers.python3, Peers.openssl) func startTLSThenAuthLetsAForeignHostRelay() async throws {
         try await Self.withServer { server in
             let result = try await PythonClient.send(port: server.port, source: "127.0.0.2", from: "a@sender.test",
                                                      to: ["x@foreign.test"], body: Self.body,
@@ -30,7 +30,7 @@ import Testing
         }
     }
 
-    @Test func wrongPasswordIsRefused() async throws {
+    @Test(Peers.python3, Peers.openssl) func wrongPasswordIsRefused() async throws {
         try await Self.withServer { server in
             let result = try await PythonClient.send(port: server.port, source: "127.0.0.2", from: "a@sender.test",
                                                      to: ["x@foreign.test"], body: Self.body,
@@ -40,7 +40,7 @@ import Testing
         }
     }
 
-    @Test func authIsNotOfferedOrAcceptedBeforeTLS() async throws {
+    @Test(Peers.python3, Peers.openssl) func authIsNotOfferedOrAcceptedBeforeTLS() async throws {
         try await Self.withServer { server in
             let result = try await PythonClient.send(port: server.port, source: "127.0.0.2", from: "a@sender.test",
                                                      to: ["x@foreign.test"], body: Self.body, extra: ["auth": ["app", "s3cret"]])
@@ -53,7 +53,7 @@ import Testing
         }
     }
 
-    @Test func garbageInsteadOfAHandshakeIsClosedAndOthersAreServed() async throws {
+    @Test(Peers.python3, Peers.openssl) func garbageInsteadOfAHandshakeIsClosedAndOthersAreServed() async throws {
         try await Self.withServer { server in
             let start = [UInt8](ascii: "EHLO c\r\nSTARTTLS\r\n")
             let garbage = [UInt8](ascii: "GET / HTTP/1.0\r\n\r\n") + (0..<2000).map { UInt8(truncatingIfNeeded: $0 &* 7919) }
@@ -68,7 +68,7 @@ import Testing
         }
     }
 
-    @Test func deliveryClientUsesStartTLS() async throws {
+    @Test(Peers.openssl) func deliveryClientUsesStartTLS() async throws {
         try await Self.withServer { server in
             let configuration = SMTPClientConfiguration(heloName: "vmta.sluice.test", sourceAddress: "127.0.0.1", tlsPolicy: .required,
                                                         connectTimeout: .seconds(5), greetingTimeout: .seconds(5),
@@ -86,7 +86,7 @@ import Testing
         }
     }
 
-    @Test func requiredTLSFailsWhenTheHandshakeFails() async throws {
+    @Test(Peers.openssl) func requiredTLSFailsWhenTheHandshakeFails() async throws {
         // A server that offers STARTTLS but whose certificate the verifying client rejects.
         try await Self.withServer { server in
             let configuration = SMTPClientConfiguration(heloName: "vmta.sluice.test", tlsPolicy: .required,

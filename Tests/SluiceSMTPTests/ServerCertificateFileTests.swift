@@ -21,7 +21,7 @@ import Testing
         }
     }
 
-    @Test func combinedFileServesStartTLS() async throws {
+    @Test(Peers.python3, Peers.openssl) func combinedFileServesStartTLS() async throws {
         try await TestCertificate.with { certificate in
             // Key first, then the certificate: the order in the file does not matter.
             let path = try Self.write("mta.pem", [certificate.keyPath, certificate.certificatePath], near: certificate)
@@ -34,7 +34,7 @@ import Testing
         }
     }
 
-    @Test func encryptedKeyNeedsItsPassphrase() async throws {
+    @Test(Peers.openssl) func encryptedKeyNeedsItsPassphrase() async throws {
         try await TestCertificate.with { certificate in
             let directory = URL(fileURLWithPath: certificate.keyPath).deletingLastPathComponent().path
             let encryptedKey = "\(directory)/key-enc.pem"
@@ -49,7 +49,7 @@ import Testing
         }
     }
 
-    @Test func unusableFilesAreOneLineErrorsNamingTheFile() async throws {
+    @Test(Peers.openssl) func unusableFilesAreOneLineErrorsNamingTheFile() async throws {
         try await TestCertificate.with { certificate in
             let directory = URL(fileURLWithPath: certificate.keyPath).deletingLastPathComponent().path
             #expect(Self.reason("\(directory)/missing.pem") == "\(directory)/missing.pem: cannot read the file: it does not exist")

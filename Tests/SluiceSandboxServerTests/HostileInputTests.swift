@@ -7,7 +7,7 @@ import Testing
 
 /// The sandbox server holds up against clients that break the rules.
 @Suite struct HostileInputTests {
-    @Test func overlongLineIsRefusedAndTheConnectionClosed() async throws {
+    @Test(Peers.python3) func overlongLineIsRefusedAndTheConnectionClosed() async throws {
         try await withSandbox("generic") { server in
             let long = "EHLO " + String(repeating: "a", count: 5000) + "\r\n"
             let sessions = try await runPython(port: server.port, [ScriptedSession(steps: [["raw", long], ["noop"]])])
@@ -18,7 +18,7 @@ import Testing
         }
     }
 
-    @Test func tooManyProtocolErrorsEndTheSession() async throws {
+    @Test(Peers.python3) func tooManyProtocolErrorsEndTheSession() async throws {
         try await withSandbox("generic", limits: SandboxServerLimits(maximumProtocolErrors: 3)) { server in
             let garbage = (0..<6).map { _ in ["raw", "XYZZY\r\n"] }
             let sessions = try await runPython(port: server.port, [ScriptedSession(steps: garbage)])
@@ -30,7 +30,7 @@ import Testing
         }
     }
 
-    @Test func silentClientIsTimedOut() async throws {
+    @Test(Peers.python3) func silentClientIsTimedOut() async throws {
         try await withSandbox("gmail", limits: SandboxServerLimits(idleTimeout: .init(milliseconds: 200))) { server in
             let sessions = try await runPython(port: server.port, [ScriptedSession(steps: [["raw", ""]])])
             #expect(sessions[0].last == StepReply(step: "raw", code: 421, text: "4.4.2 Idle timeout, closing connection"))

@@ -7,7 +7,7 @@ import Testing
 
 /// Each shipped profile on the network, seen by Python's smtplib.
 @Suite struct ShippedProfileTests {
-    @Test func gmailRateLimitAnswers421AndClosesPerSourceIP() async throws {
+    @Test(Peers.python3) func gmailRateLimitAnswers421AndClosesPerSourceIP() async throws {
         try await withSandbox("gmail") { server in
             // 40 transactions in one write: the burst of 20 passes, the next MAIL meets the limit
             // however slowly the machine runs.
@@ -29,7 +29,7 @@ import Testing
         }
     }
 
-    @Test func gmailUnknownUserBouncesAndOthersAreDelivered() async throws {
+    @Test(Peers.python3) func gmailUnknownUserBouncesAndOthersAreDelivered() async throws {
         let seed: UInt64 = 7
         let boxes = try mailboxes("gmail", seed: seed, domain: "gmail.com")
         let unknown = try #require(boxes.unknown.first), existing = try #require(boxes.existing.first)
@@ -57,7 +57,7 @@ import Testing
         }
     }
 
-    @Test func yahooIncidentTurnsEveryConnectionAwayWithTSS04() async throws {
+    @Test(Peers.python3) func yahooIncidentTurnsEveryConnectionAwayWithTSS04() async throws {
         // The shipped incident runs 10 s to 40 s after the receiver starts, every 3 minutes: a
         // receiver started 25 s ago is in the middle of it, one started 100 s ago between two.
         try await withSandbox("yahoo", startedAt: WallClock().now() - .seconds(25)) { server in
@@ -72,7 +72,7 @@ import Testing
         }
     }
 
-    @Test func outlookRateLimitKeepsTheConnectionOpenAndUnknownUsersGet550() async throws {
+    @Test(Peers.python3) func outlookRateLimitKeepsTheConnectionOpenAndUnknownUsersGet550() async throws {
         let seed: UInt64 = 11
         let boxes = try mailboxes("outlook", seed: seed, domain: "outlook.com")
         let unknown = try #require(boxes.unknown.first)
@@ -91,7 +91,7 @@ import Testing
         }
     }
 
-    @Test func genericGreylistsSomeTripletsAndKeepsDeferringEarlyRetries() async throws {
+    @Test(Peers.python3) func genericGreylistsSomeTripletsAndKeepsDeferringEarlyRetries() async throws {
         let seed: UInt64 = 3
         let boxes = try mailboxes("generic", seed: seed, domain: "example.net")
         let recipients = Array(boxes.existing.prefix(20))

@@ -5,7 +5,7 @@ import Testing
 /// The node writes the configuration's accounting file: received, delivered and bounced rows.
 @Suite("Accounting")
 struct AccountingTests {
-    @Test("r, d and b rows reach the <acct-file> by the time the node has stopped")
+    @Test("r, d and b rows reach the <acct-file> by the time the node has stopped", Peers.smtpSink, Peers.python3)
     func rowsWritten() async throws {
         let dir = try makeTemporaryDirectory()
         defer { removeDirectory(dir) }

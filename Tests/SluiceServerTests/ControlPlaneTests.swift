@@ -133,7 +133,7 @@ struct ControlPlaneTests {
         #expect(refused.result.hasPrefix("unknown-queue"))
     }
 
-    @Test("reload re-reads the configuration file, keeps queued mail and controls, and refuses a broken file")
+    @Test("reload re-reads the configuration file, keeps queued mail and controls, and refuses a broken file", Peers.python3)
     func reloadThroughTheSocket() async throws {
         let dir = try makeTemporaryDirectory()
         defer { removeDirectory(dir) }

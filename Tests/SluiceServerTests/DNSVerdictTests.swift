@@ -18,7 +18,7 @@ struct NonexistentDomains: DNSQuerying {
 /// A domain that does not exist bounces at once, with no retry.
 @Suite("DNS verdicts")
 struct DNSVerdictTests {
-    @Test("NXDOMAIN bounces the recipient at once with 550 5.1.2")
+    @Test("NXDOMAIN bounces the recipient at once with 550 5.1.2", Peers.python3)
     func nonexistentDomainBounces() async throws {
         let dir = try makeTemporaryDirectory()
         defer { removeDirectory(dir) }
@@ -70,13 +70,15 @@ struct DNSVerdictTests {
         }
     }
 
-    @Test("dns-server sends the node's lookups to that name server: the loopback stub's NXDOMAIN bounces at once")
+    @Test("dns-server sends the node's lookups to that name server: the loopback stub's NXDOMAIN bounces at once",
+          Peers.python3)
     func dnsServerIsUsed() async throws {
         let bounced = try await bounce(of: "u@nosuch.stub.test", extra: "")
         #expect(bounced?.dsnDiag.contains("5.1.2") == true)
     }
 
-    @Test("bounce-upon-no-mx: a domain with an address but no MX bounces instead of being tried at its address")
+    @Test("bounce-upon-no-mx: a domain with an address but no MX bounces instead of being tried at its address",
+          Peers.python3)
     func bounceUponNoMX() async throws {
         let bounced = try await bounce(of: "u@host.stub.test",
                                        extra: "<domain host.stub.test>\n    bounce-upon-no-mx yes\n</domain>")

@@ -14,7 +14,8 @@ struct HoldTests {
             perDomain: ["held.test": "    max-smtp-out 1\n    max-msg-rate 10/s"]))
     }
 
-    @Test("a hold stops new transactions to the domain while another domain keeps delivering; release resumes")
+    @Test("a hold stops new transactions to the domain while another domain keeps delivering; release resumes",
+          Peers.smtpSink, Peers.python3)
     func holdAndRelease() async throws {
         let dir = try makeTemporaryDirectory()
         defer { removeDirectory(dir) }
@@ -49,7 +50,7 @@ struct HoldTests {
         }
     }
 
-    @Test("a hold survives a restart of the node")
+    @Test("a hold survives a restart of the node", Peers.smtpSink, Peers.python3)
     func holdSurvivesRestart() async throws {
         let dir = try makeTemporaryDirectory()
         defer { removeDirectory(dir) }

@@ -103,7 +103,8 @@ struct InboundTLSTests {
         """
     }
 
-    @Test("a tls=yes listener from the configuration: handshake first, EHLO without STARTTLS, AUTH as a user whose source relays")
+    @Test("a tls=yes listener from the configuration: handshake first, EHLO without STARTTLS, AUTH as a user whose source relays",
+          Peers.smtpSink, Peers.python3, Peers.openssl)
     func implicitTLSListener() async throws {
         let dir = try makeTemporaryDirectory()
         defer { removeDirectory(dir) }
@@ -137,7 +138,8 @@ struct InboundTLSTests {
         }
     }
 
-    @Test("with a certificate a plain listener offers STARTTLS, then AUTH; not to a source with allow-starttls no")
+    @Test("with a certificate a plain listener offers STARTTLS, then AUTH; not to a source with allow-starttls no",
+          Peers.python3, Peers.openssl)
     func startTLSFromTheConfiguration() async throws {
         let dir = try makeTemporaryDirectory()
         defer { removeDirectory(dir) }
@@ -161,7 +163,8 @@ struct InboundTLSTests {
         }
     }
 
-    @Test("an unreadable certificate file stops the start with an error naming the file and the directive's line")
+    @Test("an unreadable certificate file stops the start with an error naming the file and the directive's line",
+          Peers.openssl)
     func missingCertificateFile() async throws {
         let dir = try makeTemporaryDirectory()
         defer { removeDirectory(dir) }

@@ -7,7 +7,8 @@ import Testing
 /// and what the accounting file recorded, with the directive and (where cheap) without it.
 @Suite("PowerMTA <domain> directives end to end")
 struct PowerMTADirectiveTests {
-    @Test("max-errors-per-connection 2: the connection is closed (QUIT) after the second refused recipient; the rest go on new ones")
+    @Test("max-errors-per-connection 2: the connection is closed (QUIT) after the second refused recipient; the rest go on new ones",
+          Peers.python3)
     func maxErrorsPerConnection() async throws {
         let recipients = (1...5).map { "u\($0)@errors.test" }
         func sessions(_ setting: String) async throws -> [ScriptedPeer.Session] {
@@ -31,7 +32,8 @@ struct PowerMTADirectiveTests {
         #expect(try await sessions("").map(\.rcptCount) == [5])
     }
 
-    @Test("smtp-421-means-mx-unavailable yes: after the first MX's 421 the next connection goes to the second MX")
+    @Test("smtp-421-means-mx-unavailable yes: after the first MX's 421 the next connection goes to the second MX",
+          Peers.python3)
     func smtp421MeansMXUnavailable() async throws {
         let scripts = [ScriptedPeer.Script(mail: "421 4.7.0 Too busy, try later"), ScriptedPeer.Script()]
         try await withPeers(scripts, hosts: ["127.0.0.2", "127.0.0.3"]) { dir, peers in
@@ -58,7 +60,8 @@ struct PowerMTADirectiveTests {
         }
     }
 
-    @Test("mx-connection-attempts 1: only the first address is tried per attempt; unlimited goes on to the next host")
+    @Test("mx-connection-attempts 1: only the first address is tried per attempt; unlimited goes on to the next host",
+          Peers.python3)
     func mxConnectionAttempts() async throws {
         try await withPeers([ScriptedPeer.Script()], hosts: ["127.0.0.3"]) { dir, peers in
             // Nothing listens on 127.0.0.4: the first host refuses every connection.
@@ -81,7 +84,8 @@ struct PowerMTADirectiveTests {
         }
     }
 
-    @Test("max-rcpt-per-message 2 in <domain> (max-rcpt-per-transaction): five recipients go in three transactions")
+    @Test("max-rcpt-per-message 2 in <domain> (max-rcpt-per-transaction): five recipients go in three transactions",
+          Peers.python3)
     func maxRcptPerMessage() async throws {
         let recipients = (1...5).map { "u\($0)@split.test" }
         func transactions(_ setting: String) async throws -> [Int] {
@@ -98,7 +102,8 @@ struct PowerMTADirectiveTests {
         #expect(try await transactions("") == [5])
     }
 
-    @Test("bounce-upon-5xx-greeting: a 554 greeting bounces the recipient at once with yes, defers it with no")
+    @Test("bounce-upon-5xx-greeting: a 554 greeting bounces the recipient at once with yes, defers it with no",
+          Peers.python3)
     func bounceUpon5xxGreeting() async throws {
         let refusing = ScriptedPeer.Script(greeting: "554 5.7.1 No service for you")
         try await withPeers([refusing]) { dir, peers in
@@ -120,7 +125,8 @@ struct PowerMTADirectiveTests {
         }
     }
 
-    @Test("max-smtp-retries 2: a recipient that keeps getting 451 bounces after its second attempt, naming max-smtp-retries")
+    @Test("max-smtp-retries 2: a recipient that keeps getting 451 bounces after its second attempt, naming max-smtp-retries",
+          Peers.python3)
     func maxSmtpRetries() async throws {
         let busy = ScriptedPeer.Script(rcpt: "451 4.2.1 Mailbox busy, try later")
         try await withPeers([busy]) { dir, peers in
@@ -144,7 +150,7 @@ struct PowerMTADirectiveTests {
         }
     }
 
-    @Test("expire-after (bounce-after): a recipient still deferred after 2s bounces as message-expired")
+    @Test("expire-after (bounce-after): a recipient still deferred after 2s bounces as message-expired", Peers.python3)
     func expireAfter() async throws {
         try await withPeers([ScriptedPeer.Script(rcpt: "451 4.2.1 Mailbox busy, try later")]) { dir, peers in
             let rows = try await deliver([.init(to: ["u@expire.test"])], domain: "expire.test", route: peers[0].route,
@@ -157,7 +163,8 @@ struct PowerMTADirectiveTests {
         }
     }
 
-    @Test("type discard: every recipient is accounted as delivered and no connection is made (nothing listens)")
+    @Test("type discard: every recipient is accounted as delivered and no connection is made (nothing listens)",
+          Peers.python3)
     func typeDiscard() async throws {
         let dir = try makeTemporaryDirectory()
         defer { removeDirectory(dir) }
@@ -180,7 +187,7 @@ struct PowerMTADirectiveTests {
         #expect(smtp.of("d").isEmpty)
     }
 
-    @Test("smtp-553-means-invalid-mailbox: a bare 553 bounces as bad-mailbox 5.1.1 with yes, as sent with no")
+    @Test("smtp-553-means-invalid-mailbox: a bare 553 bounces as bad-mailbox 5.1.1 with yes, as sent with no", Peers.python3)
     func smtp553MeansInvalidMailbox() async throws {
         // RFC 5321's own text for 553, without an enhanced status code.
         let script = ScriptedPeer.Script(rcpt: "553 Requested action not taken: mailbox name not allowed")
@@ -200,7 +207,7 @@ struct PowerMTADirectiveTests {
         #expect(asSent["bounceCat"] == "policy-related")
     }
 
-    @Test("max-smtp-out-per-ip 1 below max-smtp-out 4: the peer never sees two connections at once")
+    @Test("max-smtp-out-per-ip 1 below max-smtp-out 4: the peer never sees two connections at once", Peers.python3)
     func maxSmtpOutPerIP() async throws {
         let slow = ScriptedPeer.Script(dataDelay: 0.4)
         let messages = (1...6).map { Injector.Message(to: ["u\($0)@perip.test"]) }

@@ -22,7 +22,8 @@ struct PowerMTASourceDirectiveTests {
         }
     }
 
-    @Test("remove-received-headers yes: the peer's copy keeps only Sluice's own Received field; remove-header X-Secret removes it")
+    @Test("remove-received-headers yes: the peer's copy keeps only Sluice's own Received field; remove-header X-Secret removes it",
+          Peers.python3)
     func removeReceivedAndNamedHeaders() async throws {
         let removed = try await deliverWithHeaders(source: "remove-received-headers yes\nremove-header X-Secret,X-Unused")
         let received = removed.headers.filter { $0.lowercased().hasPrefix("received:") }
@@ -39,7 +40,8 @@ struct PowerMTASourceDirectiveTests {
         #expect(kept.headers.contains("X-Secret: hush"))
     }
 
-    @Test("jobid-header X-Campaign (in <source>, and at the top level): its value is the accounting jobId and the field is removed")
+    @Test("jobid-header X-Campaign (in <source>, and at the top level): its value is the accounting jobId and the field is removed",
+          Peers.python3)
     func jobIDHeader() async throws {
         for (source, top) in [("jobid-header X-Campaign", ""), ("", "jobid-header X-Campaign")] {
             let result = try await deliverWithHeaders(source: source, top: top)

@@ -7,7 +7,7 @@ import Testing
 /// Python's smtplib injects into a running node; a real smtp-sink receives.
 @Suite("Relaying end to end over loopback")
 struct RelayTests {
-    @Test("every message reaches the sink once and the spool ends empty")
+    @Test("every message reaches the sink once and the spool ends empty", Peers.smtpSink, Peers.python3)
     func relaysEverything() async throws {
         let dir = try makeTemporaryDirectory()
         defer { removeDirectory(dir) }
@@ -34,7 +34,8 @@ struct RelayTests {
         #expect(spool.statistics.messages == 0)
     }
 
-    @Test("the peer's 4xx defers with its text, 5xx bounces with a category, 421 and hang-up defers")
+    @Test("the peer's 4xx defers with its text, 5xx bounces with a category, 421 and hang-up defers",
+          Peers.smtpSink, Peers.python3)
     func peerFailures() async throws {
         let dir = try makeTemporaryDirectory()
         defer { removeDirectory(dir) }
@@ -75,7 +76,8 @@ struct RelayTests {
         #expect(soft.messages == 0 && hard.messages == 0 && drop.messages == 0)
     }
 
-    @Test("a client without relaying rights is refused 550 5.7.1; the relaying source is accepted")
+    @Test("a client without relaying rights is refused 550 5.7.1; the relaying source is accepted",
+          Peers.smtpSink, Peers.python3)
     func relayDenied() async throws {
         let dir = try makeTemporaryDirectory()
         defer { removeDirectory(dir) }
@@ -100,7 +102,8 @@ struct RelayTests {
         }
     }
 
-    @Test("mail to the bare postmaster is accepted from a client without relaying rights and delivered to the configured postmaster")
+    @Test("mail to the bare postmaster is accepted from a client without relaying rights and delivered to the configured postmaster",
+          Peers.smtpSink, Peers.python3)
     func postmasterIsDelivered() async throws {
         let dir = try makeTemporaryDirectory()
         defer { removeDirectory(dir) }
@@ -121,7 +124,8 @@ struct RelayTests {
         }
     }
 
-    @Test("default-virtual-mta by-smtp-source-ip: each message goes out through the vmta whose source address received it")
+    @Test("default-virtual-mta by-smtp-source-ip: each message goes out through the vmta whose source address received it",
+          Peers.smtpSink, Peers.python3)
     func virtualMTABySourceAddress() async throws {
         let dir = try makeTemporaryDirectory()
         defer { removeDirectory(dir) }

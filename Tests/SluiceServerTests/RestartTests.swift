@@ -6,7 +6,7 @@ import Testing
 /// A node stopped with mail queued delivers it after a restart on the same spool, once.
 @Suite("Restart")
 struct RestartTests {
-    @Test("mail injected while the peer is down is delivered once after a restart")
+    @Test("mail injected while the peer is down is delivered once after a restart", Peers.smtpSink, Peers.python3)
     func deliversAfterRestart() async throws {
         let dir = try makeTemporaryDirectory()
         defer { removeDirectory(dir) }

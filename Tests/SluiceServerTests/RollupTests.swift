@@ -58,7 +58,8 @@ struct RollupTests {
 
     static let rollupQueue = QueueKey(domain: "shared.rollup", vmta: "v1")
 
-    @Test("domains whose MX hosts match share the rollup queue and its settings; a third keeps its own; queue-to; restart")
+    @Test("domains whose MX hosts match share the rollup queue and its settings; a third keeps its own; queue-to; restart",
+          Peers.smtpSink, Peers.python3)
     func rollupEndToEnd() async throws {
         let dir = try makeTemporaryDirectory()
         defer { removeDirectory(dir) }
@@ -104,7 +105,8 @@ struct RollupTests {
         #expect(try Spool.inspect(directory: "\(dir)/spool").statistics.messages == 0)
     }
 
-    @Test("smtp-hosts lookup-mx:DOMAIN delivers to that domain's MX hosts, recipients unchanged")
+    @Test("smtp-hosts lookup-mx:DOMAIN delivers to that domain's MX hosts, recipients unchanged",
+          Peers.smtpSink, Peers.python3)
     func lookupMXEndToEnd() async throws {
         let dir = try makeTemporaryDirectory()
         defer { removeDirectory(dir) }
@@ -134,7 +136,8 @@ struct RollupTests {
         #expect(rollupSink.messages == 0)
     }
 
-    @Test("reload: an mx-rollup-list added rolls up mail admitted afterwards; recipients queued before stay put")
+    @Test("reload: an mx-rollup-list added rolls up mail admitted afterwards; recipients queued before stay put",
+          Peers.python3)
     func reloadAddsRollup() async throws {
         let dir = try makeTemporaryDirectory()
         defer { removeDirectory(dir) }

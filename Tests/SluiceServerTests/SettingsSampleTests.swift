@@ -7,7 +7,7 @@ import Testing
 /// The settings answer of a running node carries a sample of the target's queued recipients.
 @Suite("Settings with a queued sample")
 struct SettingsSampleTests {
-    @Test("a held domain's settings list its queued recipients, oldest first, never attempted")
+    @Test("a held domain's settings list its queued recipients, oldest first, never attempted", Peers.python3)
     func heldDomainSample() async throws {
         let dir = try makeTemporaryDirectory()
         defer { removeDirectory(dir) }

@@ -161,3 +161,30 @@ public struct VMTARow: Codable, Hashable, Sendable {
         case busiestDomains = "busiest_domains"
     }
 }
+
+extension DomainRow {
+    /// The domain rows of `queues`, one per destination domain in the order the domains first
+    /// appear: counts, per-minute rates and connections are summed over the domain's queues; the
+    /// rate limit and `why` are its first queue's; the mode is `backoff` when any queue is in
+    /// backoff; the domain is held when any queue is (a hold is per domain) and paused only when
+    /// every queue is; the last error is the first non-empty one.
+    public static func totals(of queues: [QueueRow]) -> [DomainRow] {
+        var order: [String] = []
+        var grouped: [String: [QueueFigures]] = [:]
+        for row in queues {
+            if grouped[row.domain] == nil { order.append(row.domain) }
+            grouped[row.domain, default: []].append(row.figures)
+        }
+        return order.compactMap { name in
+            guard let f = grouped[name], let first = f.first else { return nil }
+            return DomainRow(name: name, figures: QueueFigures(
+                queued: f.reduce(0) { $0 + $1.queued }, delivered: f.reduce(0) { $0 + $1.delivered },
+                deferred: f.reduce(0) { $0 + $1.deferred }, bounced: f.reduce(0) { $0 + $1.bounced },
+                connections: f.reduce(0) { $0 + $1.connections }, deliveredPerMin: f.reduce(0) { $0 + $1.deliveredPerMin },
+                deferredPerMin: f.reduce(0) { $0 + $1.deferredPerMin }, bouncedPerMin: f.reduce(0) { $0 + $1.bouncedPerMin },
+                rateLimit: first.rateLimit, mode: f.contains { $0.mode == "backoff" } ? "backoff" : "normal",
+                held: f.contains(where: \.held), paused: f.allSatisfy(\.paused),
+                why: first.why, lastError: f.first { !$0.lastError.isEmpty }?.lastError ?? ""))
+        }
+    }
+}

@@ -6,8 +6,6 @@ import NIOPosix
 enum SMTPSink {
     static let path = "/usr/sbin/smtp-sink"
 
-    static var isInstalled: Bool { FileManager.default.isExecutableFile(atPath: path) }
-
     /// A port that was free a moment ago.
     static func freePort() async throws -> Int {
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)

@@ -71,20 +71,7 @@ struct InboundTLSTests {
     /// Runs one smtplib session.
     static func session(_ spec: Spec) async throws -> Session {
         let json = String(decoding: try JSONEncoder().encode(spec), as: UTF8.self)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, json]
-        let stdout = Pipe(), stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do { try process.run() } catch { continuation.resume(throwing: error) }
-        }
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        guard status == 0 else {
-            throw TestError("smtplib failed (\(status)): " + String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
-        }
+        let output = try await runPythonScript(script, argument: json, what: "smtplib")
         return try JSONDecoder().decode(Session.self, from: output)
     }
 

@@ -63,21 +63,7 @@ enum Injector {
         struct Spec: Encodable { var host: String; var port: Int; var source: String; var messages: [Message] }
         let spec = String(decoding: try JSONEncoder().encode(Spec(host: host, port: port, source: source, messages: messages)),
                           as: UTF8.self)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, spec]
-        let stdout = Pipe(), stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do { try process.run() } catch { continuation.resume(throwing: error) }
-        }
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        guard status == 0 else {
-            let why = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            throw TestError("smtplib failed (\(status)): \(why)")
-        }
+        let output = try await runPythonScript(script, argument: spec, what: "smtplib")
         return try JSONDecoder().decode([Result].self, from: output)
     }
 }

@@ -65,18 +65,8 @@ extension ModelBuilder {
                 if d.arguments.isEmpty { error(d.location, "'remove-header' needs a header name, e.g. remove-header X-Mailer") }
             case "jobid-header":
                 if let word = single(d) { source.jobIDHeader = word.text }
-            case "rewrite-list":
-                if let word = single(d) {
-                    source.rewriteList = word.text
-                    references.append(Reference(kind: .rewriteList, name: word.text, location: word.location,
-                                                context: "rewrite-list"))
-                }
-            case "source-group":
-                if let word = single(d) {
-                    source.sourceGroup = word.text
-                    references.append(Reference(kind: .sourceGroup, name: word.text, location: word.location,
-                                                context: "source-group"))
-                }
+            case "rewrite-list": referencedName(d, kind: .rewriteList).map { source.rewriteList = $0 }
+            case "source-group": referencedName(d, kind: .sourceGroup).map { source.sourceGroup = $0 }
             case "allow-unencrypted-plain-auth": source.allowUnencryptedPlainAuth = bool(d)
             case "max-rcpt-per-message":
                 source.maxRcptPerMessage = parse(d) { (t: String) throws(ValueError) in
@@ -105,12 +95,7 @@ extension ModelBuilder {
                     references.append(Reference(kind: .virtualMTAOrPool, name: name.text, location: name.location,
                                                 context: "default-virtual-mta"))
                 }
-            case "pattern-list":
-                if let name = single(d) {
-                    source.patternList = name.text
-                    references.append(Reference(kind: .patternList, name: name.text, location: name.location,
-                                                context: "pattern-list"))
-                }
+            case "pattern-list": referencedName(d, kind: .patternList).map { source.patternList = $0 }
             default: unknownDirective(d, in: "<source>", known: Self.sourceDirectives)
             }
         }
@@ -285,5 +270,13 @@ extension ModelBuilder {
             return
         }
         model.smtpUsers[name] = user
+    }
+
+    /// The directive's one name, recorded as a reference of `kind` to check once every block is
+    /// read (the context is the directive's name).
+    mutating func referencedName(_ d: DirectiveNode, kind: Reference.Kind) -> String? {
+        guard let word = single(d) else { return nil }
+        references.append(Reference(kind: kind, name: word.text, location: word.location, context: d.key))
+        return word.text
     }
 }

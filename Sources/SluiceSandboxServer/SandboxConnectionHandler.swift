@@ -102,13 +102,13 @@ final class SandboxConnectionHandler: ChannelDuplexHandler {
                 action = receiver.handle(.endOfData(size: size), in: &session, at: clock.now())
             case .lineTooLong:
                 counters.recordLineTooLong()
-                action = SandboxAction(reply: SandboxReply(code: 500, enhancedStatus: "5.5.6", text: "Line too long"), close: true)
+                action = SandboxAction(reply: SMTPReply(500, "5.5.6", "Line too long"), close: true)
             }
             self.session = session
-            var farewell: SandboxReply?
+            var farewell: SMTPReply?
             if protocolErrors >= limits.maximumProtocolErrors, !action.close {
                 counters.recordTooManyErrors()
-                farewell = SandboxReply(code: 421, enhancedStatus: "4.7.0", text: "Too many errors, closing connection")
+                farewell = SMTPReply(421, "4.7.0", "Too many errors, closing connection")
             }
             perform(action, farewell: farewell, context: context)
         }
@@ -122,7 +122,7 @@ final class SandboxConnectionHandler: ChannelDuplexHandler {
 
     /// Sends the action's reply now or after its delay (followed by `farewell` and a close when
     /// one is given), then closes or carries on.
-    private func perform(_ action: SandboxAction, farewell: SandboxReply? = nil, context: ChannelHandlerContext) {
+    private func perform(_ action: SandboxAction, farewell: SMTPReply? = nil, context: ChannelHandlerContext) {
         guard action.delay.milliseconds > 0 else {
             send(action, farewell: farewell, context: context)
             return
@@ -137,7 +137,7 @@ final class SandboxConnectionHandler: ChannelDuplexHandler {
         }
     }
 
-    private func send(_ action: SandboxAction, farewell: SandboxReply? = nil, context: ChannelHandlerContext) {
+    private func send(_ action: SandboxAction, farewell: SMTPReply? = nil, context: ChannelHandlerContext) {
         guard !closing else { return }
         context.write(wrapOutboundOut(ByteBuffer(string: action.reply.wireText)), promise: nil)
         if let farewell { context.write(wrapOutboundOut(ByteBuffer(string: farewell.wireText)), promise: nil) }
@@ -154,7 +154,7 @@ final class SandboxConnectionHandler: ChannelDuplexHandler {
         idleTimer = context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(limits.idleTimeout.milliseconds)) { [self] in
             guard !closing else { return }
             counters.recordIdleTimeout()
-            send(SandboxAction(reply: SandboxReply(code: 421, enhancedStatus: "4.4.2", text: "Idle timeout, closing connection")),
+            send(SandboxAction(reply: SMTPReply(421, "4.4.2", "Idle timeout, closing connection")),
                  context: context)
         }
     }

@@ -57,7 +57,7 @@ enum ConnectOutcome: Sendable {
     case connected(SMTPClientConnection, DeliveryTarget)
     /// DNS says the domain takes no mail (null MX, NXDOMAIN, no address): every transaction on
     /// this "connection" gets this permanent reply.
-    case verdict(SluiceCore.SMTPReply)
+    case verdict(SMTPReply)
     /// No connection now; the queue retries later.
     case failed(ConnectionFailure)
 }
@@ -74,12 +74,12 @@ struct DeliveryConnector: Sendable {
     /// Tries the plan's targets in order.
     func connect(_ plan: ConnectionPlan) async -> ConnectOutcome {
         if plan.discards {
-            return .verdict(SluiceCore.SMTPReply(code: 250, enhancedStatus: "2.0.0", text: "250 2.0.0 discarded (type discard)"))
+            return .verdict(SMTPReply(250, "2.0.0", "discarded (type discard)"))
         }
         switch await resolver.targets(for: plan.domain, overrides: plan.hosts, bounceWithoutMX: plan.bounceWithoutMX,
                                       mxPort: mxPort) {
         case .permanentFailure(let code, let enhanced, let text):
-            return .verdict(SluiceCore.SMTPReply(code: code, enhancedStatus: enhanced, text: "\(code) \(enhanced) \(text)"))
+            return .verdict(SMTPReply(code, enhanced, text))
         case .temporaryFailure(let why):
             return .failed(.noAnswer("DNS lookup for \(plan.domain) failed: \(why)"))
         case .targets(let found):
@@ -98,7 +98,7 @@ struct DeliveryConnector: Sendable {
                         host: target.address, port: target.port, configuration: plan.client, tls: tls, group: group)
                     return .connected(connection, target)
                 } catch .greetingRefused(let greeting) where greeting.code >= 500 && plan.bounceUpon5xxGreeting {
-                    return .verdict(greeting.engineReply)
+                    return .verdict(greeting)
                 } catch {
                     failure = error.connectionFailure
                 }

@@ -10,18 +10,18 @@ extension MailNode: ControlledNode {
     }
 
     /// The effective settings of a queue (live overrides included) or of a domain.
-    public func settings(for target: SluiceControl.ControlTarget) async throws -> SettingsSnapshot {
+    public func settings(for target: ControlTarget) async throws -> SettingsSnapshot {
         let key: QueueKey
         switch target {
         case .queue(let queue):
             guard configuration.virtualMTANames.contains(queue.vmta) else {
-                throw SluiceControl.ControlError(.unknownQueue, "no virtual MTA '\(queue.vmta)' for queue \(queue)")
+                throw ControlError(.unknownQueue, "no virtual MTA '\(queue.vmta)' for queue \(queue)")
             }
             key = queue
         case .domain(let domain):
             key = engine.queueKeys.first { $0.domain == domain } ?? QueueKey(domain: domain, vmta: "default")
         case .vmta(let vmta):
-            throw SluiceControl.ControlError(.usage, "settings are per domain or queue, not per virtual MTA ('\(vmta)')")
+            throw ControlError(.usage, "settings are per domain or queue, not per virtual MTA ('\(vmta)')")
         }
         let settings = engine.settings(for: key)
         return SettingsSnapshot(queue: target.name, settings: settings, history: deliveredHistory(of: target),
@@ -36,29 +36,26 @@ extension MailNode: ControlledNode {
     /// Recipients bounced or expired since start, per category.
     public func bouncesByCategory() async -> [String: Int] { bouncesByCategory }
 
-    /// Applies an operator command to the engine; lasting controls are persisted in the spool.
-    public func execute(_ command: MutatingCommand, context: CommandContext) async throws -> CommandOutcome {
+    /// Applies an operator command to the engine; lasting controls are persisted in the spool
+    /// (or, for a `--persist` throttle, by the control service in the override file).
+    public func execute(_ command: ControlCommand, context: CommandContext) async throws -> CommandOutcome {
         let request = ControlRequest(
             who: context.actor.description, why: context.reason,
             duration: context.expiresAt.map { TimeSpan(milliseconds: Int64((($0 - context.issuedAt) * 1000).rounded())) },
             client: context.actor.label)
         if case .reload = command { return try reload() }
-        let commands = try Self.engineCommands(for: command)
-        if case .cancelControl = command, case .cancel(let id)? = commands.first { try removeFromOverrideFile(id) }
+        if case .cancelControl(let text) = command, let id = ControlCommand.controlNumber(text) {
+            try removeFromOverrideFile(id)
+        }
         var fileBacked = false
         if case .setThrottle(_, _, true) = command { fileBacked = true }
+        let actions = try engine.apply(command, by: request, now: now)
         var created: [Control] = []
-        for engineCommand in commands {
-            let actions: [EngineAction]
-            do { actions = try engine.apply(engineCommand, by: request, now: now) } catch {
-                throw Self.controlError(error)
-            }
-            for case .controlAdded(let control) in actions {
-                created.append(control)
-                if fileBacked { fileBackedControls.insert(control.id) }
-            }
-            perform(actions)
+        for case .controlAdded(let control) in actions {
+            created.append(control)
+            if fileBacked { fileBackedControls.insert(control.id) }
         }
+        perform(actions)
         return CommandOutcome(message: outcomeMessage(command), control: created.last.map(Self.info))
     }
 
@@ -69,46 +66,7 @@ extension MailNode: ControlledNode {
         guard fileBackedControls.contains(id), let persistedOverrides,
               let control = engine.activeControls.first(where: { $0.id == id }),
               case .throttle(let target, let directive, _) = control.kind else { return }
-        let controlTarget: SluiceControl.ControlTarget
-        switch target {
-        case .domain(let d): controlTarget = .domain(d)
-        case .queue(let q): controlTarget = .queue(q)
-        case .vmta(let v): controlTarget = .vmta(v)
-        }
-        try persistedOverrides.remove(controlTarget, directives: [directive])
-    }
-
-    /// The engine commands for a control-plane command (a throttle change may set several directives).
-    static func engineCommands(for command: MutatingCommand) throws -> [SluiceCore.ControlCommand] {
-        switch command {
-        case .hold(let domain): return [.hold(domain: domain)]
-        case .release(let domain): return [.release(domain: domain)]
-        case .pause(let target): return [.pause(target.engineTarget)]
-        case .resume(let target): return [.resume(target.engineTarget)]
-        case .setMode(let target, let mode):
-            guard let queueMode = QueueMode(rawValue: mode) else {
-                throw SluiceControl.ControlError(.usage, "mode must be normal or backoff, not '\(mode)'")
-            }
-            return [.setMode(target.engineTarget, queueMode)]
-        case .setThrottle(let target, let settings, _):
-            for setting in settings {
-                guard let directive = DomainDirective.named(setting.directive), directive.isThrottle else {
-                    throw SluiceControl.ControlError(.badSetting, "'\(setting.directive)' is not a throttle directive")
-                }
-                do { try directive.validate(setting.value) } catch {
-                    throw SluiceControl.ControlError(.badSetting, "\(setting.directive): \(error)")
-                }
-            }
-            return settings.map { .overrideThrottle(target.engineTarget, directive: $0.directive, value: $0.value) }
-        case .schedule(let target): return [.schedule(target.engineTarget)]
-        case .delete(let target, let asBounces): return [.delete(target.engineTarget, asBounces: asBounces)]
-        case .cancelControl(let id):
-            guard let number = UInt64(id.hasPrefix("#") ? String(id.dropFirst()) : id) else {
-                throw SluiceControl.ControlError(.unknownControl, "no active control '\(id)'")
-            }
-            return [.cancel(id: number)]
-        case .reload: return []
-        }
+        try persistedOverrides.remove(target, directives: [directive])
     }
 
     /// Re-reads the configuration file and the override file and hands them to the engine (queues,
@@ -118,11 +76,11 @@ extension MailNode: ControlledNode {
     /// the diagnostic, and the running configuration stays.
     func reload() throws -> CommandOutcome {
         guard let path = options.configurationPath else {
-            throw SluiceControl.ControlError(.refused, "this node was not started from a configuration file")
+            throw ControlError(.refused, "this node was not started from a configuration file")
         }
         let loaded = ConfigLoader.load(path: path)
         if let error = loaded.errors.first {
-            throw SluiceControl.ControlError(.refused, "configuration not reloaded: \(error)")
+            throw ControlError(.refused, "configuration not reloaded: \(error)")
         }
         try persistedOverrides?.reload()
         configuration = loaded.model
@@ -131,7 +89,7 @@ extension MailNode: ControlledNode {
         return CommandOutcome(message: "reloaded \(path) (\(loaded.warnings.count) warning(s))")
     }
 
-    func outcomeMessage(_ command: MutatingCommand) -> String {
+    func outcomeMessage(_ command: ControlCommand) -> String {
         switch command {
         case .hold(let domain):
             let queued = engine.queueSnapshots(now: now).filter { $0.key.domain == domain }.reduce(0) { $0 + $1.queued }
@@ -149,35 +107,8 @@ extension MailNode: ControlledNode {
         case .pause: (kind, detail) = ("pause", "paused")
         case .throttle(_, let directive, let value): (kind, detail) = ("throttle", "\(directive)=\(value)")
         }
-        let target: String
-        switch control.kind.target {
-        case .domain(let d): target = d
-        case .vmta(let v): target = v
-        case .queue(let q): target = q.description
-        }
-        return ControlInfo(id: String(control.id), kind: kind, target: target, detail: detail, who: control.who,
+        return ControlInfo(id: String(control.id), kind: kind, target: control.kind.target.name, detail: detail, who: control.who,
                            why: control.why, createdAt: Double(control.createdAt.milliseconds) / 1000,
                            expiresAt: control.expiresAt.map { Double($0.milliseconds) / 1000 })
-    }
-
-    /// The control plane's error for an engine refusal.
-    static func controlError(_ error: SluiceCore.ControlError) -> SluiceControl.ControlError {
-        switch error {
-        case .unknownQueue, .unknownVirtualMTA: return SluiceControl.ControlError(.unknownQueue, error.description)
-        case .unknownControl: return SluiceControl.ControlError(.unknownControl, error.description)
-        case .badSetting, .notAThrottle: return SluiceControl.ControlError(.badSetting, error.description)
-        case .badTarget: return SluiceControl.ControlError(.usage, error.description)
-        }
-    }
-}
-
-extension SluiceControl.ControlTarget {
-    /// The engine's form of the target.
-    var engineTarget: SluiceCore.ControlTarget {
-        switch self {
-        case .domain(let d): return .domain(d)
-        case .vmta(let v): return .vmta(v)
-        case .queue(let q): return .queue(q)
-        }
     }
 }

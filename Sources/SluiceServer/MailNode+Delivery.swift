@@ -61,7 +61,7 @@ extension MailNode {
                         recipients: transaction.recipients.map { OutboundTransaction.Recipient(address: $0) },
                         content: content))
                 } catch {
-                    let reply = SluiceSMTP.SMTPReply(451, "4.3.0", "message content unavailable: \(error)")
+                    let reply = SMTPReply(451, "4.3.0", "message content unavailable: \(error)")
                     outcome = .assemble(addresses: transaction.recipients, mail: reply, rcpts: [], data: nil, final: nil,
                                         interruption: reply, connectionReusable: true)
                 }
@@ -79,7 +79,7 @@ extension MailNode {
     /// A transaction's replies arrived (or the connection broke).
     func finished(_ transaction: Transaction, _ outcome: TransactionOutcome, target: DeliveryTarget) {
         running[transaction.id] = nil
-        let replies = outcome.recipients.map(\.reply.engineReply)
+        let replies = outcome.recipients.map(\.reply)
         if replies.contains(where: { $0.code == 421 }) { noteUnavailable(target, queue: transaction.queue) }
         if !outcome.connectionReusable { links[transaction.connection] = nil }
         perform(engine.transactionCompleted(transaction.id, replies: replies, connectionReusable: outcome.connectionReusable,

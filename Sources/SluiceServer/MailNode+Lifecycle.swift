@@ -214,10 +214,10 @@ extension MailNode {
 
     /// The HTTP API's bearer tokens and their roles from ``NodeOptions/httpTokenFile``
     /// (`ID SECRET [admin|monitor]` per line; see ``HTTPAccess/parseTokens(_:file:)``).
-    func httpTokens() throws(SluiceControl.ControlError) -> [String: HTTPAccess.Token] {
+    func httpTokens() throws(ControlError) -> [String: HTTPAccess.Token] {
         let path = options.httpTokenFile ?? spoolDirectory + "/http-tokens"
         guard let data = FileManager.default.contents(atPath: path) else {
-            if options.httpTokenFile != nil { throw SluiceControl.ControlError(.usage, "cannot read token file \(path)") }
+            if options.httpTokenFile != nil { throw ControlError(.usage, "cannot read token file \(path)") }
             log("http-mgmt-port: no token file at \(path): every request will be refused")
             return [:]
         }

@@ -7,7 +7,7 @@ extension MailNode {
 
     /// A sample of the target's queued recipients with age, attempts and last reply, oldest
     /// first (the console's Detail view).
-    func queuedRecipients(of target: SluiceControl.ControlTarget) -> [SettingsSnapshot.QueuedRecipient] {
+    func queuedRecipients(of target: ControlTarget) -> [SettingsSnapshot.QueuedRecipient] {
         let sample: [QueuedRecipientInfo]
         switch target {
         case .queue(let key): sample = engine.queuedSample(of: key, limit: Self.queuedSampleLimit)
@@ -23,7 +23,7 @@ extension MailNode {
 
     /// Delivered per second over the last five minutes, oldest first: the queue's, or for a
     /// domain the sum of its queues'.
-    func deliveredHistory(of target: SluiceControl.ControlTarget) -> [Int] {
+    func deliveredHistory(of target: ControlTarget) -> [Int] {
         let stats: TrafficStats?
         switch target {
         case .queue(let key): stats = engine.snapshot(of: key, now: now)?.stats

@@ -181,5 +181,5 @@ enum DeliveryLink {
     /// Open to a target.
     case open(SMTPClientConnection, DeliveryTarget)
     /// No connection: DNS said the domain takes no mail; transactions get this reply.
-    case verdict(SluiceCore.SMTPReply)
+    case verdict(SMTPReply)
 }

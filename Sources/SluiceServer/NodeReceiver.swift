@@ -37,7 +37,7 @@ struct NodeReceiver: MessageReceiver {
             guard let address = received.serverAddress, let vmta = vmtaBySourceAddress[address] else {
                 log("smtp-in: default-virtual-mta by-smtp-source-ip: no virtual-mta has smtp-source-host "
                     + "\(received.serverAddress.map { "\($0)" } ?? "(unknown)"), the address the message came in on")
-                return .temporaryFailure(SluiceSMTP.SMTPReply(451, "4.3.5", "No virtual MTA for this listener address, try again later"))
+                return .temporaryFailure(SMTPReply(451, "4.3.5", "No virtual MTA for this listener address, try again later"))
             }
             requested = vmta
         }
@@ -68,13 +68,13 @@ struct NodeReceiver: MessageReceiver {
         do {
             id = try await spool.accept(envelope, content: received.content)
         } catch SpoolError.tooLarge {
-            return .permanentFailure(SluiceSMTP.SMTPReply(552, "5.3.4", "Message size exceeds fixed maximum message size"))
+            return .permanentFailure(SMTPReply(552, "5.3.4", "Message size exceeds fixed maximum message size"))
         } catch SpoolError.insufficientSpace {
-            return .temporaryFailure(SluiceSMTP.SMTPReply(452, "4.3.1", "Insufficient system storage, try again later"))
+            return .temporaryFailure(SMTPReply(452, "4.3.1", "Insufficient system storage, try again later"))
         } catch {
             // The reason (with the spool's paths) is for the operator's log, not for the client.
             log("spool: message from \(received.clientAddress) not stored: \(error)")
-            return .temporaryFailure(SluiceSMTP.SMTPReply(451, "4.3.0", "Local error: message not stored, try again later"))
+            return .temporaryFailure(SMTPReply(451, "4.3.0", "Local error: message not stored, try again later"))
         }
         let message = Message(id: id, sender: received.sender, recipients: received.recipients.map(\.address),
                               size: received.content.count, jobID: received.jobID, vmta: vmta,
@@ -93,12 +93,12 @@ struct NodeReceiver: MessageReceiver {
     }
 
     /// The permanent reply for a message the router cannot place.
-    static func refusal(_ error: InjectionError) -> SluiceSMTP.SMTPReply {
+    static func refusal(_ error: InjectionError) -> SMTPReply {
         switch error {
         case .unknownVirtualMTA, .emptyPool:
-            return SluiceSMTP.SMTPReply(550, "5.7.1", "Message refused: \(error) (check default-virtual-mta and X-Virtual-MTA)")
+            return SMTPReply(550, "5.7.1", "Message refused: \(error) (check default-virtual-mta and X-Virtual-MTA)")
         default:
-            return SluiceSMTP.SMTPReply(550, "5.5.0", "Message refused: \(error)")
+            return SMTPReply(550, "5.5.0", "Message refused: \(error)")
         }
     }
 }

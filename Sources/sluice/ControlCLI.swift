@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SluiceControl
+import SluiceCore
 
 /// `--socket PATH` and `--json`, shared by every command that talks to the daemon.
 struct ConnectionOptions: ParsableArguments {
@@ -37,7 +38,7 @@ struct ActionOptions: ParsableArguments {
 /// documented exit status (1 request failed, 2 usage or connection).
 enum ControlCLI {
     /// Sends `command`, prints its result as a table or as JSON, and exits non-zero on failure.
-    static func run(_ command: ControlCommand, connection: ConnectionOptions, json: Bool = false,
+    static func run(_ command: ControlOperation, connection: ConnectionOptions, json: Bool = false,
                     reason: String? = nil, ttlSeconds: Int? = nil) async throws {
         let client = ControlClient(socketPath: connection.socketPath, client: "cli")
         do {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import SluiceControl
+import SluiceCore
 
 /// What `pause` and `resume` apply to.
 enum PauseKind: String, ExpressibleByArgument, CaseIterable { case vmta, queue }

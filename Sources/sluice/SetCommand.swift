@@ -1,5 +1,6 @@
 import ArgumentParser
 import SluiceControl
+import SluiceCore
 
 /// `sluice set queue …` and `sluice set throttle …`.
 struct SetCommand: AsyncParsableCommand {

@@ -52,4 +52,38 @@ struct RepositoryTests {
             #expect(documented[name] == dependencies, "\(name)")
         }
     }
+
+    /// Each module under Sources/ → the public type names it declares at top level (a line that
+    /// starts, unindented, with `public [final|indirect] struct|class|enum|actor|protocol|typealias NAME`).
+    static func publicTypeNames() throws -> [String: Set<String>] {
+        let sources = repositoryRoot.appendingPathComponent("Sources")
+        let declaration = try Regex(#"^public\s+(?:(?:final|indirect)\s+)*(?:struct|class|enum|actor|protocol|typealias)\s+([A-Za-z_][A-Za-z0-9_]*)"#)
+        var names: [String: Set<String>] = [:]
+        let modules = try FileManager.default.contentsOfDirectory(atPath: sources.path)
+        for module in modules {
+            let directory = sources.appendingPathComponent(module)
+            guard let files = FileManager.default.enumerator(atPath: directory.path) else { continue }
+            for case let file as String in files where file.hasSuffix(".swift") {
+                let text = try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8)
+                for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
+                    guard let match = line.prefixMatch(of: declaration), let name = match.output[1].substring else { continue }
+                    names[module, default: []].insert(String(name))
+                }
+            }
+        }
+        return names
+    }
+
+    @Test("no public type name is declared in two modules")
+    func publicTypeNamesAreUnique() throws {
+        let names = try Self.publicTypeNames()
+        #expect(names.count > 10)
+        #expect(names["SluiceCore"]?.contains("SMTPReply") == true, "the scan finds top-level declarations")
+        var owners: [String: [String]] = [:]
+        for (module, declared) in names {
+            for name in declared { owners[name, default: []].append(module) }
+        }
+        let duplicates = owners.filter { $0.value.count > 1 }.map { "\($0.key): \($0.value.sorted().joined(separator: ", "))" }.sorted()
+        #expect(duplicates.isEmpty, "declared in more than one module: \(duplicates.joined(separator: "; "))")
+    }
 }

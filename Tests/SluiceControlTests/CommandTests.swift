@@ -5,14 +5,14 @@ import SluiceCore
 
 @Suite("Commands and validation")
 struct CommandTests {
-    func roundTrip(_ command: ControlCommand) throws -> (String, ControlCommand) {
+    func roundTrip(_ command: ControlOperation) throws -> (String, ControlOperation) {
         let data = try controlJSONEncoder().encode(command)
-        return (String(decoding: data, as: UTF8.self), try JSONDecoder().decode(ControlCommand.self, from: data))
+        return (String(decoding: data, as: UTF8.self), try JSONDecoder().decode(ControlOperation.self, from: data))
     }
 
     @Test func commandsEncodeAsOneKeyAndRoundTrip() throws {
         let queue = try ControlTarget.domainOrQueue("Gmail.com/vmta1")
-        let commands: [ControlCommand] = [
+        let commands: [ControlOperation] = [
             .status, .queues, .domains, .topDomains(limit: 5), .vmtas, .listControls,
             .settings(target: queue), .events(filter: EventFilter(kind: "bounced", queue: "gmail.com", limit: 10)),
             .execute(.hold(domain: "gmail.com")), .execute(.release(domain: "gmail.com")),
@@ -35,7 +35,7 @@ struct CommandTests {
     @Test func malformedCommandsDoNotDecode() {
         for text in [#"{}"#, #"{"status":{},"queues":{}}"#, #"{"pause":{"target":{}}}"#, #"{"pause":{"target":{"queue":"nodomain"}}}"#,
                      #"{"hold":{"domain":7}}"#, #"[]"#, #"{"settings":{"target":{"domain":"a b"}}}"#] {
-            #expect(throws: DecodingError.self, "\(text)") { try JSONDecoder().decode(ControlCommand.self, from: Data(text.utf8)) }
+            #expect(throws: DecodingError.self, "\(text)") { try JSONDecoder().decode(ControlOperation.self, from: Data(text.utf8)) }
         }
     }
 
@@ -64,7 +64,7 @@ struct CommandTests {
     }
 
     @Test func commandsAreCheckedForTargetKindModeAndTTL() {
-        func code(_ c: MutatingCommand, ttl: Int? = nil) -> ControlError.Code? {
+        func code(_ c: ControlCommand, ttl: Int? = nil) -> ControlError.Code? {
             do { try CommandValidator.validate(c, ttlSeconds: ttl); return nil } catch { return error.code }
         }
         #expect(code(.hold(domain: "gmail.com"), ttl: 1800) == nil)

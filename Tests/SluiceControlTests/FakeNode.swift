@@ -13,7 +13,7 @@ func figures(queued: Int = 0, delivered: Int = 0, deferred: Int = 0, bounced: In
 
 /// A small in-memory node: two domains over two vmtas, recording every command it executes.
 actor FakeNode: ControlledNode {
-    private(set) var executed: [(MutatingCommand, CommandContext)] = []
+    private(set) var executed: [(ControlCommand, CommandContext)] = []
     private var held: Set<String> = []
     private var controls: [ControlInfo] = []
     private var nextControl = 1
@@ -58,7 +58,7 @@ actor FakeNode: ControlledNode {
         Array(events.filter(filter.matches).suffix(filter.limit))
     }
 
-    func execute(_ command: MutatingCommand, context: CommandContext) async throws -> CommandOutcome {
+    func execute(_ command: ControlCommand, context: CommandContext) async throws -> CommandOutcome {
         executed.append((command, context))
         switch command {
         case .hold(let domain):
@@ -83,7 +83,7 @@ actor FakeNode: ControlledNode {
 
     func bouncesByCategory() async -> [String: Int] { ["bad-mailbox": 7, "policy-related": 2] }
 
-    func lastCommand() -> (MutatingCommand, CommandContext)? { executed.last }
+    func lastCommand() -> (ControlCommand, CommandContext)? { executed.last }
     func executedCount() -> Int { executed.count }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import SluiceCore
 import Testing
 @testable import SluiceControl
 import SluiceConfig

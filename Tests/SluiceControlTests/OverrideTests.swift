@@ -61,6 +61,33 @@ struct OverrideTests {
         #expect(await node.executedCount() == 0)
     }
 
+    /// An override file as `set throttle --persist` wrote it before the control vocabulary moved
+    /// to SluiceCore, byte for byte.
+    static let existingFile = """
+        # Sluice persisted overrides, written by `sluice set throttle --persist`.
+        # Read at start-up and layered over the configuration; the comment on each line records
+        # who set it, why and until when (Unix time).
+        <domain gmail.com>
+            max-smtp-out 4  # {"at":1000,"until":1600,"who":"root (uid 0) via cli","why":"complaints"}
+        </domain>
+        <virtual-mta vmta1>
+            <domain yahoo.com>
+                max-msg-rate 20/s  # {"at":1000,"who":"token ops","why":"warmup"}
+            </domain>
+        </virtual-mta>
+
+        """
+
+    @Test func anExistingOverrideFileLoadsAndIsWrittenAsBefore() throws {
+        let overrides = try OverrideFile.parse(Self.existingFile, file: "overrides.conf")
+        #expect(overrides.map(\.target) == [.domain("gmail.com"), .queue(QueueKey(domain: "yahoo.com", vmta: "vmta1"))])
+        #expect(overrides.map(\.directive) == ["max-smtp-out", "max-msg-rate"])
+        #expect(overrides.map(\.meta) == [PersistedOverride.Meta(who: "root (uid 0) via cli", why: "complaints", at: 1000, until: 1600),
+                                          PersistedOverride.Meta(who: "token ops", why: "warmup", at: 1000, until: nil)])
+        #expect(overrides.map { $0.location?.line } == [5, 9])
+        #expect(OverrideFile.render(overrides) == Self.existingFile)
+    }
+
     @Test func fileRoundTripsAndRejectsDamage() throws {
         let overrides = [
             PersistedOverride(target: .domain("yahoo.com"), directive: "retry-after", value: "10m,1h",

@@ -77,13 +77,13 @@ struct BackoffTests {
         try sim.inject(3, to: "isp.example", firstID: 1)
         sim.run(until: .seconds(1))
         #expect(sim.engine.snapshot(of: Self.key, now: sim.now)?.mode == .backoff)
-        try sim.apply(.schedule(.domain("isp.example")))
+        try sim.apply(.schedule(target: .domain("isp.example")))
         sim.run(until: .minutes(5))
         #expect(sim.engine.snapshot(of: Self.key, now: sim.now)?.mode == .normal)
-        try sim.apply(.setMode(.queue(Self.key), .backoff))
+        try sim.apply(.setMode(target: .queue(Self.key), mode: "backoff"))
         #expect(sim.engine.snapshot(of: Self.key, now: sim.now)?.mode == .backoff)
         #expect(throws: ControlError.unknownQueue("nowhere.example")) {
-            try sim.apply(.setMode(.domain("nowhere.example"), .backoff))
+            try sim.apply(.setMode(target: .domain("nowhere.example"), mode: "backoff"))
         }
     }
 

@@ -63,13 +63,13 @@ struct BounceClassifierTests {
     @Test("replies parse into code and enhanced status")
     func parsing() {
         let r = SMTPReply("421-4.7.0 [TS01] deferred")
-        #expect(r.code == 421 && r.enhancedStatus == "4.7.0" && r.disposition == .transient)
+        #expect(r.code == 421 && r.enhancedStatus == "4.7.0" && r.severity == .transientFailure)
         #expect(SMTPReply("250 ok").enhancedStatus == nil)
-        #expect(SMTPReply("250 ok").disposition == .success)
+        #expect(SMTPReply("250 ok").severity == .positiveCompletion)
         #expect(SMTPReply("550 5.1.10 gone").enhancedStatus == "5.1.10")
         #expect(SMTPReply("550 5.1.1234 gone").enhancedStatus == nil)
         #expect(SMTPReply("hello").code == 0)
-        #expect(SMTPReply("hello").disposition == .transient)
+        #expect(SMTPReply("hello").severity == .transientFailure)
         #expect(SMTPReply("").code == 0)
         #expect(SMTPReply("5").code == 0)
     }

@@ -57,21 +57,21 @@ struct ControlTests {
     @Test("pausing a vmta stops its queues only; pausing one queue stops only that queue")
     func pauseResume() throws {
         var sim = try simulator()
-        try sim.apply(.pause(.vmta("v1")))
+        try sim.apply(.pause(target: .vmta("v1")))
         sim.run(until: .seconds(60))
         #expect(starts(sim, Self.a1, from: .zero, to: .seconds(60)) == 0)
         #expect(starts(sim, Self.b1, from: .zero, to: .seconds(60)) == 0)
         #expect(abs(starts(sim, Self.a2, from: .zero, to: .seconds(60)) - 600) <= 2)
-        try sim.apply(.resume(.vmta("v1")))
-        try sim.apply(.pause(.queue(Self.b1)))
+        try sim.apply(.resume(target: .vmta("v1")))
+        try sim.apply(.pause(target: .queue(Self.b1)))
         sim.run(until: .seconds(120))
         #expect(abs(starts(sim, Self.a1, from: .seconds(60), to: .seconds(120)) - 600) <= 2)
         #expect(starts(sim, Self.b1, from: .seconds(60), to: .seconds(120)) == 0)
         #expect(sim.engine.snapshot(of: Self.b1, now: sim.now)?.pausedBy != nil)
         #expect(sim.engine.snapshot(of: Self.a1, now: sim.now)?.pausedBy == nil)
-        #expect(throws: ControlError.unknownVirtualMTA("v9")) { try sim.apply(.pause(.vmta("v9"))) }
+        #expect(throws: ControlError.unknownVirtualMTA("v9")) { try sim.apply(.pause(target: .vmta("v9"))) }
         #expect(throws: ControlError.badTarget("a domain is held, not paused: use hold")) {
-            try sim.apply(.pause(.domain("a.example")))
+            try sim.apply(.pause(target: .domain("a.example")))
         }
     }
 
@@ -79,7 +79,7 @@ struct ControlTests {
     func overrideOriginIsClientLabel() throws {
         var sim = try simulator()
         let request = ControlRequest(who: "alice (uid 1000) via cli", why: "slow down", client: "cli")
-        sim.handle(try sim.engine.apply(.overrideThrottle(.domain("a.example"), directive: "max-msg-rate", value: "2/s"),
+        sim.handle(try sim.engine.apply(.throttle(.domain("a.example"), directive: "max-msg-rate", value: "2/s"),
                                         by: request, now: sim.now))
         #expect(sim.engine.settings(for: Self.a1).maxMsgRate.origin.description == "cli")
         // A queue that does not exist yet shows the override too.
@@ -108,7 +108,7 @@ struct ControlTests {
     func throttleOverride() throws {
         var sim = try simulator()
         sim.run(until: .seconds(60))
-        try sim.apply(.overrideThrottle(.domain("a.example"), directive: "max-msg-rate", value: "2/s"),
+        try sim.apply(.throttle(.domain("a.example"), directive: "max-msg-rate", value: "2/s"),
                       who: "console", for: .minutes(5))
         let added = try #require(sim.controlEvents.last)
         guard case .controlAdded(let control) = added else { Issue.record("no control added"); return }
@@ -135,15 +135,16 @@ struct ControlTests {
     @Test("a queue override beats a domain override; clearing restores the configuration")
     func queueOverride() throws {
         var sim = try simulator()
-        try sim.apply(.overrideThrottle(.domain("a.example"), directive: "max-smtp-out", value: "3"))
-        try sim.apply(.overrideThrottle(.queue(Self.a1), directive: "max-smtp-out", value: "1"))
+        try sim.apply(.throttle(.domain("a.example"), directive: "max-smtp-out", value: "3"))
+        try sim.apply(.throttle(.queue(Self.a1), directive: "max-smtp-out", value: "1"))
         #expect(sim.engine.settings(for: Self.a1).maxSmtpOut.value == 1)
         #expect(sim.engine.settings(for: Self.a2).maxSmtpOut.value == 3)
         #expect(sim.engine.settings(for: Self.b1).maxSmtpOut.value == 20)
         sim.run(until: .seconds(30))
         #expect(sim.maxOpen[Self.a1] == 1)
         #expect(sim.maxOpen[Self.a2] == 3)
-        try sim.apply(.clearOverrides(.domain("a.example"), directive: nil))
+        let domainOverride = try #require(sim.engine.activeControls.first { $0.kind.target == .domain("a.example") })
+        try sim.apply(.cancelControl(id: String(domainOverride.id)))
         #expect(sim.engine.settings(for: Self.a2).maxSmtpOut.value == 20)
         #expect(sim.engine.settings(for: Self.a1).maxSmtpOut.value == 1)
     }
@@ -152,19 +153,19 @@ struct ControlTests {
     func badOverrides() throws {
         var sim = try simulator()
         #expect(throws: ControlError.notAThrottle("bounce-after")) {
-            try sim.apply(.overrideThrottle(.domain("a.example"), directive: "bounce-after", value: "1h"))
+            try sim.apply(.throttle(.domain("a.example"), directive: "bounce-after", value: "1h"))
         }
         #expect(throws: ControlError.badSetting(.unknownDirective("max-msg-rat"))) {
-            try sim.apply(.overrideThrottle(.domain("a.example"), directive: "max-msg-rat", value: "1/s"))
+            try sim.apply(.throttle(.domain("a.example"), directive: "max-msg-rat", value: "1/s"))
         }
         do {
-            try sim.apply(.overrideThrottle(.domain("a.example"), directive: "max-msg-rate", value: "fast"))
+            try sim.apply(.throttle(.domain("a.example"), directive: "max-msg-rate", value: "fast"))
             Issue.record("accepted a bad rate")
         } catch {
             #expect("\(error)".hasPrefix("max-msg-rate: expected a rate"))
         }
         #expect(sim.engine.activeControls.isEmpty)
-        #expect(throws: ControlError.unknownControl(99)) { try sim.apply(.cancel(id: 99)) }
+        #expect(throws: ControlError.unknownControl(99)) { try sim.apply(.cancelControl(id: "99")) }
     }
 
     @Test("schedule retries now; delete removes queued recipients silently or as bounces")
@@ -175,10 +176,10 @@ struct ControlTests {
         try sim.inject(2, to: "e.example", firstID: 10)
         sim.run(until: .minutes(2))
         #expect(sim.records(.deferred).count == 5)
-        try sim.apply(.schedule(.domain("d.example")))
+        try sim.apply(.schedule(target: .domain("d.example")))
         sim.run(until: .minutes(3))
         #expect(sim.records(.delivered).map(\.queue.domain) == ["d.example", "d.example", "d.example"])
-        try sim.apply(.delete(.domain("e.example"), asBounces: true), why: "cleanup")
+        try sim.apply(.delete(target: .domain("e.example"), asBounces: true), why: "cleanup")
         let bounced = sim.records(.bounced)
         #expect(bounced.count == 2)
         #expect(bounced.first?.diagnostic == "550 5.0.0 deleted by console: cleanup")
@@ -186,7 +187,7 @@ struct ControlTests {
         #expect(sim.engine.pendingRecipients == 0)
         try sim.inject(1, to: "e.example", firstID: 20)
         try sim.apply(.hold(domain: "e.example"))
-        try sim.apply(.delete(.queue(QueueKey(domain: "e.example", vmta: "default")), asBounces: false))
+        try sim.apply(.delete(target: .queue(QueueKey(domain: "e.example", vmta: "default")), asBounces: false))
         let deleted = sim.records(.deleted)
         #expect(deleted.count == 1)
         // A silent delete is no reply: no status, no bounce category.

@@ -38,7 +38,7 @@ struct InjectionTests {
         #expect(chosen == ["p1", "p2", "p3"])
         #expect(e.snapshot(of: QueueKey(domain: "pool.example", vmta: "p1"), now: .zero)?.queued ?? 0
                 + (e.snapshot(of: QueueKey(domain: "pool.example", vmta: "p1"), now: .zero)?.inFlight ?? 0) == 2)
-        _ = try e.apply(.pause(.vmta("p2")), by: ControlRequest(who: "test"), now: .zero)
+        _ = try e.apply(.pause(target: .vmta("p2")), by: ControlRequest(who: "test"), now: .zero)
         var members: [String] = []
         for n in 10...13 {
             let actions = try e.inject(message(UInt64(n), ["v\(n)@other.example"]), route: InjectionRoute(defaultVMTA: "pool"), now: .zero)

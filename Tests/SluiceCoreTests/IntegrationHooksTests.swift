@@ -37,7 +37,7 @@ struct IntegrationHooksTests {
         #expect(started.count == 1)
         guard let tx = started.first else { return }
         #expect(tx.recipients == ["a@x.example", "c@x.example"])
-        actions = e.transactionCompleted(tx.id, replies: [SMTPReply(code: 250, text: "250 ok"), SMTPReply(code: 550, text: "550 no")],
+        actions = e.transactionCompleted(tx.id, replies: [SMTPReply("250 ok"), SMTPReply("550 no")],
                                          connectionReusable: false, now: .zero)
         let records = actions.compactMap { if case .record(let r) = $0 { r } else { nil } }
         #expect(records.map(\.recipientIndex) == [0, 2])

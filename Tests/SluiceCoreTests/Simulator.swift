@@ -195,3 +195,10 @@ extension DeliveryEngine {
         return problems
     }
 }
+
+extension ControlCommand {
+    /// A live override of one throttle directive (not persisted).
+    static func throttle(_ target: ControlTarget, directive: String, value: String) -> ControlCommand {
+        .setThrottle(target: target, settings: [ThrottleSetting(directive: directive, value: value)], persist: false)
+    }
+}

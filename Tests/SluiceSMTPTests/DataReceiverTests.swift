@@ -56,7 +56,7 @@ import Testing
         #expect(outcome == .refused(.tooLarge))
         #expect(rest == "RSET\r\n")
         #expect(DataReceiver.Violation.tooLarge.reply.code == 552)
-        #expect(DataReceiver.Violation.tooLarge.reply.enhanced == "5.3.4")
+        #expect(DataReceiver.Violation.tooLarge.reply.enhancedStatus == "5.3.4")
     }
 
     @Test func incompleteDataHasNoOutcome() {

@@ -1,6 +1,7 @@
 import Foundation
 import NIOPosix
 import SluiceConfig
+import SluiceCore
 import Testing
 @testable import SluiceSMTP
 

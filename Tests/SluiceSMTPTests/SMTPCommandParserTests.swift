@@ -1,3 +1,4 @@
+import SluiceCore
 import Testing
 @testable import SluiceSMTP
 
@@ -41,14 +42,14 @@ import Testing
 
     @Test func badSyntaxGetsTheRightCodes() {
         #expect(reply("FOO bar")?.code == 500)
-        #expect(reply("FOO bar")?.enhanced == "5.5.1")
+        #expect(reply("FOO bar")?.enhancedStatus == "5.5.1")
         #expect(reply("MAIL TO:<a@b>")?.code == 501)
         #expect(reply("MAIL FROM:a@b.example")?.code == 501)
         #expect(reply("MAIL FROM:<a@b.example")?.code == 501)
-        #expect(reply("MAIL FROM:<not an address>")?.enhanced == "5.1.7")
-        #expect(reply("RCPT TO:<>")?.enhanced == "5.1.3")
-        #expect(reply("RCPT TO:<a@-bad-.example>")?.enhanced == "5.1.3")
-        #expect(reply("RCPT TO:<a..b@x.example>")?.enhanced == "5.1.3")
+        #expect(reply("MAIL FROM:<not an address>")?.enhancedStatus == "5.1.7")
+        #expect(reply("RCPT TO:<>")?.enhancedStatus == "5.1.3")
+        #expect(reply("RCPT TO:<a@-bad-.example>")?.enhancedStatus == "5.1.3")
+        #expect(reply("RCPT TO:<a..b@x.example>")?.enhancedStatus == "5.1.3")
         #expect(reply("MAIL FROM:<a@b.example> SIZE=abc")?.code == 501)
         #expect(reply("MAIL FROM:<a@b.example> BODY=BINARYMIME")?.code == 501)
         #expect(reply("MAIL FROM:<a@b.example> SMTPUTF8")?.code == 555)
@@ -63,7 +64,7 @@ import Testing
 
     @Test func controlCharactersAndNULAreSyntaxErrors() {
         #expect(reply("MAIL FROM:<a\u{0}@b.example>")?.code == 500)
-        #expect(reply("NOOP\u{0}")?.enhanced == "5.5.2")
+        #expect(reply("NOOP\u{0}")?.enhancedStatus == "5.5.2")
         #expect(reply("RCPT TO:<a@b.example>\r")?.code == 500)
     }
 

@@ -5,9 +5,6 @@ import SluiceCore
 import Testing
 @testable import SluiceSMTP
 
-/// SluiceCore has a reply type of the same name (the engine's view); these tests mean the wire one.
-typealias SMTPReply = SluiceSMTP.SMTPReply
-
 /// Drives a session with text and collects what it does.
 struct SessionDriver {
     var session: SMTPServerSession
@@ -232,7 +229,7 @@ struct SessionDriver {
         _ = d.start()
         let replies = d.send("BAD\r\nBAD\r\nBAD\r\nNOOP\r\n")
         #expect(replies.map(\.code) == [500, 500, 500, 421])
-        #expect(replies.last?.enhanced == "4.7.0")
+        #expect(replies.last?.enhancedStatus == "4.7.0")
         #expect(d.closed)
     }
 

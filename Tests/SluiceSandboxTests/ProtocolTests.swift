@@ -87,12 +87,12 @@ struct ProtocolTests {
 
     @Test("replies render on the wire with the enhanced code on every line")
     func wireText() {
-        let ehlo = SandboxReply(code: 250, lines: ["mx.test", "SIZE 10", "PIPELINING"])
+        let ehlo = SMTPReply(code: 250, lines: ["mx.test", "SIZE 10", "PIPELINING"])
         #expect(ehlo.wireText == "250-mx.test\r\n250-SIZE 10\r\n250 PIPELINING\r\n")
-        let deferral = SandboxReply(code: 421, enhancedStatus: "4.7.0", text: "try again later")
+        let deferral = SMTPReply(421, "4.7.0", "try again later")
         #expect(deferral.wireText == "421 4.7.0 try again later\r\n")
-        #expect(deferral.closesConnection && deferral.isTransient && !deferral.isPermanent)
-        #expect(SandboxReply(code: 354, lines: []).wireText == "354 \r\n")
+        #expect(deferral.closesConnection && deferral.severity == .transientFailure)
+        #expect(SMTPReply(code: 354, lines: []).wireText == "354 \r\n")
     }
 
     @Test("reply templates fill in their placeholders")

@@ -1,6 +1,7 @@
 import Foundation
 import SluiceConfig
 import SluiceControl
+import SluiceCore
 import SluiceServer
 import Testing
 
@@ -19,7 +20,7 @@ struct ControlPlaneTests {
         return snapshot.entries.first { $0.name == name }
     }
 
-    static let slowRate = MutatingCommand.setThrottle(
+    static let slowRate = ControlCommand.setThrottle(
         target: .domain("slow.test"), settings: [ThrottleSetting(directive: "max-msg-rate", value: "2/s")], persist: false)
 
     @Test("a throttle set from the console shows origin `console`; the control records the user in full")
@@ -39,7 +40,7 @@ struct ControlPlaneTests {
         }
     }
 
-    static func persistentRate(_ value: String) -> MutatingCommand {
+    static func persistentRate(_ value: String) -> ControlCommand {
         .setThrottle(target: .domain("slow.test"), settings: [ThrottleSetting(directive: "max-msg-rate", value: value)],
                      persist: true)
     }

@@ -82,8 +82,9 @@ struct NodeSnapshotBuilderTests {
         }
         Self.settle(&engine, [], from: start, until: now)
         let request = ControlRequest(who: "test")
-        for command: SluiceCore.ControlCommand in [.hold(domain: "a.test"), .setMode(.queue(Self.a2), .backoff),
-                                        .pause(.queue(Self.a2)), .pause(.queue(Self.b1)), .pause(.vmta("v3"))] {
+        for command: ControlCommand in [.hold(domain: "a.test"), .setMode(target: .queue(Self.a2), mode: "backoff"),
+                                        .pause(target: .queue(Self.a2)), .pause(target: .queue(Self.b1)),
+                                        .pause(target: .vmta("v3"))] {
             Self.settle(&engine, try engine.apply(command, by: request, now: now), from: now, until: now)
         }
         let (spool, _) = try Spool.open(directory: "\(dir)/spool")

@@ -52,7 +52,7 @@ enum CoreBenchmark {
     static func memory(recipients n: Int) throws -> (Int, DeliveryEngine) {
         let before = residentBytes()
         var engine = DeliveryEngine(configuration: try configuration(), tuning: EngineTuning(maxTotalConnections: 1_000))
-        _ = try engine.apply(.pause(.vmta("default")), by: ControlRequest(who: "bench"), now: .zero)
+        _ = try engine.apply(.pause(target: .vmta("default")), by: ControlRequest(who: "bench"), now: .zero)
         for i in 0..<n { _ = try engine.inject(message(i, queues: n / 100), now: .zero) }
         let after = residentBytes()
         precondition(engine.pendingRecipients == n)
@@ -130,7 +130,7 @@ enum CoreBenchmark {
                 pending = next
             }
         }
-        perform(try engine.apply(.resume(.vmta("default")), by: ControlRequest(who: "bench"), now: now))
+        perform(try engine.apply(.resume(target: .vmta("default")), by: ControlRequest(who: "bench"), now: now))
         let begin = cpuNanoseconds()
         let startedBefore = started
         var completed = 0

@@ -1,5 +1,6 @@
 import SluiceConfig
 import SluiceControl
+import SluiceCore
 
 /// The console's data source over the control plane: a subscription to snapshots and events that
 /// reconnects by itself, and operator requests sent as control commands. Works over the Unix socket
@@ -52,7 +53,7 @@ public struct ControlDataSource: ConsoleDataSource {
 
     /// Sends the request as its control command; the result is the control plane's one-line answer.
     public func perform(_ request: OperatorRequest) async -> Result<String, OperatorError> {
-        let command: MutatingCommand
+        let command: ControlCommand
         do {
             command = try request.mutatingCommand()
         } catch {
@@ -85,7 +86,7 @@ extension OperatorRequest {
     /// The control command this request is.
     ///
     /// - Throws: ``ControlError`` when a target name is malformed.
-    func mutatingCommand() throws(ControlError) -> MutatingCommand {
+    func mutatingCommand() throws(ControlError) -> ControlCommand {
         switch self {
         case .holdDomain(let domain, _, _): return .hold(domain: domain)
         case .releaseDomain(let domain, _): return .release(domain: domain)

@@ -1,5 +1,6 @@
 import SluiceConfig
 import SluiceControl
+import SluiceCore
 
 /// One field of a form overlay.
 public struct FormField: Hashable, Sendable {

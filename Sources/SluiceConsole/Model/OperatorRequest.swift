@@ -1,5 +1,6 @@
 import SluiceConfig
 import SluiceControl
+import SluiceCore
 
 /// An operator action the console asks the control plane to perform. Every case carries the
 /// operator's reason; the control plane adds who and when.

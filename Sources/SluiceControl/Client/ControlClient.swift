@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOPosix
+import SluiceCore
 
 /// A client of the control socket, used by the CLI and the console.
 ///
@@ -35,8 +36,8 @@ public struct ControlClient: Sendable {
     ///
     /// - Throws: ``ControlError``: `unavailable` ("no daemon at PATH") when nothing answers at the
     ///   socket, the daemon's error (`unknown-queue`, `permission-denied`, …) otherwise.
-    public func send(_ command: ControlCommand, reason: String? = nil, ttlSeconds: Int? = nil) async throws(ControlError) -> ControlResult {
-        let request = ControlRequest(id: 1, command: command, reason: reason, ttlSeconds: ttlSeconds, client: client)
+    public func send(_ command: ControlOperation, reason: String? = nil, ttlSeconds: Int? = nil) async throws(ControlError) -> ControlResult {
+        let request = ControlRequestLine(id: 1, command: command, reason: reason, ttlSeconds: ttlSeconds, client: client)
         let line = try encodeLine(request)
         let channel = try await connect()
         do {
@@ -70,7 +71,7 @@ public struct ControlClient: Sendable {
         AsyncThrowingStream { continuation in
             let task = Task {
                 do {
-                    let request = ControlRequest(id: 1, subscribe: options, client: client)
+                    let request = ControlRequestLine(id: 1, subscribe: options, client: client)
                     let line = try encodeLine(request)
                     let channel = try await connect()
                     try await channel.executeThenClose { inbound, outbound in
@@ -98,7 +99,7 @@ public struct ControlClient: Sendable {
         }
     }
 
-    private func encodeLine(_ request: ControlRequest) throws(ControlError) -> ByteBuffer {
+    private func encodeLine(_ request: ControlRequestLine) throws(ControlError) -> ByteBuffer {
         do {
             var data = try controlJSONEncoder().encode(request)
             data.append(0x0a)

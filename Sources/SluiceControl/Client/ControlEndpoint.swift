@@ -1,3 +1,4 @@
+import SluiceCore
 import Synchronization
 
 /// Where the console and the CLI send commands and get streams from: the daemon over its socket
@@ -5,7 +6,7 @@ import Synchronization
 /// embedded demo). Both behave the same, so the console never knows which it has.
 public protocol ControlEndpoint: Sendable {
     /// Sends a command and returns its result.
-    func send(_ command: ControlCommand, reason: String?, ttlSeconds: Int?) async throws(ControlError) -> ControlResult
+    func send(_ command: ControlOperation, reason: String?, ttlSeconds: Int?) async throws(ControlError) -> ControlResult
     /// Streams snapshots and events until the consumer stops iterating.
     func subscribe(_ options: SubscribeOptions) -> AsyncThrowingStream<ControlFrame, any Error>
 }
@@ -29,7 +30,7 @@ public struct InProcessEndpoint: ControlEndpoint {
     }
 
     /// Hands the command to the control layer as ``actor``.
-    public func send(_ command: ControlCommand, reason: String?, ttlSeconds: Int?) async throws(ControlError) -> ControlResult {
+    public func send(_ command: ControlOperation, reason: String?, ttlSeconds: Int?) async throws(ControlError) -> ControlResult {
         try await service.handle(command, reason: reason, ttlSeconds: ttlSeconds, by: actor)
     }
 

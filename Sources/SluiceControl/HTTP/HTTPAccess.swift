@@ -1,4 +1,5 @@
 import SluiceConfig
+import SluiceCore
 
 /// What an address may do through the HTTP management API (the `http-access` directive).
 public enum AccessLevel: String, Codable, Hashable, Sendable {

@@ -1,12 +1,13 @@
 import Foundation
 import SluiceConfig
+import SluiceCore
 
 /// What an HTTP request asks for, decided from method, path, query and body alone (pure).
 public enum HTTPRoute: Hashable, Sendable {
     /// `GET /metrics` or `GET /api/v1/metrics`.
     case metrics
     /// A control command; `reason` and `ttlSeconds` come from the body of a POST.
-    case command(ControlCommand, reason: String?, ttlSeconds: Int?)
+    case command(ControlOperation, reason: String?, ttlSeconds: Int?)
 
     /// The body of a POST: the fields each action needs.
     struct ActionBody: Decodable {
@@ -78,7 +79,7 @@ public enum HTTPRoute: Hashable, Sendable {
         }
     }
 
-    private static func mutation(_ name: String, _ body: ActionBody, path: String) throws -> MutatingCommand {
+    private static func mutation(_ name: String, _ body: ActionBody, path: String) throws -> ControlCommand {
         func target() throws(ControlError) -> ControlTarget {
             guard let t = body.target ?? body.queue ?? body.domain else { throw ControlError(.usage, "\"target\" is required") }
             return try ControlTarget.domainOrQueue(t)

@@ -3,6 +3,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import SluiceConfig
+import SluiceCore
 import Synchronization
 
 /// The HTTP management API: JSON endpoints for the control commands and `/metrics`, behind the

@@ -1,5 +1,6 @@
 import Foundation
 import SluiceConfig
+import SluiceCore
 
 /// One persisted throttle override: a directive's value for a domain or a queue, with who set
 /// it, why, until when, and the line it sits on in the override file (its origin).

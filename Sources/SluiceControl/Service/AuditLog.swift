@@ -1,4 +1,5 @@
 import Foundation
+import SluiceCore
 
 /// One line of the audit log: who did what, why, until when, and how it went.
 public struct AuditRecord: Codable, Hashable, Sendable {
@@ -9,7 +10,7 @@ public struct AuditRecord: Codable, Hashable, Sendable {
     /// The command as one line, e.g. `hold gmail.com`.
     public var action: String
     /// The command itself.
-    public var command: MutatingCommand
+    public var command: ControlCommand
     /// Why.
     public var reason: String
     /// Unix time (seconds) the control lapses, or nil for never.
@@ -20,7 +21,7 @@ public struct AuditRecord: Codable, Hashable, Sendable {
     public var result: String
 
     /// Creates a record.
-    public init(time: Double, actor: ControlActor, action: String, command: MutatingCommand, reason: String,
+    public init(time: Double, actor: ControlActor, action: String, command: ControlCommand, reason: String,
                 until: Double?, ok: Bool, result: String) {
         self.time = time
         self.actor = actor

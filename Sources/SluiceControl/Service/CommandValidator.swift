@@ -1,4 +1,5 @@
 import SluiceConfig
+import SluiceCore
 
 /// Checks commands before they reach the node, so bad input is refused with a clear message and
 /// the node only ever sees well-formed actions. Pure: no I/O.
@@ -14,7 +15,7 @@ public enum CommandValidator {
     /// Validates a query.
     ///
     /// - Throws: ``ControlError`` `usage` for out-of-range limits or unknown event kinds.
-    public static func validate(query command: ControlCommand) throws(ControlError) {
+    public static func validate(query command: ControlOperation) throws(ControlError) {
         switch command {
         case .topDomains(let limit):
             guard (1...maxLimit).contains(limit) else { throw ControlError(.usage, "limit must be between 1 and \(maxLimit)") }
@@ -32,7 +33,7 @@ public enum CommandValidator {
     ///
     /// - Throws: ``ControlError`` `usage` for a target of the wrong kind, a bad mode, a TTL on an
     ///   action that takes none; `bad-setting` for an unknown, non-throttle or badly valued directive.
-    public static func validate(_ command: MutatingCommand, ttlSeconds: Int?) throws(ControlError) {
+    public static func validate(_ command: ControlCommand, ttlSeconds: Int?) throws(ControlError) {
         if let ttl = ttlSeconds {
             guard command.acceptsTTL else { throw ControlError(.usage, "\(command.verb) does not take a duration (--for)") }
             guard (1...maxTTLSeconds).contains(ttl) else {
@@ -104,7 +105,7 @@ public enum CommandValidator {
         return out
     }
 
-    private static func requireDomainOrQueue(_ target: ControlTarget, _ command: MutatingCommand) throws(ControlError) {
+    private static func requireDomainOrQueue(_ target: ControlTarget, _ command: ControlCommand) throws(ControlError) {
         if case .vmta(let v) = target {
             throw ControlError(.usage, "\(command.verb) applies to a domain or a queue (DOMAIN/VMTA), not vmta \(v)")
         }

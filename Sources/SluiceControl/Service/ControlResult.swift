@@ -1,6 +1,6 @@
 import Foundation
 
-/// The answer to a ``ControlCommand``, encoded as DESIGN.md's `--json` documents:
+/// The answer to a ``ControlOperation``, encoded as DESIGN.md's `--json` documents:
 /// `show status` is the ``StatusSnapshot`` itself, `show domains` is `{"domains":[…]}`,
 /// `show queues` `{"queues":[…]}`, `show vmtas` `{"vmtas":[…]}`, `show settings` the
 /// ``SettingsSnapshot``, events `{"events":[…]}`, controls `{"controls":[…]}`, and a mutating
@@ -49,7 +49,7 @@ public enum ControlResult: Hashable, Sendable, Encodable {
     }
 
     /// Decodes the result of `command` (the shape depends on the command that was sent).
-    public init(decoding command: ControlCommand, from decoder: any Decoder) throws {
+    public init(decoding command: ControlOperation, from decoder: any Decoder) throws {
         switch command {
         case .status: self = .status(try StatusSnapshot(from: decoder))
         case .settings: self = .settings(try SettingsSnapshot(from: decoder))

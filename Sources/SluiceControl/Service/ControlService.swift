@@ -1,4 +1,5 @@
 import Foundation
+import SluiceCore
 
 /// The command layer shared by the socket protocol, the HTTP API and the console: it validates
 /// requests, fills in default reasons, forwards to the node, writes the audit log and fans events
@@ -40,7 +41,7 @@ public final class ControlService: Sendable {
     ///   - ttlSeconds: how long the control lasts (`--for`), nil for until cancelled.
     /// - Throws: ``ControlError`` — validation failures before the node is asked, the node's own
     ///   errors (`unknown-queue`, `refused`, …), or `internal` for anything else.
-    public func handle(_ command: ControlCommand, reason: String? = nil, ttlSeconds: Int? = nil,
+    public func handle(_ command: ControlOperation, reason: String? = nil, ttlSeconds: Int? = nil,
                        by actor: ControlActor) async throws(ControlError) -> ControlResult {
         guard let mutation = command.mutation else {
             guard ttlSeconds == nil else { throw ControlError(.usage, "a query does not take a duration") }
@@ -50,7 +51,7 @@ public final class ControlService: Sendable {
     }
 
     /// ``handle(_:reason:ttlSeconds:by:)`` as a `Result`.
-    public func result(of command: ControlCommand, reason: String? = nil, ttlSeconds: Int? = nil,
+    public func result(of command: ControlOperation, reason: String? = nil, ttlSeconds: Int? = nil,
                        by actor: ControlActor) async -> Result<ControlResult, ControlError> {
         do { return .success(try await handle(command, reason: reason, ttlSeconds: ttlSeconds, by: actor)) } catch {
             return .failure(error)
@@ -60,7 +61,7 @@ public final class ControlService: Sendable {
     /// The current snapshot (for subscriptions and `/metrics`).
     public func snapshot() async -> NodeSnapshot { await node.snapshot() }
 
-    private func query(_ command: ControlCommand) async throws(ControlError) -> ControlResult {
+    private func query(_ command: ControlOperation) async throws(ControlError) -> ControlResult {
         try CommandValidator.validate(query: command)
         switch command {
         case .status: return .status(await node.snapshot().status)
@@ -76,7 +77,7 @@ public final class ControlService: Sendable {
         }
     }
 
-    private func execute(_ command: MutatingCommand, reason: String?, ttlSeconds: Int?,
+    private func execute(_ command: ControlCommand, reason: String?, ttlSeconds: Int?,
                          by actor: ControlActor) async throws(ControlError) -> CommandOutcome {
         let issuedAt = now()
         let why: String
@@ -109,7 +110,7 @@ public final class ControlService: Sendable {
     }
 
     /// Appends the audit record; returns the problem when that failed.
-    private func record(_ command: MutatingCommand, actor: ControlActor, reason: String, at time: Double,
+    private func record(_ command: ControlCommand, actor: ControlActor, reason: String, at time: Double,
                         until: Double?, result: Result<CommandOutcome, ControlError>) -> String? {
         guard let audit else { return nil }
         let (ok, text): (Bool, String)

@@ -1,3 +1,5 @@
+import SluiceCore
+
 /// The who, why and until-when of one mutating command, as the node records it with the control
 /// it creates.
 public struct CommandContext: Codable, Hashable, Sendable {
@@ -62,7 +64,7 @@ public protocol ControlledNode: Sendable {
     /// The most recent events passing `filter`, oldest first, at most `filter.limit`.
     func recentEvents(matching filter: EventFilter) async -> [EventRecord]
     /// Performs an already validated command and records `context` with any control it creates.
-    func execute(_ command: MutatingCommand, context: CommandContext) async throws -> CommandOutcome
+    func execute(_ command: ControlCommand, context: CommandContext) async throws -> CommandOutcome
     /// Recipients bounced since start per bounce category (`bad-mailbox`: 12, …), for `/metrics`.
     func bouncesByCategory() async -> [String: Int]
 }

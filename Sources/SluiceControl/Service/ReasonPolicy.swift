@@ -1,3 +1,5 @@
+import SluiceCore
+
 /// The reason recorded when an operator gives none, per client kind. A client kind without a
 /// default must give a reason.
 public struct ReasonPolicy: Sendable, Hashable {

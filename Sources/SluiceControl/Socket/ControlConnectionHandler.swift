@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import SluiceCore
 
 /// Serves one control-socket connection: decodes request lines, answers them through the command
 /// layer, and runs at most one subscription (snapshots on a timer, full or as deltas chosen by a
@@ -36,9 +37,9 @@ final class ControlConnectionHandler: ChannelInboundHandler, RemovableChannelHan
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let line = Self.unwrapInboundIn(data)
         let channel = context.channel
-        let request: ControlRequest
+        let request: ControlRequestLine
         do {
-            request = try JSONDecoder().decode(ControlRequest.self, from: Data(line.readableBytesView))
+            request = try JSONDecoder().decode(ControlRequestLine.self, from: Data(line.readableBytesView))
         } catch {
             Self.write(.failure(id: Self.requestID(in: line), ControlError(.usage, "bad request: \(Self.describe(error))")), to: channel)
             return
@@ -62,7 +63,7 @@ final class ControlConnectionHandler: ChannelInboundHandler, RemovableChannelHan
         Task { await ControlConnectionHandler.answer(request, command: command, by: actor, service: service, channel: channel) }
     }
 
-    private static func answer(_ request: ControlRequest, command: ControlCommand, by actor: ControlActor,
+    private static func answer(_ request: ControlRequestLine, command: ControlOperation, by actor: ControlActor,
                                service: ControlService, channel: any Channel) async {
         let response: ControlResponse
         switch await service.result(of: command, reason: request.reason, ttlSeconds: request.ttlSeconds, by: actor) {

@@ -5,6 +5,7 @@ import Musl
 #endif
 import NIOCore
 import NIOPosix
+import SluiceCore
 
 /// The control socket: a Unix-domain socket (mode 0600) speaking newline-delimited JSON.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import SluiceCore
 
 /// What a subscriber wants streamed.
 public struct SubscribeOptions: Codable, Hashable, Sendable {
@@ -35,11 +36,11 @@ public struct SubscribeOptions: Codable, Hashable, Sendable {
 /// One request line on the control socket:
 /// `{"id":1,"command":{"hold":{"domain":"gmail.com"}},"reason":"…","ttl_s":1800,"client":"cli"}`
 /// or `{"id":2,"subscribe":{"interval_ms":1000}}`.
-public struct ControlRequest: Codable, Hashable, Sendable {
+public struct ControlRequestLine: Codable, Hashable, Sendable {
     /// Echoed in the response.
     public var id: Int
     /// The command, unless this is a subscription.
-    public var command: ControlCommand?
+    public var command: ControlOperation?
     /// A subscription, instead of a command.
     public var subscribe: SubscribeOptions?
     /// Why (mutating commands).
@@ -50,7 +51,7 @@ public struct ControlRequest: Codable, Hashable, Sendable {
     public var client: String?
 
     /// Creates a request.
-    public init(id: Int, command: ControlCommand? = nil, subscribe: SubscribeOptions? = nil, reason: String? = nil,
+    public init(id: Int, command: ControlOperation? = nil, subscribe: SubscribeOptions? = nil, reason: String? = nil,
                 ttlSeconds: Int? = nil, client: String? = nil) {
         self.id = id
         self.command = command
@@ -118,7 +119,7 @@ struct ResponseBody: Decodable {
 
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: Keys.self)
-        guard let command = decoder.userInfo[Self.commandKey] as? ControlCommand else {
+        guard let command = decoder.userInfo[Self.commandKey] as? ControlOperation else {
             throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "no command to decode the result for"))
         }
         guard c.contains(.result) else { result = nil; return }

@@ -4,6 +4,7 @@ import Glibc
 import Musl
 #endif
 import NIOCore
+import SluiceCore
 
 /// The operating-system identity of the process at the other end of a Unix socket (SO_PEERCRED).
 public struct PeerCredentials: Hashable, Sendable {

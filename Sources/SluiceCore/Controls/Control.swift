@@ -1,41 +1,7 @@
 import SluiceConfig
 
-/// What an operator control applies to.
-public enum ControlTarget: Hashable, Sendable, Codable, CustomStringConvertible {
-    /// Every queue of a destination domain (lowercase).
-    case domain(String)
-    /// Every queue of a virtual MTA.
-    case vmta(String)
-    /// One queue.
-    case queue(QueueKey)
-
-    /// True when the target covers `key`.
-    public func covers(_ key: QueueKey) -> Bool {
-        switch self {
-        case .domain(let d): return key.domain == d
-        case .vmta(let v): return key.vmta == v
-        case .queue(let q): return key == q
-        }
-    }
-
-    /// `gmail.com`, `vmta vmta1` or `gmail.com/vmta1`.
-    public var description: String {
-        switch self {
-        case .domain(let d): return d
-        case .vmta(let v): return "vmta \(v)"
-        case .queue(let q): return q.description
-        }
-    }
-
-    /// Lowercases a domain.
-    var normalized: ControlTarget {
-        if case .domain(let d) = self { return .domain(d.lowercased()) }
-        return self
-    }
-}
-
 /// A lasting operator control.
-public enum ControlKind: Hashable, Sendable, Codable, CustomStringConvertible {
+public enum ControlKind: Hashable, Sendable, CustomStringConvertible {
     /// Nothing new starts for the target's queues (a domain: every queue of it).
     case hold(ControlTarget)
     /// Like hold, for a virtual MTA or one queue (PowerMTA's pause).
@@ -70,7 +36,10 @@ public enum ControlKind: Hashable, Sendable, Codable, CustomStringConvertible {
     }
 }
 
-/// An active control with its audit fields; Codable so it can be persisted and listed.
+/// An active control with its audit fields; Codable so it can be persisted (the node keeps one
+/// file per control in the spool) and listed. Its JSON:
+/// `{"id":1,"kind":…,"who":"…","why":"…","createdAt":MS,"expiresAt":MS,"client":"cli"}`, the
+/// last two only when set (``ControlKind`` gives the form of `kind`).
 public struct Control: Hashable, Sendable, Codable, CustomStringConvertible {
     /// Unique within the engine's life (and across restarts once restored).
     public var id: UInt64
@@ -111,78 +80,8 @@ public struct Control: Hashable, Sendable, Codable, CustomStringConvertible {
         if !why.isEmpty { s += ": \(why)" }
         return s
     }
-}
 
-/// Who asks for a control, why, and for how long.
-public struct ControlRequest: Hashable, Sendable {
-    /// Who asks, in full (`alice (uid 1000) via cli`); recorded in the control.
-    public var who: String
-    /// The operator's reason.
-    public var why: String
-    /// How long a lasting control stays; nil for until released.
-    public var duration: TimeSpan?
-    /// The client label (`console`, `cli`, `http:TOKENID`): the origin of a throttle override.
-    /// Nil uses ``who`` as the origin.
-    public var client: String?
-
-    /// Creates a request.
-    public init(who: String, why: String = "", duration: TimeSpan? = nil, client: String? = nil) {
-        self.who = who
-        self.why = why
-        self.duration = duration
-        self.client = client
-    }
-}
-
-/// An operator command; each takes effect immediately.
-public enum ControlCommand: Hashable, Sendable {
-    /// Hold every queue of a domain: nothing new starts, transactions in flight finish.
-    case hold(domain: String)
-    /// Ends a domain's hold.
-    case release(domain: String)
-    /// Pause a virtual MTA (``ControlTarget/vmta(_:)``) or one queue (``ControlTarget/queue(_:)``).
-    case pause(ControlTarget)
-    /// Ends a pause.
-    case resume(ControlTarget)
-    /// Switches the queues of a domain or a queue to a mode now (backoff-to-normal-after and the
-    /// smtp-pattern-list may switch them again later, as in PowerMTA).
-    case setMode(ControlTarget, QueueMode)
-    /// Overrides a throttle directive for a domain or a queue (for the request's duration, if any).
-    case overrideThrottle(ControlTarget, directive: String, value: String)
-    /// Removes overrides of a target: one directive's, or all when nil.
-    case clearOverrides(ControlTarget, directive: String?)
-    /// Retry now: deferred recipients of the target's queues become due.
-    case schedule(ControlTarget)
-    /// Deletes the queued recipients of the target's queues, silently or as bounces.
-    case delete(ControlTarget, asBounces: Bool)
-    /// Removes the control with this id.
-    case cancel(id: UInt64)
-}
-
-/// Why a command was refused.
-public enum ControlError: Error, Hashable, Sendable, CustomStringConvertible {
-    /// The directive is not a throttle an operator may override.
-    case notAThrottle(String)
-    /// The directive is unknown or the value is malformed.
-    case badSetting(SettingError)
-    /// No virtual MTA has that name.
-    case unknownVirtualMTA(String)
-    /// The target has no queue.
-    case unknownQueue(String)
-    /// No active control has that id.
-    case unknownControl(UInt64)
-    /// The target does not fit the command (e.g. holding a vmta: use pause).
-    case badTarget(String)
-
-    /// One line for the operator.
-    public var description: String {
-        switch self {
-        case .notAThrottle(let d): return "'\(d)' is not a throttle directive that can be overridden"
-        case .badSetting(let e): return e.description
-        case .unknownVirtualMTA(let v): return "unknown virtual MTA '\(v)'"
-        case .unknownQueue(let q): return "no queue matches '\(q)'"
-        case .unknownControl(let id): return "no active control #\(id)"
-        case .badTarget(let why): return why
-        }
+    private enum CodingKeys: String, CodingKey {
+        case id, kind, who, why, createdAt, expiresAt, client
     }
 }

@@ -21,7 +21,7 @@ public struct BounceClassifier: Sendable {
     public func classify(_ reply: SMTPReply) -> BounceCategory {
         let status = reply.enhancedStatus.map { "\($0);" }
         for rule in rules where rule.category != .success {
-            if rule.regex.matches(reply.text) { return rule.category }
+            if rule.regex.matches(reply.dsnDiag) { return rule.category }
             if let status, rule.regex.matches(status) { return rule.category }
         }
         return .other

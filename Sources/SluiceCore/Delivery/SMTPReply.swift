@@ -1,96 +1,133 @@
-import SluiceConfig
+/// One SMTP reply (RFC 5321 §4.2): a three-digit code, an optional RFC 3463 enhanced status code
+/// and one or more text lines. The one reply type of the package: the injection server and the
+/// sandbox send it (``wireText``), the delivery client parses it, and the engine and accounting
+/// keep its one-line form (``dsnDiag``). It is an `Error` so that a refusal can travel as the
+/// failure of a `Result`.
+public struct SMTPReply: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The three-digit reply code, 200…599; 0 for a reply that never came (a connection that
+    /// failed, a timeout), whose text is then the node's own diagnostic.
+    public let code: Int
+    /// The enhanced status code such as `5.1.1`, taken from the first line, or nil.
+    public let enhancedStatus: String?
+    /// The text of each line, without the code, the enhanced status code and the separator.
+    public let lines: [String]
+    /// The whole reply on one line, PowerMTA's dsnDiag as accounting records and the engine keep
+    /// it: `550 5.1.1 No such user here`, every line of a multiline reply joined with a space.
+    public let dsnDiag: String
 
-/// A remote server's reply as the delivery client received it: the code, the RFC 3463 enhanced
-/// status when present, and the full text (PowerMTA's dsnDiag).
-public struct SMTPReply: Hashable, Sendable, CustomStringConvertible {
-    /// The three-digit reply code, or 0 when the reply had none.
-    public var code: Int
-    /// The enhanced status code such as `4.7.0`, when the reply carried one.
-    public var enhancedStatus: String?
-    /// The whole reply, e.g. `421 4.7.0 Try again later` (multi-line replies joined by a space).
-    public var text: String
-
-    /// Creates a reply from its parts.
-    public init(code: Int, enhancedStatus: String? = nil, text: String) {
-        self.code = code
-        self.enhancedStatus = enhancedStatus
-        self.text = text
+    /// Creates a reply from its lines. An empty list is sent as one empty line.
+    public init(code: Int, enhancedStatus: String? = nil, lines: [String]) {
+        self.init(code: code, enhancedStatus: enhancedStatus, lines: lines,
+                  dsnDiag: SMTPReply.oneLine(code: code, enhancedStatus: enhancedStatus, lines: lines))
     }
 
-    /// Parses a reply line such as `550 5.1.1 <a@b>: user unknown` or `421-4.7.0 …`: the code is the
-    /// leading three digits (0 when absent) and the enhanced status the token after it when it has
-    /// the form `class.subject.detail`.
+    /// Creates a one-line reply: `SMTPReply(550, "5.1.1", "No such user here")`.
+    public init(_ code: Int, _ enhancedStatus: String?, _ text: String) {
+        self.init(code: code, enhancedStatus: enhancedStatus, lines: [text])
+    }
+
+    /// A reply that never came: code 0, no enhanced status, `diagnostic` as its text (e.g.
+    /// `no answer from host: connection refused`).
+    public init(diagnostic: String) {
+        self.init(code: 0, enhancedStatus: nil, lines: [diagnostic], dsnDiag: diagnostic)
+    }
+
+    /// Reads a reply in its one-line form, such as `550 5.1.1 <a@b>: user unknown` or
+    /// `421-4.7.0 …`: the code is the leading three digits (without them, the whole line is a
+    /// code-0 diagnostic), the enhanced status the token after it when it has the form
+    /// `class.subject.detail`. ``dsnDiag`` is `line` exactly as given.
     public init(_ line: String) {
-        text = line
-        enhancedStatus = nil
         let head = Array(line.utf8.prefix(3))
-        var code = 0
-        if head.count == 3, head.allSatisfy({ (48...57).contains($0) }) {
-            code = head.reduce(0) { $0 * 10 + Int($1 - 48) }
+        guard head.count == 3, head.allSatisfy({ (48...57).contains($0) }) else {
+            self.init(diagnostic: line)
+            return
         }
-        self.code = code
-        guard code > 0 else { return }
+        let code = head.reduce(0) { $0 * 10 + Int($1 - 48) }
+        guard code > 0 else {
+            self.init(diagnostic: line)
+            return
+        }
         let rest = line.dropFirst(3).drop(while: { $0 == " " || $0 == "-" })
         let token = rest.prefix(while: { $0 != " " && $0 != ";" && $0 != "," })
-        if SMTPReply.isEnhancedStatus(token) { enhancedStatus = String(token) }
+        var status: String?
+        var text = rest
+        if SMTPReply.isEnhancedStatusCode(token) {
+            status = String(token)
+            text = rest.dropFirst(token.count)
+            if text.first == " " { text = text.dropFirst() }
+        }
+        self.init(code: code, enhancedStatus: status, lines: [String(text)], dsnDiag: line)
     }
 
-    /// How the reply ends a recipient's attempt.
-    public enum Disposition: Hashable, Sendable {
-        /// 2xx: delivered.
-        case success
-        /// 4xx (or no usable code): try again later.
-        case transient
-        /// 5xx: bounce.
-        case permanent
+    private init(code: Int, enhancedStatus: String?, lines: [String], dsnDiag: String) {
+        self.code = code
+        self.enhancedStatus = enhancedStatus
+        self.lines = lines
+        self.dsnDiag = dsnDiag
     }
 
-    /// 2xx success, 5xx permanent, anything else transient.
-    public var disposition: Disposition {
+    /// The same reply, text and all, read with another enhanced status (as
+    /// `smtp-553-means-invalid-mailbox` reads a bare 553 as 5.1.1); ``dsnDiag`` stays as received.
+    public func withEnhancedStatus(_ status: String?) -> SMTPReply {
+        SMTPReply(code: code, enhancedStatus: status, lines: lines, dsnDiag: dsnDiag)
+    }
+
+    /// The class of a reply.
+    public enum Severity: Sendable, Hashable {
+        /// 2xx: done (a recipient is delivered).
+        case positiveCompletion
+        /// 3xx: go on (354 after DATA).
+        case positiveIntermediate
+        /// 4xx, or no usable code: try again later.
+        case transientFailure
+        /// 5xx: do not try again (a recipient bounces).
+        case permanentFailure
+    }
+
+    /// The class from the first digit; codes outside 200…599 (0 for no reply) count as transient
+    /// failures.
+    public var severity: Severity {
         switch code {
-        case 200..<300: return .success
-        case 500..<600: return .permanent
-        default: return .transient
+        case 200..<300: return .positiveCompletion
+        case 300..<400: return .positiveIntermediate
+        case 500..<600: return .permanentFailure
+        default: return .transientFailure
         }
     }
 
-    /// The reply text.
-    public var description: String { text }
+    /// The reply as sent on the wire: `250-a\r\n250 b\r\n`. The enhanced code, when present, is
+    /// repeated on every line as RFC 2034 asks. CR, LF and NUL inside a line's text are sent as
+    /// spaces, so that no text (such as a receiver's refusal) can forge further reply lines.
+    public var wireText: String {
+        let body = lines.isEmpty ? [""] : lines.map { line in
+            String(line.unicodeScalars.map { $0 == "\r" || $0 == "\n" || $0 == "\0" ? " " : Character($0) })
+        }
+        var out = ""
+        for (i, line) in body.enumerated() {
+            out += "\(code)\(i == body.count - 1 ? " " : "-")"
+            if let enhancedStatus { out += line.isEmpty ? enhancedStatus : "\(enhancedStatus) " }
+            out += "\(line)\r\n"
+        }
+        return out
+    }
 
-    static func isEnhancedStatus(_ token: Substring) -> Bool {
-        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 1, let first = parts[0].first, "245".contains(first) else { return false }
+    /// ``dsnDiag``.
+    public var description: String { dsnDiag }
+
+    /// True when `text` has the shape of an RFC 3463 enhanced status code: `class.subject.detail`
+    /// with class 2, 4 or 5, subject and detail of one to three digits.
+    public static func isEnhancedStatusCode(_ text: Substring) -> Bool {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, ["2", "4", "5"].contains(parts[0]) else { return false }
         return parts[1...].allSatisfy { (1...3).contains($0.count) && $0.allSatisfy { $0.isASCII && $0.isNumber } }
     }
-}
 
-/// Why a connection could not be used: the I/O layer's report, turned into a deferral.
-public enum ConnectionFailure: Hashable, Sendable, CustomStringConvertible {
-    /// No answer: connect refused or timed out, greeting timed out (category no-answer-from-host).
-    case noAnswer(String)
-    /// The connection broke: reset, TLS failure, a reply timeout mid-transaction (bad-connection).
-    case badConnection(String)
-    /// The server refused the session with a reply (e.g. a `421 4.7.0` greeting).
-    case rejected(SMTPReply)
-
-    /// The reply recorded for the deferral (dsnDiag).
-    public var reply: SMTPReply {
-        switch self {
-        case .noAnswer(let why): return SMTPReply(code: 0, text: "no answer from host: \(why)")
-        case .badConnection(let why): return SMTPReply(code: 0, text: "bad connection: \(why)")
-        case .rejected(let reply): return reply
-        }
+    /// `code enhanced line line…`, empty lines left out; without the code when it is 0.
+    private static func oneLine(code: Int, enhancedStatus: String?, lines: [String]) -> String {
+        var text = code == 0 ? "" : "\(code)"
+        func append(_ part: String) { text += text.isEmpty ? part : " \(part)" }
+        if let enhancedStatus { append(enhancedStatus) }
+        for line in lines where !line.isEmpty { append(line) }
+        return text
     }
-
-    /// The bounce category the failure belongs to, when the failure itself decides it.
-    public var category: BounceCategory? {
-        switch self {
-        case .noAnswer: return .noAnswerFromHost
-        case .badConnection: return .badConnection
-        case .rejected: return nil
-        }
-    }
-
-    /// The reply text.
-    public var description: String { reply.text }
 }

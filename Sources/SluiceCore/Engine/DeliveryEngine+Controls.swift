@@ -4,9 +4,11 @@ extension DeliveryEngine {
     /// Applies an operator command now. Lasting controls (hold, pause, throttle override) are
     /// announced with ``EngineAction/controlAdded(_:)`` so they can be persisted, and end with
     /// ``EngineAction/controlRemoved(_:reason:)``; each affects only the queues its target covers.
+    /// A throttle change sets one control per directive, after checking them all. `reload` and
+    /// the `persist` of a throttle are the node's (see ``reload(_:now:)``): here they change nothing.
     ///
-    /// - Throws: ``ControlError`` when the command names an unknown vmta, queue, directive or
-    ///   control, or a bad value; nothing changes then.
+    /// - Throws: ``ControlError`` when the command names an unknown vmta, queue, directive, mode
+    ///   or control, or a bad value; nothing changes then.
     public mutating func apply(_ command: ControlCommand, by request: ControlRequest,
                                now: Instant) throws(ControlError) -> [EngineAction] {
         var actions: [EngineAction] = []
@@ -32,26 +34,30 @@ extension DeliveryEngine {
         case .resume(let target):
             let t = target.normalized
             try removeControls(matching: { $0 == .pause(t) }, describing: "pause \(t)", now: ms, into: &actions)
-        case .setMode(let target, let mode):
+        case .setMode(let target, let name):
+            guard let mode = QueueMode(rawValue: name) else {
+                throw ControlError(.usage, "mode must be normal or backoff, not '\(name)'")
+            }
             let matched = try matchingQueues(target.normalized)
             for q in matched {
                 switchMode(q, to: mode, because: "set by \(request.who)" + (request.why.isEmpty ? "" : ": \(request.why)"), now: ms)
                 service(q, now: ms, into: &actions)
             }
-        case .overrideThrottle(let target, let name, let value):
+        case .setThrottle(let target, let settings, _):
             let t = target.normalized
             if case .vmta = t { throw .badTarget("throttles are overridden per domain or per queue, not per vmta") }
-            guard let directive = DomainDirective.named(name) else { throw .badSetting(.unknownDirective(name)) }
-            guard directive.isThrottle else { throw .notAThrottle(directive.name) }
-            do { try directive.validate(value) } catch { throw .badSetting(.badValue(directive.name, error)) }
-            install(make(.throttle(t, directive: directive.name, value: value)), now: ms, announce: true, into: &actions)
-        case .clearOverrides(let target, let name):
-            let t = target.normalized
-            let canonical = name.map { DomainDirective.named($0)?.name ?? $0 }
-            try removeControls(matching: { kind in
-                guard case .throttle(let ct, let d, _) = kind else { return false }
-                return ct == t && (canonical == nil || canonical == d)
-            }, describing: "throttle override of \(t)", now: ms, into: &actions)
+            var checked: [(DomainDirective, String)] = []
+            for setting in settings {
+                guard let directive = DomainDirective.named(setting.directive) else {
+                    throw .badSetting(.unknownDirective(setting.directive))
+                }
+                guard directive.isThrottle else { throw .notAThrottle(directive.name) }
+                do { try directive.validate(setting.value) } catch { throw .badSetting(.badValue(directive.name, error)) }
+                checked.append((directive, setting.value))
+            }
+            for (directive, value) in checked {
+                install(make(.throttle(t, directive: directive.name, value: value)), now: ms, announce: true, into: &actions)
+            }
         case .schedule(let target):
             for q in try matchingQueues(target.normalized) {
                 var slots: [UInt32] = []
@@ -68,9 +74,14 @@ extension DeliveryEngine {
                              now: ms, into: &actions)
                 service(q, now: ms, into: &actions)
             }
-        case .cancel(let id):
+        case .cancelControl(let text):
+            guard let id = ControlCommand.controlNumber(text) else {
+                throw ControlError(.unknownControl, "no active control '\(text)'")
+            }
             guard let control = controls.first(where: { $0.id == id }) else { throw .unknownControl(id) }
             remove(control, reason: .released, now: ms, into: &actions)
+        case .reload:
+            break
         }
         finishInput(now: ms, into: &actions)
         return actions

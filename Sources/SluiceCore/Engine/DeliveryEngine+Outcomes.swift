@@ -4,7 +4,7 @@ extension DeliveryEngine {
     /// Applies a finished transaction's replies.
     mutating func complete(_ tx: InFlightTransaction, replies: [SMTPReply], now: Int64, into actions: inout [EngineAction]) {
         let q = tx.queue
-        let fallback = SMTPReply(code: 0, text: "no reply from the delivery client")
+        let fallback = SMTPReply(diagnostic: "no reply from the delivery client")
         func reply(_ k: Int) -> SMTPReply { replies.isEmpty ? fallback : replies[min(k, replies.count - 1)] }
         // The pattern list sees each distinct reply first, so a backoff reply already schedules
         // its retry with backoff-retry-after (and a mode=normal reply may end backoff).
@@ -12,7 +12,7 @@ extension DeliveryEngine {
             var seen: Set<String> = []
             for k in tx.recipients.indices {
                 let r = reply(k)
-                if seen.insert(r.text).inserted { applyPatterns(q, to: r, now: now, into: &actions) }
+                if seen.insert(r.dsnDiag).inserted { applyPatterns(q, to: r, now: now, into: &actions) }
             }
         }
         var delivered = false
@@ -22,29 +22,30 @@ extension DeliveryEngine {
         for (k, index) in tx.recipients.enumerated() {
             var r = reply(k)
             guard messages[Int(tx.slot)].live else { break }
-            if r.disposition != .success { errors += 1 }
+            if r.severity != .positiveCompletion { errors += 1 }
             // smtp-553-means-invalid-mailbox: a bare 553 is a bad mailbox, 5.1.1, whatever its
             // text (the classifier tries text rules first: RFC 5321's "mailbox name not allowed"
             // would be policy-related).
             var category: BounceCategory?
             if r.code == 553, r.enhancedStatus == nil, queues[Int(q)].limits.reads553AsBadMailbox {
-                r = SMTPReply(code: 553, enhancedStatus: "5.1.1", text: r.text)
+                r = r.withEnhancedStatus("5.1.1")
                 category = .badMailbox
             }
-            switch r.disposition {
-            case .success:
+            // 3xx, or no usable code, is transient like 4xx.
+            switch r.severity {
+            case .positiveCompletion:
                 delivered = true
                 queues[Int(q)].inFlight -= 1
                 finish(tx.slot, Int(index), queue: q, as: .delivered, reply: r, category: nil, now: now, into: &actions)
-            case .permanent:
+            case .permanentFailure:
                 queues[Int(q)].inFlight -= 1
                 finish(tx.slot, Int(index), queue: q, as: .bounced, reply: r, category: category ?? classify(r),
                        now: now, into: &actions)
-            case .transient where bouncesRecipient(q, r):
+            case .transientFailure where bouncesRecipient(q, r), .positiveIntermediate where bouncesRecipient(q, r):
                 queues[Int(q)].inFlight -= 1
                 finish(tx.slot, Int(index), queue: q, as: .bounced, reply: r, category: classify(r),
                        now: now, into: &actions)
-            case .transient:
+            case .transientFailure, .positiveIntermediate:
                 if deferredReply != nil, deferredReply != r {
                     deferRecipients(tx.slot, deferred, queue: q, reply: deferredReply ?? r, category: nil, now: now, into: &actions)
                     deferred.removeAll()
@@ -63,14 +64,14 @@ extension DeliveryEngine {
                 switchMode(q, to: .normal, because: "backoff-to-normal-after-delivery", now: now)
             }
         } else if let deferredReply {
-            queueInfo[Int(q)].lastError = deferredReply.text
+            queueInfo[Int(q)].lastError = deferredReply.dsnDiag
         }
     }
 
     /// A transaction that broke: its recipients are deferred and its connection is gone.
     mutating func fail(_ tx: InFlightTransaction, _ failure: ConnectionFailure, now: Int64, into actions: inout [EngineAction]) {
         forget(tx.connection, into: &actions, notify: false)
-        queueInfo[Int(tx.queue)].lastError = failure.reply.text
+        queueInfo[Int(tx.queue)].lastError = failure.reply.dsnDiag
         applyPatterns(tx.queue, to: failure.reply, now: now, into: &actions)
         deferRecipients(tx.slot, tx.recipients, queue: tx.queue, reply: failure.reply, category: failure.category,
                         now: now, into: &actions)
@@ -96,7 +97,7 @@ extension DeliveryEngine {
             count(.deferredAttempts, queue: q, now: now)
             let maxAttempts = queues[Int(q)].limits.maxAttempts
             if now >= expiresAt || (maxAttempts > 0 && Int(attempts) >= maxAttempts) {
-                lastReplies[UInt64(slot) << 32 | UInt64(r)] = reply.text
+                lastReplies[UInt64(slot) << 32 | UInt64(r)] = reply.dsnDiag
                 messages[s].recipients[r].phase = .queued
                 expire(slot, r, queue: q, now: now, byAttempts: now < expiresAt, into: &actions)
                 continue
@@ -105,17 +106,17 @@ extension DeliveryEngine {
             messages[s].recipients[r].phase = .deferred
             messages[s].recipients[r].nextAttempt = next
             queues[Int(q)].deferred += 1
-            lastReplies[UInt64(slot) << 32 | UInt64(r)] = reply.text
+            lastReplies[UInt64(slot) << 32 | UInt64(r)] = reply.dsnDiag
             if !dueTimes.contains(next) { dueTimes.append(next) }
             let message = messages[s].message
             actions.append(.record(DeliveryRecord(
                 outcome: .deferred, time: Instant(milliseconds: now), messageID: message.id,
                 recipient: message.recipients[r], recipientIndex: r, sender: message.sender, queue: queues[Int(q)].key,
-                jobID: message.jobID, receivedAt: message.receivedAt, diagnostic: reply.text,
+                jobID: message.jobID, receivedAt: message.receivedAt, diagnostic: reply.dsnDiag,
                 status: reply.enhancedStatus, category: category, attempts: Int(attempts),
                 nextAttempt: Instant(milliseconds: next))))
             record(event: EngineEvent(time: Instant(milliseconds: now), kind: .deferred, queue: queues[Int(q)].key,
-                                      recipient: message.recipients[r], detail: reply.text, category: category), queue: q)
+                                      recipient: message.recipients[r], detail: reply.dsnDiag, category: category), queue: q)
         }
         for t in dueTimes { queues[Int(q)].waiting.push(TimedIndex(time: t, index: slot)) }
     }
@@ -129,7 +130,7 @@ extension DeliveryEngine {
         let diagnostic = (byAttempts ? "gave up after \(attempts) attempt(s) (max-smtp-retries)"
                                      : "message expired after \(attempts) attempt(s)")
             + (last.map { "; last reply: \($0)" } ?? "")
-        finish(slot, r, queue: q, as: .expired, reply: SMTPReply(code: 0, text: diagnostic),
+        finish(slot, r, queue: q, as: .expired, reply: SMTPReply(diagnostic: diagnostic),
                category: .messageExpired, now: now, into: &actions)
     }
 
@@ -158,13 +159,13 @@ extension DeliveryEngine {
         actions.append(.record(DeliveryRecord(
             outcome: outcome, time: time, messageID: message.id, recipient: message.recipients[r], recipientIndex: r,
             sender: message.sender, queue: queues[Int(q)].key, jobID: message.jobID, receivedAt: message.receivedAt,
-            diagnostic: reply.text, status: reply.enhancedStatus, category: category,
+            diagnostic: reply.dsnDiag, status: reply.enhancedStatus, category: category,
             attempts: Int(messages[s].recipients[r].attempts) + (outcome == .expired || outcome == .deleted ? 0 : 1),
             nextAttempt: nil)))
         if outcome != .delivered {
             let kind: EngineEvent.Kind = outcome == .bounced ? .bounced : outcome == .expired ? .expired : .deleted
             record(event: EngineEvent(time: time, kind: kind, queue: queues[Int(q)].key, recipient: message.recipients[r],
-                                      detail: reply.text, category: category), queue: q)
+                                      detail: reply.dsnDiag, category: category), queue: q)
         }
         messages[s].pending -= 1
         if messages[s].pending <= 0 { finishMessage(slot, into: &actions) }
@@ -184,7 +185,7 @@ extension DeliveryEngine {
     mutating func classify(_ reply: SMTPReply) -> BounceCategory {
         // The enhanced status is part of the key: smtp-553-means-invalid-mailbox gives one reply
         // text two statuses.
-        let key = reply.enhancedStatus.map { "\($0) \(reply.text)" } ?? reply.text
+        let key = reply.enhancedStatus.map { "\($0) \(reply.dsnDiag)" } ?? reply.dsnDiag
         if let known = categoryCache[key] { return known }
         let category = classifier.classify(reply)
         if categoryCache.count >= DeliveryEngine.categoryCacheSize { categoryCache.removeAll(keepingCapacity: true) }
@@ -197,24 +198,24 @@ extension DeliveryEngine {
 
     /// True when the queue's smtp-pattern-list answers `reply` with `bounce-rcpt`.
     func bouncesRecipient(_ q: UInt32, _ reply: SMTPReply) -> Bool {
-        queueInfo[Int(q)].patternList?.firstMatch(reply.text)?.actions.contains(.bounceRecipient) ?? false
+        queueInfo[Int(q)].patternList?.firstMatch(reply.dsnDiag)?.actions.contains(.bounceRecipient) ?? false
     }
 
     /// Matches a reply against the queue's smtp-pattern-list and performs the first matching
     /// rule's actions.
     mutating func applyPatterns(_ q: UInt32, to reply: SMTPReply, now: Int64, into actions: inout [EngineAction]) {
-        guard let list = queueInfo[Int(q)].patternList, let rule = list.firstMatch(reply.text) else { return }
+        guard let list = queueInfo[Int(q)].patternList, let rule = list.firstMatch(reply.dsnDiag) else { return }
         for action in rule.actions {
             switch action {
             case .mode(let mode):
-                switchMode(q, to: mode, because: "smtp-pattern-list \(list.name) \(rule.regex): \(reply.text)", now: now)
+                switchMode(q, to: mode, because: "smtp-pattern-list \(list.name) \(rule.regex): \(reply.dsnDiag)", now: now)
             case .bounceQueue:
-                deleteQueued(q, asBounces: true, diagnostic: reply.text, now: now, into: &actions)
+                deleteQueued(q, asBounces: true, diagnostic: reply.dsnDiag, now: now, into: &actions)
             case .bounceRecipient:
                 break // per recipient, in complete(_:replies:now:into:)
             case .disableSourceIP(let span):
                 let control = Control(id: nextControlID, kind: .pause(.queue(queues[Int(q)].key)),
-                                      who: "smtp-pattern-list:\(list.name)", why: reply.text,
+                                      who: "smtp-pattern-list:\(list.name)", why: reply.dsnDiag,
                                       createdAt: Instant(milliseconds: now),
                                       expiresAt: Instant(milliseconds: now) + (span ?? .hours(1)))
                 nextControlID += 1

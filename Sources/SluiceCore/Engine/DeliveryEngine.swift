@@ -163,9 +163,9 @@ public struct DeliveryEngine: Sendable {
         guard let connection = connections[id], connection.phase == .connecting else { return actions }
         let q = connection.queue
         forget(id, into: &actions, notify: false)
-        queueInfo[Int(q)].lastError = failure.reply.text
+        queueInfo[Int(q)].lastError = failure.reply.dsnDiag
         record(event: EngineEvent(time: now, kind: .connectionFailed, queue: queues[Int(q)].key,
-                                  detail: failure.reply.text, category: failure.category), queue: q)
+                                  detail: failure.reply.dsnDiag, category: failure.category), queue: q)
         applyPatterns(q, to: failure.reply, now: ms, into: &actions)
         // No new connection until the retry list's next step; when this was the queue's last
         // connection, the failure counts as an attempt for the transaction it would have carried.

@@ -1,3 +1,5 @@
+import SluiceCore
+
 /// What a peer announced in its EHLO reply (RFC 5321 §4.1.1.1).
 public struct ESMTPCapabilities: Hashable, Sendable {
     /// The reply was to EHLO (false after a HELO fallback: no extensions).

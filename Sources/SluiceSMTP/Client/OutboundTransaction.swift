@@ -1,3 +1,5 @@
+import SluiceCore
+
 /// One message to send on a delivery connection: the envelope and the content.
 public struct OutboundTransaction: Sendable {
     /// One recipient with its DSN parameters (sent only when the peer offers DSN).

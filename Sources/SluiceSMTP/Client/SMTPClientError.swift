@@ -1,3 +1,5 @@
+import SluiceCore
+
 /// Why a delivery connection could not be used. ``diagnostic`` is the text for dsnDiag.
 public enum SMTPClientError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The TCP connection could not be made (refused, unreachable, source address not local…).

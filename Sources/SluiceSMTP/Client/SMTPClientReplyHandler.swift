@@ -1,4 +1,5 @@
 import NIOCore
+import SluiceCore
 
 /// Splits the peer's output into lines, assembles replies and hands them, in order, to whoever
 /// asked for them. Every wait has a deadline; a timeout, a protocol error or the end of the

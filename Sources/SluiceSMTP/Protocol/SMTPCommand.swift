@@ -1,3 +1,5 @@
+import SluiceCore
+
 /// One SMTP command (RFC 5321 §4.1.1 and the extensions Sluice speaks).
 public enum SMTPCommand: Hashable, Sendable {
     /// `HELO domain`.
@@ -289,4 +291,8 @@ extension String {
         while s.last == " " || s.last == "\t" { s = s.dropLast() }
         return String(s)
     }
+}
+
+extension Character {
+    var isASCIIDigit: Bool { isASCII && isNumber }
 }

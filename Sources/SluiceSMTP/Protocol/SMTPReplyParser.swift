@@ -1,3 +1,5 @@
+import SluiceCore
+
 /// Assembles replies from the lines a server sends (RFC 5321 §4.2.1): `250-first`, `250-…`,
 /// `250 last`. Feed one line at a time (without CRLF); a complete reply comes out of the last line.
 public struct SMTPReplyParser: Sendable {
@@ -67,7 +69,7 @@ public struct SMTPReplyParser: Sendable {
         guard let first = texts.first else { return SMTPReply(code: code, lines: [""]) }
         let candidate = first.prefix { $0 != " " }
         guard SMTPReply.isEnhancedStatusCode(candidate), candidate.first == Character(String(code / 100)) else {
-            return SMTPReply(code: code, enhanced: nil, lines: texts)
+            return SMTPReply(code: code, lines: texts)
         }
         let enhanced = String(candidate)
         let stripped = texts.map { text -> String in
@@ -75,6 +77,6 @@ public struct SMTPReplyParser: Sendable {
             let rest = text.dropFirst(enhanced.count)
             return String(rest.first == " " ? rest.dropFirst() : rest)
         }
-        return SMTPReply(code: code, enhanced: enhanced, lines: stripped)
+        return SMTPReply(code: code, enhancedStatus: enhanced, lines: stripped)
     }
 }

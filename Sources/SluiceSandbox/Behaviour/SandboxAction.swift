@@ -1,4 +1,5 @@
 import SluiceConfig
+import SluiceCore
 
 /// Why the sandbox refused something, for logs and the per-receiver statistics.
 public enum SandboxReason: String, Hashable, Sendable, CaseIterable, Comparable, CustomStringConvertible {
@@ -37,7 +38,7 @@ public enum SandboxOutcome: Hashable, Sendable {
 /// connection if `close` is set.
 public struct SandboxAction: Hashable, Sendable, CustomStringConvertible {
     /// The reply to send.
-    public var reply: SandboxReply
+    public var reply: SMTPReply
     /// How long to wait before sending it (slow replies); zero for none.
     public var delay: TimeSpan
     /// True when the server closes the connection after the reply.
@@ -46,7 +47,7 @@ public struct SandboxAction: Hashable, Sendable, CustomStringConvertible {
     public var outcome: SandboxOutcome?
 
     /// Creates an action; `close` defaults to what the reply code implies (421, 221).
-    public init(reply: SandboxReply, delay: TimeSpan = .init(milliseconds: 0), close: Bool? = nil, outcome: SandboxOutcome? = nil) {
+    public init(reply: SMTPReply, delay: TimeSpan = .init(milliseconds: 0), close: Bool? = nil, outcome: SandboxOutcome? = nil) {
         self.reply = reply
         self.delay = delay
         self.close = close ?? reply.closesConnection

@@ -88,7 +88,7 @@ public struct SandboxBehaviour: Sendable {
     /// The client sent `command` on `session`: the reply to send.
     public mutating func handle(_ command: SandboxCommand, in session: inout SandboxSession, at now: Instant) -> SandboxAction {
         guard !session.isClosed else {
-            return SandboxAction(reply: SandboxReply(code: 421, enhancedStatus: "4.3.2", text: "\(profile.hostname) closing connection"), close: true)
+            return SandboxAction(reply: SMTPReply(421, "4.3.2", "\(profile.hostname) closing connection"), close: true)
         }
         var action: SandboxAction
         var stage: SMTPStage?
@@ -114,7 +114,7 @@ public struct SandboxBehaviour: Sendable {
         case .noop:
             action = ok("2.0.0", "OK")
         case .quit:
-            action = SandboxAction(reply: SandboxReply(code: 221, enhancedStatus: "2.0.0", text: "\(profile.hostname) closing connection"))
+            action = SandboxAction(reply: SMTPReply(221, "2.0.0", "\(profile.hostname) closing connection"))
         case .unrecognized:
             action = refuse(500, "5.5.2", "Syntax error, command unrecognized", .protocolError)
         }
@@ -144,9 +144,9 @@ public struct SandboxBehaviour: Sendable {
         session.resetTransaction()
         session.phase = .ready
         let first = "\(profile.hostname) at your service, [\(session.source)]"
-        guard extended else { return SandboxAction(reply: SandboxReply(code: 250, text: first)) }
+        guard extended else { return SandboxAction(reply: SMTPReply(250, nil, first)) }
         let lines = [first, "SIZE \(SandboxBehaviour.maximumMessageSize)", "8BITMIME", "PIPELINING", "ENHANCEDSTATUSCODES"]
-        return SandboxAction(reply: SandboxReply(code: 250, lines: lines))
+        return SandboxAction(reply: SMTPReply(code: 250, lines: lines))
     }
 
     private mutating func mail(from sender: String, in session: inout SandboxSession, at now: Instant) -> SandboxAction {
@@ -178,7 +178,7 @@ public struct SandboxBehaviour: Sendable {
             return refuse(501, "5.1.3", "Bad recipient address syntax", .protocolError)
         }
         guard session.recipients.count < SandboxBehaviour.maximumRecipients else {
-            return SandboxAction(reply: SandboxReply(code: 452, enhancedStatus: "4.5.3", text: "Too many recipients"),
+            return SandboxAction(reply: SMTPReply(452, "4.5.3", "Too many recipients"),
                                  outcome: .deferred(.policy))
         }
         var context = self.context(session)
@@ -208,7 +208,7 @@ public struct SandboxBehaviour: Sendable {
             return refuse(554, "5.5.1", "No valid recipients", .protocolError)
         }
         session.phase = .receivingContent
-        return SandboxAction(reply: SandboxReply(code: 354, text: "Go ahead"))
+        return SandboxAction(reply: SMTPReply(354, nil, "Go ahead"))
     }
 
     private mutating func endOfData(size: Int, in session: inout SandboxSession, at now: Instant) -> SandboxAction {
@@ -220,7 +220,7 @@ public struct SandboxBehaviour: Sendable {
         session.resetTransaction()
         session.phase = .ready
         guard size <= SandboxBehaviour.maximumMessageSize else {
-            return SandboxAction(reply: SandboxReply(code: 552, enhancedStatus: "5.3.4", text: "Message size exceeds fixed maximum message size"),
+            return SandboxAction(reply: SMTPReply(552, "5.3.4", "Message size exceeds fixed maximum message size"),
                                  outcome: .rejected(.policy))
         }
         if let rule = rateLimited(at: .data, source: session.source, now: now) {
@@ -232,7 +232,7 @@ public struct SandboxBehaviour: Sendable {
         stats.messagesAccepted += 1
         stats.recipientsAccepted += recipients.count
         stats.bytesAccepted += max(0, size)
-        return SandboxAction(reply: SandboxReply(code: 250, enhancedStatus: "2.0.0", text: "OK \(context.id)"), outcome: .accepted)
+        return SandboxAction(reply: SMTPReply(250, "2.0.0", "OK \(context.id)"), outcome: .accepted)
     }
 
     // MARK: - Helpers
@@ -269,11 +269,11 @@ public struct SandboxBehaviour: Sendable {
     }
 
     private func ok(_ enhanced: String, _ text: String) -> SandboxAction {
-        SandboxAction(reply: SandboxReply(code: 250, enhancedStatus: enhanced, text: text))
+        SandboxAction(reply: SMTPReply(250, enhanced, text))
     }
 
     private func refuse(_ code: Int, _ enhanced: String, _ text: String, _ reason: SandboxReason) -> SandboxAction {
-        SandboxAction(reply: SandboxReply(code: code, enhancedStatus: enhanced, text: text),
+        SandboxAction(reply: SMTPReply(code, enhanced, text),
                       outcome: code >= 500 ? .rejected(reason) : .deferred(reason))
     }
 }

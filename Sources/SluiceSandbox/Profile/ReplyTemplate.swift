@@ -119,7 +119,7 @@ public struct ReplyTemplate: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Fills in the placeholders.
-    public func render(_ context: ReplyContext) -> SandboxReply {
+    public func render(_ context: ReplyContext) -> SMTPReply {
         var out = ""
         for piece in pieces {
             switch piece {
@@ -132,7 +132,7 @@ public struct ReplyTemplate: Hashable, Sendable, CustomStringConvertible {
             case .id: out += context.id
             }
         }
-        return SandboxReply(code: code, enhancedStatus: enhancedStatus, text: out)
+        return SMTPReply(code, enhancedStatus, out)
     }
 
     /// The template as written: `421 4.7.0 text`.

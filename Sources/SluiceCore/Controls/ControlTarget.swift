@@ -1,11 +1,13 @@
-import SluiceCore
-
-/// What an operator command applies to: a destination domain, a virtual MTA or one queue.
+/// What an operator control or command applies to: a destination domain, a virtual MTA or one
+/// queue.
 ///
 /// Written `gmail.com` (a domain), `gmail.com/vmta1` (a queue) on the command line; the kind of
 /// target a command expects decides how a bare name is read (`pause vmta NAME` names a vmta).
-public enum ControlTarget: Codable, Hashable, Sendable, CustomStringConvertible {
-    /// Every queue of a destination domain.
+/// Its JSON on the control plane is one key: `{"domain":"gmail.com"}`, `{"vmta":"vmta1"}`,
+/// `{"queue":"gmail.com/vmta1"}`, checked like typed input when decoded. (A persisted
+/// ``Control`` keeps its own, older form; see ``ControlKind``.)
+public enum ControlTarget: Hashable, Sendable, Codable, CustomStringConvertible {
+    /// Every queue of a destination domain (lowercase).
     case domain(String)
     /// Every queue through a virtual MTA.
     case vmta(String)
@@ -16,7 +18,7 @@ public enum ControlTarget: Codable, Hashable, Sendable, CustomStringConvertible 
     ///
     /// - Throws: ``ControlError`` with code `usage` for an empty or malformed name.
     public static func domainOrQueue(_ text: String) throws(ControlError) -> ControlTarget {
-        let trimmed = text.trimmingSpaces
+        let trimmed = trimmingSpaces(text)
         if trimmed.contains("/") {
             guard let key = QueueKey(parsing: trimmed), !key.domain.contains("/"), isDomain(key.domain), isName(key.vmta) else {
                 throw ControlError(.usage, "'\(text)' is not a queue name: expected DOMAIN/VMTA")
@@ -28,10 +30,22 @@ public enum ControlTarget: Codable, Hashable, Sendable, CustomStringConvertible 
     }
 
     /// Reads a bare virtual MTA name.
+    ///
+    /// - Throws: ``ControlError`` with code `usage` for an empty name or one with white space,
+    ///   control characters or a slash.
     public static func vmtaNamed(_ text: String) throws(ControlError) -> ControlTarget {
-        let trimmed = text.trimmingSpaces
+        let trimmed = trimmingSpaces(text)
         guard isName(trimmed), !trimmed.contains("/") else { throw ControlError(.usage, "'\(text)' is not a virtual MTA name") }
         return .vmta(trimmed)
+    }
+
+    /// True when the target covers `key`.
+    public func covers(_ key: QueueKey) -> Bool {
+        switch self {
+        case .domain(let d): return key.domain == d
+        case .vmta(let v): return key.vmta == v
+        case .queue(let q): return key == q
+        }
     }
 
     /// `gmail.com`, `vmta vmta1` or `gmail.com/vmta1`.
@@ -52,6 +66,12 @@ public enum ControlTarget: Codable, Hashable, Sendable, CustomStringConvertible 
         }
     }
 
+    /// Lowercases a domain.
+    var normalized: ControlTarget {
+        if case .domain(let d) = self { return .domain(d.lowercased()) }
+        return self
+    }
+
     /// A host name: dot-separated labels of 1–63 letters, digits, `-` or `_`, at most 253 characters
     /// (a trailing dot allowed).
     private static func isDomain(_ s: String) -> Bool {
@@ -68,8 +88,17 @@ public enum ControlTarget: Codable, Hashable, Sendable, CustomStringConvertible 
         !s.isEmpty && s.count <= 255 && s.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value != 0x7f }
     }
 
+    private static func trimmingSpaces(_ text: String) -> String {
+        var s = Substring(text)
+        while let f = s.first, f == " " || f == "\t" { s.removeFirst() }
+        while let l = s.last, l == " " || l == "\t" { s.removeLast() }
+        return String(s)
+    }
+
     private enum Keys: String, CodingKey { case domain, vmta, queue }
 
+    /// Decodes `{"domain":…}`, `{"vmta":…}` or `{"queue":"DOMAIN/VMTA"}`, checking the name as
+    /// ``domainOrQueue(_:)`` and ``vmtaNamed(_:)`` do.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: Keys.self)
         do {
@@ -89,6 +118,7 @@ public enum ControlTarget: Codable, Hashable, Sendable, CustomStringConvertible 
         }
     }
 
+    /// Encodes the one-key form.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: Keys.self)
         switch self {
@@ -96,14 +126,5 @@ public enum ControlTarget: Codable, Hashable, Sendable, CustomStringConvertible 
         case .vmta(let v): try c.encode(v, forKey: .vmta)
         case .queue(let k): try c.encode(k.description, forKey: .queue)
         }
-    }
-}
-
-extension String {
-    var trimmingSpaces: String {
-        var s = Substring(self)
-        while let f = s.first, f == " " || f == "\t" { s.removeFirst() }
-        while let l = s.last, l == " " || l == "\t" { s.removeLast() }
-        return String(s)
     }
 }

@@ -1,3 +1,5 @@
+import SluiceCore
+
 /// Which recent events to return (`events` command, `GET /api/v1/events`).
 public struct EventFilter: Codable, Hashable, Sendable {
     /// Only this kind (`delivered`, `deferred`, `bounced`, `expired`), or all.
@@ -25,14 +27,14 @@ public struct EventFilter: Codable, Hashable, Sendable {
     }
 }
 
-/// Every request the control plane understands: the queries, and the mutating commands the
-/// command layer validates, audits and forwards to the node. Shared by the socket protocol, the
-/// HTTP API, the CLI and the console.
+/// Every operation the control plane understands: the queries, and the commands
+/// (``SluiceCore/ControlCommand``) the command layer validates, audits and forwards to the node.
+/// Shared by the socket protocol, the HTTP API, the CLI and the console.
 ///
-/// JSON is one key naming the command: `{"status":{}}`, `{"topDomains":{"limit":10}}`,
-/// `{"hold":{"domain":"gmail.com"}}`, `{"pause":{"target":{"vmta":"vmta1"}}}` — a mutating
-/// command encodes exactly as its ``MutatingCommand``.
-public enum ControlCommand: Codable, Hashable, Sendable {
+/// JSON is one key naming the operation: `{"status":{}}`, `{"topDomains":{"limit":10}}`,
+/// `{"hold":{"domain":"gmail.com"}}`, `{"pause":{"target":{"vmta":"vmta1"}}}` — a command
+/// encodes exactly as its ``SluiceCore/ControlCommand``.
+public enum ControlOperation: Codable, Hashable, Sendable {
     /// Node-wide figures and active controls.
     case status
     /// One row per queue.
@@ -50,10 +52,10 @@ public enum ControlCommand: Codable, Hashable, Sendable {
     /// The active controls.
     case listControls
     /// An action that changes the node.
-    case execute(MutatingCommand)
+    case execute(ControlCommand)
 
-    /// The mutating command this is, or nil for a query.
-    public var mutation: MutatingCommand? {
+    /// The command this is, or nil for a query.
+    public var mutation: ControlCommand? {
         if case .execute(let m) = self { return m }
         return nil
     }
@@ -90,7 +92,7 @@ public enum ControlCommand: Codable, Hashable, Sendable {
             case .listControls: self = .listControls
             }
         } else {
-            self = .execute(try MutatingCommand(from: decoder))
+            self = .execute(try ControlCommand(from: decoder))
         }
     }
 

@@ -13,11 +13,19 @@ public struct ThrottleSetting: Codable, Hashable, Sendable, CustomStringConverti
 
     /// `max-msg-rate=20/s`.
     public var description: String { "\(directive)=\(value)" }
+
+    private enum CodingKeys: String, CodingKey { case directive, value }
 }
 
-/// An operator action that changes the node. The node implements these; the command layer
-/// validates them first and records who, why and until when.
-public enum MutatingCommand: Codable, Hashable, Sendable, CustomStringConvertible {
+/// An operator action that changes the node, in the one form the CLI, the console, the HTTP
+/// API, the audit log, the node and the engine share. The control plane validates it, the node
+/// performs `reload` and the `persist` of a throttle, and the engine the rest
+/// (``DeliveryEngine/apply(_:by:now:)``).
+///
+/// JSON (on the control socket and in the audit log) is one key naming the action:
+/// `{"hold":{"domain":"gmail.com"}}`, `{"pause":{"target":{"vmta":"vmta1"}}}`, `{"reload":{}}`
+/// (see `ControlCommand+Codable.swift`).
+public enum ControlCommand: Hashable, Sendable, CustomStringConvertible {
     /// Stop starting new transactions for every queue of a domain.
     case hold(domain: String)
     /// Undo a hold.
@@ -26,7 +34,8 @@ public enum MutatingCommand: Codable, Hashable, Sendable, CustomStringConvertibl
     case pause(target: ControlTarget)
     /// Undo a pause.
     case resume(target: ControlTarget)
-    /// Force a domain or queue into `normal` or `backoff` mode.
+    /// Force a domain or queue into `normal` or `backoff` mode (backoff-to-normal-after and the
+    /// smtp-pattern-list may switch it again later, as in PowerMTA).
     case setMode(target: ControlTarget, mode: String)
     /// Override throttle directives of a domain or queue; `persist` also writes them to the
     /// override file so they survive a restart.
@@ -37,7 +46,7 @@ public enum MutatingCommand: Codable, Hashable, Sendable, CustomStringConvertibl
     case delete(target: ControlTarget, asBounces: Bool)
     /// Re-read the configuration.
     case reload
-    /// End an active control early.
+    /// End an active control early (`7` or `#7`).
     case cancelControl(id: String)
 
     /// The verb as the audit log and the CLI name it: `hold`, `set-throttle`, …
@@ -73,6 +82,11 @@ public enum MutatingCommand: Codable, Hashable, Sendable, CustomStringConvertibl
         case .hold, .pause, .setMode, .setThrottle: return true
         default: return false
         }
+    }
+
+    /// The number of a control id as an operator writes it (`7` or `#7`), or nil.
+    public static func controlNumber(_ id: String) -> UInt64? {
+        UInt64(id.hasPrefix("#") ? String(id.dropFirst()) : id)
     }
 
     /// `hold gmail.com`, `set-throttle gmail.com/vmta1 max-msg-rate=20/s (persist)`.

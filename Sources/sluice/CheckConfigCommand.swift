@@ -2,8 +2,9 @@ import ArgumentParser
 import Foundation
 import SluiceConfig
 
-/// `sluice check-config [--config FILE] [--strict]`: prints every diagnostic as
-/// `FILE:LINE:COL: error|warning|note: message`; exits 0 when the configuration is usable, 1 on errors.
+/// `sluice check-config [--config FILE] [--strict] [--all]`: prints every diagnostic as
+/// `FILE:LINE:COL: error|warning|note: message` (a warning or note repeated with the same message
+/// is printed three times, then counted, unless `--all`); exits 0 when the configuration is usable, 1 on errors.
 /// A PowerMTA directive Sluice does not implement is a note (accepted without effect), a warning
 /// (not supported, ignored) or an error (not supported, refused), each naming its entry in
 /// docs/pmta-compat.md.
@@ -18,9 +19,13 @@ struct CheckConfigCommand: ParsableCommand {
     @Flag(name: .long, help: "Treat unknown directives and blocks as errors.")
     var strict = false
 
+    @Flag(name: .long, help: "Print every warning and note, not only the first three of each kind.")
+    var all = false
+
     func run() throws {
         let result = try loadConfig(config, strict: strict)
-        for diagnostic in result.diagnostics { printError(diagnostic.description) }
+        let lines = all ? result.diagnostics.map(\.description) : DiagnosticReport.lines(result.diagnostics)
+        for line in lines { printError(line) }
         let errors = result.errors.count, warnings = result.warnings.count, notes = result.notes.count
         let counts = [warnings > 0 ? plural(warnings, "warning") : nil, notes > 0 ? plural(notes, "note") : nil]
             .compactMap { $0 }.joined(separator: ", ")

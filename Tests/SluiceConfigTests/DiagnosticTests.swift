@@ -187,7 +187,7 @@ struct DiagnosticTests {
             "t.conf:3:16: error: unknown action 'mode=fast'; expected mode=backoff, mode=normal, bounce-queue, bounce-rcpt or disable-source-ip[=DURATION]",
             "t.conf:4:9: error: expected a regular expression between slashes such as /^421 4\\.7\\.0/, found '^421'",
             "t.conf:5:3: warning: reply has no action after the pattern, so it does nothing; add mode=backoff, mode=normal, bounce-queue, bounce-rcpt or disable-source-ip",
-            "t.conf:8:14: warning: 'bad-mailbx' is not a standard bounce category (did you mean 'bad-mailbox'?); it is recorded as written",
+            "t.conf:8:14: note: 'bad-mailbx' is not a standard bounce category; it is recorded as written in bounceCat and counted under its own name (did you mean 'bad-mailbox'?)",
             // A pattern broken over two lines: the error names the first line, and the rest of the
             // pattern is reported as what it is, not taken for something else.
             "t.conf:9:3: error: regular expression '/(user|mailbox)…' is not closed on this line; a pattern must be on one line, between slashes such as /^421 4\\.7\\.0/",

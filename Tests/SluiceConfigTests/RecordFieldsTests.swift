@@ -87,7 +87,7 @@ struct RecordFieldsTests {
         """)
         #expect(lines(result) == [
             "t.conf:3:26: warning: 'feedbackType' is not a field of d records; its column stays empty in their rows",
-            "t.conf:4:5: warning: record-fields for 'b' records has no effect: this <acct-file> does not take them; "
+            "t.conf:4:5: note: record-fields for 'b' records has no effect: this <acct-file> does not take them; "
                 + "add b to its records line",
             "t.conf:5:5: warning: a second record-fields line for 'd' records replaces the one at t.conf:3:5; "
                 + "keep one line per record type",

@@ -45,8 +45,8 @@ extension ModelBuilder {
             }
         }
         for line in file.recordFields where !file.records.contains(line.type) {
-            warning(line.location, "record-fields for '\(line.type.rawValue)' records has no effect: this <acct-file> "
-                                 + "does not take them; add \(line.type.rawValue) to its records line")
+            note(line.location, "record-fields for '\(line.type.rawValue)' records has no effect: this <acct-file> "
+                              + "does not take them; add \(line.type.rawValue) to its records line")
         }
         model.acctFiles.append(file)
     }

@@ -87,16 +87,14 @@ extension ModelBuilder {
             if let standard = BounceCategory.standard(named: word.text) {
                 category = standard
             } else {
-                // PowerMTA records an invented category as written; a near miss of a standard
-                // name is most likely a typo, so that one is a warning.
+                // PowerMTA records an invented category as written (real configurations use
+                // `invalid-mailbox`, `spam-issue`, `AOL-RTR-block`…): a note, with the standard name
+                // it is closest to in case it is a typo.
                 category = BounceCategory(rawValue: word.text)
-                if let near = nearestName(to: word.text, among: names) {
-                    warning(word.location, "'\(word.text)' is not a standard bounce category (did you mean '\(near)'?); "
-                                         + "it is recorded as written")
-                } else {
-                    note(word.location, "'\(word.text)' is not a standard bounce category; it is recorded as written "
-                                      + "in bounceCat and counted under its own name")
-                }
+                var message = "'\(word.text)' is not a standard bounce category; it is recorded as written in bounceCat "
+                    + "and counted under its own name"
+                if let near = nearestName(to: word.text, among: names) { message += " (did you mean '\(near)'?)" }
+                note(word.location, message)
             }
             model.bounceCategoryRules.append(BounceCategoryRule(regex: regex, category: category, location: d.location))
         }

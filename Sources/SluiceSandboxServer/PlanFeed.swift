@@ -1,3 +1,4 @@
+import SluiceConfig
 import SluiceCore
 import SluiceSandbox
 
@@ -26,7 +27,7 @@ actor PlanFeed {
             if let message = due.first { return message }
             let wait = max(1, (plan.nextDueAt - now).milliseconds)
             do {
-                try await Task.sleep(for: .milliseconds(wait))
+                try await clock.sleep(until: now + TimeSpan(milliseconds: wait))
             } catch {
                 return nil
             }

@@ -76,7 +76,7 @@ public final class TrafficGenerator: Sendable {
             guard let open = connection else {
                 counters.update { $0.failed += 1 }
                 // The MTA is not answering: pause a little rather than spin through the plan.
-                try? await Task.sleep(for: .milliseconds(250))
+                try? await clock.sleep(for: TimeSpan(milliseconds: 250))
                 continue
             }
             let transaction = OutboundTransaction(
@@ -91,7 +91,8 @@ public final class TrafficGenerator: Sendable {
 
     private func connect() async -> SMTPClientConnection? {
         do {
-            return try await SMTPClientConnection.connect(host: host, port: port, configuration: client, group: group)
+            return try await SMTPClientConnection.connect(host: host, port: port, configuration: client, group: group,
+                                                          clock: clock)
         } catch {
             counters.update { $0.lastProblem = error.diagnostic }
             return nil

@@ -70,6 +70,8 @@ struct DeliveryConnector: Sendable {
     let deliveryGuard: (@Sendable (IPAddress) -> Bool)?
     /// The port MX hosts are connected on (25; ``NodeOptions/mxPort``).
     var mxPort = 25
+    /// The node's clock, for the connections' idle timers.
+    var clock: any SluiceCore.Clock = WallClock()
 
     /// Tries the plan's targets in order.
     func connect(_ plan: ConnectionPlan) async -> ConnectOutcome {
@@ -95,7 +97,8 @@ struct DeliveryConnector: Sendable {
                 }
                 do {
                     let connection = try await SMTPClientConnection.connect(
-                        host: target.address, port: target.port, configuration: plan.client, tls: tls, group: group)
+                        host: target.address, port: target.port, configuration: plan.client, tls: tls, group: group,
+                        clock: clock)
                     return .connected(connection, target)
                 } catch .greetingRefused(let greeting) where greeting.code >= 500 && plan.bounceUpon5xxGreeting {
                     return .verdict(greeting)

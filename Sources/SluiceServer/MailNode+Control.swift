@@ -85,7 +85,7 @@ extension MailNode: ControlledNode {
         try persistedOverrides?.reload()
         configuration = loaded.model
         rollupTable = loaded.model.mxRollupTable
-        perform(engine.reload(OverriddenConfiguration(model: loaded.model, overrides: persistedOverrides), now: now))
+        perform(engine.reload(OverriddenConfiguration(model: loaded.model, overrides: persistedOverrides, clock: options.clock), now: now))
         return CommandOutcome(message: "reloaded \(path) (\(loaded.warnings.count) warning(s))")
     }
 

@@ -67,10 +67,11 @@ extension MailNode {
         }
         let nameserver = configuration.dnsServer.map { (address: $0.address.description, port: UInt16($0.port)) }
         let resolver = MXResolver(querier: options.dnsQuerying ?? SystemResolver(nameserver: nameserver),
-                                  now: { Date().timeIntervalSince1970 })
+                                  now: { [clock = options.clock] in clock.now().secondsSince1970 })
         let connector = DeliveryConnector(resolver: resolver, group: MultiThreadedEventLoopGroup.singleton,
                                           tls: try? SMTPClientTLS.standard(verifyPeer: false),
-                                          deliveryGuard: options.deliveryGuard, mxPort: options.mxPort)
+                                          deliveryGuard: options.deliveryGuard, mxPort: options.mxPort,
+                                          clock: options.clock)
         let rollups = RollupResolver(resolver: resolver, clock: options.clock, timeout: options.rollupLookupTimeout)
         let node = MailNode(configuration: configuration, options: options, spool: spool, spoolDirectory: directory,
                             auditLog: auditLog, persistedOverrides: overrides, connector: connector,
@@ -238,7 +239,7 @@ extension MailNode {
         await httpServer?.close()
         let deadline = now + options.shutdownGrace
         while !running.isEmpty, now < deadline {
-            try? await Task.sleep(for: .milliseconds(10))
+            try? await options.clock.sleep(for: TimeSpan(milliseconds: 10))
         }
         if !running.isEmpty { log("shutdown: \(running.count) transaction(s) still in flight are left for the next start") }
         let open = links.values.compactMap { link -> SMTPClientConnection? in

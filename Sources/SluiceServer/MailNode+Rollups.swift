@@ -21,8 +21,8 @@ extension MailNode {
             assignRollups(await rollupResolver.exchanges(of: domains))
             return
         }
-        let clock = ContinuousClock()
-        let giveUp = clock.now + .milliseconds(options.rollupLookupTimeout.milliseconds * Int64(Self.rollupStartupBudget))
+        let clock = options.clock
+        let giveUp = clock.now() + TimeSpan(milliseconds: options.rollupLookupTimeout.milliseconds * Int64(Self.rollupStartupBudget))
         var batch: Set<String> = []
         var left = domains.count
         for domain in domains {
@@ -31,7 +31,7 @@ extension MailNode {
             assignRollups(await rollupResolver.exchanges(of: batch))
             left -= batch.count
             batch = []
-            if left > 0, clock.now >= giveUp {
+            if left > 0, clock.now() >= giveUp {
                 log("mx-rollup-list: MX lookups given up after \(Self.rollupStartupBudget) timeouts' wait; "
                     + "\(left) recipient domain(s) stay in their own queues")
                 return

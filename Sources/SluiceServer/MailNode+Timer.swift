@@ -25,9 +25,9 @@ extension MailNode {
         timer.generation &+= 1
         timer.due = wanted
         let generation = timer.generation
-        let delay = max(0, wanted - current)
+        let clock = options.clock
         timer.task = Task { [weak self] in
-            do { try await Task.sleep(for: .milliseconds(delay)) } catch { return }
+            do { try await clock.sleep(until: Instant(milliseconds: wanted)) } catch { return }
             await self?.timerFired(generation)
         }
     }

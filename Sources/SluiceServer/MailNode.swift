@@ -86,7 +86,8 @@ public actor MailNode {
     /// The command layer over this node, for an ``InProcessEndpoint`` (the embedded console) and
     /// the servers. Cheap to create; every instance shares the node's event hub and audit log.
     public nonisolated var controlService: ControlService {
-        ControlService(node: self, auditLog: auditLog, events: events, persistedOverrides: persistedOverrides)
+        ControlService(node: self, auditLog: auditLog, events: events, persistedOverrides: persistedOverrides,
+                       clock: options.clock)
     }
 
     init(configuration: ConfigModel, options: NodeOptions, spool: Spool, spoolDirectory: String,
@@ -104,9 +105,9 @@ public actor MailNode {
         self.events = EventHub()
         self.hostName = configuration.hostName ?? ProcessInfo.processInfo.hostName
         self.startedAt = options.clock.now()
-        self.engine = DeliveryEngine(configuration: OverriddenConfiguration(model: configuration, overrides: persistedOverrides),
+        self.engine = DeliveryEngine(configuration: OverriddenConfiguration(model: configuration, overrides: persistedOverrides, clock: options.clock),
                                      tuning: options.tuning)
-        self.progress = ProgressWriter(spool: spool, log: options.log)
+        self.progress = ProgressWriter(spool: spool, log: options.log, clock: options.clock)
         self.accounting = AccountingLog(files: configuration.acctFiles)
         self.receiptAccounting = configuration.acctFiles.contains { $0.records.contains(.received) }
         self.accountingHeaderNames = configuration.acctFiles.reduce(into: []) { $0.formUnion($1.headerNames) }

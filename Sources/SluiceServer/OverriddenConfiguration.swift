@@ -1,4 +1,3 @@
-import Foundation
 import SluiceConfig
 import SluiceControl
 import SluiceCore
@@ -14,13 +13,13 @@ struct OverriddenConfiguration: EngineConfiguration {
     let model: ConfigModel
     /// The override file, or nil when the node has none.
     let overrides: PersistedOverrides?
-    /// Unix seconds now, to leave out overrides that lapsed (`--persist --for`).
-    var now: @Sendable () -> Double = { Date().timeIntervalSince1970 }
+    /// The node's clock, to leave out overrides that lapsed (`--persist --for`).
+    let clock: any SluiceCore.Clock
 
     /// The configuration's settings with the persisted overrides in force.
     func settings(for queue: QueueKey) -> DomainSettings {
         var settings = model.effectiveSettings(domain: queue.domain, vmta: queue.vmta)
-        overrides?.apply(to: &settings, domain: queue.domain, vmta: queue.vmta, now: now())
+        overrides?.apply(to: &settings, domain: queue.domain, vmta: queue.vmta, now: clock.now().secondsSince1970)
         return settings
     }
 
@@ -31,10 +30,11 @@ struct OverriddenConfiguration: EngineConfiguration {
     /// Computed once: the engine asks for every queue a `queue-to` creates.
     let rollupQueueNames: Set<String>
 
-    /// The engine's configuration from `model` and the override file.
-    init(model: ConfigModel, overrides: PersistedOverrides?) {
+    /// The engine's configuration from `model` and the override file, with time from `clock`.
+    init(model: ConfigModel, overrides: PersistedOverrides?, clock: any SluiceCore.Clock) {
         self.model = model
         self.overrides = overrides
+        self.clock = clock
         self.rollupQueueNames = model.rollupQueueNames
     }
 }

@@ -1,3 +1,5 @@
+import SluiceConfig
+import SluiceCore
 import SluiceSpool
 import Synchronization
 
@@ -19,19 +21,18 @@ final class ProgressWriter: Sendable {
     }
 
     /// Waits between attempts while writing fails; the last one repeats.
-    static let retryDelays: [Duration] = [.milliseconds(100), .milliseconds(500), .seconds(1), .seconds(2)]
+    static let retryDelays: [TimeSpan] = [TimeSpan(milliseconds: 100), TimeSpan(milliseconds: 500), .seconds(1), .seconds(2)]
 
     private let spool: Spool
     private let state = Mutex(State())
     private let log: @Sendable (String) -> Void
-    private let sleep: @Sendable (Duration) async -> Void
+    private let clock: any SluiceCore.Clock
 
-    /// Creates a writer; `sleep` waits between failed attempts (the tests' is instant).
-    init(spool: Spool, log: @escaping @Sendable (String) -> Void,
-         sleep: @escaping @Sendable (Duration) async -> Void = { try? await Task.sleep(for: $0) }) {
+    /// Creates a writer; it waits between failed attempts on `clock`.
+    init(spool: Spool, log: @escaping @Sendable (String) -> Void, clock: any SluiceCore.Clock) {
         self.spool = spool
         self.log = log
-        self.sleep = sleep
+        self.clock = clock
     }
 
     /// Queues entries; returns at once.
@@ -108,7 +109,7 @@ final class ProgressWriter: Sendable {
                     for waiter in left.0 { waiter.resume() }
                     return
                 }
-                await sleep(Self.retryDelays[min(attempt, Self.retryDelays.count - 1)])
+                try? await clock.sleep(for: Self.retryDelays[min(attempt, Self.retryDelays.count - 1)])
                 attempt += 1
             }
         }

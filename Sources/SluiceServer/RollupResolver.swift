@@ -128,8 +128,9 @@ actor RollupResolver {
         nextWaiter += 1
         let span = timeout
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let clock = self.clock
             let timer = Task {
-                try? await Task.sleep(for: .milliseconds(span.milliseconds))
+                try? await clock.sleep(for: span)
                 self.finish(id)
             }
             waiters[id] = Waiter(pending: domains, continuation: continuation, timer: timer)

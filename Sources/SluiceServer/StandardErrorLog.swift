@@ -1,12 +1,18 @@
 import Foundation
 import Glibc
+import SluiceCore
 
 /// Plain log lines on standard error, UTC: `2026-11-23T16:20:01.123Z sluice: message`.
 public enum StandardErrorLog {
-    /// Writes one line with a UTC timestamp. A closed or broken standard error loses the line and
-    /// nothing else (no trap on EPIPE).
+    /// Writes one line stamped with the wall clock's time (``WallClock``).
     @Sendable public static func write(_ line: String) {
-        let text = "\(Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true)))Z sluice: \(line)\n"
+        write(line, at: WallClock().now())
+    }
+
+    /// Writes one line stamped with `instant`, in UTC. A closed or broken standard error loses the
+    /// line and nothing else (no trap on EPIPE).
+    public static func write(_ line: String, at instant: Instant) {
+        let text = "\(instant.date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true)))Z sluice: \(line)\n"
         let bytes = Array(text.utf8)
         var offset = 0
         while offset < bytes.count {

@@ -57,7 +57,7 @@ enum ControlCLI {
             let data = try controlJSONEncoder(pretty: true).encode(result)
             print(String(decoding: data, as: UTF8.self))
         } else {
-            print(ShowRenderer.render(result, now: Date().timeIntervalSince1970), terminator: "")
+            print(ShowRenderer.render(result, now: WallClock().now().secondsSince1970), terminator: "")
         }
     }
 

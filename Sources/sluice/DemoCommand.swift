@@ -3,6 +3,7 @@ import Foundation
 import SluiceConfig
 import SluiceConsole
 import SluiceControl
+import SluiceCore
 import SluiceDemo
 
 /// `sluice demo` (and bare `sluice`): the MTA on an embedded configuration, sandbox providers on
@@ -80,12 +81,12 @@ struct DemoCommand: AsyncParsableCommand {
                   + run.receivers.keys.sorted().map { "\($0) 127.0.0.1:\(run.receivers[$0]?.port ?? 0)" }.joined(separator: ", "))
         printLine("control socket: \(run.controlSocketPath)   (sluice console --socket \(run.controlSocketPath))")
         printLine("directory: \(run.directory)\(spool == nil ? " (removed at the end)" : "")")
+        let clock = WallClock()
         let live = Task {
-            let deadline = Date().addingTimeInterval(duration.seconds)
+            let deadline = clock.now() + duration
             var previous: DemoSample?
-            while Date() < deadline, !Task.isCancelled {
-                let wait = min(1.0, deadline.timeIntervalSinceNow)
-                do { try await Task.sleep(for: .milliseconds(Int(max(0, wait) * 1000))) } catch { break }
+            while clock.now() < deadline, !Task.isCancelled {
+                do { try await clock.sleep(until: min(deadline, clock.now() + .seconds(1))) } catch { break }
                 let sample = await run.sample()
                 printLine(sample.line(since: previous))
                 previous = sample
@@ -107,15 +108,16 @@ struct DemoCommand: AsyncParsableCommand {
     /// The console on the node in this process; the traffic stops after `duration` if given. The
     /// summary follows when the console quits.
     private func attachConsole(_ run: DemoRun, theme: Theme, duration: TimeSpan?) async {
+        let clock = WallClock()
         let sampler = Task {
             while !Task.isCancelled {
                 _ = await run.sample()
-                try? await Task.sleep(for: .seconds(1))
+                try? await clock.sleep(for: .seconds(1))
             }
         }
         let timer = Task {
             guard let duration else { return }
-            try? await Task.sleep(for: .milliseconds(duration.milliseconds))
+            try? await clock.sleep(for: duration)
             if !Task.isCancelled { await run.stopTraffic() }
         }
         let endpoint = InProcessEndpoint(service: run.node.controlService,

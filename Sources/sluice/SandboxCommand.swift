@@ -44,7 +44,8 @@ struct SandboxCommand: AsyncParsableCommand {
         } catch {
             fail("\(error)", status: 1)
         }
-        let receiver = SandboxReceiver(profile: loaded, seed: seed, startedAt: WallClock().now())
+        let clock = WallClock()
+        let receiver = SandboxReceiver(profile: loaded, seed: seed, startedAt: clock.now())
         let server: SandboxServer
         do {
             server = try await SandboxServer.start(listen: address, receiver: receiver, group: MultiThreadedEventLoopGroup.singleton)
@@ -55,7 +56,7 @@ struct SandboxCommand: AsyncParsableCommand {
         let reporter = Task {
             guard interval.milliseconds > 0 else { return }
             while !Task.isCancelled {
-                try? await Task.sleep(for: .milliseconds(interval.milliseconds))
+                try? await clock.sleep(for: interval)
                 if !Task.isCancelled { printLine("sandbox \(loaded.name): \(receiver.stats)") }
             }
         }

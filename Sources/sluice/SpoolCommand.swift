@@ -34,7 +34,7 @@ struct SpoolStatsCommand: ParsableCommand {
             FileHandle.standardError.write(Data("sluice: \(error)\n".utf8))
             throw ExitCode(1)
         }
-        let now = Instant(milliseconds: Int64((Date().timeIntervalSince1970 * 1000).rounded()))
+        let now = WallClock().now()
         if json {
             print(inspection.json(now: now), terminator: "")
         } else {

@@ -86,4 +86,73 @@ struct RepositoryTests {
         let duplicates = owners.filter { $0.value.count > 1 }.map { "\($0.key): \($0.value.sorted().joined(separator: ", "))" }.sorted()
         #expect(duplicates.isEmpty, "declared in more than one module: \(duplicates.joined(separator: "; "))")
     }
+
+    /// The one file of Sources/ that may read the system time or sleep on it.
+    static let wallTimeSource = "SluiceCore/Model/WallClock.swift"
+
+    /// Calls that read the system time or sleep in real time, which only the wall time source makes.
+    static let wallTimeCalls = ["Date()", "Task.sleep"]
+
+    /// `text` without its comments (`//` to the end of the line, `/* … */`), string literals kept:
+    /// a `//` inside a string does not start a comment.
+    static func withoutComments(_ text: String) -> String {
+        var result = ""
+        var chars = Array(text)[...]
+        var inString = false
+        while let c = chars.popFirst() {
+            if inString {
+                result.append(c)
+                if c == "\\", let escaped = chars.popFirst() { result.append(escaped) } else if c == "\"" { inString = false }
+            } else if c == "/" && chars.first == "/" {
+                while let next = chars.first, next != "\n" { chars.removeFirst() }
+            } else if c == "/" && chars.first == "*" {
+                chars.removeFirst()
+                while let next = chars.popFirst(), !(next == "*" && chars.first == "/") {}
+                _ = chars.popFirst()
+            } else {
+                result.append(c)
+                if c == "\"" { inString = true }
+            }
+        }
+        return result
+    }
+
+    /// Each file under Sources/ (as `Module/path.swift`) whose code, comments left out, contains one
+    /// of ``wallTimeCalls``, with the calls it contains.
+    static func wallTimeUses() throws -> [String: [String]] {
+        let sources = repositoryRoot.appendingPathComponent("Sources")
+        var uses: [String: [String]] = [:]
+        guard let files = FileManager.default.enumerator(atPath: sources.path) else { return [:] }
+        for case let file as String in files where file.hasSuffix(".swift") {
+            let code = withoutComments(try String(contentsOf: sources.appendingPathComponent(file), encoding: .utf8))
+            let found = wallTimeCalls.filter { code.contains($0) }
+            if !found.isEmpty { uses[file] = found }
+        }
+        return uses
+    }
+
+    @Test("comments are left out of the wall-time scan, string literals are not")
+    func commentStripping() {
+        let code = Self.withoutComments("""
+            let a = "http://x" // Date()
+            /* Task.sleep
+               Date() */ let b = "\\"" + "/*"
+            /// Task.sleep(for:)
+            let c = Date()
+            """)
+        #expect(code.contains("\"http://x\""))
+        #expect(code.contains("\"/*\""))
+        #expect(code.contains("let c = Date()"))
+        #expect(!code.contains("Task.sleep"))
+        #expect(code.components(separatedBy: "Date()").count == 2)
+    }
+
+    @Test("no file of Sources/ but the wall time source calls Date() or Task.sleep")
+    func wallTimeOnlyInWallClock() throws {
+        let uses = try Self.wallTimeUses()
+        #expect(uses[Self.wallTimeSource] == Self.wallTimeCalls, "the scan finds the wall time source's own calls")
+        let others = uses.filter { $0.key != Self.wallTimeSource }
+            .map { "\($0.key) (\($0.value.joined(separator: ", ")))" }.sorted()
+        #expect(others.isEmpty, "read the time or sleep through a SluiceCore.Clock instead: \(others.joined(separator: "; "))")
+    }
 }

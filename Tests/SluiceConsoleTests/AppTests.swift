@@ -29,10 +29,6 @@ final class FakeDataSource: ConsoleDataSource {
     }
 }
 
-struct FixedClock: Clock {
-    func now() -> Instant { Fixture.now }
-}
-
 @Suite struct AppTests {
     /// Waits (up to 5 s) until the in-memory screen satisfies `condition`.
     func screen(_ backend: InMemoryBackend, _ condition: (String) -> Bool) async -> Bool {
@@ -46,7 +42,7 @@ struct FixedClock: Clock {
     @Test func holdsADomainEndToEndAndQuits() async throws {
         let backend = InMemoryBackend(width: 80, height: 24)
         let source = FakeDataSource()
-        let app = ConsoleApp(dataSource: source, backend: backend, glyphs: .unicode, readOnly: false, clock: FixedClock(), tick: .seconds(3600))
+        let app = ConsoleApp(dataSource: source, backend: backend, glyphs: .unicode, readOnly: false, clock: VirtualClock(Fixture.now), tick: .seconds(3600))
         let run = Task { await app.run() }
         source.feedSink.yield(.snapshot(Fixture.snapshot))
         source.feedSink.yield(.events(Fixture.events))
@@ -71,7 +67,7 @@ struct FixedClock: Clock {
     @Test func failuresShowAndSignalsEndTheRun() async throws {
         let backend = InMemoryBackend(width: 160, height: 48)
         let source = FakeDataSource()
-        let app = ConsoleApp(dataSource: source, backend: backend, glyphs: .ascii, readOnly: false, clock: FixedClock(), tick: .seconds(3600))
+        let app = ConsoleApp(dataSource: source, backend: backend, glyphs: .ascii, readOnly: false, clock: VirtualClock(Fixture.now), tick: .seconds(3600))
         let run = Task { await app.run() }
         source.feedSink.yield(.snapshot(Fixture.snapshot))
         #expect(await screen(backend) { $0.contains("gmail.com") })

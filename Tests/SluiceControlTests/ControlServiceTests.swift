@@ -12,7 +12,7 @@ struct ControlServiceTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let path = dir + "/audit.log"
         let node = FakeNode()
-        let service = ControlService(node: node, auditLog: try AuditLog(path: path), now: { 1_700_000_000 })
+        let service = ControlService(node: node, auditLog: try AuditLog(path: path), clock: VirtualClock(Instant(milliseconds: 1_700_000_000_000)))
 
         _ = try await service.handle(.execute(.hold(domain: "gmail.com")), reason: "complaints spike", ttlSeconds: 1800, by: Self.alice)
         _ = try await service.handle(.execute(.release(domain: "gmail.com")), by: Self.alice)
@@ -57,7 +57,7 @@ struct ControlServiceTests {
 
     @Test func contextCarriesTheActorAndDefaultReason() async throws {
         let node = FakeNode()
-        let service = ControlService(node: node, auditLog: nil, now: { 100 })
+        let service = ControlService(node: node, auditLog: nil, clock: VirtualClock(Instant(milliseconds: 100_000)))
         _ = try await service.handle(.execute(.hold(domain: "yahoo.com")), ttlSeconds: 60,
                                      by: .socketPeer(uid: 0, user: "root", label: "console"))
         let (_, context) = try #require(await node.lastCommand())

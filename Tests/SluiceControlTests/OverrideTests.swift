@@ -14,7 +14,8 @@ struct OverrideTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let path = dir + "/overrides.conf"
         let store = try PersistedOverrides(path: path)
-        let service = ControlService(node: FakeNode(), auditLog: nil, persistedOverrides: store, now: { 1000 })
+        let service = ControlService(node: FakeNode(), auditLog: nil, persistedOverrides: store,
+                                     clock: VirtualClock(Instant(milliseconds: 1_000_000)))
         let queue = try ControlTarget.domainOrQueue("gmail.com/vmta1")
         _ = try await service.handle(.execute(.setThrottle(target: queue, settings: [.init(directive: "max-msg-rate", value: "20/s")],
                                                            persist: true)), reason: "warmup", by: Self.context.actor)

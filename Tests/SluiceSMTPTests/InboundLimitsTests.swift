@@ -209,7 +209,7 @@ struct InboundLimitsTests {
         #expect(cReply.hasPrefix("220 "), "\(cReply)")
         #expect(perAddress.statistics.refused[.connectionsPerAddress] == 1)
 
-        let clock = ManualClock(Instant(milliseconds: 1_000_000))
+        let clock = VirtualClock(Instant(milliseconds: 1_000_000))
         let rated = InboundGate(limits: InboundLimits(), clock: clock)
         let ratePolicy = SourcePolicy(allowRelaying: true, connectionRate: .limited(count: 2, per: .minutes(1)))
         var replies: [String] = []
@@ -284,14 +284,6 @@ struct ConnectionLogTests {
         #expect(all.first?.hasPrefix("smtp-in: connection 1 from 192.0.2.44 to ") == true)
         #expect(all.last == "smtp-in: connection 1 from 192.0.2.44 closed")
     }
-}
-
-/// A clock moved by hand.
-final class ManualClock: SluiceCore.Clock {
-    private let current: Mutex<Instant>
-    init(_ start: Instant) { current = Mutex(start) }
-    func now() -> Instant { current.withLock { $0 } }
-    func advance(by span: TimeSpan) { current.withLock { $0 = $0 + span } }
 }
 
 @Suite("Handler: a refused message leaves the session open")

@@ -1,3 +1,4 @@
+import SluiceConfig
 import SluiceCore
 
 /// How the console ended.
@@ -20,7 +21,8 @@ public struct ConsoleApp: Sendable {
     private let clock: any Clock
     private let tick: Duration
 
-    /// Creates the app. `tick` is how often ages and STALE are refreshed (one second in production).
+    /// Creates the app. `tick` is how often, on `clock`, ages and STALE are refreshed (one second
+    /// in production).
     public init(dataSource: any ConsoleDataSource, backend: any TerminalBackend, glyphs: GlyphSet, readOnly: Bool,
                 clock: any Clock, tick: Duration = .seconds(1)) {
         self.dataSource = dataSource
@@ -67,7 +69,7 @@ public struct ConsoleApp: Sendable {
             },
             Task {
                 while !Task.isCancelled {
-                    try? await Task.sleep(for: tick)
+                    try? await clock.sleep(for: TimeSpan(tick))
                     sink.yield(.event(.tick(clock.now())))
                 }
             },

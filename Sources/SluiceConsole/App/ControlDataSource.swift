@@ -12,12 +12,16 @@ public struct ControlDataSource: ConsoleDataSource {
     public let interval: Duration
     /// How long to wait before reconnecting after the daemon stopped answering.
     public let reconnectDelay: Duration
+    /// The time source the reconnect delay is waited on.
+    public let clock: any Clock
 
     /// Creates a data source.
-    public init(endpoint: any ControlEndpoint, interval: Duration = .seconds(1), reconnectDelay: Duration = .seconds(1)) {
+    public init(endpoint: any ControlEndpoint, interval: Duration = .seconds(1), reconnectDelay: Duration = .seconds(1),
+                clock: any Clock = WallClock()) {
         self.endpoint = endpoint
         self.interval = interval
         self.reconnectDelay = reconnectDelay
+        self.clock = clock
     }
 
     /// Snapshots and events for as long as the stream is consumed; `.disconnected` each time the
@@ -26,7 +30,7 @@ public struct ControlDataSource: ConsoleDataSource {
         let endpoint = self.endpoint
         let options = SubscribeOptions(intervalMs: Int(interval.components.seconds * 1000
                                                         + interval.components.attoseconds / 1_000_000_000_000_000))
-        let delay = reconnectDelay
+        let delay = TimeSpan(reconnectDelay), clock = self.clock
         return AsyncStream { continuation in
             let task = Task {
                 while !Task.isCancelled {
@@ -43,7 +47,7 @@ public struct ControlDataSource: ConsoleDataSource {
                     } catch {
                         continuation.yield(.disconnected("\(error)"))
                     }
-                    try? await Task.sleep(for: delay)
+                    try? await clock.sleep(for: delay)
                 }
                 continuation.finish()
             }

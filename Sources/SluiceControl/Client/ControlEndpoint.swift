@@ -1,3 +1,4 @@
+import SluiceConfig
 import SluiceCore
 import Synchronization
 
@@ -51,7 +52,7 @@ public struct InProcessEndpoint: ControlEndpoint {
         let task = options.snapshots ? Task {
             while !Task.isCancelled {
                 sink.yield(.snapshot(await service.snapshot()))
-                try? await Task.sleep(for: .milliseconds(options.intervalMs))
+                try? await service.clock.sleep(for: TimeSpan(milliseconds: Int64(options.intervalMs)))
             }
         } : nil
         continuation.onTermination = { _ in

@@ -13,7 +13,8 @@ public final class ControlService: Sendable {
     public let persistedOverrides: PersistedOverrides?
     private let audit: AuditLog?
     private let reasons: ReasonPolicy
-    private let now: @Sendable () -> Double
+    /// The node's time source: commands' issue and expiry times, the subscribers' snapshot interval.
+    public let clock: any Clock
 
     /// Creates the layer.
     ///
@@ -22,16 +23,17 @@ public final class ControlService: Sendable {
     ///   - auditLog: where mutating commands are recorded, or nil for none (tests, demo).
     ///   - reasons: the default reasons per client kind.
     ///   - persistedOverrides: where `--persist` throttles are written after the node applied them.
-    ///   - now: the wall clock in Unix seconds (injected for tests).
+    ///   - events: where the node publishes events.
+    ///   - clock: the node's time source (the wall clock unless a test or simulation moves it).
     public init(node: any ControlledNode, auditLog: AuditLog?, reasons: ReasonPolicy = .standard,
                 events: EventHub = EventHub(), persistedOverrides: PersistedOverrides? = nil,
-                now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
+                clock: any Clock = WallClock()) {
         self.node = node
         self.audit = auditLog
         self.reasons = reasons
         self.events = events
         self.persistedOverrides = persistedOverrides
-        self.now = now
+        self.clock = clock
     }
 
     /// Answers a query or carries out a mutating command on behalf of `actor`.
@@ -79,7 +81,7 @@ public final class ControlService: Sendable {
 
     private func execute(_ command: ControlCommand, reason: String?, ttlSeconds: Int?,
                          by actor: ControlActor) async throws(ControlError) -> CommandOutcome {
-        let issuedAt = now()
+        let issuedAt = clock.now().secondsSince1970
         let why: String
         do throws(ControlError) {
             why = try reasons.reason(reason, label: actor.label)

@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import SluiceConfig
 import SluiceCore
 
 /// Serves one control-socket connection: decodes request lines, answers them through the command
@@ -123,7 +124,7 @@ final class ControlConnectionHandler: ChannelInboundHandler, RemovableChannelHan
         }
         if options.snapshots {
             let service = self.service
-            let interval = Duration.milliseconds(options.intervalMs)
+            let interval = TimeSpan(milliseconds: Int64(options.intervalMs))
             snapshotTask = Task {
                 var framer = SnapshotFramer()
                 var droppedBefore = outbox.droppedTotal
@@ -132,7 +133,7 @@ final class ControlConnectionHandler: ChannelInboundHandler, RemovableChannelHan
                     let dropped = outbox.droppedTotal
                     outbox.offer(framer.frame(for: snapshot, framesDropped: dropped != droppedBefore))
                     droppedBefore = dropped
-                    try? await Task.sleep(for: interval)
+                    try? await service.clock.sleep(for: interval)
                 }
             }
         }

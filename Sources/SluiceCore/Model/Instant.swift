@@ -36,9 +36,36 @@ public struct Instant: Hashable, Sendable, Comparable, CustomStringConvertible {
     }
 }
 
-/// A source of the current time for the outer, I/O-performing layer. The pure engine takes
-/// instants as arguments instead.
+/// The one time source of the outer, I/O-performing layer: the current instant and waiting for a
+/// later one. The pure engine takes instants as arguments instead.
+///
+/// ``WallClock`` is the system's; ``VirtualClock`` is moved by hand (tests, simulations), and its
+/// sleepers wake when it is advanced past their deadline. No other code reads the system clock or
+/// sleeps on it.
 public protocol Clock: Sendable {
     /// The current instant.
     func now() -> Instant
+
+    /// Suspends until this clock reaches `deadline` (at once when it already has).
+    ///
+    /// - Throws: `CancellationError` when the calling task is cancelled before then.
+    func sleep(until deadline: Instant) async throws
+}
+
+extension Clock {
+    /// Suspends for `span` of this clock's time.
+    ///
+    /// - Throws: `CancellationError` when the calling task is cancelled before then.
+    public func sleep(for span: TimeSpan) async throws {
+        try await sleep(until: now() + span)
+    }
+}
+
+extension TimeSpan {
+    /// `duration` in whole milliseconds (rounded towards zero; clamped past about 292 million years).
+    public init(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        let limit = Int64.max / 1000 - 1
+        self.init(milliseconds: min(max(seconds, -limit), limit) * 1000 + attoseconds / 1_000_000_000_000_000)
+    }
 }

@@ -37,13 +37,16 @@ public actor SMTPClientConnection {
     }
 
     private let link: Link
+    /// The time source of the idle timer.
+    private let clock: any Clock
     private var channel: any Channel { link.channel }
     private var needsReset = false
     private var idleGeneration = 0
 
     private init(link: Link, host: String, configuration: SMTPClientConfiguration, greeting: SMTPReply,
-                 capabilities: ESMTPCapabilities, tlsActive: Bool) {
+                 capabilities: ESMTPCapabilities, tlsActive: Bool, clock: any Clock) {
         self.link = link
+        self.clock = clock
         self.host = host
         self.configuration = configuration
         self.remoteAddress = link.channel.remoteAddress
@@ -63,9 +66,11 @@ public actor SMTPClientConnection {
     ///   - configuration: HELO name, source address, TLS policy, timeouts.
     ///   - tls: How to start TLS; nil means STARTTLS is never attempted (and `.required` fails).
     ///   - group: The event loops to run on.
+    ///   - clock: The time source of the idle timer (``SMTPClientConfiguration/idleTimeout``).
     /// - Throws: ``SMTPClientError`` when no usable session could be opened.
     public static func connect(host: String, port: Int, configuration: SMTPClientConfiguration, tls: SMTPClientTLS? = nil,
-                               group: any EventLoopGroup) async throws(SMTPClientError) -> SMTPClientConnection {
+                               group: any EventLoopGroup,
+                               clock: any Clock = WallClock()) async throws(SMTPClientError) -> SMTPClientConnection {
         let link = try await openChannel(host: host, port: port, configuration: configuration, group: group)
         let channel = link.channel
         do throws(SMTPClientError) {
@@ -96,7 +101,7 @@ public actor SMTPClientConnection {
                 throw SMTPClientError.tlsUnavailable
             }
             let connection = SMTPClientConnection(link: link, host: host, configuration: configuration, greeting: greeting,
-                                                  capabilities: capabilities, tlsActive: tlsActive)
+                                                  capabilities: capabilities, tlsActive: tlsActive, clock: clock)
             await connection.armIdleTimer()
             return connection
         } catch {
@@ -284,9 +289,10 @@ public actor SMTPClientConnection {
         guard isUsable else { return }
         idleGeneration += 1
         let generation = idleGeneration
-        let delay = configuration.idleTimeout.milliseconds
+        let delay = configuration.idleTimeout
+        let clock = self.clock
         Task { [weak self] in
-            try? await Task.sleep(for: .milliseconds(delay))
+            try? await clock.sleep(for: delay)
             await self?.idleExpired(generation: generation)
         }
     }

@@ -72,18 +72,3 @@ final class ScriptedMX: DNSQuerying, Sendable {
         return bytes
     }
 }
-
-/// A clock the test moves by hand.
-final class ManualClock: SluiceCore.Clock, Sendable {
-    private let instant: Mutex<Instant>
-
-    init(_ start: Instant = Instant(milliseconds: 1_000_000)) { instant = Mutex(start) }
-
-    func now() -> Instant { instant.withLock { $0 } }
-
-    /// Moves the clock on by `span`.
-    func advance(_ span: TimeSpan) { instant.withLock { $0 = $0 + span } }
-
-    /// Seconds, for ``MXResolver``'s clock.
-    var seconds: Double { Double(now().milliseconds) / 1000 }
-}

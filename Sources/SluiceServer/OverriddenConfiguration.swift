@@ -1,6 +1,6 @@
 import Foundation
 import SluiceConfig
-import SluiceControl
+import SluiceControlServer
 import SluiceCore
 
 /// The engine's configuration in a node: the loaded ``ConfigModel`` with the throttles persisted

@@ -1,5 +1,5 @@
 import SluiceConfig
-import SluiceControl
+import SluiceControlProtocol
 import SluiceCore
 
 /// The console's data source over the control plane: a subscription to snapshots and events that

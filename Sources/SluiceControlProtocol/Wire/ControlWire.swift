@@ -108,7 +108,7 @@ public struct ControlResponse: Encodable, Sendable {
 public enum ControlFrame: Codable, Hashable, Sendable {
     /// A snapshot at the subscription's interval.
     case snapshot(NodeSnapshot)
-    /// What changed since the previous snapshot or delta (socket only; ``ControlClient`` merges
+    /// What changed since the previous snapshot or delta (socket only; `ControlClient`, SluiceControlClient, merges
     /// these and yields full ``snapshot(_:)`` frames).
     case snapshotDelta(SnapshotDelta)
     /// A delivery event as it happened.

@@ -36,11 +36,21 @@ let package = Package(
         .target(name: "SluiceDNS", dependencies: ["SluiceConfig", "CResolv"]),
         // libresolv; see Sources/CResolv/shim.h.
         .systemLibrary(name: "CResolv", path: "Sources/CResolv"),
-        // The control plane: snapshots, protocol, command layer, HTTP API, client.
+        // The control plane's wire: snapshots, operations, results, request/response/frame lines,
+        // command validation, the endpoint protocol and the line framing both ends use.
         .target(
-            name: "SluiceControl",
-            dependencies: ["SluiceCore"] + nio + [.product(name: "NIOHTTP1", package: "swift-nio")]
+            name: "SluiceControlProtocol",
+            dependencies: ["SluiceCore", "SluiceConfig", .product(name: "NIOCore", package: "swift-nio")]
         ),
+        // The control plane's server half: the command service with audit and persisted overrides,
+        // the control socket, the HTTP API and metrics.
+        .target(
+            name: "SluiceControlServer",
+            dependencies: ["SluiceControlProtocol", "SluiceCore", "SluiceConfig"] + nio
+                + [.product(name: "NIOHTTP1", package: "swift-nio")]
+        ),
+        // The control plane's client half: the socket client, the snapshot merger, the renderers.
+        .target(name: "SluiceControlClient", dependencies: ["SluiceControlProtocol", "SluiceCore"] + nio),
         // PowerMTA-compatible accounting CSV with rotation, and RFC 3464 delivery status notifications.
         .target(name: "SluiceAccounting", dependencies: ["SluiceCore", "SluiceConfig"]),
         // Simulated receiving ISPs (profiles as data files), the traffic generator's plan and the
@@ -52,18 +62,18 @@ let package = Package(
         // The MTA assembled: listeners, engine, spool, delivery, control plane in one process.
         .target(
             name: "SluiceServer",
-            dependencies: ["SluiceConfig", "SluiceCore", "SluiceSpool", "SluiceSMTP", "SluiceDNS", "SluiceControl",
-                           "SluiceAccounting"] + nio
+            dependencies: ["SluiceConfig", "SluiceCore", "SluiceSpool", "SluiceSMTP", "SluiceDNS", "SluiceControlProtocol",
+                           "SluiceControlServer", "SluiceAccounting"] + nio
         ),
         // `sluice demo`: the embedded config, sandbox receivers, the generator and the node in
         // one process, with a live line and a per-domain summary.
         .target(
             name: "SluiceDemo",
-            dependencies: ["SluiceConfig", "SluiceCore", "SluiceControl", "SluiceServer", "SluiceSandbox", "SluiceSandboxServer"]
-                + nio
+            dependencies: ["SluiceConfig", "SluiceCore", "SluiceControlProtocol", "SluiceControlServer", "SluiceServer",
+                           "SluiceSandbox", "SluiceSandboxServer"] + nio
         ),
         // The operations console: reducer, renderers, themes, terminal backends.
-        .target(name: "SluiceConsole", dependencies: ["SluiceControl", "SluiceConfig", "CNcurses"]),
+        .target(name: "SluiceConsole", dependencies: ["SluiceControlProtocol", "SluiceConfig", "CNcurses"]),
         // ncursesw for the console; see Sources/CNcurses/shim.h.
         .systemLibrary(name: "CNcurses", path: "Sources/CNcurses"),
         // glibc's mallopt, to return large message buffers to the system; see Sources/CMalloc/shim.h.
@@ -72,16 +82,16 @@ let package = Package(
         .executableTarget(
             name: "sluice",
             dependencies: [
-                "SluiceConfig", "SluiceCore", "SluiceSpool", "SluiceControl", "SluiceConsole", "SluiceServer",
-                "SluiceSandbox", "SluiceSandboxServer", "SluiceDemo", "CMalloc",
+                "SluiceConfig", "SluiceCore", "SluiceSpool", "SluiceControlProtocol", "SluiceControlClient",
+                "SluiceConsole", "SluiceServer", "SluiceSandbox", "SluiceSandboxServer", "SluiceDemo", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ] + nio
         ),
         // Release-mode benchmarks whose figures are quoted in BENCHMARKS.md.
         .executableTarget(
             name: "SluiceBench",
-            dependencies: ["SluiceConfig", "SluiceCore", "SluiceSpool", "SluiceControl", "SluiceConsole", "SluiceServer",
-                           "SluiceSMTP"] + nio,
+            dependencies: ["SluiceConfig", "SluiceCore", "SluiceSpool", "SluiceControlProtocol", "SluiceControlClient",
+                           "SluiceConsole", "SluiceServer", "SluiceSMTP"] + nio,
             path: "bench/SluiceBench"
         ),
         // A process the SluiceSpool crash-recovery test SIGKILLs mid-run (built by `swift build`).
@@ -95,17 +105,21 @@ let package = Package(
             exclude: ["Scripts"]
         ),
         .testTarget(name: "SluiceDNSTests", dependencies: ["SluiceDNS", "SluiceConfig"], exclude: ["Scripts"]),
-        .testTarget(name: "SluiceControlTests", dependencies: ["SluiceControl", "SluiceConfig"], exclude: ["PowerMTACorpus"]),
+        .testTarget(
+            name: "SluiceControlTests",
+            dependencies: ["SluiceControlProtocol", "SluiceControlServer", "SluiceControlClient", "SluiceConfig"],
+            exclude: ["PowerMTACorpus"]
+        ),
         .testTarget(
             name: "SluiceConsoleTests",
-            dependencies: ["SluiceConsole", "SluiceControl", "SluiceCore", "SluiceConfig", "CNcurses"],
+            dependencies: ["SluiceConsole", "SluiceControlProtocol", "SluiceCore", "SluiceConfig", "CNcurses"],
             exclude: ["Snapshots"]
         ),
         .testTarget(name: "SluiceAccountingTests", dependencies: ["SluiceAccounting", "SluiceCore", "SluiceConfig"]),
         .testTarget(name: "SluiceSandboxTests", dependencies: ["SluiceSandbox"]),
         .testTarget(
             name: "SluiceDemoTests",
-            dependencies: ["SluiceDemo", "SluiceConfig", "SluiceControl", "SluiceSandbox", "SluiceSandboxServer"]
+            dependencies: ["SluiceDemo", "SluiceConfig", "SluiceControlProtocol", "SluiceSandbox", "SluiceSandboxServer"]
         ),
         .testTarget(
             name: "SluiceSandboxServerTests",
@@ -114,7 +128,8 @@ let package = Package(
         ),
         .testTarget(
             name: "SluiceServerTests",
-            dependencies: ["SluiceServer", "SluiceConfig", "SluiceCore", "SluiceSpool", "SluiceControl"] + nio
+            dependencies: ["SluiceServer", "SluiceConfig", "SluiceCore", "SluiceSpool", "SluiceControlProtocol",
+                           "SluiceControlServer", "SluiceControlClient"] + nio
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,7 +1,8 @@
 import Foundation
 import NIOPosix
 import SluiceConfig
-import SluiceControl
+import SluiceControlProtocol
+import SluiceControlServer
 import SluiceCore
 import SluiceSandbox
 import SluiceSandboxServer
@@ -148,6 +149,12 @@ public final class DemoRun: Sendable {
     }
 
     // MARK: - Running
+
+    /// An endpoint over the node's control layer in this process, for the console: commands are
+    /// attributed to `actor`, snapshots are handed over as values.
+    public func controlEndpoint(actor: ControlActor) -> any ControlEndpoint {
+        InProcessEndpoint(service: node.controlService, actor: actor)
+    }
 
     /// The counters now; also notes each queue's mode for the backoff episodes.
     public func sample() async -> DemoSample {

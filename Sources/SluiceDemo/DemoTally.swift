@@ -1,4 +1,4 @@
-import SluiceControl
+import SluiceControlProtocol
 
 /// One recipient domain's figures over a demo run.
 public struct DomainTally: Hashable, Sendable {

@@ -1,4 +1,4 @@
-import SluiceControl
+import SluiceControlProtocol
 import SluiceCore
 
 /// The most recent delivery events, oldest first, in a fixed-size ring.

@@ -1,5 +1,6 @@
 import SluiceConfig
-import SluiceControl
+import SluiceControlProtocol
+import SluiceControlServer
 import SluiceCore
 
 /// The control plane's view of the node: snapshots from the engine, commands applied to it.
@@ -101,11 +102,11 @@ extension MailNode: ControlledNode {
 
     /// The control-plane form of an engine control.
     static func info(_ control: Control) -> ControlInfo {
-        let kind: String, detail: String
+        let kind: ControlInfo.Kind, detail: String
         switch control.kind {
-        case .hold: (kind, detail) = ("hold", "held")
-        case .pause: (kind, detail) = ("pause", "paused")
-        case .throttle(_, let directive, let value): (kind, detail) = ("throttle", "\(directive)=\(value)")
+        case .hold: (kind, detail) = (.hold, "held")
+        case .pause: (kind, detail) = (.pause, "paused")
+        case .throttle(_, let directive, let value): (kind, detail) = (.throttle, "\(directive)=\(value)")
         }
         return ControlInfo(id: String(control.id), kind: kind, target: control.kind.target.name, detail: detail, who: control.who,
                            why: control.why, createdAt: Double(control.createdAt.milliseconds) / 1000,

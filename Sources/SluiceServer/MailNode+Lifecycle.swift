@@ -2,7 +2,7 @@ import Foundation
 import NIOCore
 import NIOPosix
 import SluiceConfig
-import SluiceControl
+import SluiceControlServer
 import SluiceCore
 import SluiceDNS
 import SluiceSMTP

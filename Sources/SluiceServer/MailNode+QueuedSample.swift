@@ -1,4 +1,4 @@
-import SluiceControl
+import SluiceControlProtocol
 import SluiceCore
 
 extension MailNode {

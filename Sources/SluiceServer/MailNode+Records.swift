@@ -1,6 +1,6 @@
 import Foundation
 import SluiceAccounting
-import SluiceControl
+import SluiceControlProtocol
 import SluiceCore
 import SluiceDNS
 import SluiceSpool

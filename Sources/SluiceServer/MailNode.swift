@@ -3,7 +3,7 @@ import NIOCore
 import NIOPosix
 import SluiceAccounting
 import SluiceConfig
-import SluiceControl
+import SluiceControlServer
 import SluiceCore
 import SluiceDNS
 import SluiceSMTP

@@ -1,5 +1,5 @@
 import SluiceConfig
-import SluiceControl
+import SluiceControlProtocol
 import SluiceCore
 import SluiceSpool
 

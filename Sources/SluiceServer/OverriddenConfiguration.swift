@@ -1,5 +1,5 @@
 import SluiceConfig
-import SluiceControl
+import SluiceControlServer
 import SluiceCore
 
 /// The engine's configuration in a node: the loaded ``ConfigModel`` with the throttles persisted

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import SluiceConsole
-import SluiceControl
+import SluiceControlClient
 
 /// `sluice console`: the live operations console on a running daemon.
 struct ConsoleCommand: AsyncParsableCommand {

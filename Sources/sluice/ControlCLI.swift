@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import SluiceControl
+import SluiceControlClient
+import SluiceControlProtocol
 import SluiceCore
 
 /// `--socket PATH` and `--json`, shared by every command that talks to the daemon.
@@ -28,7 +29,7 @@ struct ActionOptions: ParsableArguments {
     /// `--for` in seconds.
     func ttlSeconds() throws -> Int? {
         guard let duration else { return nil }
-        do { return try HTTPRoute.ttlSeconds(duration) } catch {
+        do { return try CommandValidator.ttlSeconds(duration) } catch {
             throw ValidationError("--for: \(error.message)")
         }
     }

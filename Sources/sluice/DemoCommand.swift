@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import SluiceConfig
 import SluiceConsole
-import SluiceControl
+import SluiceControlProtocol
 import SluiceCore
 import SluiceDemo
 
@@ -120,9 +120,8 @@ struct DemoCommand: AsyncParsableCommand {
             try? await clock.sleep(for: duration)
             if !Task.isCancelled { await run.stopTraffic() }
         }
-        let endpoint = InProcessEndpoint(service: run.node.controlService,
-                                         actor: ControlActor(uid: getuid(), user: ProcessInfo.processInfo.userName, tokenID: nil,
-                                                             label: "console"))
+        let endpoint = run.controlEndpoint(actor: ControlActor(uid: getuid(), user: ProcessInfo.processInfo.userName, tokenID: nil,
+                                                                 label: "console"))
         let outcome: ConsoleExit
         do {
             outcome = try await ConsoleLauncher.run(dataSource: ControlDataSource(endpoint: endpoint), theme: theme, readOnly: false)

@@ -1,5 +1,5 @@
 import ArgumentParser
-import SluiceControl
+import SluiceControlProtocol
 
 /// What `hold` and `release` apply to.
 enum DomainKeyword: String, ExpressibleByArgument, CaseIterable { case domain }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import SluiceControl
+import SluiceControlProtocol
 import SluiceCore
 
 /// What `pause` and `resume` apply to.

@@ -1,5 +1,5 @@
 import ArgumentParser
-import SluiceControl
+import SluiceControlProtocol
 
 /// `sluice schedule DOMAIN[/VMTA]`.
 struct Schedule: AsyncParsableCommand {

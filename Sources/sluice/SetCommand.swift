@@ -1,5 +1,5 @@
 import ArgumentParser
-import SluiceControl
+import SluiceControlProtocol
 import SluiceCore
 
 /// `sluice set queue …` and `sluice set throttle …`.

@@ -1,5 +1,5 @@
 import ArgumentParser
-import SluiceControl
+import SluiceControlProtocol
 
 /// `sluice show status|queues|domains|topdomains|vmtas|settings`.
 struct Show: AsyncParsableCommand {

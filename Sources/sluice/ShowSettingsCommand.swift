@@ -1,6 +1,6 @@
 import ArgumentParser
 import SluiceConfig
-import SluiceControl
+import SluiceControlProtocol
 
 /// `sluice show settings DOMAIN[/VMTA] [--json] [--socket PATH | --config FILE]`: a queue's effective
 /// `<domain>` settings and where each came from — from the running daemon (live and persisted

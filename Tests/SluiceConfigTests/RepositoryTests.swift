@@ -53,6 +53,24 @@ struct RepositoryTests {
         }
     }
 
+    @Test("the console and the sluice CLI depend on the control plane's protocol and client halves, never on its server half")
+    func frontEndsDoNotLinkTheControlServer() throws {
+        let package = try Self.packageGraph()
+        for module in ["SluiceConsole", "sluice"] {
+            let dependencies = try #require(package[module], "\(module)")
+            #expect(dependencies.contains("SluiceControlProtocol"), "\(module)")
+            #expect(!dependencies.contains("SluiceControlServer"), "\(module) names SluiceControlServer in Package.swift")
+            let directory = repositoryRoot.appendingPathComponent("Sources/\(module)")
+            guard let files = FileManager.default.enumerator(atPath: directory.path) else { continue }
+            for case let file as String in files where file.hasSuffix(".swift") {
+                let text = try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8)
+                #expect(!text.contains("import SluiceControlServer"), "\(module)/\(file) imports SluiceControlServer")
+            }
+        }
+        #expect(package["SluiceControlClient"]?.contains("SluiceControlServer") == false)
+        #expect(package["SluiceControlProtocol"].map { !$0.contains("SluiceControlServer") && !$0.contains("SluiceControlClient") } == true)
+    }
+
     /// Each module under Sources/ → the public type names it declares at top level (a line that
     /// starts, unindented, with `public [final|indirect] struct|class|enum|actor|protocol|typealias NAME`).
     static func publicTypeNames() throws -> [String: Set<String>] {

@@ -1,7 +1,7 @@
 import Foundation
 import SluiceConfig
 import SluiceConsole
-import SluiceControl
+import SluiceControlProtocol
 import SluiceCore
 import Synchronization
 import Testing

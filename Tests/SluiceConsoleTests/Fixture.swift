@@ -1,6 +1,6 @@
 import SluiceConfig
 import SluiceConsole
-import SluiceControl
+import SluiceControlProtocol
 import SluiceCore
 
 /// A realistic node in the middle of an incident: gmail.com in backoff with 421 4.7.0 replies,
@@ -56,11 +56,11 @@ enum Fixture {
     ]
 
     static let controls: [ControlInfo] = [
-        ControlInfo(id: "c-17", kind: "hold", target: "yahoo.com", detail: "held", who: "alice(1001)", why: "TSS04 storm",
+        ControlInfo(id: "c-17", kind: .hold, target: "yahoo.com", detail: "held", who: "alice(1001)", why: "TSS04 storm",
                     createdAt: nowS - 600, expiresAt: nowS + 1_800),
-        ControlInfo(id: "c-18", kind: "pause", target: "vmta2", detail: "paused", who: "bob(1002)", why: "IP on a blocklist",
+        ControlInfo(id: "c-18", kind: .pause, target: "vmta2", detail: "paused", who: "bob(1002)", why: "IP on a blocklist",
                     createdAt: nowS - 3_600, expiresAt: nil),
-        ControlInfo(id: "c-19", kind: "throttle", target: "gmail.com", detail: "max-msg-rate=5/s", who: "console", why: "421 storm",
+        ControlInfo(id: "c-19", kind: .throttle, target: "gmail.com", detail: "max-msg-rate=5/s", who: "console", why: "421 storm",
                     createdAt: nowS - 120, expiresAt: nowS + 3_480),
     ]
 

@@ -1,6 +1,6 @@
 import SluiceConfig
 import SluiceConsole
-import SluiceControl
+import SluiceControlProtocol
 import SluiceCore
 import Testing
 

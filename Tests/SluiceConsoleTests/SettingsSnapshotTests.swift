@@ -1,5 +1,5 @@
 import Foundation
-import SluiceControl
+import SluiceControlProtocol
 import Testing
 
 /// The fields the console added to SettingsSnapshot (history, recipients) are optional on the wire.

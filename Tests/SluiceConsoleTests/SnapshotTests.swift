@@ -1,6 +1,6 @@
 import Foundation
 import SluiceConsole
-import SluiceControl
+import SluiceControlProtocol
 import SluiceConfig
 import SluiceCore
 import Testing

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import SluiceControl
+@testable import SluiceControlClient
+@testable import SluiceControlProtocol
+@testable import SluiceControlServer
 import SluiceCore
 
 @Suite("Commands and validation")
@@ -8,6 +10,20 @@ struct CommandTests {
     func roundTrip(_ command: ControlOperation) throws -> (String, ControlOperation) {
         let data = try controlJSONEncoder().encode(command)
         return (String(decoding: data, as: UTF8.self), try JSONDecoder().decode(ControlOperation.self, from: data))
+    }
+
+    @Test("ControlInfo.kind is a typed enum whose JSON is the same string as before")
+    func controlInfoKindKeepsItsJSON() throws {
+        for kind in ControlInfo.Kind.allCases {
+            let info = ControlInfo(id: "c1", kind: kind, target: "gmail.com", detail: "d", who: "w", why: "y",
+                                   createdAt: 1, expiresAt: nil)
+            let json = String(decoding: try controlJSONEncoder().encode(info), as: UTF8.self)
+            #expect(json.contains("\"kind\":\"\(kind.rawValue)\""), "\(json)")
+            #expect(try JSONDecoder().decode(ControlInfo.self, from: Data(json.utf8)) == info)
+        }
+        #expect(ControlInfo.Kind.allCases.map(\.rawValue) == ["hold", "pause", "throttle"])
+        let unknown = #"{"id":"c1","kind":"mode","target":"a","detail":"","who":"","why":"","created_at":1}"#
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(ControlInfo.self, from: Data(unknown.utf8)) }
     }
 
     @Test func commandsEncodeAsOneKeyAndRoundTrip() throws {

@@ -1,7 +1,9 @@
 import Foundation
 import SluiceCore
 import Testing
-@testable import SluiceControl
+@testable import SluiceControlClient
+@testable import SluiceControlProtocol
+@testable import SluiceControlServer
 
 @Suite("Command layer and audit log")
 struct ControlServiceTests {

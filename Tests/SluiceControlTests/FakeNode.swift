@@ -1,5 +1,7 @@
 import Foundation
-@testable import SluiceControl
+@testable import SluiceControlClient
+@testable import SluiceControlProtocol
+@testable import SluiceControlServer
 import SluiceCore
 
 /// Builds figures with only what a test cares about.
@@ -64,7 +66,7 @@ actor FakeNode: ControlledNode {
         case .hold(let domain):
             guard ["gmail.com", "yahoo.com"].contains(domain) else { throw ControlError(.unknownQueue, "unknown domain \(domain)") }
             held.insert(domain)
-            let info = ControlInfo(id: "c\(nextControl)", kind: "hold", target: domain, detail: "held", who: context.actor.description,
+            let info = ControlInfo(id: "c\(nextControl)", kind: .hold, target: domain, detail: "held", who: context.actor.description,
                                    why: context.reason, createdAt: context.issuedAt, expiresAt: context.expiresAt)
             nextControl += 1
             controls.append(info)

@@ -1,7 +1,9 @@
 import Foundation
 import SluiceConfig
 import Testing
-@testable import SluiceControl
+@testable import SluiceControlClient
+@testable import SluiceControlProtocol
+@testable import SluiceControlServer
 
 /// The compatibility corpus (Tests/SluiceControlTests/PowerMTACorpus): configuration files written
 /// from PowerMTA's documented syntax and the idioms of real configurations. Each loads with no

@@ -1,7 +1,9 @@
 import Foundation
 import SluiceConfig
 import Testing
-@testable import SluiceControl
+@testable import SluiceControlClient
+@testable import SluiceControlProtocol
+@testable import SluiceControlServer
 
 /// `show settings`, offline (`--config`) and from the daemon, prints one `SettingsSnapshot`: these
 /// check the snapshot built from a configuration's effective settings, its JSON and its table.

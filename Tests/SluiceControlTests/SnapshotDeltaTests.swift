@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import SluiceControl
+@testable import SluiceControlClient
+@testable import SluiceControlProtocol
+@testable import SluiceControlServer
 import SluiceCore
 
 @Suite("Snapshot deltas")

@@ -1,5 +1,5 @@
 import SluiceConfig
-import SluiceControl
+import SluiceControlProtocol
 @testable import SluiceDemo
 import SluiceSandbox
 import SluiceSandboxServer

@@ -1,6 +1,8 @@
 import Foundation
 import SluiceConfig
-import SluiceControl
+import SluiceControlClient
+import SluiceControlProtocol
+import SluiceControlServer
 import SluiceCore
 import SluiceServer
 import Testing
@@ -33,7 +35,7 @@ struct ControlPlaneTests {
             let entry = try #require(try await setting("max-msg-rate", of: "slow.test", socket: "\(dir)/c.sock"))
             #expect(entry.value == "2/s")
             #expect(entry.origin == "console")
-            let control = try #require(await node.snapshot().status.controls.first { $0.kind == "throttle" })
+            let control = try #require(await node.snapshot().status.controls.first { $0.kind == .throttle })
             #expect(control.who.contains("uid \(getuid())"))
             #expect(control.who.hasSuffix("via console"))
             #expect(control.why == "complaints")
@@ -180,7 +182,7 @@ struct ControlPlaneTests {
             }
             let kept = try #require(try await setting("max-msg-rate", of: "slow.test", socket: socket))
             #expect(kept.value == "5/s")
-            #expect(await node.snapshot().status.controls.contains { $0.kind == "hold" && $0.target == "slow.test" })
+            #expect(await node.snapshot().status.controls.contains { $0.kind == .hold && $0.target == "slow.test" })
         }
     }
 }

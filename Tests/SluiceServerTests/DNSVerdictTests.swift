@@ -1,5 +1,5 @@
 import Foundation
-import SluiceControl
+import SluiceControlProtocol
 import SluiceDNS
 import SluiceServer
 import SluiceSpool

@@ -1,6 +1,6 @@
 import Foundation
 import SluiceConfig
-import SluiceControl
+import SluiceControlClient
 import SluiceServer
 import Testing
 
@@ -29,7 +29,7 @@ struct HoldTests {
 
             let outcome = try await client.send(.execute(.hold(domain: "held.test")), reason: "test")
             guard case .outcome(let held) = outcome else { Issue.record("unexpected answer \(outcome)"); return }
-            #expect(held.control?.kind == "hold")
+            #expect(held.control?.kind == .hold)
             let deliveredAtHold = events.events(kind: "delivered", domain: "held.test").count
 
             _ = try await Injector.send((0..<5).map { .init(to: ["f\($0)@free.test"]) }, port: port)
@@ -63,7 +63,7 @@ struct HoldTests {
         }
         try await withNode(config, directory: dir) { node, events in
             let controls = await node.snapshot().status.controls
-            #expect(controls.contains { $0.kind == "hold" && $0.target == "held.test" && $0.why == "maintenance" })
+            #expect(controls.contains { $0.kind == .hold && $0.target == "held.test" && $0.why == "maintenance" })
             let port = try #require(await node.smtpPorts.first)
             _ = try await Injector.send([.init(to: ["a@held.test"]), .init(to: ["b@free.test"]), .init(to: ["c@free.test"])],
                                         port: port)

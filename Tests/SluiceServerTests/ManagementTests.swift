@@ -3,7 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import SluiceConfig
-import SluiceControl
+import SluiceControlProtocol
 import SluiceServer
 import Testing
 

@@ -1,5 +1,5 @@
 import SluiceConfig
-import SluiceControl
+import SluiceControlProtocol
 import SluiceCore
 @testable import SluiceServer
 import SluiceSpool
@@ -142,6 +142,6 @@ struct NodeSnapshotBuilderTests {
         #expect(status.connections.in == 7)
         #expect(status.connections.out == engine.openConnections)
         #expect(status.connections.refusedIn == ["max-smtp-in": 4])
-        #expect(status.controls.contains { $0.kind == "hold" && $0.target == "a.test" })
+        #expect(status.controls.contains { $0.kind == .hold && $0.target == "a.test" })
     }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import SluiceControl
+import SluiceControlProtocol
 import SluiceServer
 import SluiceSpool
 import Testing

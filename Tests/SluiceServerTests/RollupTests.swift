@@ -1,6 +1,6 @@
 import Foundation
 import SluiceConfig
-import SluiceControl
+import SluiceControlClient
 import SluiceCore
 import SluiceServer
 import SluiceSpool

@@ -1,6 +1,7 @@
 import Foundation
 import SluiceConfig
-import SluiceControl
+import SluiceControlClient
+import SluiceControlProtocol
 import SluiceServer
 import Testing
 

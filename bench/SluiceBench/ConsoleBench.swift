@@ -1,6 +1,7 @@
 import Foundation
 import SluiceConsole
-import SluiceControl
+import SluiceControlClient
+import SluiceControlProtocol
 import SluiceCore
 
 /// `SluiceBench console`: the cost of one console frame with 10,000 active queues — reduce the

@@ -1,7 +1,7 @@
 import Foundation
 import NIOPosix
 import SluiceConfig
-import SluiceControl
+import SluiceControlClient
 import SluiceCore
 import SluiceServer
 import SluiceSMTP

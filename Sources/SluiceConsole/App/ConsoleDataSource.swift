@@ -1,4 +1,4 @@
-import SluiceControl
+import SluiceControlProtocol
 
 /// What a data source reports.
 public enum ConsoleFeed: Sendable {

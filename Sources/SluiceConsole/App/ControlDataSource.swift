@@ -1,10 +1,10 @@
 import SluiceConfig
-import SluiceControl
+import SluiceControlProtocol
 import SluiceCore
 
 /// The console's data source over the control plane: a subscription to snapshots and events that
 /// reconnects by itself, and operator requests sent as control commands. Works over the Unix socket
-/// (``ControlClient``) or in process (``InProcessEndpoint``, the demo).
+/// (`ControlClient`, SluiceControlClient) or in process (`InProcessEndpoint`, SluiceControlServer, the demo).
 public struct ControlDataSource: ConsoleDataSource {
     /// Where the commands go.
     public let endpoint: any ControlEndpoint

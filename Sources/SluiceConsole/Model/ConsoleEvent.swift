@@ -1,5 +1,5 @@
 import SluiceCore
-import SluiceControl
+import SluiceControlProtocol
 
 /// An input to the reducer.
 public enum ConsoleEvent: Sendable {

@@ -1,6 +1,6 @@
 import SluiceConfig
 import SluiceCore
-import SluiceControl
+import SluiceControlProtocol
 
 /// The console's pure state machine: `(state, event) → (state, [effect])`. No I/O, no clock.
 public enum ConsoleReducer {

@@ -1,5 +1,5 @@
 import SluiceCore
-import SluiceControl
+import SluiceControlProtocol
 
 /// A one-line message under the table: the outcome of the last action, or a hint.
 public struct StatusMessage: Hashable, Sendable {

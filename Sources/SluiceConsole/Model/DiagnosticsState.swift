@@ -1,4 +1,4 @@
-import SluiceControl
+import SluiceControlProtocol
 
 /// The Diagnostics tail: a bounded ring of recent events, its filter and freeze state.
 public struct DiagnosticsState: Hashable, Sendable {

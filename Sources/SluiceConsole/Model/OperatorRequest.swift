@@ -1,5 +1,5 @@
 import SluiceConfig
-import SluiceControl
+import SluiceControlProtocol
 import SluiceCore
 
 /// An operator action the console asks the control plane to perform. Every case carries the

@@ -1,4 +1,4 @@
-import SluiceControl
+import SluiceControlProtocol
 
 /// Everything about one domain, queue or vmta: figures, effective settings with origins, active
 /// controls (undoable), a five-minute sparkline, recent events and a sample of queued recipients.
@@ -100,8 +100,12 @@ enum DetailView {
         let controls = ConsoleReducer.detailControls(state)
         let controlLines: [[TableCell]] = controls.isEmpty ? [[TableCell(text: "none", role: .dim)]] : controls.map { c in
             let expiry = c.expiresAt.map { "expires in " + Format.duration(seconds: $0 - Double(state.now.milliseconds) / 1000) } ?? "until undone"
-            let role: Role = c.kind == "hold" ? .held : c.kind == "pause" ? .paused : c.kind == "mode" ? .backoff : .normal
-            return [TableCell(text: Format.pad(c.kind, 9), role: role), TableCell(text: "\(c.target) \(c.detail) ", role: .normal),
+            let role: Role = switch c.kind {
+            case .hold: .held
+            case .pause: .paused
+            case .throttle: .normal
+            }
+            return [TableCell(text: Format.pad(c.kind.rawValue, 9), role: role), TableCell(text: "\(c.target) \(c.detail) ", role: .normal),
                     TableCell(text: "by \(c.who): \(c.why) (\(expiry))", role: .dim)]
         }
         let controlRows = min(left, 1 + min(max(1, controls.count), 4))

@@ -1,4 +1,4 @@
-import SluiceControl
+import SluiceControlProtocol
 
 /// The live dsnDiag tail, oldest at the top, coloured by reply class.
 enum DiagnosticsView {

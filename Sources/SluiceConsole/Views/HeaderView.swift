@@ -1,5 +1,5 @@
 import SluiceCore
-import SluiceControl
+import SluiceControlProtocol
 
 /// The three header lines: identity and freshness, throughput, and load.
 enum HeaderView {
@@ -42,8 +42,8 @@ enum HeaderView {
         canvas.put(Format.percent(s.out.bouncedPerS, of: attempts), x: x, y: 1, role: s.out.bouncedPerS > 0 ? .error : .figure)
 
         // Line 2: queue, spool, connections, controls.
-        let holds = s.controls.filter { $0.kind == "hold" }.count
-        let pauses = s.controls.filter { $0.kind == "pause" }.count
+        let holds = s.controls.filter { $0.kind == .hold }.count
+        let pauses = s.controls.filter { $0.kind == .pause }.count
         x = canvas.put(" queued ", x: 0, y: 2, role: .dim)
         x += canvas.put(Format.count(s.queued), x: x, y: 2, role: .figure)
         x += canvas.put("  spool ", x: x, y: 2, role: .dim)

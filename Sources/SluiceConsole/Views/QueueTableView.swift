@@ -1,4 +1,4 @@
-import SluiceControl
+import SluiceControlProtocol
 
 /// The Domains and Queues views: one row per domain or per queue, with the same figures.
 enum QueueTableView {

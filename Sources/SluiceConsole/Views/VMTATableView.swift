@@ -1,4 +1,4 @@
-import SluiceControl
+import SluiceControlProtocol
 
 /// The VMTAs view: one row per sending IP.
 enum VMTATableView {

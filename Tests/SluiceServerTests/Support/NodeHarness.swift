@@ -1,6 +1,6 @@
 import Foundation
 import SluiceConfig
-import SluiceControl
+import SluiceControlProtocol
 import SluiceServer
 import Synchronization
 

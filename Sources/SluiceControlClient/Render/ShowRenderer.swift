@@ -1,0 +1,126 @@
+import SluiceControlProtocol
+
+/// Renders control results as the human tables of `sluice show …` (pure; `now` in Unix seconds
+/// is passed in for the "time left" of controls).
+public enum ShowRenderer {
+    /// The longest `why`/`last error` text shown in a table cell.
+    public static let reasonWidth = 70
+
+    /// The text for any result.
+    public static func render(_ result: ControlResult, now: Double) -> String {
+        switch result {
+        case .status(let s): return status(s, now: now)
+        case .queues(let rows): return queues(rows)
+        case .domains(let rows): return domains(rows)
+        case .vmtas(let rows): return vmtas(rows)
+        case .settings(let s): return settings(s)
+        case .events(let events): return self.events(events)
+        case .controls(let controls): return self.controls(controls, now: now)
+        case .outcome(let o): return o.message + "\n"
+        }
+    }
+
+    /// `show status`: node-wide figures, then the active controls.
+    public static func status(_ s: StatusSnapshot, now: Double) -> String {
+        var table = TextTable([.init(""), .init("")])
+        table.add(["node", s.node])
+        table.add(["uptime", Formatting.duration(s.uptimeS)])
+        table.add(["queued", "\(s.queued) recipients"])
+        table.add(["in", "\(s.in.msgs) messages, \(Formatting.decimal(s.in.perS))/s"])
+        table.add(["out", "\(s.out.delivered) delivered, \(s.out.deferred) deferred, \(s.out.bounced) bounced, "
+                   + "\(Formatting.decimal(s.out.perS))/s delivered"])
+        table.add(["connections", "\(s.connections.in) in, \(s.connections.out) out"])
+        table.add(["spool", "\(Formatting.bytes(s.spool.bytes)) used, \(Formatting.bytes(s.spool.freeBytes)) free"])
+        table.add(["controls", s.controls.isEmpty ? "none" : "\(s.controls.count) active"])
+        // Drop the empty header line of the key/value table.
+        var text = String(table.render().drop { $0 != "\n" }.dropFirst())
+        if !s.controls.isEmpty { text += "\n" + controls(s.controls, now: now) }
+        return text
+    }
+
+    /// `show queues`: one line per queue, busiest first as given, with a totals line.
+    public static func queues(_ rows: [QueueRow]) -> String {
+        var table = TextTable(figureColumns(first: "Queue"))
+        for row in rows { table.add(figureCells(row.name, row.figures)) }
+        table.totals = totalCells("total (\(plural(rows.count, "queue")))", rows.map(\.figures))
+        return table.render()
+    }
+
+    /// `show domains`: one line per domain with a totals line.
+    public static func domains(_ rows: [DomainRow]) -> String {
+        var table = TextTable(figureColumns(first: "Domain"))
+        for row in rows { table.add(figureCells(row.name, row.figures)) }
+        table.totals = totalCells("total (\(plural(rows.count, "domain")))", rows.map(\.figures))
+        return table.render()
+    }
+
+    /// `show vmtas`.
+    public static func vmtas(_ rows: [VMTARow]) -> String {
+        var table = TextTable([.init("VMTA"), .init("Source"), .init("Rcpt", .right), .init("Conn", .right),
+                               .init("Dlvd/min", .right), .init("Dfrd/min", .right), .init("State"), .init("Busiest domains")])
+        for v in rows {
+            table.add([v.name, v.source, "\(v.queued)", "\(v.connections)", Formatting.decimal(v.deliveredPerMin),
+                       Formatting.decimal(v.deferredPerMin), v.paused ? "paused" : "active",
+                       v.busiestDomains.prefix(3).joined(separator: ", ")])
+        }
+        table.totals = ["total (\(plural(rows.count, "vmta")))", "", "\(rows.map(\.queued).reduce(0, +))",
+                        "\(rows.map(\.connections).reduce(0, +))",
+                        Formatting.decimal(rows.map(\.deliveredPerMin).reduce(0, +)),
+                        Formatting.decimal(rows.map(\.deferredPerMin).reduce(0, +)), "", ""]
+        return table.render()
+    }
+
+    /// `show settings`: directive, value, origin.
+    public static func settings(_ s: SettingsSnapshot) -> String {
+        var table = TextTable([.init("Directive"), .init("Value"), .init("Origin")])
+        for e in s.entries { table.add([e.name, e.value, e.origin]) }
+        return "Settings for \(s.queue)\n" + table.render()
+    }
+
+    /// Recent events, oldest first.
+    public static func events(_ events: [EventRecord]) -> String {
+        var table = TextTable([.init("Time", .right), .init("Kind"), .init("Queue"), .init("Recipient"), .init("Code", .right),
+                               .init("Diagnostic")])
+        for e in events {
+            table.add([Formatting.decimal(e.time), e.kind, e.queue, e.recipient, e.code == 0 ? "-" : "\(e.code)",
+                       Formatting.truncate(e.dsnDiag, reasonWidth)])
+        }
+        return table.render()
+    }
+
+    /// Active controls with who, why and time left.
+    public static func controls(_ controls: [ControlInfo], now: Double) -> String {
+        guard !controls.isEmpty else { return "no active controls\n" }
+        var table = TextTable([.init("ID"), .init("Kind"), .init("Target"), .init("Detail"), .init("Who"), .init("Left"),
+                               .init("Why")])
+        for c in controls {
+            table.add([c.id, c.kind.rawValue, c.target, c.detail, c.who, Formatting.remaining(until: c.expiresAt, now: now),
+                       Formatting.truncate(c.why, reasonWidth)])
+        }
+        return table.render()
+    }
+
+    private static func plural(_ n: Int, _ noun: String) -> String { n == 1 ? "1 \(noun)" : "\(n) \(noun)s" }
+
+    private static func figureColumns(first: String) -> [TextTable.Column] {
+        [.init(first), .init("Rcpt", .right), .init("Dlvd", .right), .init("Dfrd", .right), .init("Bncd", .right),
+         .init("Conn", .right), .init("Dlvd/min", .right), .init("Rate"), .init("Mode"), .init("State"), .init("Why / last error")]
+    }
+
+    private static func figureCells(_ name: String, _ f: QueueFigures) -> [String] {
+        var state: [String] = []
+        if f.held { state.append("held") }
+        if f.paused { state.append("paused") }
+        let why = [f.why, f.lastError].filter { !$0.isEmpty }.joined(separator: " | ")
+        return [name, "\(f.queued)", "\(f.delivered)", "\(f.deferred)", "\(f.bounced)", "\(f.connections)",
+                Formatting.decimal(f.deliveredPerMin), f.rateLimit, f.mode, state.isEmpty ? "active" : state.joined(separator: ","),
+                Formatting.truncate(why, reasonWidth)]
+    }
+
+    private static func totalCells(_ label: String, _ figures: [QueueFigures]) -> [String] {
+        [label, "\(figures.map(\.queued).reduce(0, +))", "\(figures.map(\.delivered).reduce(0, +))",
+         "\(figures.map(\.deferred).reduce(0, +))", "\(figures.map(\.bounced).reduce(0, +))",
+         "\(figures.map(\.connections).reduce(0, +))", Formatting.decimal(figures.map(\.deliveredPerMin).reduce(0, +)),
+         "", "", "", ""]
+    }
+}

@@ -1,0 +1,64 @@
+import SluiceControlProtocol
+
+/// Renders a node's figures as Prometheus metrics (`GET /metrics`). Pure: a snapshot in, text out.
+///
+/// Every series carries the `node` label (the host name); queue series carry `domain` and `vmta`.
+public enum MetricsRenderer {
+    /// The content type of the output.
+    public static let contentType = "text/plain; version=0.0.4; charset=utf-8"
+
+    /// The metrics document for `snapshot`, with bounces per category from `bouncesByCategory`.
+    public static func render(_ snapshot: NodeSnapshot, bouncesByCategory: [String: Int]) -> String {
+        let node = snapshot.status.node
+        let s = snapshot.status
+        var text = PrometheusText()
+        func nodeOnly(_ v: Double) -> [([(String, String)], Double)] { [([("node", node)], v)] }
+        func perQueue(_ value: (QueueFigures) -> Double) -> [([(String, String)], Double)] {
+            snapshot.queues.map { q in ([("node", node), ("domain", q.domain), ("vmta", q.vmta)], value(q.figures)) }
+        }
+        func perVMTA(_ value: (VMTARow) -> Double) -> [([(String, String)], Double)] {
+            snapshot.vmtas.map { v in ([("node", node), ("vmta", v.name)], value(v)) }
+        }
+
+        text.family("sluice_uptime_seconds", .gauge, help: "Seconds since the daemon started.", samples: nodeOnly(s.uptimeS))
+        text.family("sluice_messages_received_total", .counter, help: "Messages accepted since start.",
+                    samples: nodeOnly(Double(s.in.msgs)))
+        text.family("sluice_recipients_queued", .gauge, help: "Recipients queued on the node.", samples: nodeOnly(Double(s.queued)))
+        text.family("sluice_connections_in", .gauge, help: "Open injection (inbound SMTP) sessions.",
+                    samples: nodeOnly(Double(s.connections.in)))
+        text.family("sluice_connections_in_refused_total", .counter,
+                    help: "Inbound connections (and messages, for smtp-in-message-memory) refused by a limit since start.",
+                    samples: s.connections.refusedIn.sorted { $0.key < $1.key }.map { ([("node", node), ("limit", $0.key)], Double($0.value)) })
+        text.family("sluice_spool_bytes", .gauge, help: "Bytes used by the spool.", samples: nodeOnly(Double(s.spool.bytes)))
+        text.family("sluice_spool_free_bytes", .gauge, help: "Free bytes on the spool's file system.",
+                    samples: nodeOnly(Double(s.spool.freeBytes)))
+        text.family("sluice_controls_active", .gauge, help: "Active operator controls (holds, pauses, overrides).",
+                    samples: nodeOnly(Double(s.controls.count)))
+
+        text.family("sluice_recipients_delivered_total", .counter, help: "Recipients delivered since start, per queue.",
+                    samples: perQueue { Double($0.delivered) })
+        text.family("sluice_recipients_deferred_total", .counter, help: "Delivery attempts deferred since start, per queue.",
+                    samples: perQueue { Double($0.deferred) })
+        text.family("sluice_recipients_bounced_total", .counter, help: "Recipients bounced (expired included) since start, per queue.",
+                    samples: perQueue { Double($0.bounced) })
+        text.family("sluice_bounces_by_category_total", .counter, help: "Recipients bounced since start, per bounce category.",
+                    samples: bouncesByCategory.sorted { $0.key < $1.key }.map { ([("node", node), ("category", $0.key)], Double($0.value)) })
+        text.family("sluice_queue_recipients", .gauge, help: "Recipients queued, per queue.", samples: perQueue { Double($0.queued) })
+        text.family("sluice_connections_out", .gauge, help: "Open delivery connections, per queue.",
+                    samples: perQueue { Double($0.connections) })
+        text.family("sluice_queue_mode", .gauge, help: "1 for the queue's current mode (normal or backoff), else 0.",
+                    samples: snapshot.queues.flatMap { q in
+                        ["normal", "backoff"].map { mode in
+                            ([("node", node), ("domain", q.domain), ("vmta", q.vmta), ("mode", mode)], q.figures.mode == mode ? 1.0 : 0.0)
+                        }
+                    })
+        text.family("sluice_queue_held", .gauge, help: "1 when the queue's domain is held.", samples: perQueue { $0.held ? 1 : 0 })
+        text.family("sluice_queue_paused", .gauge, help: "1 when the queue or its vmta is paused.", samples: perQueue { $0.paused ? 1 : 0 })
+
+        text.family("sluice_vmta_paused", .gauge, help: "1 when the virtual MTA is paused.", samples: perVMTA { $0.paused ? 1 : 0 })
+        text.family("sluice_vmta_connections_out", .gauge, help: "Open delivery connections, per virtual MTA.",
+                    samples: perVMTA { Double($0.connections) })
+        text.family("sluice_vmta_recipients", .gauge, help: "Recipients queued, per virtual MTA.", samples: perVMTA { Double($0.queued) })
+        return text.output
+    }
+}

@@ -48,6 +48,12 @@ public enum ControlTarget: Hashable, Sendable, Codable, CustomStringConvertible 
         }
     }
 
+    /// True for one queue (a throttle on it applies after its domain's).
+    var isQueue: Bool {
+        if case .queue = self { return true }
+        return false
+    }
+
     /// `gmail.com`, `vmta vmta1` or `gmail.com/vmta1`.
     public var description: String {
         switch self {

@@ -18,7 +18,7 @@ import SluiceSpool
 /// that report back with one call each.
 ///
 /// ```swift
-/// let node = try await MailNode.start(configuration: model, options: NodeOptions(smtpListeners: [.init(host: "127.0.0.1", port: 0)]))
+/// let node = try await MailNode.start(configuration: model, options: NodeOptions(smtpListeners: [.loopback(port: 0)]))
 /// let endpoint = InProcessEndpoint(service: node.controlService,
 ///                                  actor: .socketPeer(uid: getuid(), user: nil, label: "console"))
 /// …

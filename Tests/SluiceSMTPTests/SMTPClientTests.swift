@@ -1,7 +1,7 @@
 import Foundation
 import NIOPosix
 import SluiceConfig
-import SluiceCore
+import SluiceBase
 import Testing
 @testable import SluiceSMTP
 

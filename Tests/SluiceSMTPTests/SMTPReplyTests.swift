@@ -1,4 +1,4 @@
-import SluiceCore
+import SluiceBase
 import Testing
 @testable import SluiceSMTP
 

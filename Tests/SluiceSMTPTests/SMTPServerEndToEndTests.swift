@@ -1,5 +1,5 @@
 import Foundation
-import SluiceCore
+import SluiceBase
 import Testing
 @testable import SluiceSMTP
 

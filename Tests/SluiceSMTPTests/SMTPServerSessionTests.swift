@@ -1,7 +1,7 @@
 import Foundation
 import NIOCore
 import SluiceConfig
-import SluiceCore
+import SluiceBase
 import Testing
 @testable import SluiceSMTP
 

@@ -1,5 +1,5 @@
 import SluiceConfig
-import SluiceCore
+import SluiceBase
 @testable import SluiceSandbox
 
 /// Loads a shipped profile through the same library the executable uses.

@@ -1,5 +1,5 @@
 import Foundation
-import SluiceCore
+import SluiceBase
 @testable import SluiceSpool
 
 /// A fresh directory under /tmp, removed by `remove()`.

@@ -154,11 +154,10 @@ public final class AccountingPipeWriter: AccountingWriter {
             nextStart = nil
             startIfDue(now, &failure)
         }
-        let clock = ContinuousClock()
-        let deadline = clock.now + closeTimeout
+        let deadline = RealTimeDeadline(after: closeTimeout)
         flush(now, &failure)
         while let run = running, !backlog.isDrained {
-            let left = deadline - clock.now
+            let left = deadline.remaining
             guard left > .zero else { break }
             _ = run.process.waitWritable(milliseconds: Self.milliseconds(left))
             flush(now, &failure)
@@ -233,14 +232,13 @@ public final class AccountingPipeWriter: AccountingWriter {
     /// Waits up to `closeTimeout` for the programs let go of to exit, then up to a second after
     /// SIGTERM; kills what is left.
     private func awaitEnding() {
-        let clock = ContinuousClock()
         for (signal, budget) in [(false, closeTimeout), (true, Duration.seconds(1))] {
             reapEnding()
             guard !ending.isEmpty else { return }
             if signal { ending.forEach(PipeProgram.terminate) }
-            let deadline = clock.now + budget
-            while !ending.isEmpty, clock.now < deadline {
-                usleep(10_000)
+            let deadline = RealTimeDeadline(after: budget)
+            while !ending.isEmpty, !deadline.hasPassed {
+                deadline.pause(.milliseconds(10))
                 reapEnding()
             }
         }

@@ -233,7 +233,7 @@ final class SegmentLog: @unchecked Sendable {
                 _ = ftruncate(active.fd, off_t(activeSize))
                 throw error
             }
-            let syncStart = ContinuousClock.now
+            let sync = Stopwatch()
             do {
                 try POSIX.fdatasync(active.fd, path: active.path)
             } catch {
@@ -243,7 +243,7 @@ final class SegmentLog: @unchecked Sendable {
                 mustRoll = true
                 throw error
             }
-            lastSyncDuration = ContinuousClock.now - syncStart
+            lastSyncDuration = sync.elapsed
             lastBatchSize = batch.count
             activeSize = start + Int64(buffer.count)
         } catch {

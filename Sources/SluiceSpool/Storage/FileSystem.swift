@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import SluiceBase
 
 /// File-system queries the spool makes, public so that callers can reuse the default probe.
 public enum FileSystem {
@@ -176,13 +177,13 @@ final class DirectoryLock: @unchecked Sendable {
     /// it), so a busy lock is retried for up to `patience` before it counts as another process's.
     init(path: String, directory: String, patience: Duration = .seconds(2)) throws(SpoolError) {
         let fd = try POSIX.open(path, O_RDWR | O_CREAT)
-        let deadline = ContinuousClock.now + patience
+        let deadline = RealTimeDeadline(after: patience)
         while flock(fd, LOCK_EX | LOCK_NB) != 0 {
-            guard errno == EWOULDBLOCK || errno == EINTR, ContinuousClock.now < deadline else {
+            guard errno == EWOULDBLOCK || errno == EINTR, !deadline.hasPassed else {
                 close(fd)
                 throw .locked(path: directory)
             }
-            usleep(20_000)
+            deadline.pause(.milliseconds(20))
         }
         self.fd = fd
     }

@@ -1,7 +1,7 @@
 import NIOCore
 import NIOPosix
 import SluiceConfig
-import SluiceCore
+import SluiceBase
 @testable import SluiceSMTP
 
 /// Collects what the server hands over, answering with a configurable result.

@@ -38,7 +38,8 @@ extension MailNode: ControlledNode {
     public func bouncesByCategory() async -> [String: Int] { bouncesByCategory }
 
     /// Applies an operator command to the engine; lasting controls are persisted in the spool
-    /// (or, for a `--persist` throttle, by the control service in the override file).
+    /// (or, for a `--persist` throttle, in the override file, whose throttles the engine then
+    /// takes as data).
     public func execute(_ command: ControlCommand, context: CommandContext) async throws -> CommandOutcome {
         let request = ControlRequest(
             who: context.actor.description, why: context.reason,
@@ -48,26 +49,33 @@ extension MailNode: ControlledNode {
         if case .cancelControl(let text) = command, let id = ControlCommand.controlNumber(text) {
             try removeFromOverrideFile(id)
         }
-        var fileBacked = false
-        if case .setThrottle(_, _, true) = command { fileBacked = true }
+        var persisted: (ControlTarget, [ThrottleSetting])?
+        if case .setThrottle(let target, let settings, true) = command { persisted = (target, settings) }
         let actions = try engine.apply(command, by: request, now: now)
         var created: [Control] = []
         for case .controlAdded(let control) in actions {
             created.append(control)
-            if fileBacked { fileBackedControls.insert(control.id) }
+            if persisted != nil { fileBackedControls.insert(control.id) }
         }
         perform(actions)
+        if let (target, settings) = persisted {
+            do { try persistedOverrides.set(target, settings, context: context) } catch {
+                throw ControlError(error.code, "applied live but not persisted: \(error.message)")
+            }
+            perform(engine.setPersistedThrottles(persistedOverrides.throttles, now: now))
+        }
         return CommandOutcome(message: outcomeMessage(command), control: created.last.map(Self.info))
     }
 
     /// Before control `id` is cancelled: when it was set with `--persist`, removes its lines from
-    /// the override file, so the queues' refresh no longer finds them and a restart does not bring
-    /// them back.
+    /// the override file and hands the engine the rest, so neither the queues nor a restart bring
+    /// it back.
     func removeFromOverrideFile(_ id: UInt64) throws {
-        guard fileBackedControls.contains(id), let persistedOverrides,
+        guard fileBackedControls.contains(id),
               let control = engine.activeControls.first(where: { $0.id == id }),
               case .throttle(let target, let directive, _) = control.kind else { return }
         try persistedOverrides.remove(target, directives: [directive])
+        perform(engine.setPersistedThrottles(persistedOverrides.throttles, now: now))
     }
 
     /// Re-reads the configuration file and the override file and hands them to the engine (queues,
@@ -83,10 +91,11 @@ extension MailNode: ControlledNode {
         if let error = loaded.errors.first {
             throw ControlError(.refused, "configuration not reloaded: \(error)")
         }
-        try persistedOverrides?.reload()
+        try persistedOverrides.reload()
         configuration = loaded.model
         rollupTable = loaded.model.mxRollupTable
-        perform(engine.reload(OverriddenConfiguration(model: loaded.model, overrides: persistedOverrides, clock: options.clock), now: now))
+        perform(engine.reload(loaded.model, now: now))
+        perform(engine.setPersistedThrottles(persistedOverrides.throttles, now: now))
         return CommandOutcome(message: "reloaded \(path) (\(loaded.warnings.count) warning(s))")
     }
 

@@ -67,7 +67,7 @@ extension MailNode {
         }
         let nameserver = configuration.dnsServer.map { (address: $0.address.description, port: UInt16($0.port)) }
         let resolver = MXResolver(querier: options.dnsQuerying ?? SystemResolver(nameserver: nameserver),
-                                  now: { [clock = options.clock] in clock.now().secondsSince1970 })
+                                  clock: options.clock)
         let connector = DeliveryConnector(resolver: resolver, group: MultiThreadedEventLoopGroup.singleton,
                                           tls: try? SMTPClientTLS.standard(verifyPeer: false),
                                           deliveryGuard: options.deliveryGuard, mxPort: options.mxPort,
@@ -142,11 +142,9 @@ extension MailNode {
     /// Starts the listeners and the control plane.
     func startServers(descriptors budget: DescriptorBudget) async throws {
         let group = MultiThreadedEventLoopGroup.singleton
-        let listeners = options.smtpListeners ?? {
-            let configured = configuration.smtpListeners.map {
-                NodeOptions.Listener(host: $0.address.address.description, port: $0.address.port, implicitTLS: $0.implicitTLS)
-            }
-            return configured.isEmpty ? [NodeOptions.Listener(host: "127.0.0.1", port: 25)] : configured
+        let listeners: [(address: ListenAddress, implicitTLS: Bool)] = options.smtpListeners?.map { ($0, false) } ?? {
+            let configured = configuration.smtpListeners.map { ($0.address, $0.implicitTLS) }
+            return configured.isEmpty ? [(.loopback(port: 25), false)] : configured
         }()
         let receiver = NodeReceiver(node: self, spool: spool, configuration: configuration, log: options.log)
         let policies = ConfigSourcePolicies(configuration: configuration)
@@ -176,16 +174,16 @@ extension MailNode {
         for listener in listeners {
             do {
                 let server = try await SMTPServer.start(
-                    host: listener.host, port: listener.port, configuration: smtpConfiguration,
+                    host: listener.address.address.description, port: listener.address.port, configuration: smtpConfiguration,
                     policies: policies, receiver: receiver, gate: gate, tls: tls, implicitTLS: listener.implicitTLS,
                     group: group, clock: options.clock)
                 smtpServers.append(server)
-                log("smtp-listener \(listener.host):\(server.port)" + (listener.implicitTLS ? " tls=yes" : ""))
+                log("smtp-listener \(listener.address.address):\(server.port)" + (listener.implicitTLS ? " tls=yes" : ""))
             } catch SMTPServerError.implicitTLSWithoutCertificate {
-                throw NodeStartError.failed(part: "smtp-listener \(listener.host):\(listener.port)",
+                throw NodeStartError.failed(part: "smtp-listener \(listener.address)",
                                             reason: "tls=yes needs smtp-server-tls-certificate")
             } catch {
-                throw NodeStartError.failed(part: "smtp-listener \(listener.host):\(listener.port)", reason: "\(error)")
+                throw NodeStartError.failed(part: "smtp-listener \(listener.address)", reason: "\(error)")
             }
         }
         let socketPath = options.controlSocketPath ?? configuration.controlSocket ?? spoolDirectory + "/control.sock"
@@ -201,7 +199,7 @@ extension MailNode {
             let host = configuration.httpManagement?.address.description ?? "127.0.0.1"
             do {
                 let access = HTTPAccess(rules: configuration.httpAccess.map {
-                    HTTPAccess.Rule($0.clients, AccessLevel(rawValue: $0.level.rawValue) ?? .none)
+                    HTTPAccess.Rule($0.clients, $0.level)
                 }, tokens: try httpTokens())
                 httpServer = try await ManagementHTTPServer.start(host: host, port: port, access: access, service: controlService,
                                                                   allowNonLoopback: configuration.httpManagement != nil,

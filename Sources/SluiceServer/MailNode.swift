@@ -18,7 +18,7 @@ import SluiceSpool
 /// that report back with one call each.
 ///
 /// ```swift
-/// let node = try await MailNode.start(configuration: model, options: NodeOptions(smtpListeners: [.init(host: "127.0.0.1", port: 0)]))
+/// let node = try await MailNode.start(configuration: model, options: NodeOptions(smtpListeners: [.loopback(port: 0)]))
 /// let endpoint = InProcessEndpoint(service: node.controlService,
 ///                                  actor: .socketPeer(uid: getuid(), user: nil, label: "console"))
 /// …
@@ -39,7 +39,7 @@ public actor MailNode {
     nonisolated let options: NodeOptions
     nonisolated let auditLog: AuditLog?
     /// The override file `set throttle --persist` writes (`overrides.conf` in the spool directory).
-    nonisolated let persistedOverrides: PersistedOverrides?
+    nonisolated let persistedOverrides: PersistedOverrides
     let connector: DeliveryConnector
     /// MX host names of recipient domains, for `<mx-rollup-list>` routing.
     let rollupResolver: RollupResolver
@@ -86,12 +86,11 @@ public actor MailNode {
     /// The command layer over this node, for an ``InProcessEndpoint`` (the embedded console) and
     /// the servers. Cheap to create; every instance shares the node's event hub and audit log.
     public nonisolated var controlService: ControlService {
-        ControlService(node: self, auditLog: auditLog, events: events, persistedOverrides: persistedOverrides,
-                       clock: options.clock)
+        ControlService(node: self, auditLog: auditLog, events: events, clock: options.clock)
     }
 
     init(configuration: ConfigModel, options: NodeOptions, spool: Spool, spoolDirectory: String,
-         auditLog: AuditLog?, persistedOverrides: PersistedOverrides?, connector: DeliveryConnector,
+         auditLog: AuditLog?, persistedOverrides: PersistedOverrides, connector: DeliveryConnector,
          rollupResolver: RollupResolver) {
         self.configuration = configuration
         self.rollupTable = configuration.mxRollupTable
@@ -105,8 +104,10 @@ public actor MailNode {
         self.events = EventHub()
         self.hostName = configuration.hostName ?? ProcessInfo.processInfo.hostName
         self.startedAt = options.clock.now()
-        self.engine = DeliveryEngine(configuration: OverriddenConfiguration(model: configuration, overrides: persistedOverrides, clock: options.clock),
-                                     tuning: options.tuning)
+        var engine = DeliveryEngine(configuration: configuration, tuning: options.tuning)
+        // No queue exists yet, so there is nothing to perform.
+        _ = engine.setPersistedThrottles(persistedOverrides.throttles, now: options.clock.now())
+        self.engine = engine
         self.progress = ProgressWriter(spool: spool, log: options.log, clock: options.clock)
         self.accounting = AccountingLog(files: configuration.acctFiles)
         self.receiptAccounting = configuration.acctFiles.contains { $0.records.contains(.received) }

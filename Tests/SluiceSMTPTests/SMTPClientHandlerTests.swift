@@ -1,7 +1,7 @@
 import NIOCore
 import NIOEmbedded
 import SluiceConfig
-import SluiceCore
+import SluiceBase
 import Testing
 @testable import SluiceSMTP
 

@@ -1,6 +1,6 @@
 import NIOPosix
 import SluiceConfig
-import SluiceCore
+import SluiceBase
 import Testing
 @testable import SluiceSMTP
 

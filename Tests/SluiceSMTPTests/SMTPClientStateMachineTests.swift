@@ -1,5 +1,5 @@
 import SluiceConfig
-import SluiceCore
+import SluiceBase
 import Testing
 @testable import SluiceSMTP
 

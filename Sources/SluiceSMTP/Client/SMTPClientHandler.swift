@@ -1,6 +1,6 @@
 import NIOCore
 import SluiceConfig
-import SluiceCore
+import SluiceBase
 
 /// Runs an ``SMTPClientStateMachine`` on a channel: frames the peer's bytes into replies, feeds
 /// them and the channel's events to the machine, and performs the actions it returns — writes,

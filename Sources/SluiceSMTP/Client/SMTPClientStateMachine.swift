@@ -1,5 +1,5 @@
 import SluiceConfig
-import SluiceCore
+import SluiceBase
 
 /// One delivery connection's SMTP session as a pure state machine (the pattern of postgres-nio's
 /// `ConnectionStateMachine`): every event — the channel became active, a reply arrived, the TLS

@@ -1,4 +1,4 @@
-import SluiceCore
+import SluiceBase
 
 /// One mail transaction as the delivery client runs it, as a pure state machine: which reply comes
 /// next, what to send after it, and the replies so far, from which

@@ -1,4 +1,4 @@
-import SluiceCore
+import SluiceBase
 
 /// An SMTP client event the sandbox answers, as the server layer hands it over after framing and
 /// parsing (SluiceSandboxServer uses SluiceSMTP's framing and command parser).

@@ -127,7 +127,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SluiceSandboxServerTests",
-            dependencies: ["SluiceSandboxServer", "SluiceSandbox", "SluiceSMTP"] + nio,
+            dependencies: ["SluiceSandboxServer", "SluiceSandbox", "SluiceSMTP", .product(name: "NIOEmbedded", package: "swift-nio")] + nio,
             exclude: ["Scripts"]
         ),
         .testTarget(

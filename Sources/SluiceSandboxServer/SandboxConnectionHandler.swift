@@ -2,11 +2,15 @@ import NIOCore
 import SluiceConfig
 import SluiceBase
 import SluiceSandbox
+import SluiceSMTP
 
-/// Serves one client connection for a ``SandboxReceiver``: frames the bytes, asks the receiver
-/// for each command's ``SandboxAction``, waits the action's delay, sends the reply and closes when
-/// told to. Replies leave in command order; while one is delayed no further input is processed
-/// and, past ``SandboxServerLimits/maximumBufferedBytes``, none is read (backpressure).
+/// Serves one client connection for a ``SandboxReceiver``: frames the bytes with SluiceSMTP's
+/// ``SMTPLineFramer`` and ``DataReceiver`` (content is counted, never stored, so a client cannot
+/// make the sandbox hold more than one command line), parses commands with SluiceSMTP's
+/// ``SMTPCommandParser``, asks the receiver for each command's ``SandboxAction``, waits the
+/// action's delay, sends the reply and closes when told to. Replies leave in command order; while
+/// one is delayed no further input is processed and, past
+/// ``SandboxServerLimits/maximumBufferedBytes``, none is read (backpressure).
 final class SandboxConnectionHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
@@ -17,7 +21,9 @@ final class SandboxConnectionHandler: ChannelDuplexHandler {
     private let clock: any Clock
     private let counters: SandboxServerCounters
     private var session: SandboxSession?
-    private var framer: SandboxFramer
+    private var lines: SMTPLineFramer
+    /// Counts the content after a `354`; nil while reading commands.
+    private var content: DataReceiver?
     private var buffer = ByteBuffer()
     /// A delayed reply is pending: input waits.
     private var busy = false
@@ -31,7 +37,7 @@ final class SandboxConnectionHandler: ChannelDuplexHandler {
         self.limits = limits
         self.clock = clock
         self.counters = counters
-        self.framer = SandboxFramer(maximumLineLength: limits.maximumLineLength)
+        self.lines = SMTPLineFramer(maximumLength: limits.maximumLineLength)
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -88,16 +94,20 @@ final class SandboxConnectionHandler: ChannelDuplexHandler {
     /// Answers every complete command in the buffer, stopping at a delayed reply or a close.
     private func process(context: ChannelHandlerContext) {
         while !busy, !closing, var session {
-            guard let event = framer.next(from: &buffer) else { break }
+            guard let input = nextInput() else { break }
             let action: SandboxAction
-            switch event {
-            case .line(let line):
-                let command = SandboxCommand(line: line)
+            switch input {
+            case .command(let command):
                 action = receiver.handle(command, in: &session, at: clock.now())
-                if command == .data, action.reply.code == 354 { framer.expectContent() }
-                // Only unknown commands count: a pipelining client legitimately meets "no valid
-                // recipients" at DATA after every RCPT was refused.
-                if case .unrecognized = command { protocolErrors += 1 }
+                if command == .data, action.reply.code == 354 {
+                    content = DataReceiver(maximumSize: .max, keepsContent: false)
+                }
+                // Only unknown or malformed commands count: a pipelining client legitimately meets
+                // "no valid recipients" at DATA after every RCPT was refused.
+                switch command {
+                case .unrecognized, .malformed: protocolErrors += 1
+                default: break
+                }
             case .endOfData(let size):
                 action = receiver.handle(.endOfData(size: size), in: &session, at: clock.now())
             case .lineTooLong:
@@ -117,6 +127,30 @@ final class SandboxConnectionHandler: ChannelDuplexHandler {
         if readPending, !busy, !closing, buffer.readableBytes < limits.maximumBufferedBytes {
             readPending = false
             context.read()
+        }
+    }
+
+    private enum Input {
+        case command(SandboxCommand)
+        /// The final `.` of the content; `size` counts the content's bytes after removing the
+        /// transparency dots (RFC 5321 §4.5.2), line endings included.
+        case endOfData(size: Int)
+        /// A command line longer than ``SandboxServerLimits/maximumLineLength``, reported as soon
+        /// as it cannot end within the limit.
+        case lineTooLong
+    }
+
+    /// The next complete input in the buffer, consuming it; nil when more bytes are needed.
+    private func nextInput() -> Input? {
+        if content != nil {
+            guard content?.consume(&buffer) != nil, let size = content?.size else { return nil }
+            content = nil
+            return .endOfData(size: size)
+        }
+        switch lines.next(from: &buffer) {
+        case .line(let line): return .command(SandboxCommand(line: line))
+        case .tooLong: return .lineTooLong
+        case nil: return lines.isDiscardingLongLine ? .lineTooLong : nil
         }
     }
 

@@ -7,7 +7,7 @@ public struct SandboxServerLimits: Hashable, Sendable {
     public var maximumLineLength: Int
     /// Unread input held per connection before the server stops reading from it.
     public var maximumBufferedBytes: Int
-    /// Unknown commands tolerated before `421` and a close.
+    /// Unknown or malformed commands tolerated before `421` and a close.
     public var maximumProtocolErrors: Int
     /// A connection silent this long is answered `421 4.4.2` and closed.
     public var idleTimeout: TimeSpan

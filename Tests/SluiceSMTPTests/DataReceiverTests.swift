@@ -20,6 +20,27 @@ import Testing
         return (nil, "")
     }
 
+    @Test func countingReceiverKeepsNothingAndCountsTheUnstuffedSize() {
+        for chunk in [1, 3, 1000] {
+            var receiver = DataReceiver(maximumSize: 10, keepsContent: false)
+            let bytes = Array("Subject: x\r\n\r\n..leading dot\r\n.\r\nQUIT\r\n".utf8)
+            var outcome: DataReceiver.Outcome?
+            var index = 0
+            while outcome == nil, index < bytes.count {
+                var buffer = ByteBuffer(bytes: bytes[index..<min(bytes.count, index + chunk)])
+                index += chunk
+                outcome = receiver.consume(&buffer)
+                #expect(receiver.heldBytes == 0)
+            }
+            // Past the limit it is still read to its end and counted.
+            #expect(outcome == .refused(.tooLarge), "chunk \(chunk)")
+            #expect(receiver.size == "Subject: x\r\n\r\n.leading dot\r\n".utf8.count, "chunk \(chunk)")
+        }
+        var unlimited = DataReceiver(maximumSize: .max, keepsContent: false)
+        var buffer = ByteBuffer(string: "a\r\n.\r\n")
+        #expect(unlimited.consume(&buffer) == .complete([]) && unlimited.size == 3)
+    }
+
     @Test func unstuffsAndStopsAtTheMark() {
         for chunk in [1, 2, 3, 1000] {
             let (outcome, rest) = run("Subject: x\r\n\r\n..leading dot\r\n.\r\nQUIT\r\n", chunk: chunk)

@@ -62,6 +62,18 @@ import Testing
         #expect(reply("MAIL FROM:<a@b.example> ENVID=a=b")?.code == 501)
     }
 
+    @Test func addressAndParameterCharacterRules() {
+        for bad in [".a@b.example", "a.@b.example", "a(b@x.example", "a b@x.example", "\u{E4}@b.example", "a@b..example",
+                    "a@b.-example", "a@b.ex\u{E4}mple"] {
+            #expect(reply("RCPT TO:<\(bad)>")?.enhancedStatus == "5.1.3", "\(bad)")
+        }
+        #expect(command("RCPT TO:<a+tag@b_c.x-y.example>") == .rcpt(to: "a+tag@b_c.x-y.example", parameters: RecipientParameters()))
+        #expect(command("RCPT TO:<a@b.example> notify=never") == .rcpt(to: "a@b.example", parameters: RecipientParameters(notify: [])))
+        #expect(command("MAIL FROM:<a@b.example> SIZE=0012") == .mail(from: "a@b.example", parameters: MailParameters(size: 12)))
+        #expect(reply("MAIL FROM:<a@b.example> SIZE=+1")?.code == 501)
+        #expect(reply("MAIL FROM:<a@b.example> X\u{E4}=1")?.code == 501)
+    }
+
     @Test func controlCharactersAndNULAreSyntaxErrors() {
         #expect(reply("MAIL FROM:<a\u{0}@b.example>")?.code == 500)
         #expect(reply("NOOP\u{0}")?.enhancedStatus == "5.5.2")

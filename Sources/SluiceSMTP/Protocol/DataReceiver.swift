@@ -59,6 +59,8 @@ public struct DataReceiver: Sendable {
 
     /// The most content bytes accepted.
     public let maximumSize: Int
+    /// False for a receiver that only counts: it finds the end mark and the size, and keeps nothing.
+    public let keepsContent: Bool
     private var state: State = .lineStart
     private var content: [UInt8] = []
     private var violation: Violation?
@@ -74,9 +76,11 @@ public struct DataReceiver: Sendable {
     public private(set) var storageMoves = 0
     private var storageAddress: UInt = 0
 
-    /// Creates a receiver for one message.
-    public init(maximumSize: Int) {
+    /// Creates a receiver for one message; one that does not keep the content ends with
+    /// ``Outcome/complete(_:)`` of no bytes (or ``Outcome/refused(_:)``) and its ``size``.
+    public init(maximumSize: Int, keepsContent: Bool = true) {
         self.maximumSize = maximumSize
+        self.keepsContent = keepsContent
     }
 
     /// Consumes bytes from `buffer` up to and including the end-of-data mark; bytes after the mark
@@ -176,7 +180,7 @@ public struct DataReceiver: Sendable {
         if size > maximumSize {
             violation = .tooLarge
             content = []
-        } else if violation == nil {
+        } else if violation == nil && keepsContent {
             content.append(contentsOf: bytes)
             noteStorage()
         }
@@ -187,7 +191,7 @@ public struct DataReceiver: Sendable {
         if size > maximumSize {
             violation = .tooLarge
             content = []
-        } else if violation == nil {
+        } else if violation == nil && keepsContent {
             content.append(byte)
         }
     }

@@ -55,7 +55,7 @@ public enum SMTPCommandParser {
     /// MAIL/RCPT parameters `555 5.5.4`. A line holding a NUL or another control character is a
     /// syntax error.
     public static func parse(_ line: String) -> Result<SMTPCommand, SMTPReply> {
-        if line.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\t" || $0.value == 0x7F }) {
+        if line.utf8.contains(where: { $0 < 0x20 && $0 != 0x09 || $0 == 0x7F }) {
             return .failure(SMTPReply(500, "5.5.2", "Syntax error: control characters in command"))
         }
         let trimmed = line.drop { $0 == " " }
@@ -102,9 +102,9 @@ public enum SMTPCommandParser {
     }
 
     private static func parseMail(_ argument: String) -> Result<SMTPCommand, SMTPReply> {
-        let syntax = SMTPReply(501, "5.5.4", "Syntax: MAIL FROM:<address> [parameters]")
-        guard let rest = stripKeyword("FROM:", from: argument) else { return .failure(syntax) }
-        guard let (path, params) = splitPath(rest) else { return .failure(syntax) }
+        guard let rest = stripKeyword("FROM:", from: argument), let (path, params) = splitPath(rest) else {
+            return .failure(SMTPReply(501, "5.5.4", "Syntax: MAIL FROM:<address> [parameters]"))
+        }
         guard let sender = mailbox(inPath: path, allowEmpty: true) else {
             return .failure(SMTPReply(501, "5.1.7", "Bad sender address syntax"))
         }
@@ -112,7 +112,7 @@ public enum SMTPCommandParser {
         for (key, value) in params {
             switch key {
             case "SIZE":
-                guard let value, let n = Int(value), n >= 0, value.allSatisfy(\.isASCIIDigit) else {
+                guard let value, let n = Int(value), n >= 0, value.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else {
                     return .failure(SMTPReply(501, "5.5.4", "Bad SIZE parameter"))
                 }
                 parameters.size = n
@@ -144,9 +144,9 @@ public enum SMTPCommandParser {
     }
 
     private static func parseRcpt(_ argument: String) -> Result<SMTPCommand, SMTPReply> {
-        let syntax = SMTPReply(501, "5.5.4", "Syntax: RCPT TO:<address> [parameters]")
-        guard let rest = stripKeyword("TO:", from: argument) else { return .failure(syntax) }
-        guard let (path, params) = splitPath(rest) else { return .failure(syntax) }
+        guard let rest = stripKeyword("TO:", from: argument), let (path, params) = splitPath(rest) else {
+            return .failure(SMTPReply(501, "5.5.4", "Syntax: RCPT TO:<address> [parameters]"))
+        }
         guard let recipient = mailbox(inPath: path, allowEmpty: false) else {
             return .failure(SMTPReply(501, "5.1.3", "Bad recipient address syntax"))
         }
@@ -214,12 +214,11 @@ public enum SMTPCommandParser {
         let after = text[text.index(after: close)...]
         guard after.isEmpty || after.first == " " else { return nil }
         var params: [(String, String?)] = []
-        var seen = Set<String>()
         for word in after.split(separator: " ") {
             let parts = word.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let key = parts[0].uppercased()
-            guard !key.isEmpty, key.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }),
-                  seen.insert(key).inserted else { return nil }
+            guard !key.isEmpty, key.utf8.allSatisfy({ isASCIIAlphanumeric($0) || $0 == UInt8(ascii: "-") }),
+                  !params.contains(where: { $0.0 == key }) else { return nil }
             params.append((key, parts.count == 2 ? String(parts[1]) : nil))
         }
         return (path, params)
@@ -234,7 +233,8 @@ public enum SMTPCommandParser {
             guard let colon = path.firstIndex(of: ":") else { return nil }
             path = path[path.index(after: colon)...]
         }
-        guard path.utf8.count <= 320, path.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 0x20 || $0 == " " }) else {
+        // ASCII from the space up only: the checks below look at bytes.
+        guard path.utf8.count <= 320, path.utf8.allSatisfy({ (0x20...0x7F).contains($0) }) else {
             return nil
         }
         if !allowEmpty, path.lowercased() == "postmaster" { return String(path) }
@@ -244,9 +244,9 @@ public enum SMTPCommandParser {
         if local.first == "\"" {
             guard local.count >= 2, local.last == "\"" else { return nil }
         } else {
-            let special: Set<Character> = ["(", ")", "<", ">", "[", "]", ":", ";", "@", "\\", ",", "\"", " "]
-            guard !local.contains(where: special.contains), !local.hasPrefix("."), !local.hasSuffix("."),
-                  !local.contains("..") else { return nil }
+            let dot = UInt8(ascii: ".")
+            guard !local.utf8.contains(where: isSpecial), local.utf8.first != dot, local.utf8.last != dot,
+                  !zip(local.utf8, local.utf8.dropFirst()).contains(where: { $0 == dot && $1 == dot }) else { return nil }
         }
         return String(path)
     }
@@ -255,10 +255,10 @@ public enum SMTPCommandParser {
     private static func isDomain(_ text: Substring) -> Bool {
         guard !text.isEmpty, text.utf8.count <= 255 else { return false }
         if text.first == "[" { return text.last == "]" && text.count > 2 }
-        let labels = text.split(separator: ".", omittingEmptySubsequences: false)
-        return labels.allSatisfy { label in
-            !label.isEmpty && label.count <= 63 && label.first != "-" && label.last != "-"
-                && label.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
+        let hyphen = UInt8(ascii: "-")
+        return text.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false).allSatisfy { label in
+            !label.isEmpty && label.count <= 63 && label.first != hyphen && label.last != hyphen
+                && label.allSatisfy { isASCIIAlphanumeric($0) || $0 == hyphen || $0 == UInt8(ascii: "_") }
         }
     }
 
@@ -280,6 +280,22 @@ public enum SMTPCommandParser {
         return true
     }
 
+    /// The specials of RFC 5321 §4.1.2 that an unquoted local part cannot hold, and the space.
+    private static func isSpecial(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "["), UInt8(ascii: "]"),
+             UInt8(ascii: ":"), UInt8(ascii: ";"), UInt8(ascii: "@"), UInt8(ascii: "\\"), UInt8(ascii: ","), UInt8(ascii: "\""),
+             UInt8(ascii: " "):
+            return true
+        default:
+            return false
+        }
+    }
+
+    private static func isASCIIAlphanumeric(_ b: UInt8) -> Bool {
+        (0x30...0x39).contains(b) || (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b)
+    }
+
     private static func isHex(_ b: UInt8) -> Bool {
         (0x30...0x39).contains(b) || (0x41...0x46).contains(b) || (0x61...0x66).contains(b)
     }
@@ -291,8 +307,4 @@ extension String {
         while s.last == " " || s.last == "\t" { s = s.dropLast() }
         return String(s)
     }
-}
-
-extension Character {
-    var isASCIIDigit: Bool { isASCII && isNumber }
 }

@@ -70,7 +70,7 @@ public struct SMTPServerSession: Sendable {
     /// The content being read in `.data` mode.
     private var dataReceiver: DataReceiver?
     private var input = ByteBuffer()
-    private var discardingLongLine = false
+    private var lineFramer: SMTPLineFramer
     private var heloName: String?
     private var extended = false
     private var transaction: Transaction?
@@ -101,6 +101,7 @@ public struct SMTPServerSession: Sendable {
         self.serverAddress = serverAddress
         self.tlsAvailable = tlsAvailable
         self.sessionNumber = sessionNumber
+        self.lineFramer = SMTPLineFramer(maximumLength: configuration.maximumCommandLineLength)
     }
 
     /// The message size limit for this client.
@@ -117,7 +118,7 @@ public struct SMTPServerSession: Sendable {
     public var readingCommandLine: Bool {
         switch mode {
         case .command, .authPlain, .authLoginUser, .authLoginPassword:
-            return discardingLongLine || input.readableBytes > 0
+            return lineFramer.isDiscardingLongLine || input.readableBytes > 0
         default:
             return false
         }
@@ -235,7 +236,7 @@ public struct SMTPServerSession: Sendable {
                 dataReceiver = nil
                 actions += endOfData(outcome, now: now)
             case .command, .authPlain, .authLoginUser, .authLoginPassword:
-                guard let line = nextLine() else { break loop }
+                guard let line = lineFramer.next(from: &input) else { break loop }
                 switch line {
                 case .tooLong:
                     // An overlong line also ends an AUTH exchange in progress.
@@ -249,32 +250,6 @@ public struct SMTPServerSession: Sendable {
         }
         if input.readerIndex > 4096 { input.discardReadBytes() }
         return actions
-    }
-
-    private enum Line { case line(String), tooLong }
-
-    /// The next LF-terminated line (a CR before the LF is removed; a bare LF is accepted as a
-    /// command line ending, as most servers do; DATA content is stricter, see ``DataReceiver``).
-    private mutating func nextLine() -> Line? {
-        let limit = configuration.maximumCommandLineLength
-        let view = input.readableBytesView
-        guard let lf = view.firstIndex(of: 10) else {
-            if view.count > limit {
-                // Drop what we have and keep dropping until the line ends.
-                input.moveReaderIndex(forwardBy: view.count)
-                if !discardingLongLine { discardingLongLine = true }
-            }
-            return nil
-        }
-        let length = lf - view.startIndex + 1
-        defer { input.moveReaderIndex(forwardBy: length) }
-        if discardingLongLine || length > limit {
-            discardingLongLine = false
-            return .tooLong
-        }
-        var end = lf
-        if end > view.startIndex && view[end - 1] == 13 { end -= 1 }
-        return .line(String(decoding: view[view.startIndex..<end], as: UTF8.self))
     }
 
     // MARK: - Commands

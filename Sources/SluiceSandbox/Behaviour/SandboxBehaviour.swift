@@ -117,6 +117,8 @@ public struct SandboxBehaviour: Sendable {
             action = SandboxAction(reply: SMTPReply(221, "2.0.0", "\(profile.hostname) closing connection"))
         case .unrecognized:
             action = refuse(500, "5.5.2", "Syntax error, command unrecognized", .protocolError)
+        case .malformed(let reply):
+            action = refuse(reply, .protocolError)
         }
         if let stage { action.delay = delay(for: stage, in: &session) }
         if action.close { session.phase = .closed }
@@ -273,7 +275,10 @@ public struct SandboxBehaviour: Sendable {
     }
 
     private func refuse(_ code: Int, _ enhanced: String, _ text: String, _ reason: SandboxReason) -> SandboxAction {
-        SandboxAction(reply: SMTPReply(code, enhanced, text),
-                      outcome: code >= 500 ? .rejected(reason) : .deferred(reason))
+        refuse(SMTPReply(code, enhanced, text), reason)
+    }
+
+    private func refuse(_ reply: SMTPReply, _ reason: SandboxReason) -> SandboxAction {
+        SandboxAction(reply: reply, outcome: reply.code >= 500 ? .rejected(reason) : .deferred(reason))
     }
 }

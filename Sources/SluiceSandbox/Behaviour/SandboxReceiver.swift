@@ -9,7 +9,7 @@ import SluiceBase
 /// ```swift
 /// let receiver = SandboxReceiver(profile: try ProfileLibrary().load("gmail"), seed: 1, startedAt: clock.now())
 /// // channelActive:   (session, action) = receiver.connect(from: peerIP, at: clock.now())
-/// // each command:    action = receiver.handle(SandboxCommand(line: line), in: &session, at: clock.now())
+/// // each command:    action = receiver.handle(command, in: &session, at: clock.now())
 /// // then: wait action.delay, write action.reply.wireText, close if action.close
 /// ```
 public final class SandboxReceiver: @unchecked Sendable {

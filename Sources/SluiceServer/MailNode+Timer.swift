@@ -1,7 +1,6 @@
 import SluiceCore
 
-/// The node's one wake-up: a task sleeping until the engine's next wakeup (at most a second, so
-/// that accounting files are flushed and rotated on time).
+/// The node's one wake-up: a task sleeping until the core's next wakeup.
 struct WakeupTimer {
     /// When the armed task fires (ms), `.max` when none is armed.
     var due: Int64 = .max
@@ -12,14 +11,10 @@ struct WakeupTimer {
 }
 
 extension MailNode {
-    /// The longest the timer sleeps.
-    static let housekeepingInterval: Int64 = 1000
-
-    /// Arms the timer for the engine's next wakeup unless it is already armed for that time or earlier.
+    /// Arms the timer for the core's next wakeup unless it is already armed for that time or earlier.
     func armTimer() {
-        guard !stopping else { return }
-        let current = now.milliseconds
-        let wanted = min(engine.nextWakeup?.milliseconds ?? .max, current + Self.housekeepingInterval)
+        guard !core.stopping else { return }
+        let wanted = core.nextWakeup(after: now).milliseconds
         guard wanted < timer.due else { return }
         timer.task?.cancel()
         timer.generation &+= 1
@@ -32,13 +27,13 @@ extension MailNode {
         }
     }
 
-    /// Runs what is due.
+    /// Runs what is due: the accounting files' flush and rotation, the engine's work.
     func timerFired(_ generation: UInt64) {
-        guard generation == timer.generation, !stopping else { return }
+        guard generation == timer.generation, !core.stopping else { return }
         timer.due = .max
         timer.task = nil
         let time = now
         do { try accounting.tick(now: time) } catch { log("accounting: \(error)") }
-        perform(engine.tick(now: time))
+        perform(core.tick(now: time))
     }
 }

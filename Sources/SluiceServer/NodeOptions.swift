@@ -44,6 +44,9 @@ public struct NodeOptions: Sendable {
     /// connection (the queue defers, "refused by the delivery guard"). The demo uses it to keep
     /// every delivery on loopback.
     public var deliveryGuard: (@Sendable (IPAddress) -> Bool)?
+    /// How deliveries reach receiving MTAs; nil: SMTP over the network (MX resolution,
+    /// ``deliveryGuard`` and ``mxPort`` apply). Tests and simulations plug in a scripted transport.
+    public var transport: (any DeliveryTransport)?
     /// The time source for the engine, spool records and accounting.
     public var clock: any SluiceCore.Clock
     /// DNS queries for MX resolution; nil uses the system resolver.
@@ -68,7 +71,7 @@ public struct NodeOptions: Sendable {
     /// Creates options; every override off, the wall clock, log lines to stderr.
     public init(smtpListeners: [Listener]? = nil, spoolDirectory: String? = nil, controlSocketPath: String? = nil,
                 httpPort: Int? = nil, httpTokenFile: String? = nil, auditLogPath: String? = nil,
-                deliveryGuard: (@Sendable (IPAddress) -> Bool)? = nil,
+                deliveryGuard: (@Sendable (IPAddress) -> Bool)? = nil, transport: (any DeliveryTransport)? = nil,
                 clock: any SluiceCore.Clock = WallClock(), dnsQuerying: (any DNSQuerying)? = nil,
                 rollupLookupTimeout: TimeSpan = .seconds(2), mxPort: Int = 25,
                 spoolOptions: SpoolOptions = SpoolOptions(), tuning: EngineTuning = EngineTuning(),
@@ -81,6 +84,7 @@ public struct NodeOptions: Sendable {
         self.httpTokenFile = httpTokenFile
         self.auditLogPath = auditLogPath
         self.deliveryGuard = deliveryGuard
+        self.transport = transport
         self.clock = clock
         self.dnsQuerying = dnsQuerying
         self.rollupLookupTimeout = rollupLookupTimeout

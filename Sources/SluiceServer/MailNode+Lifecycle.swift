@@ -89,10 +89,7 @@ extension MailNode {
         timer.task?.cancel()
         timer.task = nil
         await servers.close()
-        let deadline = now + options.shutdownGrace
-        while !core.running.isEmpty, now < deadline {
-            try? await options.clock.sleep(for: TimeSpan(milliseconds: 10))
-        }
+        await waitForTransactions(until: now + options.shutdownGrace)
         if !core.running.isEmpty { log("shutdown: \(core.running.count) transaction(s) still in flight are left for the next start") }
         let open = core.releaseConnections()
         await withTaskGroup(of: Void.self) { group in
@@ -102,5 +99,23 @@ extension MailNode {
         do { try accounting.close(now: now) } catch { log("accounting: \(error)") }
         await spool.close()
         log("stopped")
+    }
+
+    /// Returns once no transaction is in flight, or at `deadline` on the node's clock.
+    private func waitForTransactions(until deadline: Instant) async {
+        guard !core.running.isEmpty else { return }
+        let clock = options.clock
+        let timeout = Task { [weak self] in
+            try? await clock.sleep(until: deadline)
+            await self?.transactionsDrained()
+        }
+        await withCheckedContinuation { drainWaiters.append($0) }
+        timeout.cancel()
+    }
+
+    /// Wakes ``shutdown()``'s wait for transactions in flight.
+    func transactionsDrained() {
+        for waiter in drainWaiters { waiter.resume() }
+        drainWaiters = []
     }
 }

@@ -49,6 +49,8 @@ public actor MailNode {
     var core: NodeCore
     var timer = WakeupTimer()
     var servers = NodeServers()
+    /// ``shutdown()`` waiting for the transactions in flight.
+    var drainWaiters: [CheckedContinuation<Void, Never>] = []
 
     /// The bound ports of the SMTP listeners, in the order of the listener list.
     public var smtpPorts: [Int] { servers.smtp.map(\.port) }
@@ -126,6 +128,7 @@ public actor MailNode {
     /// A transaction's replies arrived (or the connection broke).
     func transactionFinished(_ id: TransactionID, _ outcome: TransactionOutcome) {
         perform(core.transactionFinished(id, outcome, now: now))
+        if core.running.isEmpty { transactionsDrained() }
     }
 
     // MARK: - Effects

@@ -20,27 +20,31 @@ let package = Package(
         // The PowerMTA-dialect configuration language: lexer, parser, diagnostics, typed model,
         // effective settings per queue. Foundation only.
         .target(name: "SluiceConfig"),
+        // The shared vocabulary below the engine: instants and the one time source, message,
+        // connection and transaction IDs, queue keys, the SMTP reply, the control vocabulary,
+        // UTC calendar dates, the seeded random generator.
+        .target(name: "SluiceBase", dependencies: ["SluiceConfig"]),
         // The engine as pure logic on an injected clock.
-        .target(name: "SluiceCore", dependencies: ["SluiceConfig"]),
+        .target(name: "SluiceCore", dependencies: ["SluiceBase", "SluiceConfig"]),
         // Durable message storage and crash recovery.
-        .target(name: "SluiceSpool", dependencies: ["SluiceCore"]),
+        .target(name: "SluiceSpool", dependencies: ["SluiceBase"]),
         // SMTP on SwiftNIO: the injection server and the delivery client, reply parsing.
         .target(
             name: "SluiceSMTP",
-            dependencies: ["SluiceCore"] + nio + [
+            dependencies: ["SluiceBase"] + nio + [
                 .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
         // MX / A / AAAA resolution through the system resolver, with a TTL cache.
-        .target(name: "SluiceDNS", dependencies: ["SluiceConfig", "CResolv"]),
+        .target(name: "SluiceDNS", dependencies: ["SluiceBase", "SluiceConfig", "CResolv"]),
         // libresolv; see Sources/CResolv/shim.h.
         .systemLibrary(name: "CResolv", path: "Sources/CResolv"),
         // The control plane's wire: snapshots, operations, results, request/response/frame lines,
         // command validation, the endpoint protocol and the line framing both ends use.
         .target(
             name: "SluiceControlProtocol",
-            dependencies: ["SluiceCore", "SluiceConfig", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: ["SluiceBase", "SluiceConfig", .product(name: "NIOCore", package: "swift-nio")]
         ),
         // The control plane's server half: the command service with audit and persisted overrides,
         // the control socket, the HTTP API and metrics.
@@ -50,12 +54,12 @@ let package = Package(
                 + [.product(name: "NIOHTTP1", package: "swift-nio")]
         ),
         // The control plane's client half: the socket client, the snapshot merger, the renderers.
-        .target(name: "SluiceControlClient", dependencies: ["SluiceControlProtocol", "SluiceCore"] + nio),
+        .target(name: "SluiceControlClient", dependencies: ["SluiceControlProtocol", "SluiceBase"] + nio),
         // PowerMTA-compatible accounting CSV with rotation, and RFC 3464 delivery status notifications.
         .target(name: "SluiceAccounting", dependencies: ["SluiceCore", "SluiceConfig"]),
         // Simulated receiving ISPs (profiles as data files), the traffic generator's plan and the
         // loopback guard: pure logic, no sockets; the SMTP layer is wired around it by the executable.
-        .target(name: "SluiceSandbox", dependencies: ["SluiceConfig", "SluiceCore"], resources: [.copy("Profiles")]),
+        .target(name: "SluiceSandbox", dependencies: ["SluiceConfig", "SluiceBase"], resources: [.copy("Profiles")]),
         // The sandbox on the network: the SMTP receiver around SandboxReceiver and the traffic
         // generator that injects a TrafficPlan over SMTP.
         .target(name: "SluiceSandboxServer", dependencies: ["SluiceSandbox", "SluiceSMTP"] + nio),
@@ -96,7 +100,7 @@ let package = Package(
         ),
         // A process the SluiceSpool crash-recovery test SIGKILLs mid-run (built by `swift build`).
         .executableTarget(name: "SpoolCrashHarness", dependencies: ["SluiceSpool"], path: "Tests/SpoolCrashHarness"),
-        .testTarget(name: "SluiceConfigTests", dependencies: ["SluiceConfig"]),
+        .testTarget(name: "SluiceConfigTests", dependencies: ["SluiceConfig", "SluiceBase"]),
         .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore"]),
         .testTarget(name: "SluiceSpoolTests", dependencies: ["SluiceSpool"]),
         .testTarget(
@@ -104,7 +108,7 @@ let package = Package(
             dependencies: ["SluiceSMTP", .product(name: "NIOEmbedded", package: "swift-nio")],
             exclude: ["Scripts"]
         ),
-        .testTarget(name: "SluiceDNSTests", dependencies: ["SluiceDNS", "SluiceConfig"], exclude: ["Scripts"]),
+        .testTarget(name: "SluiceDNSTests", dependencies: ["SluiceDNS", "SluiceBase", "SluiceConfig"], exclude: ["Scripts"]),
         .testTarget(
             name: "SluiceControlTests",
             dependencies: ["SluiceControlProtocol", "SluiceControlServer", "SluiceControlClient", "SluiceConfig"],

@@ -1,3 +1,6 @@
+import SluiceBase
+import SluiceConfig
+
 /// Where mail for a domain goes.
 public enum MailRoute: Hashable, Sendable {
     /// The exchange hosts in delivery order.
@@ -24,33 +27,33 @@ public enum HostAddresses: Hashable, Sendable {
 
 /// MX and address resolution with a TTL cache. Answers are cached for their records' smallest
 /// TTL (at least ``minimumTTL``); "does not exist" answers for ``negativeTTL``; failures are not
-/// cached. Time comes from the injected `now` (seconds), so expiry is testable.
+/// cached. Time comes from the injected ``SluiceBase/Clock``, so expiry is testable.
 public actor MXResolver {
     private struct Entry {
         var message: DNSMessage
-        var expires: Double
+        var expires: Instant
     }
 
     private let querier: any DNSQuerying
-    private let now: @Sendable () -> Double
+    private let clock: any Clock
     private var generator: any RandomNumberGenerator
     private var cache: [String: Entry] = [:]
-    /// The shortest time an answer is kept, seconds.
-    public let minimumTTL: Double
-    /// How long NXDOMAIN and empty answers are kept, seconds.
-    public let negativeTTL: Double
+    /// The shortest time an answer is kept.
+    public let minimumTTL: TimeSpan
+    /// How long NXDOMAIN and empty answers are kept.
+    public let negativeTTL: TimeSpan
 
     /// Creates a resolver.
     ///
     /// - Parameters:
     ///   - querier: Sends the queries (``SystemResolver`` in production).
-    ///   - now: The current time in seconds on any fixed scale.
+    ///   - clock: The node's time source (cache expiry).
     ///   - generator: Shuffles equal-preference exchanges.
-    public init(querier: any DNSQuerying, now: @escaping @Sendable () -> Double,
+    public init(querier: any DNSQuerying, clock: any Clock,
                 generator: any RandomNumberGenerator = SystemRandomNumberGenerator(),
-                minimumTTL: Double = 5, negativeTTL: Double = 300) {
+                minimumTTL: TimeSpan = .seconds(5), negativeTTL: TimeSpan = .seconds(300)) {
         self.querier = querier
-        self.now = now
+        self.clock = clock
         self.generator = generator
         self.minimumTTL = minimumTTL
         self.negativeTTL = negativeTTL
@@ -113,15 +116,15 @@ public actor MXResolver {
 
     private func lookup(_ name: String, _ type: DNSRecordType) async -> DNSQueryResult {
         let key = "\(type.rawValue) \(name)"
-        if let entry = cache[key], entry.expires > now() { return .response(entry.message) }
+        if let entry = cache[key], entry.expires > clock.now() { return .response(entry.message) }
         let result = await querier.query(name, type: type)
         if case .response(let message) = result {
             switch message.responseCode {
             case .noError where !message.answers.isEmpty:
-                let ttl = Double(message.answers.map(\.ttl).min() ?? 0)
-                cache[key] = Entry(message: message, expires: now() + max(ttl, minimumTTL))
+                let ttl = TimeSpan.seconds(Int64(message.answers.map(\.ttl).min() ?? 0))
+                cache[key] = Entry(message: message, expires: clock.now() + max(ttl, minimumTTL))
             case .noError, .nameError:
-                cache[key] = Entry(message: message, expires: now() + negativeTTL)
+                cache[key] = Entry(message: message, expires: clock.now() + negativeTTL)
             default:
                 break
             }

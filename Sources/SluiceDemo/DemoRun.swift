@@ -91,7 +91,7 @@ public final class DemoRun: Sendable {
             let counters = DemoCounters()
             let deliveryGuard = DemoDeliveryGuard(refusals: counters.refusals, log: { log.write($0) })
             let nodeOptions = NodeOptions(
-                smtpListeners: [.init(host: "127.0.0.1", port: 0)], spoolDirectory: configuration.spoolDirectory,
+                smtpListeners: [.loopback(port: 0)], spoolDirectory: configuration.spoolDirectory,
                 controlSocketPath: socket, auditLogPath: directory + "/audit.log", deliveryGuard: deliveryGuard.allows,
                 shutdownGrace: .seconds(2), log: { log.write($0) })
             let node: MailNode

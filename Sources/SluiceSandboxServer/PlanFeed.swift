@@ -1,5 +1,5 @@
 import SluiceConfig
-import SluiceCore
+import SluiceBase
 import SluiceSandbox
 
 /// Hands a ``TrafficPlan``'s messages to the generator's connections one at a time, each when it

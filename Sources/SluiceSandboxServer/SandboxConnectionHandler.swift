@@ -1,6 +1,6 @@
 import NIOCore
 import SluiceConfig
-import SluiceCore
+import SluiceBase
 import SluiceSandbox
 
 /// Serves one client connection for a ``SandboxReceiver``: frames the bytes, asks the receiver

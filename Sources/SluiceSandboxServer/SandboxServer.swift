@@ -1,7 +1,7 @@
 import NIOCore
 import NIOPosix
 import SluiceConfig
-import SluiceCore
+import SluiceBase
 import SluiceSandbox
 
 /// A simulated provider on the network: an SMTP listener whose every reply comes from a

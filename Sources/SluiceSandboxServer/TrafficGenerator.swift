@@ -1,6 +1,6 @@
 import NIOCore
 import SluiceConfig
-import SluiceCore
+import SluiceBase
 import SluiceSandbox
 import SluiceSMTP
 

@@ -25,16 +25,23 @@ extension MailNode: ControlledNode {
     public func bouncesByCategory() async -> [String: Int] { core.bouncesByCategory }
 
     /// Applies an operator command to the engine; lasting controls are persisted in the spool
-    /// (or, for a `--persist` throttle, by the control service in the override file). Cancelling
-    /// a `--persist` control first removes its lines from the override file, so the queues'
-    /// refresh no longer finds them and a restart does not bring them back.
+    /// (or, for a `--persist` throttle, in the override file, whose throttles the engine then
+    /// takes as data). Cancelling a `--persist` control first removes its lines from the override
+    /// file and hands the engine the rest, so neither the queues nor a restart bring it back.
     public func execute(_ command: ControlCommand, context: CommandContext) async throws -> CommandOutcome {
         if case .reload = command { return try reload() }
-        if let lines = core.overrideLines(cancelledBy: command), let persistedOverrides {
+        if let lines = core.overrideLines(cancelledBy: command) {
             try persistedOverrides.remove(lines.target, directives: [lines.directive])
+            perform(core.setPersistedThrottles(persistedOverrides.throttles, now: now))
         }
         let (outcome, effects) = try core.execute(command, context: context, now: now)
         perform(effects)
+        if case .setThrottle(let target, let settings, true) = command {
+            do { try persistedOverrides.set(target, settings, context: context) } catch {
+                throw ControlError(error.code, "applied live but not persisted: \(error.message)")
+            }
+            perform(core.setPersistedThrottles(persistedOverrides.throttles, now: now))
+        }
         return outcome
     }
 
@@ -51,9 +58,9 @@ extension MailNode: ControlledNode {
         if let error = loaded.errors.first {
             throw ControlError(.refused, "configuration not reloaded: \(error)")
         }
-        try persistedOverrides?.reload()
-        let engineConfiguration = OverriddenConfiguration(model: loaded.model, overrides: persistedOverrides, clock: options.clock)
-        perform(core.reload(loaded.model, engineConfiguration: engineConfiguration, now: now))
+        try persistedOverrides.reload()
+        perform(core.reload(loaded.model, now: now))
+        perform(core.setPersistedThrottles(persistedOverrides.throttles, now: now))
         return CommandOutcome(message: "reloaded \(path) (\(loaded.warnings.count) warning(s))")
     }
 }

@@ -15,7 +15,7 @@ import SluiceSpool
 /// a half-applied input. Network and disk waits happen in tasks that report back with one call each.
 ///
 /// ```swift
-/// let node = try await MailNode.start(configuration: model, options: NodeOptions(smtpListeners: [.init(host: "127.0.0.1", port: 0)]))
+/// let node = try await MailNode.start(configuration: model, options: NodeOptions(smtpListeners: [.loopback(port: 0)]))
 /// let endpoint = InProcessEndpoint(service: node.controlService,
 ///                                  actor: .socketPeer(uid: getuid(), user: nil, label: "console"))
 /// …
@@ -36,7 +36,7 @@ public actor MailNode {
     nonisolated let options: NodeOptions
     nonisolated let auditLog: AuditLog?
     /// The override file `set throttle --persist` writes (`overrides.conf` in the spool directory).
-    nonisolated let persistedOverrides: PersistedOverrides?
+    nonisolated let persistedOverrides: PersistedOverrides
     /// The headers (lowercased) the accounting files record; empty: messages' headers are not read.
     nonisolated let accountingHeaderNames: Set<String>
     let transport: any DeliveryTransport
@@ -62,8 +62,7 @@ public actor MailNode {
     /// The command layer over this node, for an ``InProcessEndpoint`` (the embedded console) and
     /// the servers. Cheap to create; every instance shares the node's event hub and audit log.
     public nonisolated var controlService: ControlService {
-        ControlService(node: self, auditLog: auditLog, events: events, persistedOverrides: persistedOverrides,
-                       clock: options.clock)
+        ControlService(node: self, auditLog: auditLog, events: events, clock: options.clock)
     }
 
     init(configuration: ConfigModel, startup: NodeStartup) {
@@ -79,9 +78,9 @@ public actor MailNode {
         startedAt = options.clock.now()
         progress = ProgressWriter(spool: spool, log: options.log, clock: options.clock)
         accounting = AccountingLog(files: configuration.acctFiles)
-        let engine = DeliveryEngine(configuration: OverriddenConfiguration(model: configuration, overrides: persistedOverrides,
-                                                                           clock: options.clock),
-                                    tuning: options.tuning)
+        var engine = DeliveryEngine(configuration: configuration, tuning: options.tuning)
+        // No queue exists yet, so there is nothing to perform.
+        _ = engine.setPersistedThrottles(persistedOverrides.throttles, now: options.clock.now())
         core = NodeCore(configuration: configuration, engine: engine, hostName: hostName,
                         writesAccounting: !accounting.writers.isEmpty)
         accountingHeaderNames = core.accountingHeaderNames

@@ -6,26 +6,9 @@ import SluiceSpool
 /// How a ``MailNode`` runs beyond what the configuration says: overrides for tests and for the
 /// embedded demo, the time source and where log lines go.
 public struct NodeOptions: Sendable {
-    /// One SMTP listening address.
-    public struct Listener: Hashable, Sendable {
-        /// The address to bind, e.g. `127.0.0.1`.
-        public var host: String
-        /// The port; 0 picks a free one (see ``MailNode/smtpPorts``).
-        public var port: Int
-        /// Implicit TLS (`tls=yes`): the TLS handshake before the greeting.
-        public var implicitTLS: Bool
-
-        /// Creates a listener address.
-        public init(host: String, port: Int, implicitTLS: Bool = false) {
-            self.host = host
-            self.port = port
-            self.implicitTLS = implicitTLS
-        }
-    }
-
-    /// The SMTP listeners; nil uses the configuration's `smtp-listener` lines (127.0.0.1:25 when
-    /// it has none).
-    public var smtpListeners: [Listener]?
+    /// The SMTP listeners (plain SMTP; port 0 picks a free one, see ``MailNode/smtpPorts``); nil
+    /// uses the configuration's `smtp-listener` lines (127.0.0.1:25 when it has none).
+    public var smtpListeners: [ListenAddress]?
     /// The spool directory; nil uses the configuration's `spool`.
     public var spoolDirectory: String?
     /// The control socket path; nil uses `control-socket`, else `control.sock` in the spool
@@ -69,7 +52,7 @@ public struct NodeOptions: Sendable {
     public var log: @Sendable (String) -> Void
 
     /// Creates options; every override off, the wall clock, log lines to stderr.
-    public init(smtpListeners: [Listener]? = nil, spoolDirectory: String? = nil, controlSocketPath: String? = nil,
+    public init(smtpListeners: [ListenAddress]? = nil, spoolDirectory: String? = nil, controlSocketPath: String? = nil,
                 httpPort: Int? = nil, httpTokenFile: String? = nil, auditLogPath: String? = nil,
                 deliveryGuard: (@Sendable (IPAddress) -> Bool)? = nil, transport: (any DeliveryTransport)? = nil,
                 clock: any SluiceCore.Clock = WallClock(), dnsQuerying: (any DNSQuerying)? = nil,

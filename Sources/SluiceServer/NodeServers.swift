@@ -55,11 +55,9 @@ struct NodeServers: Sendable {
 
     private mutating func startSMTP(_ context: Context) async throws {
         let (configuration, options) = (context.configuration, context.options)
-        let listeners = options.smtpListeners ?? {
-            let configured = configuration.smtpListeners.map {
-                NodeOptions.Listener(host: $0.address.address.description, port: $0.address.port, implicitTLS: $0.implicitTLS)
-            }
-            return configured.isEmpty ? [NodeOptions.Listener(host: "127.0.0.1", port: 25)] : configured
+        let listeners: [(address: ListenAddress, implicitTLS: Bool)] = options.smtpListeners?.map { ($0, false) } ?? {
+            let configured = configuration.smtpListeners.map { ($0.address, $0.implicitTLS) }
+            return configured.isEmpty ? [(.loopback(port: 25), false)] : configured
         }()
         let policies = ConfigSourcePolicies(configuration: configuration)
         let budget = context.descriptors
@@ -89,16 +87,16 @@ struct NodeServers: Sendable {
         for listener in listeners {
             do {
                 let server = try await SMTPServer.start(
-                    host: listener.host, port: listener.port, configuration: smtpConfiguration,
+                    host: listener.address.address.description, port: listener.address.port, configuration: smtpConfiguration,
                     policies: policies, receiver: context.receiver, gate: gate, tls: tls, implicitTLS: listener.implicitTLS,
                     group: MultiThreadedEventLoopGroup.singleton, clock: options.clock)
                 smtp.append(server)
-                context.log("smtp-listener \(listener.host):\(server.port)" + (listener.implicitTLS ? " tls=yes" : ""))
+                context.log("smtp-listener \(listener.address.address):\(server.port)" + (listener.implicitTLS ? " tls=yes" : ""))
             } catch SMTPServerError.implicitTLSWithoutCertificate {
-                throw NodeStartError.failed(part: "smtp-listener \(listener.host):\(listener.port)",
+                throw NodeStartError.failed(part: "smtp-listener \(listener.address)",
                                             reason: "tls=yes needs smtp-server-tls-certificate")
             } catch {
-                throw NodeStartError.failed(part: "smtp-listener \(listener.host):\(listener.port)", reason: "\(error)")
+                throw NodeStartError.failed(part: "smtp-listener \(listener.address)", reason: "\(error)")
             }
         }
     }
@@ -119,7 +117,7 @@ struct NodeServers: Sendable {
             let host = configuration.httpManagement?.address.description ?? "127.0.0.1"
             do {
                 let access = HTTPAccess(rules: configuration.httpAccess.map {
-                    HTTPAccess.Rule($0.clients, AccessLevel(rawValue: $0.level.rawValue) ?? .none)
+                    HTTPAccess.Rule($0.clients, $0.level)
                 }, tokens: try Self.httpTokens(context))
                 http = try await ManagementHTTPServer.start(host: host, port: port, access: access, service: context.controlService,
                                                             allowNonLoopback: configuration.httpManagement != nil, group: group)

@@ -71,7 +71,7 @@ struct NodeStartup: Sendable {
         }
         let nameserver = configuration.dnsServer.map { (address: $0.address.description, port: UInt16($0.port)) }
         let resolver = MXResolver(querier: options.dnsQuerying ?? SystemResolver(nameserver: nameserver),
-                                  now: { [clock = options.clock] in clock.now().secondsSince1970 })
+                                  clock: options.clock)
         let transport = options.transport ?? NIODeliveryTransport(
             resolver: resolver, group: MultiThreadedEventLoopGroup.singleton, tls: try? SMTPClientTLS.standard(verifyPeer: false),
             deliveryGuard: options.deliveryGuard, mxPort: options.mxPort, clock: options.clock)

@@ -96,7 +96,7 @@ struct RepositoryTests {
     func publicTypeNamesAreUnique() throws {
         let names = try Self.publicTypeNames()
         #expect(names.count > 10)
-        #expect(names["SluiceCore"]?.contains("SMTPReply") == true, "the scan finds top-level declarations")
+        #expect(names["SluiceBase"]?.contains("SMTPReply") == true, "the scan finds top-level declarations")
         var owners: [String: [String]] = [:]
         for (module, declared) in names {
             for name in declared { owners[name, default: []].append(module) }
@@ -106,7 +106,7 @@ struct RepositoryTests {
     }
 
     /// The one file of Sources/ that may read the system time or sleep on it.
-    static let wallTimeSource = "SluiceCore/Model/WallClock.swift"
+    static let wallTimeSource = "SluiceBase/Time/WallClock.swift"
 
     /// Calls that read the system time or sleep in real time, which only the wall time source makes.
     static let wallTimeCalls = ["Date()", "Task.sleep"]

@@ -11,29 +11,28 @@ struct OverrideTests {
     static let context = CommandContext(actor: .socketPeer(uid: 0, user: "root", label: "cli"), reason: "yahoo # complaints",
                                         issuedAt: 1000, expiresAt: nil)
 
-    @Test func setThrottlePersistSurvivesARestartAndShowsItsOrigin() async throws {
+    @Test("the file survives a restart; the engine layers its throttles with their origin and drops them at expiry")
+    func persistedThrottlesSurviveARestartAndShowTheirOrigin() throws {
         let dir = try makeTempDir()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let path = dir + "/overrides.conf"
         let store = try PersistedOverrides(path: path)
-        let service = ControlService(node: FakeNode(), auditLog: nil, persistedOverrides: store,
-                                     clock: VirtualClock(Instant(milliseconds: 1_000_000)))
         let queue = try ControlTarget.domainOrQueue("gmail.com/vmta1")
-        _ = try await service.handle(.execute(.setThrottle(target: queue, settings: [.init(directive: "max-msg-rate", value: "20/s")],
-                                                           persist: true)), reason: "warmup", by: Self.context.actor)
-        _ = try await service.handle(.execute(.setThrottle(target: .domain("gmail.com"),
-                                                           settings: [.init(directive: "max-smtp-out", value: "4"),
-                                                                      .init(directive: "max-msg-rate", value: "50/s")],
-                                                           persist: true)), reason: "complaints", ttlSeconds: 600, by: Self.context.actor)
-        // Not persisted: no file entry.
-        _ = try await service.handle(.execute(.setThrottle(target: .domain("yahoo.com"), settings: [.init(directive: "max-smtp-out", value: "2")],
-                                                           persist: false)), reason: "x", by: Self.context.actor)
+        try store.set(queue, [.init(directive: "max-msg-rate", value: "20/s")], context: Self.context)
+        var expiring = Self.context
+        expiring.expiresAt = 1600
+        try store.set(.domain("gmail.com"), [.init(directive: "max-smtp-out", value: "4"), .init(directive: "max-msg-rate", value: "50/s")],
+                      context: expiring)
+        #expect(throws: ControlError.self) { try store.set(.vmta("vmta1"), [.init(directive: "max-smtp-out", value: "1")], context: Self.context) }
 
-        // A restart: a new store reads the file.
+        // A restart: a new store reads the file and the engine takes its throttles as data.
         let reloaded = try PersistedOverrides(path: path)
         #expect(reloaded.all.count == 3)
-        var settings = DomainSettings()
-        reloaded.apply(to: &settings, domain: "gmail.com", vmta: "vmta1", now: 1100)
+        #expect(reloaded.throttles.map(\.expiresAt) == [Instant(milliseconds: 1_600_000), Instant(milliseconds: 1_600_000), nil])
+        var engine = DeliveryEngine(configuration: StaticEngineConfiguration(virtualMTANames: ["vmta1", "vmta2"]))
+        _ = engine.setPersistedThrottles(reloaded.throttles, now: Instant(milliseconds: 1_100_000))
+        let key = QueueKey(domain: "gmail.com", vmta: "vmta1")
+        let settings = engine.settings(for: key)
         #expect(settings.maxSmtpOut.value == 4)
         #expect(settings.maxMsgRate.value == (try Rate(parsing: "20/s")), "the queue's override beats the domain's")
         guard case .persisted(let location) = settings.maxMsgRate.origin else { Issue.record("not persisted"); return }
@@ -44,24 +43,15 @@ struct OverrideTests {
         #expect(lines[location.line - 1].contains("max-msg-rate 20/s"))
         #expect(text.contains("<virtual-mta vmta1>"))
 
-        // After the TTL the domain's overrides no longer apply, and purging removes them.
-        var later = DomainSettings()
-        reloaded.apply(to: &later, domain: "gmail.com", vmta: "vmta2", now: 1000 + 601)
-        #expect(later.maxSmtpOut.origin == .builtin)
-        try reloaded.purgeExpired(now: 1000 + 601)
+        // The engine wakes for the expiry and drops the domain's overrides then; purging the
+        // file removes their lines.
+        #expect(engine.nextWakeup == Instant(milliseconds: 1_600_000))
+        _ = engine.tick(now: Instant(milliseconds: 1_601_000))
+        #expect(engine.settings(for: QueueKey(domain: "gmail.com", vmta: "vmta2")).maxSmtpOut.origin == .builtin)
+        #expect(engine.settings(for: key).maxMsgRate.value == (try Rate(parsing: "20/s")))
+        #expect(engine.activePersistedThrottles.count == 1)
+        try reloaded.purgeExpired(now: 1601)
         #expect(try PersistedOverrides(path: path).all.count == 1)
-    }
-
-    @Test func persistWithoutAnOverrideFileIsRefused() async throws {
-        let node = FakeNode()
-        let service = ControlService(node: node, auditLog: nil)
-        let error = await #expect(throws: ControlError.self) {
-            _ = try await service.handle(.execute(.setThrottle(target: .domain("gmail.com"),
-                                                               settings: [.init(directive: "max-smtp-out", value: "4")], persist: true)),
-                                         reason: "x", by: Self.context.actor)
-        }
-        #expect(error?.code == .refused)
-        #expect(await node.executedCount() == 0)
     }
 
     /// An override file as `set throttle --persist` wrote it before the control vocabulary moved

@@ -1,3 +1,4 @@
+import SluiceBase
 import Testing
 @testable import SluiceDNS
 
@@ -44,15 +45,6 @@ import Testing
     }
 }
 
-/// A deterministic generator for shuffles.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state = state &* 6364136223846793005 &+ 1442695040888963407
-        return state
-    }
-}
-
 @Suite struct MXOrderingTests {
     @Test func preferenceOrderWithEqualPreferencesShuffled() {
         let records: [(preference: UInt16, exchange: String)] = [
@@ -60,7 +52,7 @@ struct SeededGenerator: RandomNumberGenerator {
         ]
         var seen = Set<[String]>()
         for seed in 0..<40 {
-            var generator = SeededGenerator(state: UInt64(seed))
+            var generator = SplitMix64(seed: UInt64(seed))
             let order = MXOrdering.order(records, using: &generator)
             #expect(Set(order.prefix(2)) == ["a1", "a2"])
             #expect(Set(order[2..<5]) == ["b1", "b2", "b3"])

@@ -1,3 +1,4 @@
+import SluiceBase
 import Synchronization
 import SluiceConfig
 import Testing
@@ -19,12 +20,6 @@ final class FakeQuerier: DNSQuerying {
     func count(_ key: String) -> Int { counter.withLock { $0[key] ?? 0 } }
 }
 
-final class FakeClock: Sendable {
-    private let value = Mutex<Double>(0)
-    func now() -> Double { value.withLock { $0 } }
-    func advance(_ seconds: Double) { value.withLock { $0 += seconds } }
-}
-
 @Suite struct MXResolverTests {
     static func mx(_ records: [(UInt16, String)], ttl: UInt32 = 300) -> DNSQueryResult {
         var builder = DNSPacketBuilder()
@@ -40,8 +35,8 @@ final class FakeClock: Sendable {
             "mx broken.test": .response(DNSPacketBuilder(rcode: 2).message),
             "mx timeout.test": .failed("timeout"),
         ])
-        let clock = FakeClock()
-        let resolver = MXResolver(querier: querier, now: { clock.now() }, generator: SeededGenerator(state: 1))
+        let clock = VirtualClock(.zero)
+        let resolver = MXResolver(querier: querier, clock: clock, generator: SplitMix64(seed: 1))
         #expect(await resolver.route(for: "Multi.TEST.") == .hosts(["primary.multi.test", "backup.multi.test"]))
         #expect(await resolver.route(for: "nomx.test") == .implicitMX("nomx.test"))
         #expect(await resolver.route(for: "null.test") == .nullMX)
@@ -55,13 +50,13 @@ final class FakeClock: Sendable {
             "mx ttl.test": Self.mx([(10, "mx.ttl.test")], ttl: 60),
             "mx timeout.test": .failed("timeout"),
         ])
-        let clock = FakeClock()
-        let resolver = MXResolver(querier: querier, now: { clock.now() })
+        let clock = VirtualClock(.zero)
+        let resolver = MXResolver(querier: querier, clock: clock)
         _ = await resolver.route(for: "ttl.test")
-        clock.advance(59)
+        clock.advance(by: .seconds(59))
         _ = await resolver.route(for: "ttl.test")
         #expect(querier.count("mx ttl.test") == 1)
-        clock.advance(2)
+        clock.advance(by: .seconds(2))
         _ = await resolver.route(for: "ttl.test")
         #expect(querier.count("mx ttl.test") == 2)
         _ = await resolver.route(for: "timeout.test")
@@ -83,7 +78,7 @@ final class FakeClock: Sendable {
             "a v6only.test": .response(DNSPacketBuilder().message), "aaaa v6only.test": .response(v6.message),
             "a slow.test": .failed("timeout"), "aaaa slow.test": .response(DNSPacketBuilder().message),
         ])
-        let resolver = MXResolver(querier: querier, now: { 0 })
+        let resolver = MXResolver(querier: querier, clock: VirtualClock(.zero))
         #expect(await resolver.addresses(of: "both.test") == .addresses(["192.0.2.7", "2001:db8:0:0:0:0:0:7"]))
         #expect(await resolver.addresses(of: "v6only.test") == .addresses(["2001:db8:0:0:0:0:0:7"]))
         #expect(await resolver.addresses(of: "missing.test") == .noAddress)
@@ -114,7 +109,7 @@ final class FakeClock: Sendable {
     ]) }
 
     @Test func mxHostsInOrderWithTheirAddresses() async {
-        let resolver = MXResolver(querier: Self.makeQuerier(), now: { 0 })
+        let resolver = MXResolver(querier: Self.makeQuerier(), clock: VirtualClock(.zero))
         #expect(await resolver.targets(for: "shop.test") == .targets([
             DeliveryTarget(host: "mx1.shop.test", address: "192.0.2.1", port: 25),
             DeliveryTarget(host: "mx2.shop.test", address: "192.0.2.2", port: 25),
@@ -123,7 +118,7 @@ final class FakeClock: Sendable {
     }
 
     @Test func failuresAreClassified() async {
-        let resolver = MXResolver(querier: Self.makeQuerier(), now: { 0 })
+        let resolver = MXResolver(querier: Self.makeQuerier(), clock: VirtualClock(.zero))
         #expect(await resolver.targets(for: "null.test")
                 == .permanentFailure(code: 556, enhanced: "5.1.10", text: "Recipient domain null.test has a null MX (RFC 7505)"))
         guard case .permanentFailure(550, "5.1.2", _) = await resolver.targets(for: "missing.test") else {
@@ -137,7 +132,7 @@ final class FakeClock: Sendable {
 
     @Test func overridesReplaceMX() async throws {
         let querier = Self.makeQuerier()
-        let resolver = MXResolver(querier: querier, now: { 0 })
+        let resolver = MXResolver(querier: querier, clock: VirtualClock(.zero))
         let overrides = try MailHost.parseList("[127.0.0.1]:2600, relay.test:2525")
         #expect(await resolver.targets(for: "null.test", overrides: overrides) == .targets([
             DeliveryTarget(host: "127.0.0.1", address: "127.0.0.1", port: 2600),
@@ -149,7 +144,7 @@ final class FakeClock: Sendable {
     /// PowerMTA's `smtp-hosts lookup-mx:DOMAIN`: that domain's MX hosts, with the given port.
     @Test func lookupMXUsesAnotherDomainsMXHosts() async throws {
         let querier = Self.makeQuerier()
-        let resolver = MXResolver(querier: querier, now: { 0 })
+        let resolver = MXResolver(querier: querier, clock: VirtualClock(.zero))
         let overrides = try MailHost.parseList("lookup-mx:shop.test")
         #expect(overrides.first?.isMXLookup == true && overrides.first?.description == "lookup-mx:shop.test")
         #expect(await resolver.targets(for: "null.test", overrides: overrides) == .targets([

@@ -1,4 +1,5 @@
 import Foundation
+import SluiceBase
 import Testing
 @testable import SluiceDNS
 
@@ -40,7 +41,7 @@ import Testing
     @Test(Peers.python3) func mxAddressNullMXAndNXDOMAINThroughLibresolv() async throws {
         try await Self.withStub { port in
             let querier = SystemResolver(nameserver: ("127.0.0.1", port), timeoutSeconds: 2, attempts: 1)
-            let resolver = MXResolver(querier: querier, now: { 0 })
+            let resolver = MXResolver(querier: querier, clock: VirtualClock(.zero))
             let route = await resolver.route(for: "mx.stub.test")
             guard case .hosts(let hosts) = route else { Issue.record("unexpected \(route)"); return }
             #expect(Set(hosts.prefix(2)) == ["mx-a.stub.test", "mx-b.stub.test"])
@@ -57,7 +58,7 @@ import Testing
         // A UDP port nobody listens on (the stub's, after it stopped).
         let port = try await Self.withStub { $0 }
         let querier = SystemResolver(nameserver: ("127.0.0.1", port), timeoutSeconds: 1, attempts: 1)
-        let resolver = MXResolver(querier: querier, now: { 0 })
+        let resolver = MXResolver(querier: querier, clock: VirtualClock(.zero))
         guard case .temporaryFailure = await resolver.route(for: "mx.stub.test") else {
             Issue.record("expected a temporary failure")
             return

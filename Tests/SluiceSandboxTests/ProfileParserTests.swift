@@ -1,3 +1,4 @@
+import SluiceBase
 import SluiceConfig
 import Testing
 @testable import SluiceSandbox

@@ -116,9 +116,9 @@ struct TrafficPlanTests {
 
     @Test("RFC 5322 dates across leap years and the epoch")
     func dates() {
-        #expect(RFC5322Date.format(at(0)) == "Thu, 1 Jan 1970 00:00:00 +0000")
-        #expect(RFC5322Date.format(at(951_782_400_000)) == "Tue, 29 Feb 2000 00:00:00 +0000")
-        #expect(RFC5322Date.format(at(1_798_761_599_000)) == "Thu, 31 Dec 2026 23:59:59 +0000")
-        #expect(RFC5322Date.format(at(-1000)) == "Wed, 31 Dec 1969 23:59:59 +0000")
+        #expect(CivilTime(at(0)).rfc5322Text == "Thu, 1 Jan 1970 00:00:00 +0000")
+        #expect(CivilTime(at(951_782_400_000)).rfc5322Text == "Tue, 29 Feb 2000 00:00:00 +0000")
+        #expect(CivilTime(at(1_798_761_599_000)).rfc5322Text == "Thu, 31 Dec 2026 23:59:59 +0000")
+        #expect(CivilTime(at(-1000)).rfc5322Text == "Wed, 31 Dec 1969 23:59:59 +0000")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SluiceConfig
 import SluiceControlProtocol
 import SluiceServer
 import SluiceSpool
@@ -149,7 +150,7 @@ struct RelayTests {
         </domain>
         """)
         var options = testOptions(directory: dir)
-        options.smtpListeners = ["127.0.0.1", "127.0.0.2", "127.0.0.3"].map { .init(host: $0, port: 0) }
+        options.smtpListeners = [0x7F00_0001, 0x7F00_0002, 0x7F00_0003].map { ListenAddress(address: .v4($0), port: 0) }
         let node = try await MailNode.start(configuration: config, options: options)
         do {
             let ports = await node.smtpPorts

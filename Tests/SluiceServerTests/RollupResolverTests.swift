@@ -9,7 +9,7 @@ import Testing
 @Suite("Rollup MX lookups")
 struct RollupResolverTests {
     func resolver(_ dns: ScriptedMX, clock: VirtualClock, timeout: TimeSpan = .seconds(5)) -> RollupResolver {
-        RollupResolver(resolver: MXResolver(querier: dns, now: { clock.now().secondsSince1970 }), clock: clock, timeout: timeout)
+        RollupResolver(resolver: MXResolver(querier: dns, clock: clock), clock: clock, timeout: timeout)
     }
 
     @Test("an answer (and a nonexistent domain) is kept for an hour of the node's clock, then looked up again")

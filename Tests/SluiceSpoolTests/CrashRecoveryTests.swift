@@ -3,18 +3,6 @@ import SluiceCore
 import Testing
 @testable import SluiceSpool
 
-/// SplitMix64: a seeded generator, so the kill points are the same on every run.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 @Suite("Crash recovery")
 struct CrashRecoveryTests {
     /// The harness executable, built next to the test bundle by `swift build` / `swift test`.
@@ -66,7 +54,7 @@ struct CrashRecoveryTests {
         defer { dir.remove() }
         let spool = dir.path + "/spool", sink = dir.path + "/sink"
         let total = 2500
-        var generator = SplitMix64(state: 0x51_1CE5_9001)
+        var generator = SplitMix64(seed: 0x51_1CE5_9001)
         var acked = Set<UInt64>()
         var kills = 0
         var finished = false

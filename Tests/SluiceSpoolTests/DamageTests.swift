@@ -152,7 +152,7 @@ struct RandomDamageTests {
         #expect(ranges.count == 20)
         let end = try #require(ranges.values.map(\.upperBound).max())
 
-        var generator = SplitMix64(state: 7)
+        var generator = SplitMix64(seed: 7)
         for _ in 0..<40 {
             var damaged = original
             let hits = (0..<3).map { _ in Int.random(in: 0..<end, using: &generator) }

@@ -52,7 +52,7 @@ enum HoldBenchmark {
         let loaded = ConfigLoader.load(text: text, fileName: "hold-bench.conf")
         if let error = loaded.errors.first { throw BenchError("\(error)") }
         let node = try await MailNode.start(configuration: loaded.model, options: NodeOptions(
-            smtpListeners: [.init(host: "127.0.0.1", port: 0)], controlSocketPath: "\(dir)/c.sock", auditLogPath: "",
+            smtpListeners: [.loopback(port: 0)], controlSocketPath: "\(dir)/c.sock", auditLogPath: "",
             log: { _ in }))
         guard let port = await node.smtpPorts.first else { throw BenchError("no listener") }
 

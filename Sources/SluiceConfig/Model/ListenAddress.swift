@@ -12,6 +12,9 @@ public struct ListenAddress: Hashable, Sendable, CustomStringConvertible {
         self.port = port
     }
 
+    /// `127.0.0.1:port` (0 picks a free port): the demo's and the tests' listeners.
+    public static func loopback(port: Int) -> ListenAddress { ListenAddress(address: .v4(0x7F00_0001), port: port) }
+
     /// Parses `IP:PORT`, `[IPV6]:PORT`, `0/0:PORT`, and a bare `PORT` when `allowBarePort`.
     public init(parsing text: String, allowBarePort: Bool = false) throws(ValueError) {
         let error = ValueError(

@@ -1,5 +1,5 @@
 import SluiceConfig
-import SluiceCore
+import SluiceBase
 
 /// How the console ended.
 public enum ConsoleExit: Hashable, Sendable {

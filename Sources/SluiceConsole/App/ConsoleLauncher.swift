@@ -1,5 +1,5 @@
 import Foundation
-import SluiceCore
+import SluiceBase
 
 /// Starts the full-screen console on the real terminal: what `sluice console` and `sluice demo` call.
 public enum ConsoleLauncher {

@@ -1,6 +1,6 @@
 import SluiceConfig
 import SluiceControlProtocol
-import SluiceCore
+import SluiceBase
 
 /// The console's data source over the control plane: a subscription to snapshots and events that
 /// reconnects by itself, and operator requests sent as control commands. Works over the Unix socket

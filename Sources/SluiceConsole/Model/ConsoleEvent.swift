@@ -1,4 +1,4 @@
-import SluiceCore
+import SluiceBase
 import SluiceControlProtocol
 
 /// An input to the reducer.

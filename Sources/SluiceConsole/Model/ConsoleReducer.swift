@@ -1,5 +1,5 @@
 import SluiceConfig
-import SluiceCore
+import SluiceBase
 import SluiceControlProtocol
 
 /// The console's pure state machine: `(state, event) → (state, [effect])`. No I/O, no clock.

@@ -1,4 +1,4 @@
-import SluiceCore
+import SluiceBase
 import SluiceControlProtocol
 
 /// A one-line message under the table: the outcome of the last action, or a hint.

@@ -1,6 +1,6 @@
 import SluiceConfig
 import SluiceControlProtocol
-import SluiceCore
+import SluiceBase
 
 /// One field of a form overlay.
 public struct FormField: Hashable, Sendable {

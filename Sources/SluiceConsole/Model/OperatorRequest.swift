@@ -1,6 +1,6 @@
 import SluiceConfig
 import SluiceControlProtocol
-import SluiceCore
+import SluiceBase
 
 /// An operator action the console asks the control plane to perform. Every case carries the
 /// operator's reason; the control plane adds who and when.

@@ -1,4 +1,4 @@
-import SluiceCore
+import SluiceBase
 import SluiceControlProtocol
 
 /// The three header lines: identity and freshness, throughput, and load.

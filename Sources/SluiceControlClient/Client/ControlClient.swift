@@ -2,7 +2,7 @@ import Foundation
 import NIOCore
 import NIOPosix
 import SluiceControlProtocol
-import SluiceCore
+import SluiceBase
 
 /// A client of the control socket, used by the CLI and the console.
 ///

@@ -1,4 +1,4 @@
-import SluiceCore
+import SluiceBase
 
 extension ControlError {
     /// The CLI exit status: 2 for usage and connection errors, 1 for a request that failed.

@@ -1,6 +1,6 @@
 import Foundation
 import SluiceControlProtocol
-import SluiceCore
+import SluiceBase
 
 /// The fields of a response line that do not depend on the command (for clients).
 struct ResponseHead: Decodable {

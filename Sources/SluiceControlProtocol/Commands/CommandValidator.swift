@@ -1,5 +1,5 @@
 import SluiceConfig
-import SluiceCore
+import SluiceBase
 
 /// Checks commands before they reach the node, so bad input is refused with a clear message and
 /// the node only ever sees well-formed actions. Pure: no I/O.

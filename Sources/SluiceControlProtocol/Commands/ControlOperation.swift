@@ -1,4 +1,4 @@
-import SluiceCore
+import SluiceBase
 
 /// Which recent events to return (`events` command, `GET /api/v1/events`).
 public struct EventFilter: Codable, Hashable, Sendable {

@@ -1,4 +1,4 @@
-import SluiceCore
+import SluiceBase
 
 /// Where the console and the CLI send commands and get streams from: the daemon over its socket
 /// (`ControlClient`, SluiceControlClient) or a control layer in the same process

@@ -1,5 +1,5 @@
 import Foundation
-import SluiceCore
+import SluiceBase
 
 /// What a subscriber wants streamed.
 public struct SubscribeOptions: Codable, Hashable, Sendable {

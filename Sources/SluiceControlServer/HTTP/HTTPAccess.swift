@@ -1,18 +1,8 @@
 import SluiceConfig
 import SluiceCore
 
-/// What an address may do through the HTTP management API (the `http-access` directive).
-public enum AccessLevel: String, Codable, Hashable, Sendable {
-    /// Read and change: every endpoint.
-    case admin
-    /// Read only: GET and HEAD endpoints and `/metrics`.
-    case monitor
-    /// Refused.
-    case none
-}
-
 /// What a bearer token may do (the third column of the token file). A request gets the lower of
-/// its address's ``AccessLevel`` and its token's role.
+/// its address's ``SluiceConfig/HTTPAccessLevel`` and its token's role.
 public enum TokenRole: String, Hashable, Sendable {
     /// Read and change: every endpoint the address allows.
     case admin
@@ -28,9 +18,9 @@ public struct HTTPAccess: Sendable {
         /// The addresses it covers.
         public var block: CIDR
         /// What they may do.
-        public var level: AccessLevel
+        public var level: HTTPAccessLevel
         /// Creates a rule.
-        public init(_ block: CIDR, _ level: AccessLevel) {
+        public init(_ block: CIDR, _ level: HTTPAccessLevel) {
             self.block = block
             self.level = level
         }
@@ -42,7 +32,7 @@ public struct HTTPAccess: Sendable {
     public static func parseRule(_ text: String) throws(ControlError) -> Rule {
         let words = text.split(whereSeparator: { $0 == " " || $0 == "\t" })
         guard words.count == 2 else { throw ControlError(.usage, "http-access: expected CIDR LEVEL, found '\(text)'") }
-        guard let level = AccessLevel(rawValue: words[1].lowercased()) else {
+        guard let level = HTTPAccessLevel(rawValue: words[1].lowercased()) else {
             throw ControlError(.usage, "http-access: expected admin, monitor or none, found '\(words[1])'")
         }
         do { return Rule(try CIDR(parsing: String(words[0])), level) } catch {
@@ -96,7 +86,7 @@ public struct HTTPAccess: Sendable {
     }
 
     /// The level for `address`: the first rule containing it, else `none`.
-    public func level(for address: IPAddress) -> AccessLevel {
+    public func level(for address: IPAddress) -> HTTPAccessLevel {
         rules.first { $0.block.contains(address) }?.level ?? .none
     }
 

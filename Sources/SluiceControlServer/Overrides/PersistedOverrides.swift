@@ -5,8 +5,8 @@ import SluiceCore
 import Synchronization
 
 /// The persisted throttle overrides of a node, kept in an ``OverrideFile`` that survives
-/// restarts. The daemon applies them over the configuration when it resolves a queue's settings
-/// (``apply(to:domain:vmta:now:)``), so `show settings` lists them with a `(persisted)` origin.
+/// restarts. The node hands them to the engine as data (``throttles``), which layers them over the
+/// configuration, so `show settings` lists them with a `(persisted)` origin.
 public final class PersistedOverrides: Sendable {
     /// The file's path.
     public let path: String
@@ -77,22 +77,14 @@ public final class PersistedOverrides: Sendable {
         try update { list in list.removeAll { ($0.meta.until ?? .infinity) <= now } }
     }
 
-    /// Applies the overrides in force at `now` for queue `domain/vmta` over `settings`: the
-    /// domain's first, then the queue's, each with origin ``SluiceConfig/Origin/persisted(_:)``.
-    public func apply(to settings: inout DomainSettings, domain: String, vmta: String, now: Double) {
-        let key = QueueKey(domain: domain, vmta: vmta)
-        let current = all.filter { ($0.meta.until ?? .infinity) > now }
-        for pass in 0..<2 {
-            for o in current {
-                let matches: Bool
-                switch o.target {
-                case .domain(let d): matches = pass == 0 && d == key.domain
-                case .queue(let k): matches = pass == 1 && k == key
-                case .vmta: matches = false
-                }
-                guard matches, let location = o.location else { continue }
-                try? settings.set(o.directive, to: o.value, origin: .persisted(location))
-            }
+    /// The overrides as the engine takes them (``SluiceCore/DeliveryEngine/setPersistedThrottles(_:now:)``),
+    /// in file order, expired ones included (the engine leaves those out).
+    public var throttles: [PersistedThrottle] {
+        all.compactMap { o in
+            if case .vmta = o.target { return nil }
+            guard let location = o.location else { return nil }
+            return PersistedThrottle(target: o.target, directive: o.directive, value: o.value, location: location,
+                                     expiresAt: o.meta.until.map { Instant(milliseconds: Int64(($0 * 1000).rounded())) })
         }
     }
 

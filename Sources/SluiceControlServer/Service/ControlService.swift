@@ -10,8 +10,6 @@ public final class ControlService: Sendable {
     public let node: any ControlledNode
     /// Where the node publishes events; subscribers read them from here.
     public let events: EventHub
-    /// The override file `set throttle --persist` writes, or nil when the node has none.
-    public let persistedOverrides: PersistedOverrides?
     private let audit: AuditLog?
     private let reasons: ReasonPolicy
     /// The node's time source: commands' issue and expiry times, the subscribers' snapshot interval.
@@ -23,17 +21,14 @@ public final class ControlService: Sendable {
     ///   - node: the node to control.
     ///   - auditLog: where mutating commands are recorded, or nil for none (tests, demo).
     ///   - reasons: the default reasons per client kind.
-    ///   - persistedOverrides: where `--persist` throttles are written after the node applied them.
     ///   - events: where the node publishes events.
     ///   - clock: the node's time source (the wall clock unless a test or simulation moves it).
     public init(node: any ControlledNode, auditLog: AuditLog?, reasons: ReasonPolicy = .standard,
-                events: EventHub = EventHub(), persistedOverrides: PersistedOverrides? = nil,
-                clock: any Clock = WallClock()) {
+                events: EventHub = EventHub(), clock: any Clock = WallClock()) {
         self.node = node
         self.audit = auditLog
         self.reasons = reasons
         self.events = events
-        self.persistedOverrides = persistedOverrides
         self.clock = clock
     }
 
@@ -87,9 +82,6 @@ public final class ControlService: Sendable {
         do throws(ControlError) {
             why = try reasons.reason(reason, label: actor.label)
             try CommandValidator.validate(command, ttlSeconds: ttlSeconds)
-            if case .setThrottle(_, _, true) = command, persistedOverrides == nil {
-                throw ControlError(.refused, "this node has no override file, so --persist is not available")
-            }
         } catch {
             _ = record(command, actor: actor, reason: reason ?? "", at: issuedAt, until: nil, result: .failure(error))
             throw error
@@ -98,11 +90,6 @@ public final class ControlService: Sendable {
         let context = CommandContext(actor: actor, reason: why, issuedAt: issuedAt, expiresAt: until)
         var result: Result<CommandOutcome, ControlError>
         do { result = .success(try await node.execute(command, context: context)) } catch { result = .failure(Self.classify(error)) }
-        if case .success = result, case .setThrottle(let target, let settings, true) = command, let persistedOverrides {
-            do { try persistedOverrides.set(target, settings, context: context) } catch {
-                result = .failure(ControlError(error.code, "applied live but not persisted: \(error.message)"))
-            }
-        }
         // The action has happened: a failing audit log is reported with the outcome, not as a failure.
         if let problem = record(command, actor: actor, reason: why, at: issuedAt, until: until, result: result),
            case .success(var outcome) = result {

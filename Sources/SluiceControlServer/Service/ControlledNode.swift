@@ -42,7 +42,8 @@ public protocol ControlledNode: Sendable {
     func settings(for target: ControlTarget) async throws -> SettingsSnapshot
     /// The most recent events passing `filter`, oldest first, at most `filter.limit`.
     func recentEvents(matching filter: EventFilter) async -> [EventRecord]
-    /// Performs an already validated command and records `context` with any control it creates.
+    /// Performs an already validated command and records `context` with any control it creates; a
+    /// `--persist` throttle is also written to the node's override file.
     func execute(_ command: ControlCommand, context: CommandContext) async throws -> CommandOutcome
     /// Recipients bounced since start per bounce category (`bad-mailbox`: 12, …), for `/metrics`.
     func bouncesByCategory() async -> [String: Int]

@@ -119,16 +119,21 @@ extension DeliveryEngine {
         return q
     }
 
-    /// The configuration's settings for `key` with the live throttle overrides covering it:
-    /// domain-wide overrides first, then the queue's own, each in the order set.
+    /// The configuration's settings for `key` with the throttle overrides covering it: the
+    /// persisted ones, then the live controls; of each, domain-wide overrides first, then the
+    /// queue's own, each in the order set.
     func overriddenSettings(for key: QueueKey) -> DomainSettings {
         var settings = configuration.settings(for: key)
         for pass in 0..<2 {
+            for throttle in persistedThrottles where throttle.target.covers(key) {
+                guard throttle.target.isQueue == (pass == 1) else { continue }
+                try? settings.set(throttle.directive, to: throttle.value, origin: .persisted(throttle.location))
+            }
+        }
+        for pass in 0..<2 {
             for control in controls {
                 guard case .throttle(let target, let directive, let value) = control.kind, target.covers(key) else { continue }
-                let isQueue: Bool
-                if case .queue = target { isQueue = true } else { isQueue = false }
-                guard isQueue == (pass == 1) else { continue }
+                guard target.isQueue == (pass == 1) else { continue }
                 try? settings.set(directive, to: value, origin: .live(control.originLabel))
             }
         }

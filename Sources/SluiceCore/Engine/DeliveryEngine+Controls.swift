@@ -136,10 +136,46 @@ extension DeliveryEngine {
         reapply(control.kind.target, now: now, into: &actions)
     }
 
-    /// Ends controls whose expiry has passed.
+    /// Ends controls and persisted throttles whose expiry has passed.
     mutating func expireControls(now: Instant, into actions: inout [EngineAction]) {
         let due = controls.filter { $0.expiresAt.map { $0 <= now } ?? false }
         for control in due { remove(control, reason: .expired, now: now.milliseconds, into: &actions) }
+        let lapsed = persistedThrottles.filter { $0.hasLapsed(at: now) }
+        guard !lapsed.isEmpty else { return }
+        persistedThrottles.removeAll { $0.hasLapsed(at: now) }
+        for throttle in lapsed {
+            notePersisted(throttle, verb: "expired", now: now)
+            reapply(throttle.target, now: now.milliseconds, into: &actions)
+        }
+    }
+
+    /// Replaces the override file's throttles (read at start, after `set throttle --persist`,
+    /// a cancel or a reload). Those already lapsed at `now` are left out; the queues the old or
+    /// new ones cover are refreshed and serviced.
+    public mutating func setPersistedThrottles(_ throttles: [PersistedThrottle], now: Instant) -> [EngineAction] {
+        var actions: [EngineAction] = []
+        let ms = now.milliseconds
+        expireControls(now: now, into: &actions)
+        let current = throttles.filter { !$0.hasLapsed(at: now) }
+        let removed = persistedThrottles.filter { !current.contains($0) }
+        let added = current.filter { !persistedThrottles.contains($0) }
+        persistedThrottles = current
+        for throttle in removed { notePersisted(throttle, verb: "removed", now: now) }
+        for throttle in added { notePersisted(throttle, verb: "added", now: now) }
+        for target in Set((removed + added).map(\.target)) { reapply(target, now: ms, into: &actions) }
+        finishInput(now: ms, into: &actions)
+        return actions
+    }
+
+    /// The override file's throttles in force, in file order.
+    public var activePersistedThrottles: [PersistedThrottle] { persistedThrottles }
+
+    mutating func notePersisted(_ throttle: PersistedThrottle, verb: String, now: Instant) {
+        for q in queues.indices where throttle.target.covers(queues[q].key) {
+            queueInfo[q].events.push(EngineEvent(
+                time: now, kind: .control, queue: queues[q].key,
+                detail: "\(verb): persisted throttle \(throttle.target) \(throttle.directive)=\(throttle.value) (\(throttle.location))"))
+        }
     }
 
     /// Recomputes the settings and hold/pause state of the target's queues and services them.

@@ -55,7 +55,7 @@ extension DeliveryEngine {
         if let target = configuration.settings(for: QueueKey(domain: name, vmta: vmta)).queueTo.value?.lowercased(),
            !target.isEmpty, target != name {
             // A rolled-up queue delivers to its members' MX; any other name is a domain of its own.
-            return (target, configuration.rollupQueueNames.contains(target) ? .queueToSource : .ownName)
+            return (target, rollupQueueNames.contains(target) ? .queueToSource : .ownName)
         }
         if let rollup = rollupOfDomain[name] {
             return (rollup, rollup == name ? .ownName : .rollupMember)

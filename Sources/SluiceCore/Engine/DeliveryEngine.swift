@@ -10,6 +10,8 @@ import SluiceConfig
 public struct DeliveryEngine: Sendable {
     /// The configuration in force.
     public private(set) var configuration: any EngineConfiguration
+    /// The configuration's rolled-up queue names, read once per configuration.
+    var rollupQueueNames: Set<String>
     /// Engine-wide knobs.
     public let tuning: EngineTuning
     var classifier: BounceClassifier
@@ -34,6 +36,8 @@ public struct DeliveryEngine: Sendable {
     var nextTransactionID: UInt64 = 1
 
     var controls: [Control] = []
+    /// The override file's throttles still in force (``setPersistedThrottles(_:now:)``).
+    var persistedThrottles: [PersistedThrottle] = []
     var nextControlID: UInt64 = 1
     var poolCursors: [String: Int] = [:]
 
@@ -55,6 +59,7 @@ public struct DeliveryEngine: Sendable {
     /// Creates an engine with no messages.
     public init(configuration: any EngineConfiguration, tuning: EngineTuning = EngineTuning()) {
         self.configuration = configuration
+        self.rollupQueueNames = configuration.rollupQueueNames
         self.tuning = tuning
         self.classifier = BounceClassifier(rules: configuration.bounceCategoryRules)
         self.events = EventRing(capacity: tuning.globalEventCapacity)
@@ -108,7 +113,7 @@ public struct DeliveryEngine: Sendable {
     }
 
     /// Does whatever is due: retries, rate-limited sends, idle timeouts, backoff returning to
-    /// normal, control expiries. Call it when ``nextWakeup`` arrives (calling it early is harmless).
+    /// normal, control and persisted-throttle expiries. Call it when ``nextWakeup`` arrives (calling it early is harmless).
     public mutating func tick(now: Instant) -> [EngineAction] {
         var actions: [EngineAction] = []
         let ms = now.milliseconds
@@ -129,6 +134,9 @@ public struct DeliveryEngine: Sendable {
         var t = wakeups.min?.time ?? .max
         for control in controls {
             if let e = control.expiresAt { t = min(t, e.milliseconds) }
+        }
+        for throttle in persistedThrottles {
+            if let e = throttle.expiresAt { t = min(t, e.milliseconds) }
         }
         return t == .max ? nil : Instant(milliseconds: t)
     }
@@ -248,6 +256,7 @@ public struct DeliveryEngine: Sendable {
     /// new `<mx-rollup-list>`s). Recipients already queued stay in their queues.
     public mutating func reload(_ configuration: any EngineConfiguration, now: Instant) -> [EngineAction] {
         self.configuration = configuration
+        rollupQueueNames = configuration.rollupQueueNames
         classifier = BounceClassifier(rules: configuration.bounceCategoryRules)
         categoryCache = [:]
         routes = [:]

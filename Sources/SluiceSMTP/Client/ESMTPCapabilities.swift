@@ -1,4 +1,4 @@
-import SluiceCore
+import SluiceBase
 
 /// What a peer announced in its EHLO reply (RFC 5321 §4.1.1.1).
 public struct ESMTPCapabilities: Hashable, Sendable {

@@ -1,4 +1,4 @@
-import SluiceCore
+import SluiceBase
 
 /// One message to send on a delivery connection: the envelope and the content.
 public struct OutboundTransaction: Sendable {

@@ -1,7 +1,7 @@
 import NIOCore
 import NIOPosix
 import SluiceConfig
-import SluiceCore
+import SluiceBase
 
 /// One outbound SMTP connection to a peer: connect (bound to the vmta's source address), greeting,
 /// EHLO (HELO fallback), STARTTLS as configured, then any number of transactions — pipelined when

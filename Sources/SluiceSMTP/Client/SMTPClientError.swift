@@ -1,4 +1,4 @@
-import SluiceCore
+import SluiceBase
 
 /// Why a delivery connection could not be used. ``diagnostic`` is the text for dsnDiag.
 public enum SMTPClientError: Error, Sendable, Hashable, CustomStringConvertible {

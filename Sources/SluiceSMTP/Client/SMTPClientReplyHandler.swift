@@ -1,5 +1,5 @@
 import NIOCore
-import SluiceCore
+import SluiceBase
 
 /// Splits the peer's output into lines, assembles replies and hands them, in order, to whoever
 /// asked for them. Every wait has a deadline; a timeout, a protocol error or the end of the

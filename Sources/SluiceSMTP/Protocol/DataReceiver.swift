@@ -1,5 +1,5 @@
 import NIOCore
-import SluiceCore
+import SluiceBase
 
 /// Reads the content of a DATA command as it streams in (RFC 5321 §4.1.1.4, §4.5.2): removes the
 /// transparency dots, finds the end-of-data mark and enforces the size limit without ever holding

@@ -1,4 +1,4 @@
-import SluiceCore
+import SluiceBase
 
 /// One SMTP command (RFC 5321 §4.1.1 and the extensions Sluice speaks).
 public enum SMTPCommand: Hashable, Sendable {

@@ -1,4 +1,4 @@
-import SluiceCore
+import SluiceBase
 
 /// Assembles replies from the lines a server sends (RFC 5321 §4.2.1): `250-first`, `250-…`,
 /// `250 last`. Feed one line at a time (without CRLF); a complete reply comes out of the last line.

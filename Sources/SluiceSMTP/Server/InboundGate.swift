@@ -1,5 +1,5 @@
 import SluiceConfig
-import SluiceCore
+import SluiceBase
 import Synchronization
 
 /// The limits every inbound SMTP connection of a node shares, whichever listener it came in on.

@@ -1,5 +1,5 @@
 import SluiceConfig
-import SluiceCore
+import SluiceBase
 
 /// One recipient of an injected message with its DSN parameters.
 public struct ReceivedRecipient: Hashable, Sendable {

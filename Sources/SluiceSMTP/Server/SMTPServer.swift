@@ -1,7 +1,7 @@
 import NIOCore
 import NIOPosix
 import SluiceConfig
-import SluiceCore
+import SluiceBase
 import Synchronization
 
 /// The SMTP injection listener: accepts connections, runs one ``SMTPServerSession`` per client

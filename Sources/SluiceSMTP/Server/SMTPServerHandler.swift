@@ -1,6 +1,6 @@
 import NIOCore
 import SluiceConfig
-import SluiceCore
+import SluiceBase
 
 /// Drives one ``SMTPServerSession`` over a channel: admits the connection through the node's
 /// ``InboundGate``, feeds the session bytes, performs its actions, runs its timers (idle, whole

@@ -1,7 +1,7 @@
 import Foundation
 import NIOCore
 import SluiceConfig
-import SluiceCore
+import SluiceBase
 
 /// The injection server's view of one client connection as a pure state machine: bytes, timer
 /// expiries and the results of message storage go in, replies and actions come out. No I/O;
@@ -479,7 +479,7 @@ public struct SMTPServerSession: Sendable {
                 headers.append(name: "Message-ID", value: "<\(token)@\(configuration.hostName)>")
             }
             if policy.addDateHeader && headers.first(named: "Date") == nil {
-                headers.append(name: "Date", value: RFC5322Date.format(now))
+                headers.append(name: "Date", value: CivilTime(now).rfc5322Text)
             }
             if policy.addReceivedHeader {
                 headers.prepend(name: "Received", value: receivedValue(current, token: token, now: now))
@@ -500,7 +500,7 @@ public struct SMTPServerSession: Sendable {
         let from = policy.hideMessageSource ? "" : "from \(heloName ?? "unknown") ([\(clientAddress)])\r\n\t"
         var value = "\(from)by \(configuration.hostName) (Sluice) with \(proto) id \(token)"
         if transaction.recipients.count == 1 { value += "\r\n\tfor <\(transaction.recipients[0].address)>" }
-        return value + "; \(RFC5322Date.format(now))"
+        return value + "; \(CivilTime(now).rfc5322Text)"
     }
 
     // MARK: - Errors

@@ -1,5 +1,5 @@
 import SluiceConfig
-import SluiceCore
+import SluiceBase
 
 /// What the injection server allows a connecting client: the effective `<source>` block that
 /// first matches the client's address (built by the caller from the configuration).

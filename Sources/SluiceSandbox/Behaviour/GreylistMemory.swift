@@ -1,5 +1,5 @@
 import SluiceConfig
-import SluiceCore
+import SluiceBase
 
 /// The greylisting database: when each (source IP, sender, recipient) triplet was first seen.
 struct GreylistMemory: Hashable, Sendable {

@@ -1,5 +1,5 @@
 import SluiceConfig
-import SluiceCore
+import SluiceBase
 
 /// Why the sandbox refused something, for logs and the per-receiver statistics.
 public enum SandboxReason: String, Hashable, Sendable, CaseIterable, Comparable, CustomStringConvertible {

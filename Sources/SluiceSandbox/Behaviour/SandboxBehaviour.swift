@@ -1,5 +1,5 @@
 import SluiceConfig
-import SluiceCore
+import SluiceBase
 
 /// A simulated provider's receiving side as a pure state machine: it answers SMTP events according
 /// to a ``SandboxProfile``, deterministically under a seed, and keeps the state shared between

@@ -1,6 +1,6 @@
 import Foundation
 import SluiceConfig
-import SluiceCore
+import SluiceBase
 
 /// A ``SandboxBehaviour`` shared by connections served on several threads (a SwiftNIO server's
 /// event loops): each call takes a lock, runs the pure state machine and returns its action. The

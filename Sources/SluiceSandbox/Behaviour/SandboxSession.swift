@@ -1,3 +1,4 @@
+import SluiceBase
 import SluiceConfig
 
 /// One client connection's state in the SMTP conversation. The server layer keeps one per

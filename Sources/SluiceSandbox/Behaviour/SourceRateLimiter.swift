@@ -1,5 +1,5 @@
 import SluiceConfig
-import SluiceCore
+import SluiceBase
 
 /// A GCRA (generic cell rate algorithm) limiter keyed by source IP: `count` events per `per`, with
 /// bursts of up to `burst` events at once. Refused events do not use up the allowance.

@@ -1,4 +1,4 @@
-import SluiceCore
+import SluiceBase
 
 /// The values a reply template may mention: `{ip}`, `{host}`, `{sender}`, `{rcpt}`, `{domain}`
 /// (the recipient's domain) and `{id}` (a deterministic transaction id).

@@ -1,3 +1,4 @@
+import SluiceBase
 import SluiceConfig
 
 /// A fraction of a population such as `3%` or `0.5%`, held in parts per million so that it
@@ -53,4 +54,9 @@ public struct Share: Hashable, Sendable, Comparable, CustomStringConvertible {
         while frac.hasSuffix("0") { frac.removeLast() }
         return "\(whole).\(frac)%"
     }
+}
+
+extension SplitMix64 {
+    /// True with probability `share`.
+    mutating func chance(_ share: Share) -> Bool { share.admits(next()) }
 }

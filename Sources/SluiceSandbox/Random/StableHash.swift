@@ -1,3 +1,5 @@
+import SluiceBase
+
 /// A hash that is the same in every process and on every platform (unlike `Hasher`, which is
 /// randomly seeded per process): FNV-1a over the UTF-8 bytes, then the SplitMix64 finaliser with a
 /// seed and a salt mixed in.

@@ -1,4 +1,4 @@
-import SluiceCore
+import SluiceBase
 
 /// Builds the headers and the filler body of generated messages.
 enum MessageComposer {
@@ -29,7 +29,7 @@ enum MessageComposer {
             "From: \"Sluice Demo\" <\(sender)>",
             "To: " + recipients.map { "<\($0)>" }.joined(separator: ",\r\n "),
             "Subject: \(subject)",
-            "Date: \(RFC5322Date.format(date))",
+            "Date: \(CivilTime(date).rfc5322Text)",
             "Message-ID: <\(messageID)>",
             "MIME-Version: 1.0",
             "Content-Type: text/plain; charset=us-ascii",

@@ -1,4 +1,4 @@
-import SluiceCore
+import SluiceBase
 
 /// One message the generator injects: its envelope, headers and a deterministic body.
 public struct PlannedMessage: Hashable, Sendable {

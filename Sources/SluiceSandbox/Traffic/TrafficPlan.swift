@@ -1,5 +1,5 @@
 import SluiceConfig
-import SluiceCore
+import SluiceBase
 
 /// The traffic generator's schedule as a pure value: evenly paced messages at `spec.rate`, each
 /// one a deterministic function of the seed and its sequence number.

@@ -125,12 +125,17 @@ struct NodeCore: Sendable {
         return wakeup < housekeeping ? wakeup : housekeeping
     }
 
-    /// Hands the engine a reloaded configuration (`engineConfiguration` is `model` as the engine
-    /// sees it); queue contents and operator controls are kept.
-    mutating func reload(_ model: ConfigModel, engineConfiguration: any EngineConfiguration, now: Instant) -> [NodeEffect] {
+    /// Hands the engine a reloaded configuration; queue contents and operator controls are kept.
+    mutating func reload(_ model: ConfigModel, now: Instant) -> [NodeEffect] {
         configuration = model
         rollupTable = model.mxRollupTable
-        return effects(of: engine.reload(engineConfiguration, now: now), now: now)
+        return effects(of: engine.reload(model, now: now), now: now)
+    }
+
+    /// Hands the engine the override file's throttles (after start, a `--persist` change, a
+    /// cancel or a reload).
+    mutating func setPersistedThrottles(_ throttles: [PersistedThrottle], now: Instant) -> [NodeEffect] {
+        effects(of: engine.setPersistedThrottles(throttles, now: now), now: now)
     }
 
     /// Assigns each domain the rollup its MX host names match (none: its own queue), by the

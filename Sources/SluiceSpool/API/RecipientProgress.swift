@@ -1,4 +1,4 @@
-import SluiceCore
+import SluiceBase
 
 /// A delivery outcome for one recipient of one message, as recorded in the spool.
 public struct RecipientProgress: Hashable, Sendable {

@@ -1,4 +1,4 @@
-import SluiceCore
+import SluiceBase
 
 /// A recipient of a recovered message with its delivery state.
 public struct RecoveredRecipient: Hashable, Sendable {

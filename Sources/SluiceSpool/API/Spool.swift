@@ -1,6 +1,6 @@
 import Foundation
 import Glibc
-import SluiceCore
+import SluiceBase
 
 /// The durable spool: every accepted message is on disk, synced, before `accept` returns, so a
 /// 250 reply is never a lie; delivery progress is logged so that after a crash only undelivered

@@ -1,4 +1,4 @@
-import SluiceCore
+import SluiceBase
 
 /// One envelope recipient with its DSN parameters (RFC 3461), stored verbatim.
 public struct SpoolRecipient: Hashable, Sendable {

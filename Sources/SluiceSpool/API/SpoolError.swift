@@ -1,5 +1,5 @@
 import Glibc
-import SluiceCore
+import SluiceBase
 
 /// Why a spool operation failed.
 public enum SpoolError: Error, Equatable, CustomStringConvertible {

@@ -1,6 +1,6 @@
 import Foundation
 import SluiceConfig
-import SluiceCore
+import SluiceBase
 
 /// What `Spool.inspect` read, and its renderings for `sluice spool stats`.
 public struct SpoolInspection: Sendable {

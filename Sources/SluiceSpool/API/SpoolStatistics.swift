@@ -1,4 +1,4 @@
-import SluiceCore
+import SluiceBase
 
 /// Totals over a spool's live messages.
 public struct SpoolStatistics: Sendable, Equatable {

@@ -1,4 +1,4 @@
-import SluiceCore
+import SluiceBase
 
 /// The first record of every segment.
 struct SegmentHeader: Equatable {

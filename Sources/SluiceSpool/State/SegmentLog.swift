@@ -1,6 +1,6 @@
 import Foundation
 import Glibc
-import SluiceCore
+import SluiceBase
 
 /// The append-only log of segments and its writer thread.
 ///

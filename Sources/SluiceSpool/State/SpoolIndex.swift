@@ -1,4 +1,4 @@
-import SluiceCore
+import SluiceBase
 
 /// The spool's in-memory index: where each live message's record is, each recipient's state, and
 /// how many live messages each segment still holds. Pure bookkeeping, shared by recovery and the

@@ -1,4 +1,4 @@
-import SluiceCore
+import SluiceBase
 
 /// Rebuilds the spool's state from its segment files without modifying anything (so that
 /// `sluice spool stats` can use it on a live spool).

@@ -1,4 +1,4 @@
-import SluiceCore
+import SluiceBase
 
 /// Work queued for the writer thread; the continuation resumes once the record is durable.
 enum WriteRequest {

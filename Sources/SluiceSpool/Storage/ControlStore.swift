@@ -1,5 +1,5 @@
 import Foundation
-import SluiceCore
+import SluiceBase
 
 /// An operator control (hold, pause, throttle override…) as the spool keeps it: an opaque blob
 /// the engine encodes, under the engine's id, with an optional expiry.

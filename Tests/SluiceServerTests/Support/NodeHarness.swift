@@ -44,7 +44,7 @@ func loadConfiguration(_ text: String) throws -> ConfigModel {
 /// Node options for tests: a listener on a free port, the control socket in `directory`, no
 /// audit log, log lines kept in memory.
 func testOptions(directory: String) -> NodeOptions {
-    NodeOptions(smtpListeners: [.init(host: "127.0.0.1", port: 0)], controlSocketPath: "\(directory)/c.sock",
+    NodeOptions(smtpListeners: [.loopback(port: 0)], controlSocketPath: "\(directory)/c.sock",
                 auditLogPath: "", shutdownGrace: .seconds(5), log: { _ in })
 }
 

@@ -48,6 +48,12 @@ public enum ControlTarget: Hashable, Sendable, Codable, CustomStringConvertible 
         }
     }
 
+    /// True for one queue (a throttle on it applies after its domain's).
+    package var isQueue: Bool {
+        if case .queue = self { return true }
+        return false
+    }
+
     /// `gmail.com`, `vmta vmta1` or `gmail.com/vmta1`.
     public var description: String {
         switch self {
@@ -67,7 +73,7 @@ public enum ControlTarget: Hashable, Sendable, Codable, CustomStringConvertible 
     }
 
     /// Lowercases a domain.
-    var normalized: ControlTarget {
+    package var normalized: ControlTarget {
         if case .domain(let d) = self { return .domain(d.lowercased()) }
         return self
     }

@@ -1,8 +1,9 @@
 /// SplitMix64, a small seeded pseudo-random generator (Steele, Lea, Flood 2014).
 ///
 /// The sandbox never uses the system generator: every random decision comes from a generator seeded
-/// by `--seed`, so the same seed and the same inputs give the same transcript.
-public struct SplitMix64: Sendable, Hashable {
+/// by `--seed`, so the same seed and the same inputs give the same transcript. Tests use it for
+/// reproducible fuzzing and kill points.
+public struct SplitMix64: RandomNumberGenerator, Sendable, Hashable {
     private var state: UInt64
 
     /// Creates a generator from a seed.
@@ -31,9 +32,6 @@ public struct SplitMix64: Sendable, Hashable {
         if width == UInt64.max { return Int64(bitPattern: next()) }
         return range.lowerBound &+ Int64(bitPattern: next(below: width + 1))
     }
-
-    /// True with probability `share`.
-    public mutating func chance(_ share: Share) -> Bool { share.admits(next()) }
 
     /// The SplitMix64 finaliser: a bijective 64-bit mix with good avalanche.
     public static func mix(_ value: UInt64) -> UInt64 {

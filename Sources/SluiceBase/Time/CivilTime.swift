@@ -1,19 +1,24 @@
-import SluiceCore
-
 /// An instant broken down into its UTC calendar date and time of day, without Foundation's
 /// calendars: the same instant always prints the same way, whatever the machine's time zone.
-struct CivilTime: Hashable, Sendable {
-    var year: Int64
-    var month: Int
-    var day: Int
-    var hour: Int
-    var minute: Int
-    var second: Int
+/// The one UTC calendar of the package: accounting times, rotation stamps, RFC 5322 dates.
+public struct CivilTime: Hashable, Sendable {
+    /// The year (proleptic Gregorian; may be before 1 or after 9999).
+    public var year: Int64
+    /// 1 … 12.
+    public var month: Int
+    /// 1 … 31.
+    public var day: Int
+    /// 0 … 23.
+    public var hour: Int
+    /// 0 … 59.
+    public var minute: Int
+    /// 0 … 59.
+    public var second: Int
     /// 0 = Sunday … 6 = Saturday.
-    var weekday: Int
+    public var weekday: Int
 
     /// The UTC date and time of `instant` (milliseconds are dropped, rounding toward the past).
-    init(_ instant: Instant) {
+    public init(_ instant: Instant) {
         let seconds = instant.milliseconds.floorDivided(by: 1000)
         let days = seconds.floorDivided(by: 86_400)
         let secondOfDay = Int(seconds - days * 86_400)
@@ -34,7 +39,7 @@ struct CivilTime: Hashable, Sendable {
     }
 
     /// The instant at the start of this minute, for a calendar date and time of day in UTC.
-    static func instant(year: Int64, month: Int, day: Int, hour: Int, minute: Int) -> Instant {
+    public static func instant(year: Int64, month: Int, day: Int, hour: Int, minute: Int) -> Instant {
         let y = month <= 2 ? year - 1 : year
         let era = y.floorDivided(by: 400)
         let yearOfEra = y - era * 400
@@ -46,24 +51,24 @@ struct CivilTime: Hashable, Sendable {
     }
 
     /// PowerMTA's accounting time: `2026-11-23 15:04:05+0000`.
-    var accountingText: String {
+    public var accountingText: String {
         "\(yearText)-\(pad(month))-\(pad(day)) \(pad(hour)):\(pad(minute)):\(pad(second))+0000"
     }
 
     /// ISO 8601 in UTC (`iso-times yes`): `2026-11-23T15:04:05Z`.
-    var isoText: String {
+    public var isoText: String {
         "\(yearText)-\(pad(month))-\(pad(day))T\(pad(hour)):\(pad(minute)):\(pad(second))Z"
     }
 
     /// An RFC 5322 date: `Mon, 23 Nov 2026 15:04:05 +0000`.
-    var rfc5322Text: String {
+    public var rfc5322Text: String {
         let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
         return "\(days[weekday]), \(day) \(months[month - 1]) \(yearText) \(pad(hour)):\(pad(minute)):\(pad(second)) +0000"
     }
 
     /// `2026-11-23-1504`, the stamp in rotated accounting file names.
-    var fileStamp: String { "\(yearText)-\(pad(month))-\(pad(day))-\(pad(hour))\(pad(minute))" }
+    public var fileStamp: String { "\(yearText)-\(pad(month))-\(pad(day))-\(pad(hour))\(pad(minute))" }
 
     private var yearText: String {
         let digits = String(abs(year))
@@ -74,10 +79,12 @@ struct CivilTime: Hashable, Sendable {
 }
 
 extension Int64 {
-    func floorDivided(by divisor: Int64) -> Int64 {
+    /// The quotient rounded toward negative infinity.
+    package func floorDivided(by divisor: Int64) -> Int64 {
         let q = self / divisor
         return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? q - 1 : q
     }
 
-    func floorModulo(_ divisor: Int64) -> Int64 { self - floorDivided(by: divisor) * divisor }
+    /// The remainder of ``floorDivided(by:)``, never negative for a positive divisor.
+    package func floorModulo(_ divisor: Int64) -> Int64 { self - floorDivided(by: divisor) * divisor }
 }

@@ -27,7 +27,7 @@ public enum ControlKind: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Two controls with the same slot replace one another.
-    func replaces(_ other: ControlKind) -> Bool {
+    package func replaces(_ other: ControlKind) -> Bool {
         switch (self, other) {
         case (.hold(let a), .hold(let b)), (.pause(let a), .pause(let b)): return a == b
         case (.throttle(let a, let d1, _), .throttle(let b, let d2, _)): return a == b && d1 == d2

@@ -1,93 +1,90 @@
-import Foundation
+import ServiceLifecycle
 import SluiceConfig
 import SluiceCore
 import SluiceSpool
 
 extension MailNode {
-    /// Opens the spool, restores queued messages and operator controls, and starts the SMTP
-    /// listeners, the control socket and (when configured) the HTTP management API.
+    /// Opens the spool, restores queued messages and operator controls, starts the SMTP
+    /// listeners, the control socket and (when configured) the HTTP management API, and runs them
+    /// with the delivery loop as one service group (see ``shutdown()``, ``NodeOptions/shutdownSignals``).
     ///
     /// - Throws: ``NodeStartError``; whatever had started is stopped again.
     public static func start(configuration: ConfigModel, options: NodeOptions = NodeOptions()) async throws -> MailNode {
         let startup = try await NodeStartup.open(configuration: configuration, options: options)
         let node = MailNode(configuration: configuration, startup: startup)
-        await node.restore(startup.recovery)
-        do {
-            try await node.startServers(NodeServers.Context(
-                configuration: configuration, options: startup.options, hostName: node.hostName,
-                spoolDirectory: startup.spoolDirectory,
-                receiver: NodeReceiver(node: node, spool: startup.spool, configuration: configuration, log: startup.options.log),
-                controlService: node.controlService, descriptors: startup.descriptors))
-        } catch {
-            await node.shutdown()
-            throw error
-        }
+        await node.restore(SpoolRecovery.read(startup.recovery, spool: startup.spool, now: startup.options.clock.now(),
+                                              headerNames: node.accountingHeaderNames, log: startup.options.log),
+                           pending: startup.recovery.pendingRecipients)
+        try await node.startServices(NodeServers.Context(
+            configuration: configuration, options: startup.options, hostName: node.hostName,
+            spoolDirectory: startup.spoolDirectory,
+            receiver: NodeReceiver(node: node, spool: startup.spool, configuration: configuration, log: startup.options.log),
+            controlService: node.controlService, descriptors: startup.descriptors))
         return node
     }
 
-    private func startServers(_ context: NodeServers.Context) async throws {
-        servers = try await NodeServers.start(context)
+    /// Runs the delivery loop as a service group (which traps ``NodeOptions/shutdownSignals``
+    /// before it starts a service), then starts the listeners and adds them to the group: a
+    /// graceful shutdown stops services in reverse order, so the SMTP listeners close first, then
+    /// the control socket and the HTTP API, and delivery finishes last.
+    private func startServices(_ context: NodeServers.Context) async throws {
+        let (started, didStart) = AsyncStream.makeStream(of: Void.self)
+        let group = ServiceGroup(services: [DeliveryService(node: self, started: didStart)],
+                                 gracefulShutdownSignals: options.shutdownSignals, logger: options.logger)
+        let logger = options.logger
+        services = (group, Task {
+            do { try await group.run() } catch { logger.error("services: \(error)") }
+            didStart.finish()
+        })
+        for await _ in started { break }
+        do { servers = try await NodeServers.start(context) } catch {
+            await shutdown()
+            throw error
+        }
+        for service in servers.services { await group.addServiceUnlessShutdown(service) }
     }
 
     /// Re-installs persisted controls (first, so that a hold applies before anything is sent),
     /// then the spooled messages with their recipients' progress (their recipient domains
     /// assigned their rollups first, when the configuration has an `<mx-rollup-list>`).
-    func restore(_ report: RecoveryReport) async {
-        do {
-            let time = now
-            let (controls, warnings) = try spool.loadControls(now: time)
-            for warning in warnings { log("spool: \(warning)") }
-            for stored in controls {
-                do {
-                    perform(core.restore(try JSONDecoder().decode(Control.self, from: stored.data), now: time))
-                } catch {
-                    log("spool: control \(stored.id) is unreadable and was skipped: \(error)")
-                }
-            }
-        } catch {
-            log("spool: could not load operator controls: \(error)")
-        }
-        await assignRollups(forRecipients: report.messages.lazy.flatMap { recovered in
-            zip(recovered.message.recipients, recovered.recipients).lazy.filter { !$0.1.isDone }.map(\.0)
-        })
+    func restore(_ recovery: SpoolRecovery, pending: Int) async {
+        for control in recovery.controls { perform(core.restore(control, now: now)) }
+        await assignRollups(forRecipients: recovery.pendingAddresses)
         let time = now
         var restored = 0
-        for recovered in report.messages {
-            let recipients = recovered.recipients.map {
-                RestoredRecipient(isFinal: $0.isDone, attempts: $0.attempts, nextAttempt: $0.nextAttempt)
-            }
+        for entry in recovery.messages {
             do {
-                perform(try core.restore(recovered.message, recipients: recipients,
-                                         headers: accountingHeaders(of: recovered.message.id), now: time))
+                perform(try core.restore(entry.message, recipients: entry.recipients, headers: entry.headers, now: time))
                 restored += 1
             } catch {
-                log("spool: message \(recovered.message.id) not restored: \(error)")
+                log("spool: message \(entry.message.id) not restored: \(error)")
             }
         }
-        log("started: \(restored) message(s), \(report.pendingRecipients) recipient(s) queued from \(spoolDirectory)")
+        log("started: \(restored) message(s), \(pending) recipient(s) queued from \(spoolDirectory)")
     }
 
-    /// The `header_NAME` values of a message restored from the spool (only when an accounting
-    /// file records headers); a message whose content cannot be read has none.
-    private func accountingHeaders(of id: MessageID) -> [String: String]? {
-        guard !accountingHeaderNames.isEmpty else { return nil }
-        do {
-            return AccountingHeaders.values(named: accountingHeaderNames, in: try spool.content(of: id))
-        } catch {
-            log("spool: headers of message \(id) for accounting not read: \(error)")
-            return nil
-        }
-    }
-
-    /// Stops gracefully: stops accepting mail and commands, lets transactions in flight finish
-    /// (up to ``NodeOptions/shutdownGrace``; the rest are retried after a restart), sends QUIT on
-    /// open delivery connections, writes the last progress and closes the spool. Calling it again
-    /// returns at once.
+    /// Stops gracefully through the service group: stops accepting mail and commands, lets
+    /// transactions in flight finish (up to ``NodeOptions/shutdownGrace``; the rest are retried
+    /// after a restart), sends QUIT on open delivery connections, writes the last progress and
+    /// closes the spool. Returns once all that is done; calling it again waits the same way.
     public func shutdown() async {
+        await services?.group.triggerGracefulShutdown()
+        await stopped()
+    }
+
+    /// Returns once the node has stopped (after ``shutdown()`` or one of
+    /// ``NodeOptions/shutdownSignals``).
+    public func stopped() async {
+        await services?.run.value
+    }
+
+    /// The end of delivery (``DeliveryService``, after the listeners closed): waits for the
+    /// transactions in flight, closes delivery connections, flushes progress and accounting,
+    /// closes the spool. A listener still open (started while a shutdown began) is closed first.
+    func finishDelivery() async {
         guard !core.stopping else { return }
         core.stop()
-        timer.task?.cancel()
-        timer.task = nil
+        wakeup?.sleep.cancel()
         await servers.close()
         await waitForTransactions(until: now + options.shutdownGrace)
         if !core.running.isEmpty { log("shutdown: \(core.running.count) transaction(s) still in flight are left for the next start") }
@@ -113,7 +110,7 @@ extension MailNode {
         timeout.cancel()
     }
 
-    /// Wakes ``shutdown()``'s wait for transactions in flight.
+    /// Wakes ``finishDelivery()``'s wait for transactions in flight.
     func transactionsDrained() {
         for waiter in drainWaiters { waiter.resume() }
         drainWaiters = []

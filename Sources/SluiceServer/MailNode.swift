@@ -1,4 +1,5 @@
 import Foundation
+import ServiceLifecycle
 import SluiceAccounting
 import SluiceConfig
 import SluiceControlServer
@@ -47,8 +48,11 @@ public actor MailNode {
 
     /// The node's state and decisions.
     var core: NodeCore
-    var timer = WakeupTimer()
+    /// The delivery loop's current sleep.
+    var wakeup: Wakeup?
     var servers = NodeServers()
+    /// The service group running the listeners and the delivery loop, and the task running it.
+    var services: (group: ServiceGroup, run: Task<Void, Never>)?
     /// ``shutdown()`` waiting for the transactions in flight.
     var drainWaiters: [CheckedContinuation<Void, Never>] = []
 
@@ -132,7 +136,7 @@ public actor MailNode {
 
     // MARK: - Effects
 
-    /// Carries out the core's effects in order, then re-arms the timer.
+    /// Carries out the core's effects in order, then wakes the delivery loop if it must run sooner.
     func perform(_ effects: [NodeEffect]) {
         for effect in effects {
             switch effect {
@@ -140,7 +144,11 @@ public actor MailNode {
                 let transport = self.transport
                 Task.detached { await self.connected(id, await transport.connect(plan)) }
             case .sendTransaction(let transaction, let handle):
-                send(transaction, on: handle)
+                let (spool, transport) = (self.spool, self.transport)
+                // Detached: neither reading the content nor the peer waits on the node.
+                Task.detached {
+                    await self.transactionFinished(transaction.id, await transport.send(transaction, on: handle, from: spool))
+                }
             case .closeConnection(let handle):
                 let transport = self.transport
                 Task { await transport.quit(handle) }
@@ -151,36 +159,13 @@ public actor MailNode {
             case .publishEvent(let event):
                 events.publish(event)
             case .persistControl(let control):
-                do {
-                    try spool.saveControl(id: String(control.id), data: try JSONEncoder().encode(control),
-                                          expiresAt: control.expiresAt)
-                } catch {
-                    log("spool: could not store control #\(control.id) (\(control)): \(error)")
-                }
+                do { try spool.save(control) } catch { log("spool: could not store control #\(control.id) (\(control)): \(error)") }
             case .forgetControl(let control):
                 do { try spool.removeControl(id: String(control.id)) } catch {
                     log("spool: could not remove control #\(control.id): \(error)")
                 }
             }
         }
-        armTimer()
-    }
-
-    /// Reads the content and sends it, off the node (detached: neither the read nor the peer waits here).
-    private func send(_ transaction: Transaction, on handle: DeliveryHandle) {
-        let (spool, transport) = (self.spool, self.transport)
-        Task.detached {
-            let outcome: TransactionOutcome
-            do {
-                let content = try spool.content(of: transaction.messageID)
-                outcome = await transport.send(OutboundTransaction(
-                    sender: transaction.sender,
-                    recipients: transaction.recipients.map { OutboundTransaction.Recipient(address: $0) },
-                    content: content), on: handle)
-            } catch {
-                outcome = NodeCore.contentUnavailable(transaction, because: error)
-            }
-            await self.transactionFinished(transaction.id, outcome)
-        }
+        wakeEarlierIfNeeded()
     }
 }

@@ -4,6 +4,7 @@ import NIOPosix
 import SluiceConfig
 import SluiceControlServer
 import SluiceCore
+import ServiceLifecycle
 import SluiceSMTP
 
 /// The node's listening parts: the SMTP listeners with the inbound gate they share, the control
@@ -46,7 +47,21 @@ struct NodeServers: Sendable {
         }
     }
 
-    /// Closes every listener and the control plane.
+    /// The listeners as services, in start-up order: the HTTP API, the control socket, the SMTP
+    /// listeners (a group shuts them down in reverse: SMTP first, then the control plane).
+    var services: [any Service] {
+        var services: [any Service] = []
+        if let http { services.append(ListenerService(description: "http-mgmt-port \(http.port)", close: http.close)) }
+        if let controlSocket {
+            services.append(ListenerService(description: "control-socket \(controlSocket.path)", close: controlSocket.close))
+        }
+        for server in smtp {
+            services.append(ListenerService(description: "smtp-listener \(server.localAddress)") { try? await server.close() })
+        }
+        return services
+    }
+
+    /// Closes every listener and the control plane (a start-up that failed half-way).
     func close() async {
         for server in smtp { try? await server.close() }
         await controlSocket?.close()

@@ -35,15 +35,6 @@ struct NodeVirtualTimeTests {
         """
     }
 
-    /// Stores a one-recipient message in the node's spool and admits it, as the SMTP listener does.
-    static func inject(_ node: MailNode, to recipient: String, at clock: VirtualClock) async throws {
-        let content = Array("Subject: test\r\n\r\nhello\r\n".utf8)
-        let id = try await node.spool.accept(SpoolEnvelope(sender: "s@node.test", recipients: [SpoolRecipient(address: recipient)],
-                                                           vmta: "v1", receivedAt: clock.now()), content: content)
-        try await node.admit(Message(id: id, sender: "s@node.test", recipients: [recipient], size: content.count, vmta: "v1",
-                                     receivedAt: clock.now(), spoolReference: id.raw))
-    }
-
     @Test("a 421 storm backs its queue off until a retry after the storm delivers; held mail waits for the release")
     func stormAndHold() async throws {
         let dir = try makeTemporaryDirectory()
@@ -62,9 +53,9 @@ struct NodeVirtualTimeTests {
         let actor = ControlActor.socketPeer(uid: 0, user: "root", label: "test")
         _ = try await service.handle(.execute(.hold(domain: "held.test")), reason: "test", by: actor)
         for n in 0..<3 {
-            try await Self.inject(node, to: "s\(n)@storm.test", at: clock)
-            try await Self.inject(node, to: "h\(n)@held.test", at: clock)
-            try await Self.inject(node, to: "f\(n)@free.test", at: clock)
+            try await admitDirectly(node, to: "s\(n)@storm.test", at: clock)
+            try await admitDirectly(node, to: "h\(n)@held.test", at: clock)
+            try await admitDirectly(node, to: "f\(n)@free.test", at: clock)
         }
 
         try await drive(clock, until: "free.test delivered and storm.test backed off") {

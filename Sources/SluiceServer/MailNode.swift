@@ -50,10 +50,11 @@ public actor MailNode {
     var core: NodeCore
     /// The delivery loop's current sleep.
     var wakeup: Wakeup?
+    /// The listeners and the control plane, once started.
     var servers = NodeServers()
     /// The service group running the listeners and the delivery loop, and the task running it.
     var services: (group: ServiceGroup, run: Task<Void, Never>)?
-    /// ``shutdown()`` waiting for the transactions in flight.
+    /// ``finishDelivery()`` waiting for the transactions in flight.
     var drainWaiters: [CheckedContinuation<Void, Never>] = []
 
     /// The bound ports of the SMTP listeners, in the order of the listener list.

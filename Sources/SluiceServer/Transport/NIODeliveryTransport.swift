@@ -25,7 +25,7 @@ final class NIODeliveryTransport: DeliveryTransport {
 
     /// Creates a transport resolving with `resolver` and connecting on `group`.
     init(resolver: MXResolver, group: any EventLoopGroup, tls: SMTPClientTLS?,
-         deliveryGuard: (@Sendable (IPAddress) -> Bool)?, mxPort: Int = 25, clock: any SluiceCore.Clock = WallClock()) {
+         deliveryGuard: (@Sendable (IPAddress) -> Bool)?, mxPort: Int, clock: any SluiceCore.Clock) {
         self.resolver = resolver
         self.group = group
         self.tls = tls

@@ -11,7 +11,7 @@
 // wrong; 2 on a usage error.
 import Glibc
 import SluiceConfig
-import SluiceCore
+import SluiceBase
 import SluiceSpool
 
 let arguments = CommandLine.arguments

@@ -1,4 +1,3 @@
-import SluiceConfig
 import SluiceControlProtocol
 import SluiceControlServer
 import SluiceCore

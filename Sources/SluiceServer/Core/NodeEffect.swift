@@ -1,4 +1,3 @@
-import SluiceConfig
 import SluiceAccounting
 import SluiceControlProtocol
 import SluiceCore

@@ -1,4 +1,3 @@
-import SluiceConfig
 import SluiceCore
 import SluiceSMTP
 

@@ -6,6 +6,12 @@ let nio: [Target.Dependency] = [
     .product(name: "NIOPosix", package: "swift-nio"),
 ]
 
+let lifecycle: [Target.Dependency] = [
+    .product(name: "Logging", package: "swift-log"),
+    .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+    .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+]
+
 let package = Package(
     name: "sluice",
     products: [
@@ -15,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // The PowerMTA-dialect configuration language: lexer, parser, diagnostics, typed model,
@@ -67,7 +75,7 @@ let package = Package(
         .target(
             name: "SluiceServer",
             dependencies: ["SluiceConfig", "SluiceCore", "SluiceSpool", "SluiceSMTP", "SluiceDNS", "SluiceControlProtocol",
-                           "SluiceControlServer", "SluiceAccounting"] + nio
+                           "SluiceControlServer", "SluiceAccounting"] + nio + lifecycle
         ),
         // `sluice demo`: the embedded config, sandbox receivers, the generator and the node in
         // one process, with a live line and a per-domain summary.
@@ -89,6 +97,7 @@ let package = Package(
                 "SluiceConfig", "SluiceCore", "SluiceSpool", "SluiceControlProtocol", "SluiceControlClient",
                 "SluiceConsole", "SluiceServer", "SluiceSandbox", "SluiceSandboxServer", "SluiceDemo", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ] + nio
         ),
         // Release-mode benchmarks whose figures are quoted in BENCHMARKS.md.
@@ -133,7 +142,7 @@ let package = Package(
         .testTarget(
             name: "SluiceServerTests",
             dependencies: ["SluiceServer", "SluiceConfig", "SluiceCore", "SluiceSpool", "SluiceControlProtocol",
-                           "SluiceControlServer", "SluiceControlClient"] + nio
+                           "SluiceControlServer", "SluiceControlClient"] + nio + lifecycle
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,7 +1,9 @@
+import Logging
 import SluiceConfig
 import SluiceCore
 import SluiceDNS
 import SluiceSpool
+import UnixSignals
 
 /// How a ``MailNode`` runs beyond what the configuration says: overrides for tests and for the
 /// embedded demo, the time source and where log lines go.
@@ -27,6 +29,9 @@ public struct NodeOptions: Sendable {
     /// connection (the queue defers, "refused by the delivery guard"). The demo uses it to keep
     /// every delivery on loopback.
     public var deliveryGuard: (@Sendable (IPAddress) -> Bool)?
+    /// How deliveries reach receiving MTAs; nil: SMTP over the network (MX resolution,
+    /// ``deliveryGuard`` and ``mxPort`` apply). Tests and simulations plug in a scripted transport.
+    public var transport: (any DeliveryTransport)?
     /// The time source for the engine, spool records and accounting.
     public var clock: any SluiceCore.Clock
     /// DNS queries for MX resolution; nil uses the system resolver.
@@ -45,18 +50,37 @@ public struct NodeOptions: Sendable {
     public var shutdownGrace: TimeSpan
     /// The configuration file, re-read by `sluice reload`; nil refuses reload.
     public var configurationPath: String?
-    /// Where log lines go (one line each, no trailing newline).
-    public var log: @Sendable (String) -> Void
+    /// The signals on which the node shuts down gracefully, through its service group (`sluice
+    /// serve`: SIGTERM and SIGINT); none by default.
+    public var shutdownSignals: [UnixSignal]
+    /// The node's log (swift-log): by default a ``LineLogHandler`` writing each message as one
+    /// line with the `log` function the options were created with (standard error unless given).
+    public var logger: Logger
 
-    /// Creates options; every override off, the wall clock, log lines to stderr.
+    /// Writes one line to ``logger`` (info level): the form the node's parts take a log in.
+    /// Setting it sends the log's lines to the new function instead.
+    public var log: @Sendable (String) -> Void {
+        get {
+            let logger = self.logger
+            return { line in logger.info("\(line)") }
+        }
+        set { logger = Self.logger(writingWith: newValue) }
+    }
+
+    /// A logger whose ``LineLogHandler`` writes each message with `write`.
+    static func logger(writingWith write: @escaping @Sendable (String) -> Void) -> Logger {
+        Logger(label: "sluice") { _ in LineLogHandler(write: write) }
+    }
+
+    /// Creates options; every override off, the wall clock, log lines (`log`) to stderr.
     public init(smtpListeners: [ListenAddress]? = nil, spoolDirectory: String? = nil, controlSocketPath: String? = nil,
                 httpPort: Int? = nil, httpTokenFile: String? = nil, auditLogPath: String? = nil,
-                deliveryGuard: (@Sendable (IPAddress) -> Bool)? = nil,
+                deliveryGuard: (@Sendable (IPAddress) -> Bool)? = nil, transport: (any DeliveryTransport)? = nil,
                 clock: any SluiceCore.Clock = WallClock(), dnsQuerying: (any DNSQuerying)? = nil,
                 rollupLookupTimeout: TimeSpan = .seconds(2), mxPort: Int = 25,
                 spoolOptions: SpoolOptions = SpoolOptions(), tuning: EngineTuning = EngineTuning(),
                 shutdownGrace: TimeSpan = .seconds(10), configurationPath: String? = nil,
-                log: @escaping @Sendable (String) -> Void = StandardErrorLog.write) {
+                shutdownSignals: [UnixSignal] = [], log: @escaping @Sendable (String) -> Void = StandardErrorLog.write) {
         self.smtpListeners = smtpListeners
         self.spoolDirectory = spoolDirectory
         self.controlSocketPath = controlSocketPath
@@ -64,6 +88,7 @@ public struct NodeOptions: Sendable {
         self.httpTokenFile = httpTokenFile
         self.auditLogPath = auditLogPath
         self.deliveryGuard = deliveryGuard
+        self.transport = transport
         self.clock = clock
         self.dnsQuerying = dnsQuerying
         self.rollupLookupTimeout = rollupLookupTimeout
@@ -72,6 +97,7 @@ public struct NodeOptions: Sendable {
         self.tuning = tuning
         self.shutdownGrace = shutdownGrace
         self.configurationPath = configurationPath
-        self.log = log
+        self.shutdownSignals = shutdownSignals
+        self.logger = Self.logger(writingWith: log)
     }
 }

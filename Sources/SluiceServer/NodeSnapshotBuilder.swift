@@ -1,6 +1,7 @@
 import SluiceConfig
 import SluiceControlProtocol
 import SluiceCore
+import SluiceSMTP
 import SluiceSpool
 
 /// Builds the control plane's ``NodeSnapshot`` from the engine's queue snapshots.
@@ -63,26 +64,19 @@ struct NodeSnapshotBuilder {
                        deferredPerS: total[.deferredAttempts].per1m, bouncedPerS: bounced.per1m + expired.per1m),
             connections: .init(in: inboundConnections, out: engine.openConnections, refusedIn: refusedInbound),
             spool: .init(bytes: spool.statistics().diskBytes, freeBytes: FileSystem.freeBytes(spoolDirectory) ?? 0),
-            controls: engine.activeControls.map(MailNode.info),
+            controls: engine.activeControls.map(ControlTranslation.info),
             history: .init(in: total[.injected].history.map(Int.init), out: total[.delivered].history.map(Int.init)))
     }
 }
 
 extension NodeSnapshotBuilder {
-    /// The builder for `node` as it is now.
-    init(node: isolated MailNode, now: Instant) {
-        engine = node.engine
-        configuration = node.configuration
-        hostName = node.hostName
-        uptime = (now - node.startedAt).seconds
-        messagesReceived = node.messagesReceived
-        let inbound = node.inboundGate?.statistics
-        inboundConnections = inbound?.open ?? 0
+    /// The builder for the node whose state is `core`, with its listeners' `inbound` figures.
+    init(core: NodeCore, inbound: InboundGate.Statistics?, uptime: Double, spool: Spool, spoolDirectory: String,
+         now: Instant) {
         var refused = Dictionary(uniqueKeysWithValues: (inbound?.refused ?? [:]).map { ($0.key.rawValue, $0.value) })
         if let memory = inbound?.refusedForMemory, memory > 0 { refused["smtp-in-message-memory"] = memory }
-        refusedInbound = refused
-        spool = node.spool
-        spoolDirectory = node.spoolDirectory
-        self.now = now
+        self.init(engine: core.engine, inboundConnections: inbound?.open ?? 0, refusedInbound: refused,
+                  configuration: core.configuration, hostName: core.hostName, uptime: uptime,
+                  messagesReceived: core.messagesReceived, spool: spool, spoolDirectory: spoolDirectory, now: now)
     }
 }

@@ -25,7 +25,7 @@ actor RollupResolver {
     }
 
     private let resolver: MXResolver
-    private let clock: any SluiceCore.Clock
+    let clock: any SluiceCore.Clock
     /// How long a caller waits for lookups.
     let timeout: TimeSpan
     /// How long an answer (hosts, no MX, no such domain) is kept.

@@ -94,7 +94,7 @@ struct DemoCommand: AsyncParsableCommand {
         }
         // SIGINT or SIGTERM ends the traffic early; the summary still follows.
         let signals = Task {
-            _ = await ServeCommand.firstSignal(of: [SIGTERM, SIGINT])
+            _ = await firstSignal(of: [.sigterm, .sigint])
             live.cancel()
         }
         await live.value

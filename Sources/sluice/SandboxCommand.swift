@@ -60,7 +60,7 @@ struct SandboxCommand: AsyncParsableCommand {
                 if !Task.isCancelled { printLine("sandbox \(loaded.name): \(receiver.stats)") }
             }
         }
-        let signal = await ServeCommand.firstSignal(of: [SIGTERM, SIGINT])
+        let signal = await firstSignal(of: [.sigterm, .sigint])
         reporter.cancel()
         try? await server.close()
         printLine("sandbox \(loaded.name) stopped (signal \(signal)): \(receiver.stats); closed by the server: \(server.closes)")

@@ -1,13 +1,11 @@
 import ArgumentParser
-import Dispatch
 import CMalloc
-import Foundation
 import SluiceConfig
 import SluiceServer
 
-/// `sluice serve --config FILE`: runs the MTA in the foreground until SIGTERM or SIGINT, then
-/// shuts down gracefully (stop accepting, finish or defer transactions in flight) and exits 0.
-/// Log lines go to standard error.
+/// `sluice serve --config FILE`: runs the MTA in the foreground until SIGTERM or SIGINT, on which
+/// its service group shuts down gracefully (stop accepting, finish or defer transactions in
+/// flight) and the command exits 0. Log lines go to standard error.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
@@ -29,33 +27,12 @@ struct ServeCommand: AsyncParsableCommand {
         _ = mallopt(M_MMAP_THRESHOLD, 1 << 20)
         let node: MailNode
         do {
-            node = try await MailNode.start(configuration: result.model, options: NodeOptions(configurationPath: config))
+            node = try await MailNode.start(configuration: result.model,
+                                            options: NodeOptions(configurationPath: config, shutdownSignals: [.sigterm, .sigint]))
         } catch {
             printError("error: \(error)")
             throw ExitCode(1)
         }
-        let signal = await Self.firstSignal(of: [SIGTERM, SIGINT])
-        StandardErrorLog.write("signal \(signal): shutting down")
-        await node.shutdown()
-    }
-
-    /// Waits for the first of `signals` (their default actions are disabled meanwhile).
-    static func firstSignal(of signals: [Int32]) async -> Int32 {
-        let (stream, continuation) = AsyncStream.makeStream(of: Int32.self)
-        var sources: [any DispatchSourceSignal] = []
-        for number in signals {
-            Foundation.signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { continuation.yield(number) }
-            source.resume()
-            sources.append(source)
-        }
-        var received = SIGTERM
-        for await number in stream {
-            received = number
-            break
-        }
-        for source in sources { source.cancel() }
-        return received
+        await node.stopped()
     }
 }

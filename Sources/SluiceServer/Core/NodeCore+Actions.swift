@@ -1,0 +1,64 @@
+import SluiceAccounting
+import SluiceCore
+import SluiceDNS
+import SluiceSpool
+
+extension NodeCore {
+    /// The effects of the engine's actions, with the inputs some of them produce at once (a DNS
+    /// verdict answering a transaction) worked through; the recipients' progress comes last, in
+    /// one batch. `destination` is where the transaction that produced them went.
+    mutating func effects(of actions: [EngineAction], destination: DeliveryTarget? = nil, now: Instant) -> [NodeEffect] {
+        var work = actions
+        var index = 0
+        var effects: [NodeEffect] = []
+        var progress: [RecipientProgress] = []
+        while index < work.count {
+            switch work[index] {
+            case .openConnection(let id, let key):
+                if let plan = open(id, for: key, now: now) { effects.append(.openConnection(id, plan)) }
+            case .startTransaction(let transaction):
+                switch start(transaction, now: now) {
+                case .send(let handle): effects.append(.sendTransaction(transaction, on: handle))
+                case .answered(let follow): work += follow
+                case .leftInFlight: break
+                }
+            case .closeConnection(let id):
+                if let handle = close(id) { effects.append(.closeConnection(handle)) }
+            case .record(let record):
+                progress.append(note(record, destination: destination, into: &effects))
+            case .messageFinished(let id, _):
+                // The spool forgets a message once its last recipient's final progress is written.
+                accountingHeaderValues[id] = nil
+            case .controlAdded(let control):
+                if !fileBackedControls.contains(control.id) { effects.append(.persistControl(control)) }
+            case .controlRemoved(let control, _):
+                if fileBackedControls.remove(control.id) == nil { effects.append(.forgetControl(control)) }
+            }
+            index += 1
+        }
+        if !progress.isEmpty { effects.append(.recordProgress(progress)) }
+        return effects
+    }
+
+    /// Accounts for one recipient outcome (bounce counter, accounting row, event) and returns its
+    /// spool progress entry.
+    mutating func note(_ record: DeliveryRecord, destination: DeliveryTarget?, into effects: inout [NodeEffect]) -> RecipientProgress {
+        if record.outcome == .bounced || record.outcome == .expired {
+            bouncesByCategory[(record.category ?? .other).rawValue, default: 0] += 1
+        }
+        if writesAccounting {
+            effects.append(.writeAccounting(AccountingRecord(record, context: deliveryContext(of: record, destination: destination))))
+        }
+        let event = RecordMapping.event(of: record)
+        recent.append(event)
+        effects.append(.publishEvent(event))
+        return RecordMapping.progress(of: record)
+    }
+
+    /// The accounting context of a record: the node, the vmta's source address, the target.
+    func deliveryContext(of record: DeliveryRecord, destination: DeliveryTarget?) -> DeliveryContext {
+        DeliveryContext(node: hostName, sourceIP: configuration.virtualMTAs[record.queue.vmta]?.sourceAddress?.description,
+                        destinationIP: destination?.address, remoteHost: destination?.host,
+                        headers: accountingHeaderValues[record.messageID] ?? [:])
+    }
+}

@@ -1,0 +1,89 @@
+import SluiceControlProtocol
+import SluiceControlServer
+import SluiceCore
+
+extension NodeCore {
+    /// How many queued recipients a settings answer samples.
+    static let queuedSampleLimit = 20
+
+    /// Applies an operator command (all but `reload`, which is the node's) to the engine and
+    /// returns the operator's outcome with the effects. Controls created by a `--persist`
+    /// throttle are the override file's, so the spool does not store them.
+    ///
+    /// - Throws: the engine's ``ControlError`` (unknown queue, bad setting …); nothing changes then.
+    mutating func execute(_ command: ControlCommand, context: CommandContext,
+                          now: Instant) throws(ControlError) -> (outcome: CommandOutcome, effects: [NodeEffect]) {
+        let actions = try engine.apply(command, by: ControlTranslation.request(from: context), now: now)
+        var created: [Control] = []
+        for case .controlAdded(let control) in actions {
+            created.append(control)
+            if case .setThrottle(_, _, true) = command { fileBackedControls.insert(control.id) }
+        }
+        let effects = effects(of: actions, now: now)
+        var queued = 0
+        if case .hold(let domain) = command {
+            queued = engine.queueSnapshots(now: now).filter { $0.key.domain == domain }.reduce(0) { $0 + $1.queued }
+        }
+        return (CommandOutcome(message: ControlTranslation.message(for: command, queued: queued),
+                               control: created.last.map(ControlTranslation.info)), effects)
+    }
+
+    /// The override-file lines a command cancels: for `cancel` of a control set with `--persist`,
+    /// its target and directive, to be removed from the file before the command is applied.
+    func overrideLines(cancelledBy command: ControlCommand) -> (target: ControlTarget, directive: String)? {
+        guard case .cancelControl(let text) = command, let id = ControlCommand.controlNumber(text),
+              fileBackedControls.contains(id), let control = engine.activeControls.first(where: { $0.id == id }),
+              case .throttle(let target, let directive, _) = control.kind else { return nil }
+        return (target, directive)
+    }
+
+    /// The effective settings of a queue (live overrides included) or of a domain, with the
+    /// queue's delivery history and a sample of its recipients.
+    ///
+    /// - Throws: ``ControlError`` `unknown-queue` for a queue of an unknown vmta, `usage` for a vmta.
+    func settings(for target: ControlTarget, now: Instant) throws(ControlError) -> SettingsSnapshot {
+        let key: QueueKey
+        switch target {
+        case .queue(let queue):
+            guard configuration.virtualMTANames.contains(queue.vmta) else {
+                throw ControlError(.unknownQueue, "no virtual MTA '\(queue.vmta)' for queue \(queue)")
+            }
+            key = queue
+        case .domain(let domain):
+            key = engine.queueKeys.first { $0.domain == domain } ?? QueueKey(domain: domain, vmta: "default")
+        case .vmta(let vmta):
+            throw ControlError(.usage, "settings are per domain or queue, not per virtual MTA ('\(vmta)')")
+        }
+        return SettingsSnapshot(queue: target.name, settings: engine.settings(for: key),
+                                history: deliveredHistory(of: target, now: now),
+                                recipients: queuedRecipients(of: target, now: now))
+    }
+
+    /// A sample of the target's queued recipients with age, attempts and last reply, oldest
+    /// first (the console's Detail view).
+    func queuedRecipients(of target: ControlTarget, now: Instant) -> [SettingsSnapshot.QueuedRecipient] {
+        let sample: [QueuedRecipientInfo]
+        switch target {
+        case .queue(let key): sample = engine.queuedSample(of: key, limit: Self.queuedSampleLimit)
+        case .domain(let domain): sample = engine.queuedSample(ofDomain: domain, limit: Self.queuedSampleLimit)
+        case .vmta: sample = []
+        }
+        return sample.map {
+            SettingsSnapshot.QueuedRecipient(recipient: $0.recipient,
+                                             ageS: max(0, Double((now - $0.receivedAt).milliseconds) / 1000),
+                                             attempts: $0.attempts, lastReply: $0.lastReply)
+        }
+    }
+
+    /// Delivered per second over the last five minutes, oldest first: the queue's, or for a
+    /// domain (a vmta) the sum of its queues'.
+    func deliveredHistory(of target: ControlTarget, now: Instant) -> [Int] {
+        let stats: TrafficStats?
+        switch target {
+        case .queue(let key): stats = engine.snapshot(of: key, now: now)?.stats
+        case .domain(let domain): stats = engine.domainStats(domain, now: now)
+        case .vmta(let vmta): stats = engine.vmtaStats(vmta, now: now)
+        }
+        return stats?[.delivered].history.map(Int.init) ?? []
+    }
+}

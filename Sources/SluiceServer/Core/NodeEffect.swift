@@ -1,0 +1,26 @@
+import SluiceAccounting
+import SluiceControlProtocol
+import SluiceCore
+import SluiceSpool
+
+/// One thing the node must do, decided by ``NodeCore`` and carried out by the ``MailNode`` actor
+/// (or by a test's performer): the core's decisions as data.
+enum NodeEffect: Sendable {
+    /// Open a delivery connection by the plan, then report ``NodeCore/connected(_:_:now:)`` for `id`.
+    case openConnection(ConnectionID, ConnectionPlan)
+    /// Read the message's content, send the transaction on the connection, then report
+    /// ``NodeCore/transactionFinished(_:_:now:)``.
+    case sendTransaction(Transaction, on: DeliveryHandle)
+    /// QUIT and close a connection the engine no longer uses.
+    case closeConnection(DeliveryHandle)
+    /// Append one row to the accounting files.
+    case writeAccounting(AccountingRecord)
+    /// Record recipients' progress in the spool, in one batch, in this order.
+    case recordProgress([RecipientProgress])
+    /// Publish a delivery event to the node's subscribers.
+    case publishEvent(EventRecord)
+    /// Store a new operator control in the spool, so that it survives a restart.
+    case persistControl(Control)
+    /// Remove an ended control from the spool.
+    case forgetControl(Control)
+}

@@ -1,0 +1,37 @@
+import SluiceCore
+
+/// The delivery loop's sleep: until when, and the task to cancel to wake it sooner.
+struct Wakeup {
+    var due: Instant
+    var sleep: Task<Void, Never>
+}
+
+extension MailNode {
+    /// The delivery loop (``DeliveryService``): ticks the core whenever its next wakeup comes (at
+    /// least every second, so that accounting files are flushed and rotated on time) until the
+    /// node stops or the task is cancelled.
+    func runDeliveryLoop() async {
+        while !core.stopping, !Task.isCancelled {
+            let due = core.nextWakeup(after: now)
+            if now < due {
+                let clock = options.clock
+                let sleep = Task { _ = try? await clock.sleep(until: due) }
+                wakeup = Wakeup(due: due, sleep: sleep)
+                await withTaskCancellationHandler { await sleep.value } onCancel: { sleep.cancel() }
+                wakeup = nil
+                // Woken early: new work wants an earlier wakeup, or the node is stopping.
+                guard now >= due else { continue }
+            }
+            guard !core.stopping else { return }
+            let time = now
+            do { try accounting.tick(now: time) } catch { log("accounting: \(error)") }
+            perform(core.tick(now: time))
+        }
+    }
+
+    /// Cuts the loop's sleep short when the core now wants to wake earlier (work just arrived).
+    func wakeEarlierIfNeeded() {
+        guard let wakeup, core.nextWakeup(after: now) < wakeup.due else { return }
+        wakeup.sleep.cancel()
+    }
+}

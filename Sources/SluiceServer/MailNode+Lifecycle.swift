@@ -41,7 +41,7 @@ extension MailNode {
             await shutdown()
             throw error
         }
-        for service in servers.services { await group.addServiceUnlessShutdown(service) }
+        for service in servers.services(log: options.log) { await group.addServiceUnlessShutdown(service) }
     }
 
     /// Re-installs persisted controls (first, so that a hold applies before anything is sent),

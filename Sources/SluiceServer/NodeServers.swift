@@ -49,14 +49,17 @@ struct NodeServers: Sendable {
 
     /// The listeners as services, in start-up order: the HTTP API, the control socket, the SMTP
     /// listeners (a group shuts them down in reverse: SMTP first, then the control plane).
-    var services: [any Service] {
+    /// Each logs to `log` once it has closed.
+    func services(log: @escaping @Sendable (String) -> Void) -> [any Service] {
         var services: [any Service] = []
-        if let http { services.append(ListenerService(description: "http-mgmt-port \(http.port)", close: http.close)) }
+        if let http { services.append(ListenerService(description: "http-mgmt-port \(http.port)", close: http.close, log: log)) }
         if let controlSocket {
-            services.append(ListenerService(description: "control-socket \(controlSocket.path)", close: controlSocket.close))
+            services.append(ListenerService(description: "control-socket \(controlSocket.path)", close: controlSocket.close,
+                                            log: log))
         }
         for server in smtp {
-            services.append(ListenerService(description: "smtp-listener \(server.localAddress)") { try? await server.close() })
+            services.append(ListenerService(description: "smtp-listener \(server.localAddress.ipAddress ?? "?"):\(server.port)",
+                                            close: { try? await server.close() }, log: log))
         }
         return services
     }

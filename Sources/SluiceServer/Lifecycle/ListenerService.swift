@@ -7,10 +7,13 @@ struct ListenerService: Service, CustomStringConvertible {
     let description: String
     /// Stops listening and closes the connections it holds.
     let close: @Sendable () async -> Void
+    /// The node's log, told when it has closed (the operator's sign that a shutdown began).
+    let log: @Sendable (String) -> Void
 
     /// Waits for the graceful shutdown (or the group's cancellation), then closes.
     func run() async {
         try? await gracefulShutdown()
         await close()
+        log("shutdown: \(description) closed")
     }
 }

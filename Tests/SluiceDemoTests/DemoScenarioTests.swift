@@ -54,8 +54,8 @@ import Testing
     static func sawEverything(_ run: DemoRun, _ samples: [DemoSample]) async -> Bool {
         guard samples.contains(where: { $0.delivered > 0 }),
               samples.contains(where: { $0.backoff.contains { $0.hasPrefix("yahoo.com/") } }),
-              (run.receivers["gmail"]?.receiver.stats.deferred[.rateLimit] ?? 0) > 0,
-              (run.receivers["yahoo"]?.receiver.stats.deferred[.incident] ?? 0) > 0 else { return false }
+              (run.receivers["gmail"]?.stats.deferred[.rateLimit] ?? 0) > 0,
+              (run.receivers["yahoo"]?.stats.deferred[.incident] ?? 0) > 0 else { return false }
         let domains = Dictionary(await run.node.snapshot().domains.map { ($0.name, $0.figures) }, uniquingKeysWith: { a, _ in a })
         let microsoftBounces = (domains["outlook.com"]?.bounced ?? 0) + (domains["hotmail.com"]?.bounced ?? 0)
         return (domains["gmail.com"]?.deferred ?? 0) > 0 && (domains["gmail.com"]?.bounced ?? 0) > 0 && microsoftBounces > 0

@@ -35,7 +35,7 @@ extension DemoRun {
                                              group: MultiThreadedEventLoopGroup.singleton)
             let network = DemoNetwork(smtpPort: port, controlSocketPath: await node.controlSocketPath ?? socket, servers: servers)
             return DemoRun(setup: setup, node: node, subscription: subscription, receivers: receivers, network: network,
-                           traffic: GeneratorTraffic(generator))
+                           traffic: GeneratorTraffic(generator), simulation: nil)
         } catch {
             for server in servers.values { try? await server.close() }
             throw await setup.abandon(started, because: error)

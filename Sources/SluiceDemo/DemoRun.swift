@@ -12,7 +12,8 @@ import Synchronization
 ///
 /// ``start(_:)`` runs it on the wall clock and loopback sockets (`sluice demo`): the receivers
 /// behind ``SandboxServer``s, the node's ``LoopbackGuard`` checking every delivery, the
-/// ``TrafficGenerator`` injecting over SMTP.
+/// ``TrafficGenerator`` injecting over SMTP. ``simulate(_:clock:)`` runs the same scenario on a
+/// ``VirtualClock`` without sockets, moved by ``advance(by:)``.
 ///
 /// ```swift
 /// let run = try await DemoRun.start(DemoOptions(rate: 200))
@@ -27,18 +28,19 @@ public final class DemoRun: Sendable {
     public let directory: String
     /// The sandbox receivers by profile name.
     public let receivers: [String: SandboxReceiver]
-    /// The sockets of a run from ``start(_:)``.
+    /// The sockets of a run from ``start(_:)``; nil for a simulated run, which has none.
     public let network: DemoNetwork?
     /// The options it runs with.
     public let options: DemoOptions
 
     private let setup: DemoSetup
     private let traffic: any DemoTraffic
+    private let simulation: SimulationDriver?
     private let subscription: EventHub.Subscription
     private let trafficEnded = Mutex<Instant?>(nil)
 
     init(setup: DemoSetup, node: MailNode, subscription: EventHub.Subscription, receivers: [String: SandboxReceiver],
-         network: DemoNetwork?, traffic: any DemoTraffic) {
+         network: DemoNetwork?, traffic: any DemoTraffic, simulation: SimulationDriver?) {
         self.setup = setup
         self.node = node
         self.subscription = subscription
@@ -47,12 +49,20 @@ public final class DemoRun: Sendable {
         self.receivers = receivers
         self.network = network
         self.traffic = traffic
+        self.simulation = simulation
     }
 
     /// An endpoint over the node's control layer in this process, for the console: commands are
     /// attributed to `actor`, snapshots are handed over as values.
     public func controlEndpoint(actor: ControlActor) -> any ControlEndpoint {
         InProcessEndpoint(service: node.controlService, actor: actor)
+    }
+
+    /// On a simulated run, lets `span` of virtual time pass, event by event (see
+    /// ``simulate(_:clock:)``); returns once the node has taken up the last instant. A run from
+    /// ``start(_:)`` goes on by itself on the wall clock: this returns at once.
+    public func advance(by span: TimeSpan) async {
+        await simulation?.advance(by: span)
     }
 
     /// The counters now; also notes each queue's mode for the backoff episodes.
@@ -80,7 +90,7 @@ public final class DemoRun: Sendable {
     public func finish() async -> DemoSummary {
         await stopTraffic()
         _ = await sample()
-        await node.shutdown()
+        if let simulation { await simulation.shutdown() } else { await node.shutdown() }
         node.events.unsubscribe(subscription)
         await network?.close()
         setup.close()

@@ -1,7 +1,8 @@
 import SluiceSandboxServer
 import Synchronization
 
-/// Where a demo's traffic comes from: the ``TrafficGenerator`` over SMTP.
+/// Where a demo's traffic comes from: the ``TrafficGenerator`` over SMTP on a wall-clock run, the
+/// ``PlanInjector`` in process on a simulated one.
 protocol DemoTraffic: Sendable {
     /// The counters so far.
     var stats: GeneratorStats { get }

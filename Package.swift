@@ -81,8 +81,8 @@ let package = Package(
         // one process, with a live line and a per-domain summary.
         .target(
             name: "SluiceDemo",
-            dependencies: ["SluiceConfig", "SluiceCore", "SluiceControlProtocol", "SluiceControlServer", "SluiceServer",
-                           "SluiceSandbox", "SluiceSandboxServer"] + nio
+            dependencies: ["SluiceConfig", "SluiceCore", "SluiceSMTP", "SluiceDNS", "SluiceControlProtocol", "SluiceControlServer",
+                           "SluiceServer", "SluiceSandbox", "SluiceSandboxServer"] + nio
         ),
         // The operations console: reducer, renderers, themes, terminal backends.
         .target(name: "SluiceConsole", dependencies: ["SluiceControlProtocol", "SluiceConfig", "CNcurses"]),
@@ -132,7 +132,8 @@ let package = Package(
         .testTarget(name: "SluiceSandboxTests", dependencies: ["SluiceSandbox"]),
         .testTarget(
             name: "SluiceDemoTests",
-            dependencies: ["SluiceDemo", "SluiceConfig", "SluiceControlProtocol", "SluiceSandbox", "SluiceSandboxServer"]
+            dependencies: ["SluiceDemo", "SluiceConfig", "SluiceCore", "SluiceSMTP", "SluiceControlProtocol", "SluiceServer",
+                           "SluiceSandbox", "SluiceSandboxServer"]
         ),
         .testTarget(
             name: "SluiceSandboxServerTests",

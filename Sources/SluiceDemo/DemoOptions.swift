@@ -9,9 +9,11 @@ public struct DemoOptions: Hashable, Sendable {
     /// The directory for the spool (`DIR/spool`), the logs and the accounting file; nil makes a
     /// temporary one that ``DemoRun/finish()`` removes.
     public var directory: String?
-    /// The control socket's path; nil puts `control.sock` in the directory.
+    /// The control socket's path; nil puts `control.sock` in the directory. A simulated run opens
+    /// none.
     public var controlSocket: String?
-    /// Concurrent injection connections.
+    /// Concurrent injection connections (a simulated run injects in process, one message at a
+    /// time).
     public var connections: Int
     /// Sizes of the generated messages in bytes (headers included).
     public var messageSizes: ClosedRange<Int>

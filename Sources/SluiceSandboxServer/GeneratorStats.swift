@@ -1,3 +1,4 @@
+import SluiceSandbox
 import Synchronization
 
 /// What a ``TrafficGenerator`` has done so far.
@@ -21,6 +22,20 @@ public struct GeneratorStats: Hashable, Sendable, CustomStringConvertible {
 
     /// No traffic yet.
     public init() {}
+
+    /// Counts `message` as offered, and as accepted when the MTA took it for
+    /// `acceptedRecipients` > 0 recipients, else as refused with `problem` (the MTA's reply).
+    public mutating func record(_ message: PlannedMessage, acceptedRecipients: Int, problem: String?) {
+        offered += 1
+        if acceptedRecipients > 0 {
+            accepted += 1
+            recipientsAccepted += acceptedRecipients
+            acceptedByDomain[message.domain, default: 0] += 1
+        } else {
+            refused += 1
+            lastProblem = problem
+        }
+    }
 
     /// `offered=400 accepted=398 refused=2 failed=0 skipped=0`.
     public var description: String {

@@ -101,16 +101,6 @@ public final class TrafficGenerator: Sendable {
 
     private func record(_ outcome: TransactionOutcome, for message: PlannedMessage) {
         let delivered = outcome.recipients.filter { $0.disposition == .delivered }.count
-        counters.update { stats in
-            stats.offered += 1
-            if delivered > 0 {
-                stats.accepted += 1
-                stats.recipientsAccepted += delivered
-                stats.acceptedByDomain[message.domain, default: 0] += 1
-            } else {
-                stats.refused += 1
-                stats.lastProblem = outcome.recipients.first?.reply.dsnDiag
-            }
-        }
+        counters.update { $0.record(message, acceptedRecipients: delivered, problem: outcome.recipients.first?.reply.dsnDiag) }
     }
 }

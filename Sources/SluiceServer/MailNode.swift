@@ -56,6 +56,8 @@ public actor MailNode {
     var services: (group: ServiceGroup, run: Task<Void, Never>)?
     /// ``finishDelivery()`` waiting for the transactions in flight.
     var drainWaiters: [CheckedContinuation<Void, Never>] = []
+    /// Connects, sends and QUITs handed to the transport whose end the node has not taken up yet.
+    var operationsInFlight = 0
 
     /// The bound ports of the SMTP listeners, in the order of the listener list.
     public var smtpPorts: [Int] { servers.smtp.map(\.port) }
@@ -63,6 +65,13 @@ public actor MailNode {
     public var controlSocketPath: String? { servers.controlSocket?.path }
     /// The HTTP management API's port, when it is open.
     public var httpPort: Int? { servers.http?.port }
+    /// Delivery operations (connects, transactions, QUITs) handed to the transport whose outcome
+    /// the node has not taken up yet. A simulation on a ``VirtualClock`` reads it to tell when the
+    /// node waits on nothing but the clock: every operation in flight is then asleep on the clock.
+    public var deliveryOperationsInFlight: Int { operationsInFlight }
+    /// True once a shutdown has begun: no delivery connection or transaction is started any more;
+    /// those in flight still report back.
+    public var isStopping: Bool { core.stopping }
 
     /// The command layer over this node, for an ``InProcessEndpoint`` (the embedded console) and
     /// the servers. Cheap to create; every instance shares the node's event hub and audit log.
@@ -127,12 +136,19 @@ public actor MailNode {
     /// A connection asked for by ``NodeEffect/openConnection(_:_:)`` opened or failed.
     func connected(_ id: ConnectionID, _ outcome: ConnectOutcome) {
         perform(core.connected(id, outcome, now: now))
+        operationsInFlight -= 1
     }
 
     /// A transaction's replies arrived (or the connection broke).
     func transactionFinished(_ id: TransactionID, _ outcome: TransactionOutcome) {
         perform(core.transactionFinished(id, outcome, now: now))
+        operationsInFlight -= 1
         if core.running.isEmpty { transactionsDrained() }
+    }
+
+    /// A QUIT asked for by ``NodeEffect/closeConnection(_:)`` is done.
+    private func closed() {
+        operationsInFlight -= 1
     }
 
     // MARK: - Effects
@@ -143,16 +159,22 @@ public actor MailNode {
             switch effect {
             case .openConnection(let id, let plan):
                 let transport = self.transport
+                operationsInFlight += 1
                 Task.detached { await self.connected(id, await transport.connect(plan)) }
             case .sendTransaction(let transaction, let handle):
                 let (spool, transport) = (self.spool, self.transport)
+                operationsInFlight += 1
                 // Detached: neither reading the content nor the peer waits on the node.
                 Task.detached {
                     await self.transactionFinished(transaction.id, await transport.send(transaction, on: handle, from: spool))
                 }
             case .closeConnection(let handle):
                 let transport = self.transport
-                Task { await transport.quit(handle) }
+                operationsInFlight += 1
+                Task {
+                    await transport.quit(handle)
+                    self.closed()
+                }
             case .writeAccounting(let record):
                 do { try accounting.write(record, now: now) } catch { log("accounting: \(error)") }
             case .recordProgress(let entries):

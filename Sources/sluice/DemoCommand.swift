@@ -77,9 +77,11 @@ struct DemoCommand: AsyncParsableCommand {
 
     /// The live line every second until `duration` has passed or a signal arrives; then the summary.
     private func runHeadless(_ run: DemoRun, duration: TimeSpan) async {
-        printLine("sluice demo: MTA on 127.0.0.1:\(run.smtpPort), providers "
-                  + run.receivers.keys.sorted().map { "\($0) 127.0.0.1:\(run.receivers[$0]?.port ?? 0)" }.joined(separator: ", "))
-        printLine("control socket: \(run.controlSocketPath)   (sluice console --socket \(run.controlSocketPath))")
+        if let network = run.network {
+            printLine("sluice demo: MTA on 127.0.0.1:\(network.smtpPort), providers "
+                      + network.servers.keys.sorted().map { "\($0) 127.0.0.1:\(network.servers[$0]?.port ?? 0)" }.joined(separator: ", "))
+            printLine("control socket: \(network.controlSocketPath)   (sluice console --socket \(network.controlSocketPath))")
+        }
         printLine("directory: \(run.directory)\(spool == nil ? " (removed at the end)" : "")")
         let clock = WallClock()
         let live = Task {

@@ -1,30 +1,41 @@
 import Foundation
 import SluiceConfig
+import SluiceCore
 import SluiceDemo
 import SluiceSandbox
 import Testing
 
-/// `sluice demo --no-console --duration 30s`, shortened and in process: the whole stack (sandbox
-/// receivers, MailNode on the embedded configuration, generator) on loopback.
+/// `sluice demo --no-console --duration 20s`, simulated: the whole scenario (sandbox receivers,
+/// MailNode on the embedded configuration, the seeded traffic plan) on a virtual clock, without
+/// sockets, so what it shows does not depend on how busy the machine is. (TmuxDemoTests runs the
+/// real `sluice demo` on loopback.)
 @Suite struct DemoScenarioTests {
+    /// Simulated seconds of traffic: Yahoo's storm starts 10 s in.
+    static let seconds: Int64 = 20
+
     @Test(.timeLimit(.minutes(2)))
     func shortenedDemoShowsRateLimitsBackoffYahoosIncidentAndBadMailboxes() async throws {
-        // Small messages keep a debug build on two cores at the full rate.
-        let run = try await DemoRun.start(DemoOptions(rate: 200, seed: 1, messageSizes: 1_024...2_048))
-        // Sampled twice a second until everything checked below has been seen (Yahoo's storm
-        // starts 10 s in), however long a busy machine takes, within the time limit.
-        let deadline = ContinuousClock.now + .seconds(90)
+        let clock = VirtualClock()
+        let start = clock.now()
+        let run = try await DemoRun.simulate(DemoOptions(rate: 200, seed: 1, messageSizes: 1_024...2_048), clock: clock)
+        // 100 ms of virtual time per step, each step returning once the node has taken it up;
+        // sampled every simulated second, as `sluice demo` prints its live line.
         var samples: [DemoSample] = []
-        while ContinuousClock.now < deadline {
-            samples.append(await run.sample())
-            if await Self.sawEverything(run, samples) { break }
-            try await Task.sleep(for: .milliseconds(500))
+        for step in 1...(Self.seconds * 10) {
+            await run.advance(by: TimeSpan(milliseconds: 100))
+            if step % 10 == 0 { samples.append(await run.sample()) }
         }
         let summary = await run.finish()
         let domains = summary.tally.domains
         let report = summary.text
 
-        // Traffic flowed (how soon is BENCHMARKS.md's "Demo start-up").
+        // The traffic ran on the virtual clock: every planned message was injected at its time
+        // (one every 5 ms from 0 s to 20 s), none skipped however slow the machine.
+        #expect(samples.map(\.elapsed) == (1...Self.seconds).map { TimeSpan.seconds($0) })
+        #expect(clock.now() - start >= .seconds(Self.seconds))
+        #expect(summary.duration == .seconds(Self.seconds))
+        #expect(summary.traffic.offered == Int(Self.seconds) * 200 + 1 && summary.traffic.skipped == 0, "\(summary.traffic)")
+        // Traffic flowed.
         #expect(samples.contains { $0.injected > 0 && $0.delivered > 0 }, "\(report)")
         #expect(summary.traffic.accepted > 0)
         // Gmail's per-IP limit answers 421 4.7.0; the backoff pattern puts a queue in backoff.
@@ -38,6 +49,7 @@ import Testing
         #expect((yahoo?.deferralsByReply["421 4.7.0 [TSS04]"] ?? 0) > 0 || yahoo?.errorsSeen.contains("421 4.7.0 [TSS04]") == true,
                 "\(report)")
         #expect((yahoo?.backoffEpisodes ?? 0) > 0, "\(report)")
+        #expect(samples.contains { $0.backoff.contains { $0.hasPrefix("yahoo.com/") } }, "\(report)")
         // Unknown users bounce as bad-mailbox (Gmail's "does not exist", Microsoft's "mailbox unavailable").
         #expect((domains["gmail.com"]?.bouncedByCategory["bad-mailbox"] ?? 0) > 0, "\(report)")
         let microsoft = (domains["outlook.com"]?.bouncedByCategory["bad-mailbox"] ?? 0)
@@ -46,18 +58,5 @@ import Testing
         // Nothing tried to leave loopback, and the temporary directory is gone.
         #expect(summary.refusedDestinations == 0)
         #expect(!FileManager.default.fileExists(atPath: run.directory))
-    }
-
-    /// True once the node and the receivers show what the test checks: deliveries, Gmail's 421
-    /// 4.7.0 and Yahoo's TSS04 storm at the receivers, deferrals and bad-mailbox bounces at the
-    /// node, and a sample with Yahoo in backoff (the summary counts backoff episodes from samples).
-    static func sawEverything(_ run: DemoRun, _ samples: [DemoSample]) async -> Bool {
-        guard samples.contains(where: { $0.delivered > 0 }),
-              samples.contains(where: { $0.backoff.contains { $0.hasPrefix("yahoo.com/") } }),
-              (run.receivers["gmail"]?.receiver.stats.deferred[.rateLimit] ?? 0) > 0,
-              (run.receivers["yahoo"]?.receiver.stats.deferred[.incident] ?? 0) > 0 else { return false }
-        let domains = Dictionary(await run.node.snapshot().domains.map { ($0.name, $0.figures) }, uniquingKeysWith: { a, _ in a })
-        let microsoftBounces = (domains["outlook.com"]?.bounced ?? 0) + (domains["hotmail.com"]?.bounced ?? 0)
-        return (domains["gmail.com"]?.deferred ?? 0) > 0 && (domains["gmail.com"]?.bounced ?? 0) > 0 && microsoftBounces > 0
     }
 }

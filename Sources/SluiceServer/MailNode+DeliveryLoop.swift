@@ -24,7 +24,7 @@ extension MailNode {
             }
             guard !core.stopping else { return }
             let time = now
-            do { try accounting.tick(now: time) } catch { log("accounting: \(error)") }
+            do { try records.accounting.tick(now: time) } catch { log("accounting: \(error)") }
             perform(core.tick(now: time))
         }
     }

@@ -44,22 +44,13 @@ extension MailNode {
         for service in servers.services(log: options.log) { await group.addServiceUnlessShutdown(service) }
     }
 
-    /// Re-installs persisted controls (first, so that a hold applies before anything is sent),
-    /// then the spooled messages with their recipients' progress (their recipient domains
-    /// assigned their rollups first, when the configuration has an `<mx-rollup-list>`).
+    /// Brings back the spool's controls and messages (their recipient domains assigned their
+    /// rollups first, when the configuration has an `<mx-rollup-list>`).
     func restore(_ recovery: SpoolRecovery, pending: Int) async {
-        for control in recovery.controls { perform(core.restore(control, now: now)) }
         await assignRollups(forRecipients: recovery.pendingAddresses)
-        let time = now
-        var restored = 0
-        for entry in recovery.messages {
-            do {
-                perform(try core.restore(entry.message, recipients: entry.recipients, headers: entry.headers, now: time))
-                restored += 1
-            } catch {
-                log("spool: message \(entry.message.id) not restored: \(error)")
-            }
-        }
+        let (effects, restored, refused) = core.restore(recovery, now: now)
+        perform(effects)
+        for (id, error) in refused { log("spool: message \(id) not restored: \(error)") }
         log("started: \(restored) message(s), \(pending) recipient(s) queued from \(spoolDirectory)")
     }
 
@@ -92,8 +83,8 @@ extension MailNode {
         await withTaskGroup(of: Void.self) { group in
             for handle in open { group.addTask { await self.transport.quit(handle) } }
         }
-        await progress.flush(giveUpOnFailure: true)
-        do { try accounting.close(now: now) } catch { log("accounting: \(error)") }
+        await records.progress.flush(giveUpOnFailure: true)
+        do { try records.accounting.close(now: now) } catch { log("accounting: \(error)") }
         await spool.close()
         log("stopped")
     }

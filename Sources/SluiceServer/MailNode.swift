@@ -43,8 +43,8 @@ public actor MailNode {
     let transport: any DeliveryTransport
     /// MX host names of recipient domains, for `<mx-rollup-list>` routing.
     let rollupResolver: RollupResolver
-    let progress: ProgressWriter
-    let accounting: AccountingLog
+    /// Accounting, spool progress and controls, events.
+    let records: NodeRecords
 
     /// The node's state and decisions.
     var core: NodeCore
@@ -69,8 +69,7 @@ public actor MailNode {
     /// the node has not taken up yet. A simulation on a ``VirtualClock`` reads it to tell when the
     /// node waits on nothing but the clock: every operation in flight is then asleep on the clock.
     public var deliveryOperationsInFlight: Int { operationsInFlight }
-    /// True once a shutdown has begun: no delivery connection or transaction is started any more;
-    /// those in flight still report back.
+    /// True once a shutdown has begun: nothing new is sent; what is in flight still reports back.
     public var isStopping: Bool { core.stopping }
 
     /// The command layer over this node, for an ``InProcessEndpoint`` (the embedded console) and
@@ -90,13 +89,13 @@ public actor MailNode {
         events = EventHub()
         hostName = configuration.hostName ?? ProcessInfo.processInfo.hostName
         startedAt = options.clock.now()
-        progress = ProgressWriter(spool: spool, log: options.log, clock: options.clock)
-        accounting = AccountingLog(files: configuration.acctFiles)
+        records = NodeRecords(accounting: AccountingLog(files: configuration.acctFiles),
+                              progress: ProgressWriter(spool: spool, log: options.log, clock: options.clock),
+                              events: events, spool: spool, log: options.log)
         var engine = DeliveryEngine(configuration: configuration, tuning: options.tuning)
-        // No queue exists yet, so there is nothing to perform.
-        _ = engine.setPersistedThrottles(persistedOverrides.throttles, now: options.clock.now())
+        _ = engine.setPersistedThrottles(persistedOverrides.throttles, now: startedAt)  // No queue yet: no action.
         core = NodeCore(configuration: configuration, engine: engine, hostName: hostName,
-                        writesAccounting: !accounting.writers.isEmpty)
+                        writesAccounting: !records.accounting.writers.isEmpty)
         accountingHeaderNames = core.accountingHeaderNames
     }
 
@@ -118,6 +117,14 @@ public actor MailNode {
     func admit(_ message: Message, headers: [String: String] = [:]) async throws(InjectionError) {
         await assignRollups(forRecipients: message.recipients)
         perform(try core.admit(message, headers: headers, now: now))
+    }
+
+    /// Takes a message as the SMTP listeners take one after its end of data (the virtual MTA
+    /// chosen, the message stored in the spool, then queued) without a socket, for a simulation
+    /// injecting in process. `message.virtualMTA` stands for what `X-Virtual-MTA` or the source's
+    /// `default-virtual-mta` chooses on a listener.
+    public func receive(_ message: ReceivedMessage) async -> ReceiveResult {
+        await NodeReceiver(node: self, spool: spool, configuration: core.configuration, log: options.log).receive(message)
     }
 
     /// Assigns the rollups of `recipients`' domains in the engine; nothing without an
@@ -146,16 +153,11 @@ public actor MailNode {
         if core.running.isEmpty { transactionsDrained() }
     }
 
-    /// A QUIT asked for by ``NodeEffect/closeConnection(_:)`` is done.
-    private func closed() {
-        operationsInFlight -= 1
-    }
-
     // MARK: - Effects
 
     /// Carries out the core's effects in order, then wakes the delivery loop if it must run sooner.
     func perform(_ effects: [NodeEffect]) {
-        for effect in effects {
+        for effect in effects where !records.perform(effect, now: now) {
             switch effect {
             case .openConnection(let id, let plan):
                 let transport = self.transport
@@ -173,20 +175,10 @@ public actor MailNode {
                 operationsInFlight += 1
                 Task {
                     await transport.quit(handle)
-                    self.closed()
+                    self.operationsInFlight -= 1
                 }
-            case .writeAccounting(let record):
-                do { try accounting.write(record, now: now) } catch { log("accounting: \(error)") }
-            case .recordProgress(let entries):
-                progress.submit(entries)
-            case .publishEvent(let event):
-                events.publish(event)
-            case .persistControl(let control):
-                do { try spool.save(control) } catch { log("spool: could not store control #\(control.id) (\(control)): \(error)") }
-            case .forgetControl(let control):
-                do { try spool.removeControl(id: String(control.id)) } catch {
-                    log("spool: could not remove control #\(control.id): \(error)")
-                }
+            default:
+                break  // Written by `records`.
             }
         }
         wakeEarlierIfNeeded()

@@ -93,6 +93,23 @@ struct NodeCore: Sendable {
         return effects + self.effects(of: actions, now: now)
     }
 
+    /// Brings back what a restart read from the spool: the controls first (so a hold applies
+    /// before anything is sent), then the messages. Returns the effects, how many messages the
+    /// engine took, and the ones it refused with why.
+    mutating func restore(_ recovery: SpoolRecovery, now: Instant)
+        -> (effects: [NodeEffect], restored: Int, refused: [(MessageID, InjectionError)]) {
+        var effects = recovery.controls.flatMap { restore($0, now: now) }
+        var refused: [(MessageID, InjectionError)] = []
+        for entry in recovery.messages {
+            do {
+                effects += try restore(entry.message, recipients: entry.recipients, headers: entry.headers, now: now)
+            } catch {
+                refused.append((entry.message.id, error))
+            }
+        }
+        return (effects, recovery.messages.count - refused.count, refused)
+    }
+
     /// Re-installs a control persisted in the spool.
     mutating func restore(_ control: Control, now: Instant) -> [NodeEffect] {
         effects(of: engine.restore(control, now: now), now: now)

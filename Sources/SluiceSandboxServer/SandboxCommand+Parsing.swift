@@ -6,7 +6,7 @@ extension SandboxCommand {
     /// ``SMTPCommandParser``: the commands a receiver answers map to their events; the ones the
     /// sandbox does not offer (STARTTLS, AUTH, VRFY, HELP) and unknown verbs are
     /// ``unrecognized(_:)``; a known verb with bad syntax is ``malformed(_:)`` with the parser's reply.
-    init(line: String) {
+    public init(line: String) {
         switch SMTPCommandParser.parse(line) {
         case .success(.helo(let name)): self = .hello(name, extended: false)
         case .success(.ehlo(let name)): self = .hello(name, extended: true)

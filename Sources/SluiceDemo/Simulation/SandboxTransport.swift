@@ -57,12 +57,10 @@ final class SandboxTransport: DeliveryTransport {
                                                 clock: clock) {
             case .open(let connection):
                 return .connected(register(connection), target)
-            case .greetingRefused(let greeting) where greeting.code >= 500 && plan.bounceUpon5xxGreeting:
+            case .failed(.greetingRefused(let greeting)) where greeting.code >= 500 && plan.bounceUpon5xxGreeting:
                 return .verdict(greeting)
-            case .greetingRefused(let reply), .refused(let reply):
-                failure = .rejected(reply)
-            case .tlsUnavailable:
-                failure = .badConnection(SMTPClientError.tlsUnavailable.diagnostic)
+            case .failed(let error):
+                failure = error.connectionFailure
             }
         }
         return .failed(failure)

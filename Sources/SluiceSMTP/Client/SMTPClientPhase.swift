@@ -2,7 +2,7 @@ import SluiceConfig
 
 /// What the delivery client waits for: each wait has its own limit and names itself in
 /// ``SMTPClientError/timedOut(phase:)`` ("timeout waiting for RCPT TO reply").
-enum SMTPClientPhase: Hashable, Sendable, CustomStringConvertible {
+public enum SMTPClientPhase: Hashable, Sendable, CustomStringConvertible {
     /// The peer's greeting after connecting.
     case greeting
     /// The reply to EHLO.
@@ -27,7 +27,7 @@ enum SMTPClientPhase: Hashable, Sendable, CustomStringConvertible {
     case quit
 
     /// The phase's name in diagnostics.
-    var description: String {
+    public var description: String {
         switch self {
         case .greeting: return "greeting"
         case .ehlo: return "EHLO reply"

@@ -16,9 +16,9 @@ import SluiceBase
 /// Invariant: every ``transactionRequested(_:)`` gets exactly one ``Action/finishTransaction(_:)``,
 /// in the order requested; opening ends with exactly one ``Action/connectionReady(_:)`` or
 /// ``Action/connectionFailed(_:)``.
-struct SMTPClientStateMachine: Sendable {
+public struct SMTPClientStateMachine: Sendable {
     /// Something the connection must do.
-    enum Action: Hashable, Sendable {
+    public enum Action: Hashable, Sendable {
         /// Send these command lines.
         case write(String)
         /// Send this content (dot-stuffed, with the end-of-data mark).
@@ -41,13 +41,13 @@ struct SMTPClientStateMachine: Sendable {
     }
 
     /// What the peer said while the session was opened.
-    struct Session: Hashable, Sendable {
+    public struct Session: Hashable, Sendable {
         /// The greeting.
-        var greeting: SMTPReply
+        public var greeting: SMTPReply
         /// The capabilities of the last EHLO (``ESMTPCapabilities/none`` after HELO).
-        var capabilities: ESMTPCapabilities
+        public var capabilities: ESMTPCapabilities
         /// True after a successful STARTTLS.
-        var tlsActive: Bool
+        public var tlsActive: Bool
     }
 
     private enum State: Sendable {
@@ -90,26 +90,26 @@ struct SMTPClientStateMachine: Sendable {
     private var armed: SMTPClientPhase?
 
     /// Creates the machine for a connection to `host`; `tlsAvailable` when STARTTLS can be started.
-    init(configuration: SMTPClientConfiguration, host: String, tlsAvailable: Bool) {
+    public init(configuration: SMTPClientConfiguration, host: String, tlsAvailable: Bool) {
         self.configuration = configuration
         self.host = host
         self.tlsAvailable = tlsAvailable
     }
 
     /// True once the session has ended (or failed to open); requests are answered at once.
-    var isClosed: Bool { if case .closed = state { return true } else { return false } }
+    public var isClosed: Bool { if case .closed = state { return true } else { return false } }
 
     // MARK: - Events
 
     /// The TCP connection is established: wait for the greeting.
-    mutating func channelActive() -> [Action] {
+    public mutating func channelActive() -> [Action] {
         guard case .connecting = state else { return [] }
         state = .greeting
         return [arm(.greeting)]
     }
 
     /// The peer sent a complete reply.
-    mutating func replyReceived(_ reply: SMTPReply) -> [Action] {
+    public mutating func replyReceived(_ reply: SMTPReply) -> [Action] {
         switch state {
         case .greeting:
             guard reply.code == 220 else { return refuseToOpen(.greetingRefused(reply)) }
@@ -158,21 +158,21 @@ struct SMTPClientStateMachine: Sendable {
     }
 
     /// The TLS handshake has finished: EHLO again (RFC 3207 §4.2).
-    mutating func tlsEstablished() -> [Action] {
+    public mutating func tlsEstablished() -> [Action] {
         guard case .tlsHandshake(var session) = state else { return [] }
         session.tlsActive = true
         return ehlo(session)
     }
 
     /// The TLS handshake failed.
-    mutating func tlsFailed(_ why: String) -> [Action] {
+    public mutating func tlsFailed(_ why: String) -> [Action] {
         guard case .tlsHandshake = state else { return [] }
         return failed(.tlsFailed(why))
     }
 
     /// The owner asks for `transaction` to be sent; its outcome comes with
     /// ``Action/finishTransaction(_:)`` after those of the transactions requested before it.
-    mutating func transactionRequested(_ transaction: OutboundTransaction) -> [Action] {
+    public mutating func transactionRequested(_ transaction: OutboundTransaction) -> [Action] {
         switch state {
         case .ready:
             pending.append(transaction)
@@ -187,7 +187,7 @@ struct SMTPClientStateMachine: Sendable {
 
     /// The owner asks for QUIT: now when no transaction runs, else once the running one is done;
     /// transactions not yet started are not sent (their outcomes say the connection is not usable).
-    mutating func quitRequested() -> [Action] {
+    public mutating func quitRequested() -> [Action] {
         switch state {
         case .ready:
             return quit()
@@ -202,7 +202,7 @@ struct SMTPClientStateMachine: Sendable {
     }
 
     /// The timeout armed for `phase` fired.
-    mutating func timeoutFired(_ phase: SMTPClientPhase) -> [Action] {
+    public mutating func timeoutFired(_ phase: SMTPClientPhase) -> [Action] {
         guard armed == phase else { return [] }
         armed = nil
         if case .quitting = state { return close() }
@@ -212,7 +212,7 @@ struct SMTPClientStateMachine: Sendable {
     /// The connection broke (a malformed or overlong reply, a write or socket error), or the
     /// session cannot go on: opening fails, or the running transaction ends with what it has (the
     /// error's reply standing for the missing ones); the pending ones are not sent.
-    mutating func failed(_ error: SMTPClientError) -> [Action] {
+    public mutating func failed(_ error: SMTPClientError) -> [Action] {
         switch state {
         case .connecting, .greeting, .ehlo, .helo, .startTLS, .tlsHandshake:
             state = .closed

@@ -4,7 +4,6 @@ import SluiceDNS
 import SluiceSandbox
 import SluiceServer
 import SluiceSMTP
-import Synchronization
 
 /// A ``DeliveryTransport`` into sandbox receivers in this process: the simulated providers without
 /// sockets. Each receiver stands at the address and port a ``SandboxServer`` would listen on, so
@@ -15,16 +14,11 @@ import Synchronization
 /// `allows` first (the demo's ``DemoDeliveryGuard``), as the network transport asks its delivery
 /// guard before connecting.
 final class SandboxTransport: DeliveryTransport {
-    private struct Table {
-        var next: UInt64 = 1
-        var open: [DeliveryHandle: SandboxConnection] = [:]
-    }
-
     /// The receivers by where they stand.
     let receivers: [ListenAddress: SandboxReceiver]
     let clock: any Clock
     let allows: @Sendable (IPAddress) -> Bool
-    private let table = Mutex(Table())
+    private let table = DeliveryHandleTable<SandboxConnection>()
 
     /// Creates a transport reaching `receivers`, asking `allows` before each connection.
     init(receivers: [ListenAddress: SandboxReceiver], clock: any Clock, allows: @escaping @Sendable (IPAddress) -> Bool) {
@@ -37,8 +31,7 @@ final class SandboxTransport: DeliveryTransport {
     /// `mx-connection-attempts` of them) until a receiver greets and accepts EHLO.
     func connect(_ plan: ConnectionPlan) async -> ConnectOutcome {
         var failure = ConnectionFailure.noAnswer("no delivery target for \(plan.domain): the sandbox has no DNS, only routes")
-        let ordered = plan.hosts.filter { !plan.unavailable.contains($0.host) } + plan.hosts.filter { plan.unavailable.contains($0.host) }
-        for host in plan.maxTargets > 0 ? Array(ordered.prefix(plan.maxTargets)) : ordered {
+        for host in plan.attemptOrder(plan.hosts, address: \.host) {
             guard host.isAddressLiteral, let address = IPAddress(host.host) else {
                 failure = .noAnswer("\(host) is not an address literal: the sandbox has no DNS")
                 continue
@@ -56,7 +49,7 @@ final class SandboxTransport: DeliveryTransport {
             switch await SandboxConnection.open(to: receiver, host: target.description, from: source, client: plan.client,
                                                 clock: clock) {
             case .open(let connection):
-                return .connected(register(connection), target)
+                return .connected(table.register(connection), target)
             case .failed(.greetingRefused(let greeting)) where greeting.code >= 500 && plan.bounceUpon5xxGreeting:
                 return .verdict(greeting)
             case .failed(let error):
@@ -69,28 +62,15 @@ final class SandboxTransport: DeliveryTransport {
     /// Sends on the connection; one the receiver closed is let go.
     func send(_ transaction: OutboundTransaction, on handle: DeliveryHandle) async -> TransactionOutcome {
         // Taken out while the transaction runs: the node sends one transaction at a time per connection.
-        guard var connection = table.withLock({ $0.open.removeValue(forKey: handle) }) else {
-            return .assemble(addresses: transaction.recipients.map(\.address), mail: nil, rcpts: [], data: nil, final: nil,
-                             interruption: SMTPClientError.connectionLost("connection \(handle) is closed").reply,
-                             connectionReusable: false)
-        }
+        guard var connection = table.remove(handle) else { return TransactionOutcome.notOpen(transaction, handle) }
         let outcome = await connection.send(transaction)
-        if outcome.connectionReusable { table.withLock { $0.open[handle] = connection } }
+        if outcome.connectionReusable { table.put(connection, at: handle) }
         return outcome
     }
 
     /// Says QUIT and forgets the connection.
     func quit(_ handle: DeliveryHandle) async {
-        guard var connection = table.withLock({ $0.open.removeValue(forKey: handle) }) else { return }
+        guard var connection = table.remove(handle) else { return }
         await connection.quit()
-    }
-
-    private func register(_ connection: SandboxConnection) -> DeliveryHandle {
-        table.withLock { table in
-            let handle = DeliveryHandle(table.next)
-            table.next += 1
-            table.open[handle] = connection
-            return handle
-        }
     }
 }

@@ -50,4 +50,11 @@ public struct ConnectionPlan: Sendable {
         client.ignore8BitMIME = settings.ignore8BitMIME.value
         client.assumeDeliveryUponDataTerminationTimeout = settings.assumeDeliveryUponDataTerminationTimeout.value
     }
+
+    /// The order to try `targets` in: those not marked unavailable (a 421 lately) first, then the
+    /// marked ones, each in their given order (MX preference), at most ``maxTargets`` when set.
+    public func attemptOrder<Target>(_ targets: [Target], address: (Target) -> String) -> [Target] {
+        let ordered = targets.filter { !unavailable.contains(address($0)) } + targets.filter { unavailable.contains(address($0)) }
+        return maxTargets > 0 ? Array(ordered.prefix(maxTargets)) : ordered
+    }
 }

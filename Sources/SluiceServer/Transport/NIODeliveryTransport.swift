@@ -3,16 +3,10 @@ import SluiceConfig
 import SluiceCore
 import SluiceDNS
 import SluiceSMTP
-import Synchronization
 
 /// Delivery over the network: resolves a plan's destination (MX, or its `smtp-hosts`), opens an
 /// ``SMTPClientConnection`` to the first target that answers and keeps it under a handle.
 final class NIODeliveryTransport: DeliveryTransport {
-    private struct Table {
-        var next: UInt64 = 1
-        var open: [DeliveryHandle: SMTPClientConnection] = [:]
-    }
-
     let resolver: MXResolver
     let group: any EventLoopGroup
     let tls: SMTPClientTLS?
@@ -21,7 +15,7 @@ final class NIODeliveryTransport: DeliveryTransport {
     let mxPort: Int
     /// The node's clock, for the connections' idle timers.
     let clock: any SluiceCore.Clock
-    private let table = Mutex(Table())
+    private let table = DeliveryHandleTable<SMTPClientConnection>()
 
     /// Creates a transport resolving with `resolver` and connecting on `group`.
     init(resolver: MXResolver, group: any EventLoopGroup, tls: SMTPClientTLS?,
@@ -47,11 +41,7 @@ final class NIODeliveryTransport: DeliveryTransport {
             return .failed(.noAnswer("DNS lookup for \(plan.domain) failed: \(why)"))
         case .targets(let found):
             var failure = ConnectionFailure.noAnswer("no delivery target for \(plan.domain)")
-            // Stable: MX order is kept otherwise.
-            let ordered = found.filter { !plan.unavailable.contains($0.address) }
-                + found.filter { plan.unavailable.contains($0.address) }
-            let targets = plan.maxTargets > 0 ? Array(ordered.prefix(plan.maxTargets)) : ordered
-            for target in targets {
+            for target in plan.attemptOrder(found, address: \.address) {
                 if let deliveryGuard, !(IPAddress(target.address).map(deliveryGuard) ?? false) {
                     failure = .noAnswer("delivery to \(target.address) refused by the delivery guard")
                     continue
@@ -60,7 +50,7 @@ final class NIODeliveryTransport: DeliveryTransport {
                     let connection = try await SMTPClientConnection.connect(
                         host: target.address, port: target.port, configuration: plan.client, tls: tls, group: group,
                         clock: clock)
-                    return .connected(register(connection), target)
+                    return .connected(table.register(connection), target)
                 } catch .greetingRefused(let greeting) where greeting.code >= 500 && plan.bounceUpon5xxGreeting {
                     return .verdict(greeting)
                 } catch {
@@ -73,27 +63,14 @@ final class NIODeliveryTransport: DeliveryTransport {
 
     /// Sends on the connection; one that is no longer reusable afterwards is let go.
     func send(_ transaction: OutboundTransaction, on handle: DeliveryHandle) async -> TransactionOutcome {
-        guard let connection = table.withLock({ $0.open[handle] }) else {
-            return .assemble(addresses: transaction.recipients.map(\.address), mail: nil, rcpts: [], data: nil, final: nil,
-                             interruption: SMTPClientError.connectionLost("connection \(handle) is closed").reply,
-                             connectionReusable: false)
-        }
+        guard let connection = table.connection(handle) else { return TransactionOutcome.notOpen(transaction, handle) }
         let outcome = await connection.send(transaction)
-        if !outcome.connectionReusable { _ = table.withLock { $0.open.removeValue(forKey: handle) } }
+        if !outcome.connectionReusable { _ = table.remove(handle) }
         return outcome
     }
 
     /// QUITs and closes the connection.
     func quit(_ handle: DeliveryHandle) async {
-        await table.withLock { $0.open.removeValue(forKey: handle) }?.quit()
-    }
-
-    private func register(_ connection: SMTPClientConnection) -> DeliveryHandle {
-        table.withLock { table in
-            let handle = DeliveryHandle(table.next)
-            table.next += 1
-            table.open[handle] = connection
-            return handle
-        }
+        await table.remove(handle)?.quit()
     }
 }

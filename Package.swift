@@ -46,6 +46,10 @@ let package = Package(
         ),
         // MX / A / AAAA resolution through the system resolver, with a TTL cache.
         .target(name: "SluiceDNS", dependencies: ["SluiceBase", "SluiceConfig", "CResolv"]),
+        // DKIM signing (RFC 6376, RFC 8463): keys, canonicalization, signatures, key records.
+        .target(name: "SluiceDKIM", dependencies: ["CCrypto"]),
+        // Debian's libcrypto (libssl-dev) for RSA, Ed25519 and SHA-256; see Sources/CCrypto/shim.h.
+        .systemLibrary(name: "CCrypto", path: "Sources/CCrypto"),
         // libresolv; see Sources/CResolv/shim.h.
         .systemLibrary(name: "CResolv", path: "Sources/CResolv"),
         // The control plane's wire: snapshots, operations, results, request/response/frame lines,
@@ -117,6 +121,7 @@ let package = Package(
             dependencies: ["SluiceSMTP", .product(name: "NIOEmbedded", package: "swift-nio")],
             exclude: ["Scripts"]
         ),
+        .testTarget(name: "SluiceDKIMTests", dependencies: ["SluiceDKIM"], exclude: ["Scripts"]),
         .testTarget(name: "SluiceDNSTests", dependencies: ["SluiceDNS", "SluiceBase", "SluiceConfig"], exclude: ["Scripts"]),
         .testTarget(
             name: "SluiceControlTests",

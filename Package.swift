@@ -79,7 +79,7 @@ let package = Package(
         .target(
             name: "SluiceServer",
             dependencies: ["SluiceConfig", "SluiceCore", "SluiceSpool", "SluiceSMTP", "SluiceDNS", "SluiceControlProtocol",
-                           "SluiceControlServer", "SluiceAccounting"] + nio + lifecycle
+                           "SluiceControlServer", "SluiceAccounting", "SluiceDKIM"] + nio + lifecycle
         ),
         // `sluice demo`: the embedded config, sandbox receivers, the generator and the node in
         // one process, with a live line and a per-domain summary.
@@ -148,7 +148,7 @@ let package = Package(
         .testTarget(
             name: "SluiceServerTests",
             dependencies: ["SluiceServer", "SluiceConfig", "SluiceCore", "SluiceSpool", "SluiceControlProtocol",
-                           "SluiceControlServer", "SluiceControlClient"] + nio + lifecycle
+                           "SluiceControlServer", "SluiceControlClient", "SluiceDKIM"] + nio + lifecycle
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -111,6 +111,7 @@ public struct ConfigSourcePolicies: SourcePolicyProvider {
         policy.removeReceivedHeaders = matching.lazy.compactMap(\.removeReceivedHeaders).first ?? false
         policy.removedHeaders = matching.flatMap(\.removedHeaders)
         policy.jobIDHeader = matching.lazy.compactMap(\.jobIDHeader).first ?? jobIDHeader ?? "X-Job"
+        policy.dkimSign = matching.lazy.compactMap(\.dkimSign).first
         policy.rewriting = AddressRewriting(matching.lazy.compactMap(\.rewriteList).first.flatMap { rewriteLists[$0] })
         if let name = matching.lazy.compactMap(\.sourceGroup).first {
             policy.connectionGroup = SourcePolicy.ConnectionGroup(name: name, maxConnections: sourceGroups[name]?.maxSMTPIn)

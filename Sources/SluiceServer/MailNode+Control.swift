@@ -13,7 +13,15 @@ extension MailNode: ControlledNode {
 
     /// The effective settings of a queue (live overrides included) or of a domain.
     public func settings(for target: ControlTarget) async throws -> SettingsSnapshot {
-        try core.settings(for: target, now: now)
+        var snapshot = try core.settings(for: target, now: now)
+        if case .queue(let key) = target {
+            let stats = core.dkimStats[key] ?? DKIMQueueStats()
+            let settings = core.configuration.effectiveSettings(domain: key.domain, vmta: key.vmta)
+            snapshot.dkim = SettingsSnapshot.DKIMStatus(
+                signing: dkim.context.keyring.describeSigning(settings: settings, vmta: key.vmta),
+                signed: stats.signed, unsigned: stats.unsigned, lastKey: stats.lastKey, lastMissing: stats.lastMissing)
+        }
+        return snapshot
     }
 
     /// The newest events passing `filter`, oldest first.
@@ -47,9 +55,10 @@ extension MailNode: ControlledNode {
 
     /// Re-reads the configuration file and the override file and hands them to the engine (queues,
     /// throttles, patterns, `queue-to` and `<mx-rollup-list>` for mail admitted from now on;
-    /// listeners and sources keep their start-up values). Queue contents and operator controls
-    /// are kept. A configuration or override file with errors is refused with
-    /// the diagnostic, and the running configuration stays.
+    /// listeners and sources keep their start-up values), and re-reads the DKIM key files (a
+    /// rotated key signs the mail received from then on; queued mail keeps its signature).
+    /// Queue contents and operator controls are kept. A configuration, key or override file with
+    /// errors is refused with the diagnostic, and the running configuration stays.
     func reload() throws -> CommandOutcome {
         guard let path = options.configurationPath else {
             throw ControlError(.refused, "this node was not started from a configuration file")
@@ -58,9 +67,15 @@ extension MailNode: ControlledNode {
         if let error = loaded.errors.first {
             throw ControlError(.refused, "configuration not reloaded: \(error)")
         }
+        let (keyring, keyFindings) = DKIMKeyring.load(loaded.model)
+        if let error = keyFindings.first(where: { $0.severity == .error }) {
+            throw ControlError(.refused, "configuration not reloaded: \(error)")
+        }
         try persistedOverrides.reload()
+        dkim.replace(with: DKIMSigningContext(configuration: loaded.model, keyring: keyring))
         perform(core.reload(loaded.model, now: now))
         perform(core.setPersistedThrottles(persistedOverrides.throttles, now: now))
-        return CommandOutcome(message: "reloaded \(path) (\(loaded.warnings.count) warning(s))")
+        let warnings = loaded.warnings.count + keyFindings.count { $0.severity == .warning }
+        return CommandOutcome(message: "reloaded \(path) (\(warnings) warning(s))")
     }
 }

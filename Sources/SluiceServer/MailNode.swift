@@ -40,6 +40,8 @@ public actor MailNode {
     nonisolated let persistedOverrides: PersistedOverrides
     /// The headers (lowercased) the accounting files record; empty: messages' headers are not read.
     nonisolated let accountingHeaderNames: Set<String>
+    /// The configuration and keys the listeners DKIM-sign with (swapped by `reload`).
+    nonisolated let dkim: DKIMContextStore
     let transport: any DeliveryTransport
     /// MX host names of recipient domains, for `<mx-rollup-list>` routing.
     let rollupResolver: RollupResolver
@@ -97,6 +99,7 @@ public actor MailNode {
         core = NodeCore(configuration: configuration, engine: engine, hostName: hostName,
                         writesAccounting: !records.accounting.writers.isEmpty)
         accountingHeaderNames = core.accountingHeaderNames
+        dkim = DKIMContextStore(DKIMSigningContext(configuration: configuration, keyring: startup.dkimKeyring))
     }
 
     var now: Instant { options.clock.now() }
@@ -113,10 +116,11 @@ public actor MailNode {
     /// Queues a message already stored in the spool, after assigning its recipient domains
     /// their rollups when the configuration has an `<mx-rollup-list>` (which may wait for DNS,
     /// at most ``NodeOptions/rollupLookupTimeout``; the node does other work meanwhile).
-    /// `headers` are the message's values for the accounting files' `header_NAME` columns.
-    func admit(_ message: Message, headers: [String: String] = [:]) async throws(InjectionError) {
+    /// `headers` are the message's values for the accounting files' `header_NAME` columns; `dkim` is
+    /// what signing did, counted per queue.
+    func admit(_ message: Message, headers: [String: String] = [:], dkim: DKIMReceipt = .notRequested) async throws(InjectionError) {
         await assignRollups(forRecipients: message.recipients)
-        perform(try core.admit(message, headers: headers, now: now))
+        perform(try core.admit(message, headers: headers, dkim: dkim, now: now))
     }
 
     /// Takes a message as the SMTP listeners take one after its end of data (the virtual MTA

@@ -3,7 +3,8 @@ import SluiceCore
 import SluiceSMTP
 import SluiceSpool
 
-/// Takes messages from the SMTP listeners: chooses the virtual MTA, stores the message durably
+/// Takes messages from the SMTP listeners: chooses the virtual MTA, DKIM-signs the message as the
+/// configuration says, stores it durably
 /// (concurrent sessions share the spool's group commit), then queues it on the node and lets the
 /// listener answer 250.
 struct NodeReceiver: MessageReceiver {
@@ -51,6 +52,15 @@ struct NodeReceiver: MessageReceiver {
         } else {
             return .permanentFailure(Self.refusal(.unknownVirtualMTA(requested)))
         }
+        // DKIM signing is the last change before the message is stored: what is stored is sent.
+        let signing = node.dkim.context
+        let (content, receipt, refusal) = signing.sign(
+            received.content, vmta: vmta, recipients: received.recipients.map(\.address),
+            sourceSetting: received.dkimSign, unixTime: received.receivedAt.milliseconds / 1000)
+        if let refusal {
+            log("dkim: message from \(received.clientAddress) refused (dkim-missing-key refuse): \(refusal)")
+            return .temporaryFailure(SMTPReply(451, "4.7.5", "DKIM signing key not available, try again later"))
+        }
         let envelope = SpoolEnvelope(
             sender: received.sender,
             recipients: received.recipients.map { recipient in
@@ -66,7 +76,7 @@ struct NodeReceiver: MessageReceiver {
             ret: received.mailParameters.ret?.rawValue, envelopeID: received.mailParameters.envelopeID)
         let id: MessageID
         do {
-            id = try await spool.accept(envelope, content: received.content)
+            id = try await spool.accept(envelope, content: content)
         } catch SpoolError.tooLarge {
             return .permanentFailure(SMTPReply(552, "5.3.4", "Message size exceeds fixed maximum message size"))
         } catch SpoolError.insufficientSpace {
@@ -77,11 +87,12 @@ struct NodeReceiver: MessageReceiver {
             return .temporaryFailure(SMTPReply(451, "4.3.0", "Local error: message not stored, try again later"))
         }
         let message = Message(id: id, sender: received.sender, recipients: received.recipients.map(\.address),
-                              size: received.content.count, jobID: received.jobID, vmta: vmta,
+                              size: content.count, jobID: received.jobID, vmta: vmta,
                               receivedAt: received.receivedAt, spoolReference: id.raw)
         do {
             try await node.admit(message, headers: AccountingHeaders.values(named: node.accountingHeaderNames,
-                                                                             in: received.content))
+                                                                             in: content),
+                                 dkim: receipt)
         } catch {
             // Stored but refused by the engine (e.g. a vmta removed by a reload): drop it again.
             try? await spool.record((0..<message.recipients.count).map {

@@ -36,6 +36,8 @@ struct NodeStartup: Sendable {
     var transport: any DeliveryTransport
     var rollupResolver: RollupResolver
     var descriptors: DescriptorBudget
+    /// The DKIM keys read from the files the configuration names.
+    var dkimKeyring: DKIMKeyring
 
     /// Raises the descriptor limit, opens the spool, the audit log and the override file, and
     /// builds delivery (``NodeOptions/transport``, or SMTP over the network).
@@ -43,6 +45,11 @@ struct NodeStartup: Sendable {
     /// - Throws: ``NodeStartError``; whatever had been opened is closed again.
     static func open(configuration: ConfigModel, options: NodeOptions) async throws -> NodeStartup {
         guard let directory = options.spoolDirectory ?? configuration.spoolPath else { throw NodeStartError.noSpool }
+        let (keyring, keyFindings) = DKIMKeyring.load(configuration)
+        if let error = keyFindings.first(where: { $0.severity == .error }) {
+            throw NodeStartError.failed(part: "DKIM signing", reason: error.description)
+        }
+        for finding in keyFindings { options.log("dkim: \(finding)") }
         let (budget, limitWarning) = DescriptorBudget.raiseSoftLimit()
         if let limitWarning { options.log(limitWarning) }
         var options = options
@@ -78,7 +85,8 @@ struct NodeStartup: Sendable {
         let rollups = RollupResolver(resolver: resolver, clock: options.clock, timeout: options.rollupLookupTimeout)
         for warning in report.warnings { options.log("spool: \(warning)") }
         return NodeStartup(options: options, spool: spool, spoolDirectory: directory, recovery: report, auditLog: auditLog,
-                           overrides: overrides, transport: transport, rollupResolver: rollups, descriptors: budget)
+                           overrides: overrides, transport: transport, rollupResolver: rollups, descriptors: budget,
+                           dkimKeyring: keyring)
     }
 
     private static func openSpool(_ directory: String, options: SpoolOptions) throws -> (Spool, RecoveryReport) {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SluiceConfig
+import SluiceServer
 
 /// `sluice check-config [--config FILE] [--strict] [--all]`: prints every diagnostic as
 /// `FILE:LINE:COL: error|warning|note: message` (a warning or note repeated with the same message
@@ -48,7 +49,10 @@ func loadConfig(_ path: String, strict: Bool = false) throws -> ConfigLoadResult
         printError("error: cannot read configuration file '\(path)'")
         throw ExitCode(1)
     }
-    return ConfigLoader.load(path: path, strict: strict)
+    var result = ConfigLoader.load(path: path, strict: strict)
+    // The DKIM key files are read and checked here, so that their errors carry FILE:LINE too.
+    result.diagnostics += DKIMKeyring.load(result.model).diagnostics
+    return result
 }
 
 /// Writes one line to standard error.

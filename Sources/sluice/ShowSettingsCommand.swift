@@ -1,5 +1,6 @@
 import ArgumentParser
 import SluiceConfig
+import SluiceServer
 import SluiceControlProtocol
 
 /// `sluice show settings DOMAIN[/VMTA] [--json] [--socket PATH | --config FILE]`: a queue's effective
@@ -45,6 +46,11 @@ struct ShowSettingsCommand: AsyncParsableCommand {
         let domain = parts[0].lowercased()
         let settings = result.model.effectiveSettings(domain: domain, vmta: vmta)
         let queueName = vmta.map { "\(domain)/\($0)" } ?? domain
-        try ControlCLI.show(.settings(SettingsSnapshot(queue: queueName, settings: settings)), json: options.json)
+        var snapshot = SettingsSnapshot(queue: queueName, settings: settings)
+        if let vmta {
+            snapshot.dkim = SettingsSnapshot.DKIMStatus(
+                signing: DKIMKeyring.load(result.model).keyring.describeSigning(settings: settings, vmta: vmta))
+        }
+        try ControlCLI.show(.settings(snapshot), json: options.json)
     }
 }

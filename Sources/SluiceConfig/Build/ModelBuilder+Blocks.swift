@@ -4,7 +4,7 @@ extension ModelBuilder {
     /// Directives of `<smtp-listener>`.
     static let listenerDirectives = ["source", "tls"]
     /// Directives of `<virtual-mta>` (besides nested `<domain>` blocks).
-    static let virtualMTADirectives = ["smtp-source-host"]
+    static let virtualMTADirectives = ["smtp-source-host", "domain-key"]
     /// Directives of `<virtual-mta-pool>` (besides nested `<domain>` blocks).
     static let poolDirectives = ["virtual-mta"]
     /// Directives of `<spool>`.
@@ -18,7 +18,7 @@ extension ModelBuilder {
         "max-message-size", "pattern-list", "add-message-id-header", "add-date-header", "log-connections",
         "max-smtp-in", "max-smtp-in-rate", "add-received-header", "hide-message-source",
         "allow-unencrypted-plain-auth", "max-rcpt-per-message", "process-x-job", "retain-x-job", "retain-x-virtual-mta",
-        "remove-received-headers", "remove-header", "jobid-header", "source-group", "rewrite-list",
+        "remove-received-headers", "remove-header", "jobid-header", "source-group", "rewrite-list", "dkim-sign",
     ]
 
     mutating func source(_ b: BlockNode) {
@@ -96,6 +96,7 @@ extension ModelBuilder {
                                                 context: "default-virtual-mta"))
                 }
             case "pattern-list": referencedName(d, kind: .patternList).map { source.patternList = $0 }
+            case "dkim-sign": source.dkimSign = bool(d)
             default: unknownDirective(d, in: "<source>", known: Self.sourceDirectives)
             }
         }
@@ -168,6 +169,8 @@ extension ModelBuilder {
                 }
                 vmta.sourceAddress = address
                 vmta.sourceHostName = d.arguments.count == 2 ? d.arguments[1].text : nil
+            case .directive(let d) where d.key == "domain-key":
+                if let key = domainKey(d, among: vmta.domainKeys, scope: "virtual-mta '\(name)'") { vmta.domainKeys.append(key) }
             case .directive(let d): unknownDirective(d, in: "<virtual-mta>", known: Self.virtualMTADirectives)
             }
         }

@@ -173,6 +173,8 @@ extension ModelBuilder {
     /// Checks one `<domain>` directive; nil (after a diagnostic) when unknown or invalid.
     private mutating func domainEntry(_ d: DirectiveNode) -> DomainEntry? {
         guard let directive = DomainDirective.named(d.key) else {
+            // DomainKeys is historic: `dk-sign no` asks for nothing, `dk-sign yes` warns.
+            if d.key == "dk-sign", (try? parseBool(d.value)) == false { return nil }
             if let known = PowerMTACompatibility.diagnostic(for: d.key, written: d.name.text, at: d.location, strict: strict) {
                 diagnostics.append(known)
                 return nil
@@ -193,9 +195,9 @@ extension ModelBuilder {
         }
         let entry = DomainEntry(name: directive.name, value: value, location: d.location,
                                 valueLocation: d.valueLocation)
-        if directive.name == "dkim-sign", (try? parseBool(value)) == true,
-           let notYet = PowerMTACompatibility.diagnostic(for: "dkim-sign", written: d.name.text, at: d.location, strict: strict) {
-            diagnostics.append(notYet)
+        if directive.name == "dkim-algorithm", value.lowercased() == "rsa-sha1" {
+            warning(d.valueLocation, "'dkim-algorithm rsa-sha1' is obsolete (RFC 8301) and verifiers reject it; "
+                                     + "Sluice signs with rsa-sha256 instead")
         }
         if directive.name == "smtp-pattern-list" {
             references.append(Reference(kind: .smtpPatternList, name: value, location: d.valueLocation,

@@ -24,7 +24,7 @@ struct ModelBuilder {
         "host-name", "postmaster", "control-socket", "http-mgmt-port", "http-access", "smtp-listener", "smtp-server-tls-certificate",
         "log-file", "domain-macro", "include", "spool", "total-max-smtp-in", "smtp-in-command-timeout",
         "smtp-in-min-data-rate", "smtp-in-message-memory", "dns-server", "name-server", "relay-domain", "total-max-smtp-out",
-        "jobid-header",
+        "jobid-header", "domain-key",
     ]
 
     init(strict: Bool) { self.strict = strict }
@@ -92,6 +92,8 @@ struct ModelBuilder {
             }
         case "smtp-in-message-memory":
             model.smtpInMessageMemory = parse(d) { (t: String) throws(ValueError) in try ByteSize(parsing: t) }
+        case "domain-key":
+            if let key = domainKey(d, among: model.domainKeys, scope: "the top level") { model.domainKeys.append(key) }
         case "domain-macro": break // collected before the blocks
         default: unknownDirective(d, in: "at the top level", known: Self.globalDirectives)
         }

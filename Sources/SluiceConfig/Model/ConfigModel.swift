@@ -40,6 +40,9 @@ public struct ConfigModel: Hashable, Sendable {
     /// `jobid-header` at the top level [X-Job]: the header that gives a message's job id, unless
     /// a `<source>` names another.
     public var jobIDHeader: String?
+    /// `domain-key SELECTOR,DOMAIN,PATH` lines at the top level, in file order: DKIM keys every
+    /// vmta may sign with (after its own).
+    public var domainKeys: [DomainKey] = []
     /// `log-file`: the daemon's log.
     public var logFile: String?
     /// `<spool>` blocks.

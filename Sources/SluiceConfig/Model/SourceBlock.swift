@@ -74,6 +74,9 @@ public struct SourceBlock: Hashable, Sendable {
     public var removeReceivedHeaders: Bool?
     /// `remove-header NAME[,NAME…]` [none]: header fields removed on reception (one line or many).
     public var removedHeaders: [String] = []
+    /// `dkim-sign` [unset: the recipient domain's `dkim-sign` decides]: DKIM-sign (or not) every
+    /// message from these clients, whatever its recipients' domains say.
+    public var dkimSign: Bool?
     /// `jobid-header NAME` [X-Job]: the header that gives the job id.
     public var jobIDHeader: String?
     /// Where the block opens.

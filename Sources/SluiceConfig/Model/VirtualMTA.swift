@@ -9,6 +9,9 @@ public struct VirtualMTA: Hashable, Sendable {
     public var sourceHostName: String?
     /// `<domain>` blocks nested in the vmta, overriding the global ones for its queues only.
     public var domainBlocks: [DomainBlock]
+    /// `domain-key` lines in the block, in file order: the DKIM keys its mail is signed with
+    /// first (the top-level ones after).
+    public var domainKeys: [DomainKey] = []
     /// Where the block opens.
     public var location: SourceLocation
 

@@ -56,6 +56,18 @@ public struct DomainDirective: Sendable {
         bool("assume-delivery-upon-data-termination-timeout", \.assumeDeliveryUponDataTerminationTimeout),
         name("queue-to", \.queueTo),
         bool("dkim-sign", \.dkimSign),
+        identity("dkim-identity", \.dkimIdentity),
+        choice("dkim-headers-canon", \.dkimHeadersCanon),
+        choice("dkim-body-canon", \.dkimBodyCanon),
+        algorithm("dkim-algorithm", \.dkimAlgorithm),
+        headerNames("dkim-headers", \.dkimHeaders),
+        bool("dkim-disallow-adding-headers", \.dkimDisallowAddingHeaders),
+        bool("dkim-add-timestamp", \.dkimAddTimestamp),
+        expiry("dkim-expire-after", \.dkimExpireAfter),
+        bool("dkim-add-body-limit", \.dkimAddBodyLimit),
+        bool("second-dkim-sign", \.secondDKIMSign),
+        identity("second-dkim-identity", \.secondDKIMIdentity),
+        choice("dkim-missing-key", \.dkimMissingKey),
         span("connect-timeout", \.connectTimeout),
         span("smtp-greeting-timeout", \.smtpGreetingTimeout),
         span("data-send-timeout", \.dataSendTimeout),
@@ -146,6 +158,43 @@ public struct DomainDirective: Sendable {
             }
             return t
         }, show: { $0 ?? "none" })
+    }
+
+    private static func choice<T: CaseIterable & RawRepresentable & Hashable & Sendable>(
+        _ name: String, _ field: Field<T>
+    ) -> DomainDirective where T.RawValue == String {
+        make(name, field, throttle: false, parse: { (t: String) throws(ValueError) in
+            guard let value = T(rawValue: t.lowercased()) else {
+                throw ValueError(expected: T.allCases.map(\.rawValue).joined(separator: " or "), found: t)
+            }
+            return value
+        }, show: \.rawValue)
+    }
+
+    private static func algorithm(_ name: String, _ field: Field<DKIMAlgorithmSetting?>) -> DomainDirective {
+        make(name, field, throttle: false, parse: { (t: String) throws(ValueError) -> DKIMAlgorithmSetting? in
+            if t.lowercased() == "any" { return nil }
+            return try DKIMAlgorithmSetting(parsing: t)
+        }, show: { $0?.rawValue ?? "any" })
+    }
+
+    private static func identity(_ name: String, _ field: Field<String?>) -> DomainDirective {
+        make(name, field, throttle: false, parse: { (t: String) throws(ValueError) -> String? in
+            try parseDKIMIdentity(t)
+        }, show: { $0 ?? "none" })
+    }
+
+    private static func headerNames(_ name: String, _ field: Field<[String]>) -> DomainDirective {
+        make(name, field, throttle: false, parse: { (t: String) throws(ValueError) -> [String] in
+            let names = t.split(whereSeparator: { $0 == "," || $0 == ":" || $0 == " " || $0 == "\t" }).map(String.init)
+            let fieldName = { (n: String) in
+                n.unicodeScalars.allSatisfy { $0.value > 32 && $0.value < 127 && $0 != ":" }
+            }
+            guard !names.isEmpty, names.allSatisfy(fieldName) else {
+                throw ValueError(expected: "header field names separated by commas, e.g. From,To,Subject", found: t)
+            }
+            return names
+        }, show: { $0.joined(separator: ",") })
     }
 
     private static func deliveryType(_ name: String, _ field: Field<DeliveryType>) -> DomainDirective {

@@ -75,8 +75,45 @@ public struct DomainSettings: Hashable, Sendable {
     /// yahoo.com queue of the same vmta, delivered to yahoo.com's MX hosts; a rolled-up queue's
     /// name puts it in that rollup).
     public var queueTo = Sourced<String?>(nil)
-    /// `dkim-sign` [no]: sign outgoing messages.
+    /// `dkim-sign` [no]: DKIM-sign messages for this domain when they are received (a `<source>`'s
+    /// own `dkim-sign` overrides it for that source's mail).
     public var dkimSign = Sourced(false)
+    /// `dkim-identity` [the From domain]: the signing identity `[local]@domain` (`i=`); its domain
+    /// (or a parent domain) chooses the key and is `d=`.
+    public var dkimIdentity = Sourced<String?>(nil)
+    /// `dkim-headers-canon` [relaxed]: `simple` or `relaxed`.
+    public var dkimHeadersCanon = Sourced(DKIMCanonicalizationSetting.relaxed)
+    /// `dkim-body-canon` [relaxed]: `simple` or `relaxed`.
+    public var dkimBodyCanon = Sourced(DKIMCanonicalizationSetting.relaxed)
+    /// `dkim-algorithm` [any]: sign only with keys of this algorithm (`rsa-sha256`,
+    /// `ed25519-sha256`); nil takes the first key found for the domain.
+    public var dkimAlgorithm = Sourced<DKIMAlgorithmSetting?>(nil)
+    /// `dkim-headers` [From,To,Subject,Date,Message-ID,MIME-Version,Content-Type,List-Unsubscribe,
+    /// List-Unsubscribe-Post]: the header fields signed (From always is).
+    public var dkimHeaders = Sourced(DomainSettings.defaultDKIMHeaders)
+    /// `dkim-disallow-adding-headers` [yes]: sign each header once more than the message has it,
+    /// so a field added in transit breaks the signature.
+    public var dkimDisallowAddingHeaders = Sourced(true)
+    /// `dkim-add-timestamp` [no]: add `t=`.
+    public var dkimAddTimestamp = Sourced(false)
+    /// `dkim-expire-after` [never]: add `x=`, this long after signing.
+    public var dkimExpireAfter = Sourced(Expiry.never)
+    /// `dkim-add-body-limit` [no]: add `l=`, the signed body length.
+    public var dkimAddBodyLimit = Sourced(false)
+    /// `second-dkim-sign` [no]: add a second signature, for ``secondDKIMIdentity``'s domain (an
+    /// ESP's beside its customer's).
+    public var secondDKIMSign = Sourced(false)
+    /// `second-dkim-identity` [none]: the second signature's identity `[local]@domain`.
+    public var secondDKIMIdentity = Sourced<String?>(nil)
+    /// `dkim-missing-key` [send-unsigned]: what happens to a message to be signed when no key
+    /// matches its domain: `send-unsigned` (counted, and a warning event) or `refuse` (451 4.7.5).
+    public var dkimMissingKey = Sourced(DKIMMissingKeyAction.sendUnsigned)
+
+    /// The header fields signed when `dkim-headers` is not given.
+    public static let defaultDKIMHeaders = [
+        "From", "To", "Subject", "Date", "Message-ID", "MIME-Version", "Content-Type",
+        "List-Unsubscribe", "List-Unsubscribe-Post",
+    ]
     /// `connect-timeout` [1m].
     public var connectTimeout = Sourced(TimeSpan.minutes(1))
     /// `smtp-greeting-timeout` [5m].

@@ -97,6 +97,13 @@ enum DetailView {
             .draw(on: &canvas, x: rightX, y: y, width: rightWidth, height: min(2, left), glyphs: glyphs)
         y += used; left -= used
 
+        if let dkim = detail.settings?.dkim {
+            let lines = dkimLines(dkim)
+            let shown = Section(title: "DKIM", lines: lines)
+                .draw(on: &canvas, x: rightX, y: y, width: rightWidth, height: min(1 + lines.count, max(0, left - 4)), glyphs: glyphs)
+            y += shown; left -= shown
+        }
+
         let controls = ConsoleReducer.detailControls(state)
         let controlLines: [[TableCell]] = controls.isEmpty ? [[TableCell(text: "none", role: .dim)]] : controls.map { c in
             let expiry = c.expiresAt.map { "expires in " + Format.duration(seconds: $0 - Double(state.now.milliseconds) / 1000) } ?? "until undone"
@@ -130,6 +137,17 @@ enum DetailView {
              TableCell(text: r.lastReply, role: r.lastReply.hasPrefix("5") ? .error : r.lastReply.isEmpty ? .dim : .warn)]
         }
         Section(title: "Queued recipients (sample)", lines: recipientLines).draw(on: &canvas, x: rightX, y: y, width: rightWidth, height: left, glyphs: glyphs)
+    }
+
+    /// The DKIM section: which key signs the queue's mail, then the counts (unsigned in the
+    /// warning colour when there are any).
+    static func dkimLines(_ dkim: SettingsSnapshot.DKIMStatus) -> [[TableCell]] {
+        var lines = dkim.signing.map { [TableCell(text: $0, role: $0.hasPrefix("not signed") ? .dim : .normal)] }
+        var counts = [TableCell(text: "\(dkim.signed) signed  ", role: .normal),
+                      TableCell(text: "\(dkim.unsigned) unsigned", role: dkim.unsigned > 0 ? .warn : .dim)]
+        if dkim.unsigned > 0, !dkim.lastMissing.isEmpty { counts.append(TableCell(text: ": \(dkim.lastMissing)", role: .warn)) }
+        lines.append(counts)
+        return lines
     }
 
     /// The newest events of the target, oldest first.

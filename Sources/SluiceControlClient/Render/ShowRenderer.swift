@@ -74,7 +74,17 @@ public enum ShowRenderer {
     public static func settings(_ s: SettingsSnapshot) -> String {
         var table = TextTable([.init("Directive"), .init("Value"), .init("Origin")])
         for e in s.entries { table.add([e.name, e.value, e.origin]) }
-        return "Settings for \(s.queue)\n" + table.render()
+        return "Settings for \(s.queue)\n" + table.render() + (s.dkim.map(dkim) ?? "")
+    }
+
+    /// The DKIM lines under a queue's settings: which key signs, and the counts since start.
+    static func dkim(_ status: SettingsSnapshot.DKIMStatus) -> String {
+        var lines = status.signing.map { "DKIM \($0)" }
+        var counts = "DKIM since start: \(status.signed) signed, \(status.unsigned) unsigned where signing was expected"
+        if !status.lastKey.isEmpty { counts += "; last key \(status.lastKey)" }
+        lines.append(counts)
+        if !status.lastMissing.isEmpty { lines.append("DKIM last unsigned: \(status.lastMissing)") }
+        return "\n" + lines.joined(separator: "\n") + "\n"
     }
 
     /// Recent events, oldest first.

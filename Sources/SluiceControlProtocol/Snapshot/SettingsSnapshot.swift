@@ -45,6 +45,36 @@ public struct SettingsSnapshot: Codable, Hashable, Sendable {
         }
     }
 
+    /// A queue's DKIM signing: which key signs its mail and what signing did since start.
+    public struct DKIMStatus: Codable, Hashable, Sendable {
+        /// Which key signs, one line per signature (e.g. `signs: by From domain with
+        /// s1._domainkey.example.com (rsa-2048, /etc/sluice/dkim/s1.pem)`).
+        public var signing: [String]
+        /// Messages signed since start.
+        public var signed: Int
+        /// Messages sent unsigned although the settings asked for a signature.
+        public var unsigned: Int
+        /// The key names of the last signature, empty before one.
+        public var lastKey: String
+        /// Why the last unsigned message went unsigned, empty before one.
+        public var lastMissing: String
+
+        /// Creates a status.
+        public init(signing: [String], signed: Int = 0, unsigned: Int = 0, lastKey: String = "", lastMissing: String = "") {
+            self.signing = signing
+            self.signed = signed
+            self.unsigned = unsigned
+            self.lastKey = lastKey
+            self.lastMissing = lastMissing
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case signing, signed, unsigned
+            case lastKey = "last_key"
+            case lastMissing = "last_missing"
+        }
+    }
+
     /// `domain/vmta`, or the domain alone for domain-level settings.
     public var queue: String
     /// The directives in catalog order.
@@ -55,6 +85,9 @@ public struct SettingsSnapshot: Codable, Hashable, Sendable {
     /// Added for the console's Detail view: a sample of queued recipients, oldest first (JSON
     /// `recipients`, optional; empty when the server does not send it).
     public var recipients: [QueuedRecipient]
+    /// Added for `show settings` and the Detail view: DKIM signing of the queue (JSON `dkim`,
+    /// optional; nil when the server does not send it).
+    public var dkim: DKIMStatus?
 
     /// Creates a settings snapshot.
     public init(queue: String, entries: [Entry], history: [Int] = [], recipients: [QueuedRecipient] = []) {
@@ -65,7 +98,7 @@ public struct SettingsSnapshot: Codable, Hashable, Sendable {
     }
 
     private struct ValueAndOrigin: Codable { var value: String; var origin: String }
-    private enum Keys: String, CodingKey { case queue, settings, order, history, recipients }
+    private enum Keys: String, CodingKey { case queue, settings, order, history, recipients, dkim }
 
     /// The snapshot of `settings` for `queue`: every directive in catalog order with its value and
     /// where it came from (`default`, `FILE:LINE`, a live override's client label, …).
@@ -82,6 +115,7 @@ public struct SettingsSnapshot: Codable, Hashable, Sendable {
         entries = order.compactMap { name in map[name].map { Entry(name: name, value: $0.value, origin: $0.origin) } }
         history = try c.decodeIfPresent([Int].self, forKey: .history) ?? []
         recipients = try c.decodeIfPresent([QueuedRecipient].self, forKey: .recipients) ?? []
+        dkim = try c.decodeIfPresent(DKIMStatus.self, forKey: .dkim)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -93,5 +127,6 @@ public struct SettingsSnapshot: Codable, Hashable, Sendable {
         try c.encode(entries.map(\.name), forKey: .order)
         if !history.isEmpty { try c.encode(history, forKey: .history) }
         if !recipients.isEmpty { try c.encode(recipients, forKey: .recipients) }
+        try c.encodeIfPresent(dkim, forKey: .dkim)
     }
 }

@@ -42,6 +42,9 @@ public struct ReceivedMessage: Sendable {
     public var content: [UInt8]
     /// When the end of data was read.
     public var receivedAt: Instant
+    /// The source's `dkim-sign`: sign (or not) whatever the recipients' domains say; nil leaves
+    /// it to them.
+    public var dkimSign: Bool?
 
     /// Creates a message.
     public init(clientAddress: IPAddress, heloName: String, authenticatedUser: String?, sender: String,

@@ -460,11 +460,12 @@ public struct SMTPServerSession: Sendable {
                 headers.prepend(name: "Received", value: receivedValue(current, token: token, now: now))
             }
             let recipients = current.recipients.map(\.address)
-            let message = ReceivedMessage(
+            var message = ReceivedMessage(
                 clientAddress: clientAddress, heloName: heloName ?? "", authenticatedUser: authenticatedUser,
                 sender: current.sender, mailParameters: current.parameters, recipients: current.recipients,
                 virtualMTA: policy.virtualMTA(headerValue: headerVMTA, sender: current.sender, recipients: recipients),
                 jobID: jobID, content: headers.content, receivedAt: now, serverAddress: serverAddress)
+            message.dkimSign = policy.dkimSign
             mode = .awaitingDelivery
             return [.deliver(message)]
         }

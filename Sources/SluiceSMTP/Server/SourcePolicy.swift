@@ -102,6 +102,9 @@ public struct SourcePolicy: Sendable {
     public var removedHeaders: [String] = []
     /// `jobid-header`: the header that gives the job id (and is processed as X-Job is).
     public var jobIDHeader = "X-Job"
+    /// `dkim-sign` of the source: sign (or not) every message from these clients; nil leaves it
+    /// to the recipients' domains.
+    public var dkimSign: Bool?
 
     /// Creates a policy; the defaults are PowerMTA's for an unlisted source (service on, no relaying).
     public init(smtpService: Bool = true, allowRelaying: Bool = false, requireAuth: Bool = false,

@@ -56,6 +56,8 @@ struct NodeCore: Sendable {
     var fileBackedControls: Set<UInt64> = []
     /// Messages admitted since start.
     var messagesReceived = 0
+    /// DKIM figures per queue since start.
+    var dkimStats: [QueueKey: DKIMQueueStats] = [:]
 
     /// A core around `engine` for `configuration`; `writesAccounting` tells whether any accounting
     /// file is open.
@@ -78,12 +80,14 @@ struct NodeCore: Sendable {
 
     /// Queues a message stored in the spool; `headers` are its values for the accounting files'
     /// `header_NAME` columns. Receptions are accounted first.
-    mutating func admit(_ message: Message, headers: [String: String] = [:], now: Instant) throws(InjectionError) -> [NodeEffect] {
+    mutating func admit(_ message: Message, headers: [String: String] = [:], dkim: DKIMReceipt = .notRequested,
+                        now: Instant) throws(InjectionError) -> [NodeEffect] {
         let actions = try engine.inject(message, route: InjectionRoute(requestedVMTA: message.vmta, requestAllowed: true),
                                         now: now)
         messagesReceived += 1
         if !accountingHeaderNames.isEmpty { accountingHeaderValues[message.id] = headers }
         var effects: [NodeEffect] = []
+        count(dkim, of: message, now: now, into: &effects)
         if receiptAccounting {
             let context = DeliveryContext(node: hostName, size: message.size, headers: headers)
             for recipient in message.recipients {

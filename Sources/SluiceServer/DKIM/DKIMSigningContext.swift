@@ -1,0 +1,76 @@
+import SluiceConfig
+import Synchronization
+import SluiceDKIM
+
+/// What signing did to one received message, for the per-queue counts and the event log.
+public enum DKIMReceipt: Hashable, Sendable {
+    /// Nothing asked for a signature.
+    case notRequested
+    /// Signed; the keys' `SELECTOR._domainkey.DOMAIN` names, first signature first.
+    case signed([String])
+    /// A signature was asked for and is missing (sent unsigned, or with only the first of two);
+    /// why, one line.
+    case unsigned(String)
+}
+
+/// The configuration and keys the listeners sign with; replaced as a whole by `reload`.
+public struct DKIMSigningContext: Sendable {
+    /// The configuration whose `<domain>` and `<source>` settings decide.
+    public var configuration: ConfigModel
+    /// The keys.
+    public var keyring: DKIMKeyring
+    /// False when nothing in the configuration says `dkim-sign yes`: messages skip the plan.
+    public let signsAnything: Bool
+
+    /// A context for `configuration` with `keyring`.
+    public init(configuration: ConfigModel, keyring: DKIMKeyring) {
+        self.configuration = configuration
+        self.keyring = keyring
+        let blocks = configuration.domainBlocks
+            + configuration.virtualMTAs.values.flatMap(\.domainBlocks)
+            + configuration.pools.values.flatMap(\.domainBlocks)
+        signsAnything = configuration.sources.contains { $0.dkimSign == true }
+            || blocks.contains { block in
+                block.entries.contains { $0.name == "dkim-sign" && (try? parseBool($0.value)) == true }
+            }
+    }
+
+    /// Signs `content` as the plan for its vmta, recipients and source says.
+    ///
+    /// - Returns: the content to store (signed, or as it came), what signing did, and the reply
+    ///   text when `dkim-missing-key refuse` turns the message away.
+    public func sign(_ content: [UInt8], vmta: String, recipients: [String], sourceSetting: Bool?,
+                     unixTime: Int64) -> (content: [UInt8], receipt: DKIMReceipt, refusal: String?) {
+        guard signsAnything || sourceSetting == true else { return (content, .notRequested, nil) }
+        let domains = recipients.map { address in
+            address.lastIndex(of: "@").map { String(address[address.index(after: $0)...]).lowercased() } ?? ""
+        }
+        let plan = DKIMSigningPlan(configuration: configuration, keyring: keyring, vmta: vmta, recipientDomains: domains,
+                                   sourceSetting: sourceSetting, fromDomain: FromDomain.of(content))
+        guard plan.requested else { return (content, .notRequested, nil) }
+        if plan.refuse { return (content, .unsigned(plan.missing.joined(separator: "; ")), plan.missing.joined(separator: "; ")) }
+        var signed = content
+        var missing = plan.missing
+        if !plan.signatures.isEmpty {
+            do { signed = try DKIMSigner.sign(content, with: plan.signatures, unixTime: unixTime) } catch {
+                missing.append("signing failed: \(error)")
+                signed = content
+            }
+        }
+        if !missing.isEmpty { return (signed, .unsigned(missing.joined(separator: "; ")), nil) }
+        return (signed, .signed(plan.signatures.map(\.recordName)), nil)
+    }
+}
+
+/// The current ``DKIMSigningContext``, read by every listener session and swapped by `reload`.
+final class DKIMContextStore: Sendable {
+    private let current: Mutex<DKIMSigningContext>
+
+    init(_ context: DKIMSigningContext) { current = Mutex(context) }
+
+    /// The context in force.
+    var context: DKIMSigningContext { current.withLock { $0 } }
+
+    /// Puts `context` in force for messages received from now on.
+    func replace(with context: DKIMSigningContext) { current.withLock { $0 = context } }
+}

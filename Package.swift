@@ -44,10 +44,13 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
-        // MX / A / AAAA resolution through the system resolver, with a TTL cache.
+        // MX / A / AAAA resolution through the system resolver, with a TTL cache; TXT lookups.
         .target(name: "SluiceDNS", dependencies: ["SluiceBase", "SluiceConfig", "CResolv"]),
         // DKIM signing (RFC 6376, RFC 8463): keys, canonicalization, signatures, key records.
         .target(name: "SluiceDKIM", dependencies: ["CCrypto"]),
+        // The `sluice dkim` commands' logic: selector names, the keygen plan, key files written 0600,
+        // a published key record checked against a key.
+        .target(name: "SluiceDKIMTools", dependencies: ["SluiceDKIM", "SluiceDNS"]),
         // Debian's libcrypto (libssl-dev) for RSA, Ed25519 and SHA-256; see Sources/CCrypto/shim.h.
         .systemLibrary(name: "CCrypto", path: "Sources/CCrypto"),
         // libresolv; see Sources/CResolv/shim.h.
@@ -100,6 +103,7 @@ let package = Package(
             dependencies: [
                 "SluiceConfig", "SluiceCore", "SluiceSpool", "SluiceControlProtocol", "SluiceControlClient",
                 "SluiceConsole", "SluiceServer", "SluiceSandbox", "SluiceSandboxServer", "SluiceDemo", "CMalloc",
+                "SluiceDKIM", "SluiceDKIMTools", "SluiceDNS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ] + nio
@@ -122,6 +126,7 @@ let package = Package(
             exclude: ["Scripts"]
         ),
         .testTarget(name: "SluiceDKIMTests", dependencies: ["SluiceDKIM"], exclude: ["Scripts"]),
+        .testTarget(name: "SluiceDKIMToolsTests", dependencies: ["SluiceDKIMTools", "SluiceDKIM", "SluiceDNS"]),
         .testTarget(name: "SluiceDNSTests", dependencies: ["SluiceDNS", "SluiceBase", "SluiceConfig"], exclude: ["Scripts"]),
         .testTarget(
             name: "SluiceControlTests",

@@ -1,5 +1,5 @@
 /// The parts of a DNS response (RFC 1035 §4) that mail routing needs: the response code and the
-/// MX, A and AAAA records of the answer section with their TTLs. Parsed without I/O.
+/// MX, A, AAAA, CNAME and TXT records of the answer section with their TTLs. Parsed without I/O.
 public struct DNSMessage: Hashable, Sendable {
     /// A response code (RCODE).
     public enum ResponseCode: Hashable, Sendable {
@@ -23,11 +23,14 @@ public struct DNSMessage: Hashable, Sendable {
         case aaaa(String, ttl: UInt32)
         /// CNAME: the canonical name.
         case cname(String, ttl: UInt32)
+        /// TXT: the record's <character-string>s in order, as written (RFC 1035 §3.3.14); how
+        /// they join is the reader's business (``TXTLookupResult`` joins them without separator).
+        case txt([String], ttl: UInt32)
 
         /// The record's time to live in seconds.
         public var ttl: UInt32 {
             switch self {
-            case .mx(_, _, let ttl), .a(_, let ttl), .aaaa(_, let ttl), .cname(_, let ttl): return ttl
+            case .mx(_, _, let ttl), .a(_, let ttl), .aaaa(_, let ttl), .cname(_, let ttl), .txt(_, let ttl): return ttl
             }
         }
     }
@@ -89,12 +92,29 @@ public struct DNSMessage: Hashable, Sendable {
                 answers.append(.aaaa(groups.joined(separator: ":"), ttl: ttl))
             case 5:
                 answers.append(.cname(try reader.name(), ttl: ttl))
+            case 16:
+                answers.append(.txt(try Self.characterStrings(bytes[start..<start + length]), ttl: ttl))
             default:
                 break
             }
             reader.offset = start + length
         }
         self.answers = answers
+    }
+
+    /// A TXT record's data: one or more <character-string>s, each a length byte and that many
+    /// bytes (read as UTF-8; DKIM and SPF records are ASCII).
+    private static func characterStrings(_ data: ArraySlice<UInt8>) throws(Malformed) -> [String] {
+        var strings: [String] = []
+        var index = data.startIndex
+        while index < data.endIndex {
+            let count = Int(data[index])
+            let end = index + 1 + count
+            guard end <= data.endIndex else { throw Malformed(reason: "TXT string beyond its record") }
+            strings.append(String(decoding: data[(index + 1)..<end], as: UTF8.self))
+            index = end
+        }
+        return strings
     }
 
     private struct Reader {

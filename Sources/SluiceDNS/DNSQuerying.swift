@@ -4,6 +4,8 @@ public enum DNSRecordType: Int32, Hashable, Sendable {
     case a = 1
     /// Mail exchanger.
     case mx = 15
+    /// Text strings (DKIM key records, SPF, DMARC).
+    case txt = 16
     /// IPv6 address.
     case aaaa = 28
 }

@@ -37,14 +37,27 @@ public struct SystemResolver: DNSQuerying {
             sluice_res_set_server(state, address, nameserver.port)
         }
         var answer = [UInt8](repeating: 0, count: 65_536)
+        errno = 0
         let length = answer.withUnsafeMutableBufferPointer { buffer in
             sluice_res_lookup(state, name, type.rawValue, buffer.baseAddress, Int32(buffer.count))
         }
-        guard length > 0 else { return .failed("no answer for \(name) \(type) (timeout or no name server)") }
+        guard length > 0 else { return .failed("no answer for \(name) \(type): \(Self.reason(errno: errno))") }
         do {
             return .response(try DNSMessage(parsing: Array(answer[0..<Int(min(length, 65_536))])))
         } catch {
             return .failed("malformed answer for \(name): \(error.reason)")
+        }
+    }
+
+    /// Why res_nsend gave no answer, from the errno it leaves. glibc skips a SERVFAIL, REFUSED or
+    /// NOTIMP answer (to try the next server) and then reports ETIMEDOUT as for a silent server;
+    /// ECONNREFUSED means no server was reached (nothing listening).
+    static func reason(errno code: Int32) -> String {
+        switch code {
+        case ETIMEDOUT: return "no usable answer (timed out, or the name server answered SERVFAIL or REFUSED)"
+        case ECONNREFUSED: return "no name server reachable (connection refused)"
+        case 0: return "no answer (timeout or no name server)"
+        default: return "no answer: \(String(cString: strerror(code)))"
         }
     }
 

@@ -82,4 +82,12 @@ import Testing
         #expect(strings.allSatisfy { $0.utf8.count <= 255 })
         #expect(strings.joined() == DKIMKeyRecord(publishing: key).text)
     }
+
+    @Test func fingerprintIsTheSHA256OfThePublishedBytes() throws {
+        // Python: base64.b64encode(hashlib.sha256(b"abc").digest()), padding dropped.
+        #expect(try DKIMKeyRecord(parsing: "v=DKIM1; p=YWJj").fingerprint == "SHA256:ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0")
+        #expect(try DKIMKeyRecord(parsing: "v=DKIM1; p=").fingerprint == "SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU")
+        let key = try DKIMPrivateKey.generate(.ed25519)
+        #expect(DKIMKeyRecord(publishing: key).fingerprint != DKIMKeyRecord(publishing: try DKIMPrivateKey.generate(.ed25519)).fingerprint)
+    }
 }

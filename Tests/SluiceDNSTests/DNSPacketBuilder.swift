@@ -30,6 +30,11 @@ struct DNSPacketBuilder {
 
     mutating func a(_ address: [UInt8], ttl: UInt32 = 300) { add(type: 1, ttl: ttl, data: address) }
 
+    /// One TXT record of the given <character-string>s (each at most 255 bytes).
+    mutating func txt(_ strings: [String], ttl: UInt32 = 300) {
+        add(type: 16, ttl: ttl, data: strings.flatMap { [UInt8($0.utf8.count)] + Array($0.utf8) })
+    }
+
     var bytes: [UInt8] {
         [0x12, 0x34, 0x81, 0x80 | rcode] + Self.u16(1) + Self.u16(UInt16(answers.count)) + Self.u16(0) + Self.u16(0)
             + Self.name(question) + Self.u16(questionType) + Self.u16(1) + answers.flatMap { $0 }

@@ -8,11 +8,12 @@ import Testing
 @Suite struct SystemResolverTests {
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Scripts/dns_stub.py").path
 
-    /// Starts the stub, runs `body` with its port, and stops it even on failure.
-    static func withStub<T>(_ body: (UInt16) async throws -> T) async throws -> T {
+    /// Starts the stub, its table extended by `zone` (the JSON the script documents), runs `body`
+    /// with its port, and stops it even on failure.
+    static func withStub<T>(zone: [String: Any] = [:], _ body: (UInt16) async throws -> T) async throws -> T {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [script]
+        process.arguments = [script, String(decoding: try JSONSerialization.data(withJSONObject: zone), as: UTF8.self)]
         let stdin = Pipe(), stdout = Pipe()
         process.standardInput = stdin
         process.standardOutput = stdout
@@ -54,6 +55,30 @@ import Testing
         }
     }
 
+    @Test(Peers.python3) func txtRecordsThroughLibresolv() async throws {
+        let zone: [String: Any] = [
+            "sel._domainkey.stub.test": ["txt": [["v=DKIM1; k=ed25519; ", "p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="]]],
+            "two.stub.test": ["txt": [["first"], ["sec", "ond"]]],
+            "broken.stub.test": ["rcode": 2],
+        ]
+        try await Self.withStub(zone: zone) { port in
+            let querier = SystemResolver(nameserver: ("127.0.0.1", port), timeoutSeconds: 2, attempts: 1)
+            #expect(await querier.txtRecords(of: "sel._domainkey.stub.test")
+                    == .records(["v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="]))
+            #expect(await querier.txtRecords(of: "two.stub.test") == .records(["first", "second"]))
+            #expect(await querier.txtRecords(of: "empty.stub.test") == .noRecords)
+            #expect(await querier.txtRecords(of: "mx.stub.test") == .noRecords)
+            #expect(await querier.txtRecords(of: "nowhere.stub.test") == .noSuchName)
+            guard case .failed(let reason) = await querier.txtRecords(of: "broken.stub.test") else {
+                Issue.record("SERVFAIL should be a failed lookup")
+                return
+            }
+            // libresolv skips a SERVFAIL answer (it would try the next server) rather than return it.
+            #expect(reason == "no answer for broken.stub.test txt: no usable answer (timed out, or the name server answered "
+                    + "SERVFAIL or REFUSED)")
+        }
+    }
+
     @Test(Peers.python3) func unreachableServerIsATemporaryFailure() async throws {
         // A UDP port nobody listens on (the stub's, after it stopped).
         let port = try await Self.withStub { $0 }
@@ -63,5 +88,7 @@ import Testing
             Issue.record("expected a temporary failure")
             return
         }
+        #expect(await querier.txtRecords(of: "mx.stub.test")
+                == .failed("no answer for mx.stub.test txt: no name server reachable (connection refused)"))
     }
 }

@@ -7,8 +7,13 @@ port), prints {"port": N}, answers from a fixed table until stdin closes:
   empty.stub.test   NOERROR, no records
   anything else     NXDOMAIN
 An optional JSON argument adds names (lower case) to the table, e.g.
-  {"a.test": {"mx": [[10, "mx1.rollup-mx.test"]]}, "mx1.rollup-mx.test": {"a": ["127.0.0.2"]}}
-(TTL 60; a listed name answers NOERROR without records for the types it does not list).
+  {"a.test": {"mx": [[10, "mx1.rollup-mx.test"]]}, "mx1.rollup-mx.test": {"a": ["127.0.0.2"]},
+   "s1._domainkey.d.test": {"txt": [["v=DKIM1; k=rsa; ", "p=MIIB..."], ["another record"]]},
+   "broken.test": {"rcode": 2}}
+(TTL 60; a listed name answers NOERROR without records for the types it does not list). Each
+"txt" entry is one TXT record, its list the record's <character-string>s (each at most 255
+bytes of UTF-8). "rcode" answers every query for the name with that response code (2 SERVFAIL,
+5 REFUSED) and no records.
 """
 import json
 import socket
@@ -43,12 +48,23 @@ def answer(query, extra):
     records, rcode = [], 0
     if name in extra:
         entry = extra[name]
-        if qtype == 15:
+        rcode = entry.get("rcode", 0)
+        if rcode:
+            pass
+        elif qtype == 15:
             for pref, host in entry.get("mx", []):
                 records.append(rr(15, 60, struct.pack(">H", pref) + encode_name(host)))
         elif qtype == 1:
             for address in entry.get("a", []):
                 records.append(rr(1, 60, bytes(int(part) for part in address.split("."))))
+        elif qtype == 16:
+            for strings in entry.get("txt", []):
+                rdata = b""
+                for text in strings:
+                    data = text.encode()
+                    assert len(data) <= 255, "a TXT character-string holds at most 255 bytes"
+                    rdata += bytes([len(data)]) + data
+                records.append(rr(16, 60, rdata))
     elif name == "mx.stub.test" and qtype == 15:
         for pref, host in [(10, "mx-a.stub.test"), (10, "mx-b.stub.test"), (20, "backup.stub.test")]:
             records.append(rr(15, 60, struct.pack(">H", pref) + encode_name(host)))

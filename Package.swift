@@ -112,7 +112,7 @@ let package = Package(
         .executableTarget(
             name: "SluiceBench",
             dependencies: ["SluiceConfig", "SluiceCore", "SluiceSpool", "SluiceControlProtocol", "SluiceControlClient",
-                           "SluiceConsole", "SluiceServer", "SluiceSMTP"] + nio,
+                           "SluiceConsole", "SluiceServer", "SluiceSMTP", "SluiceDKIM", "CCrypto"] + nio,
             path: "bench/SluiceBench"
         ),
         // A process the SluiceSpool crash-recovery test SIGKILLs mid-run (built by `swift build`).

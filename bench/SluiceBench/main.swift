@@ -9,6 +9,8 @@ let benchmarks: [(name: String, help: String, run: ([String]) async throws -> Vo
     ("core", "       engine memory per recipient and batch-selection cost at several sizes", { _ in try CoreBenchmark.run() }),
     ("core-memory", "(internal) one memory measurement, run as a child by `core`", CoreBenchmark.memoryChild),
     ("core-cycle", "(internal) one selection-cost measurement, run as a child by `core`", CoreBenchmark.cycleOnly),
+    ("dkim", "\(DKIMBenchmark.usage)  DKIMSigner.sign per message (RSA-2048, Ed25519; 2 KB, 50 KB) against key.sign, SHA-256 and openssl speed",
+     { try DKIMBenchmark.run(arguments: $0) }),
     ("hold", "[TRIALS]  hold/release latency through the control socket of a node with a backlog (100 trials)",
      { try await HoldBenchmark.run(arguments: $0) }),
     ("spool", "[--writers 20] [--messages 20000] [--recovery-messages 100000] [--recipients 10] [--in /tmp]",

@@ -13,10 +13,12 @@ import SluiceDKIM
 /// figure of a cell comes from the same moments. `cpu/wall` (thread CPU over wall for the whole
 /// cell) below about 0.95 means the thread was preempted, i.e. the machine was busy.
 enum DKIMBenchmark {
-    static let usage = "[--rsa-iterations 1500] [--ed25519-iterations 8000] [--no-openssl] [--seconds 3]"
+    static let usage = "[--rsa-iterations 1500] [--ed25519-iterations 8000] [--keys rsa,ed25519] [--body-bytes 2048,51200] "
+        + "[--no-openssl] [--seconds 3]"
 
     static func run(arguments: [String]) throws {
         var rsaIterations = 1_500, edIterations = 8_000, runOpenSSL = true, seconds = 3
+        var keyTypes: [DKIMKeyType] = [.rsa, .ed25519], sizes = [2_048, 51_200]
         var rest = arguments[...]
         while let argument = rest.popFirst() {
             func value() throws -> Int {
@@ -30,6 +32,12 @@ enum DKIMBenchmark {
             case "--ed25519-iterations": edIterations = try value()
             case "--seconds": seconds = try value()
             case "--no-openssl": runOpenSSL = false
+            case "--keys":
+                keyTypes = (rest.popFirst() ?? "").split(separator: ",").compactMap { DKIMKeyType(rawValue: String($0)) }
+                guard !keyTypes.isEmpty else { throw BenchmarkError(message: "--keys takes rsa, ed25519 or rsa,ed25519") }
+            case "--body-bytes":
+                sizes = (rest.popFirst() ?? "").split(separator: ",").compactMap { Int($0) }.filter { $0 > 0 }
+                guard !sizes.isEmpty else { throw BenchmarkError(message: "--body-bytes takes sizes such as 2048,51200") }
             default: throw BenchmarkError(message: "unknown argument \(argument); usage: SluiceBench dkim \(usage)")
             }
         }
@@ -37,14 +45,14 @@ enum DKIMBenchmark {
         let before = runOpenSSL ? OpenSSLSpeed.run(seconds: seconds) : nil
         if let before { print("dkim: \(before.describe)") }
 
-        let keys: [(String, DKIMPrivateKey, Int)] = [
-            ("rsa-2048", try DKIMPrivateKey.generate(.rsa, bits: 2048), rsaIterations),
-            ("ed25519", try DKIMPrivateKey.generate(.ed25519), edIterations),
-        ]
+        let keys: [(String, DKIMPrivateKey, Int)] = try keyTypes.map { type in
+            type == .rsa ? ("rsa-2048", try DKIMPrivateKey.generate(.rsa, bits: 2048), rsaIterations)
+                : ("ed25519", try DKIMPrivateKey.generate(.ed25519), edIterations)
+        }
         let header = Array(MessageText.headerBlock(bytes: 300).utf8)
         var cells: [Cell] = []
         for (name, key, iterations) in keys {
-            for size in [2_048, 51_200] {
+            for size in sizes {
                 let message = MessageText.message(bodyBytes: size)
                 let cell = try measure(name: name, key: key, message: message, header: header, iterations: iterations)
                 cells.append(cell)
@@ -95,7 +103,7 @@ enum DKIMBenchmark {
         var sha: Stats
         var cpuOverWall: Double
 
-        var sizeLabel: String { bodyBytes < 10_000 ? "2 KB" : "50 KB" }
+        var sizeLabel: String { "\((bodyBytes + 512) / 1024) KB" }
 
         var describe: String {
             let pieces = keySign.median + sha.median

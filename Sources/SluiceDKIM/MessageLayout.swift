@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Where a message's header fields and body lie, as DKIM sees them. The message has CRLF line
 /// endings (as the SMTP server stores it); the header section ends at the first empty line.
 struct MessageLayout {
@@ -35,8 +41,8 @@ struct MessageLayout {
             if let colon = (i..<end).first(where: { message[$0] == 0x3A }) {
                 var nameEnd = colon
                 while nameEnd > i, message[nameEnd - 1] == 0x20 || message[nameEnd - 1] == 0x09 { nameEnd -= 1 }
-                let name = String(decoding: UnsafeBufferPointer(rebasing: message[i..<nameEnd]), as: UTF8.self)
-                fields.append(Field(lowercasedName: name.lowercased(), range: i..<end))
+                fields.append(Field(lowercasedName: Self.lowercased(UnsafeBufferPointer(rebasing: message[i..<nameEnd])),
+                                    range: i..<end))
             }
             i = min(end + 2, n)
         }
@@ -44,13 +50,26 @@ struct MessageLayout {
         self.bodyStart = bodyStart
     }
 
+    /// A field name as a String with ASCII letters lowercased (field names are ASCII, RFC 5322
+    /// §2.2), in one pass: a name of up to 15 bytes needs no allocation.
+    static func lowercased(_ name: UnsafeBufferPointer<UInt8>) -> String {
+        String(unsafeUninitializedCapacity: name.count) { out in
+            for (k, byte) in name.enumerated() { out[k] = byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte }
+            return name.count
+        }
+    }
+
     /// The index of the CRLF ending the line that starts at `start`, or the end of the message.
     static func lineEnd(_ message: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
-        var j = start
         let n = message.count
+        guard let base = message.baseAddress else { return n }
+        var j = start
         while j + 1 < n {
-            if message[j] == 0x0D, message[j + 1] == 0x0A { return j }
-            j += 1
+            // libc's memchr finds the next CR many bytes at a time; a CR must have an LF after it.
+            guard let found = memchr(base + j, 0x0D, n - 1 - j) else { return n }
+            let cr = base.distance(to: UnsafePointer(found.assumingMemoryBound(to: UInt8.self)))
+            if base[cr + 1] == 0x0A { return cr }
+            j = cr + 1
         }
         return n
     }

@@ -6,10 +6,14 @@ final class SHA256Hasher {
     /// Bytes fed so far (a DKIM body's canonical length, for `l=`).
     private(set) var count = 0
 
+    /// SHA-256 fetched from the default provider once: given the legacy `EVP_sha256()`, OpenSSL 3
+    /// fetches the implementation again (a locked lookup by name) at every digest.
+    nonisolated(unsafe) static let algorithm: OpaquePointer = EVP_MD_fetch(nil, "SHA256", nil) ?? EVP_sha256()
+
     /// A fresh hasher, or nil when libcrypto cannot allocate one.
     init?() {
         guard let context = EVP_MD_CTX_new() else { return nil }
-        guard EVP_DigestInit_ex(context, EVP_sha256(), nil) == 1 else {
+        guard EVP_DigestInit_ex(context, Self.algorithm, nil) == 1 else {
             EVP_MD_CTX_free(context)
             return nil
         }
@@ -44,7 +48,7 @@ final class SHA256Hasher {
         var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
         var length: UInt32 = 0
         bytes.withUnsafeBytes { buffer in
-            _ = EVP_Digest(buffer.baseAddress, buffer.count, &digest, &length, EVP_sha256(), nil)
+            _ = EVP_Digest(buffer.baseAddress, buffer.count, &digest, &length, algorithm, nil)
         }
         return Array(digest.prefix(Int(length)))
     }

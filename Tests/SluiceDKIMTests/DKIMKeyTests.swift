@@ -1,8 +1,27 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import SluiceDKIM
 
 @Suite struct DKIMKeyTests {
+    /// Each signature copies the key's signing context set up once: copies made on several
+    /// threads at once give the same (deterministic) signatures as one thread alone.
+    @Test func oneKeySignsFromManyThreadsAtOnce() throws {
+        for type in DKIMKeyType.allCases {
+            let key = try DKIMPrivateKey.generate(type, bits: 2048)
+            let data = Array("from:a@example.com\r\ndkim-signature:v=1; b=".utf8)
+            let expected = try key.sign(data)
+            #expect(try key.sign(data) == expected)
+            let mismatches = Mutex(0)
+            DispatchQueue.concurrentPerform(iterations: 8) { _ in
+                for _ in 0..<(type == .rsa ? 20 : 200) where (try? key.sign(data)) != expected {
+                    mismatches.withLock { $0 += 1 }
+                }
+            }
+            #expect(mismatches.withLock { $0 } == 0, "\(type)")
+        }
+    }
+
     @Test func generatedKeysRoundTripThroughPEM() throws {
         for type in DKIMKeyType.allCases {
             let key = try DKIMPrivateKey.generate(type, bits: 2048)

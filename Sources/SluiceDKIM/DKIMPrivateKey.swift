@@ -44,13 +44,20 @@ public final class DKIMPrivateKey: @unchecked Sendable {
     /// Reads a private key from PEM text.
     /// - Throws: ``DKIMError`` when the text is not a readable, unencrypted RSA or Ed25519 key.
     public convenience init(pem: [UInt8]) throws {
-        let bio = pem.withUnsafeBytes { BIO_new_mem_buf($0.baseAddress, Int32($0.count)) }
-        guard let bio else { throw DKIMError("out of memory reading the key") }
-        defer { BIO_free(bio) }
-        // A password callback that declines, so an encrypted key fails instead of prompting.
-        ERR_clear_error()
-        guard let key = PEM_read_bio_PrivateKey(bio, nil, { _, _, _, _ in 0 }, nil) else {
-            throw DKIMError("not a PEM private key (or an encrypted one): \(Self.libcryptoError())")
+        // The memory BIO reads the bytes in place, so it is used only while they are lent: a
+        // pointer kept past `withUnsafeBytes` is undefined behaviour, and in a release build the
+        // bytes were gone by the time OpenSSL read them (every key file was "unsupported").
+        let key: OpaquePointer = try pem.withUnsafeBytes { bytes in
+            guard let bio = BIO_new_mem_buf(bytes.baseAddress, Int32(bytes.count)) else {
+                throw DKIMError("out of memory reading the key")
+            }
+            defer { BIO_free(bio) }
+            // A password callback that declines, so an encrypted key fails instead of prompting.
+            ERR_clear_error()
+            guard let key = PEM_read_bio_PrivateKey(bio, nil, { _, _, _, _ in 0 }, nil) else {
+                throw DKIMError("not a PEM private key (or an encrypted one): \(Self.libcryptoError())")
+            }
+            return key
         }
         try self.init(taking: key)
     }

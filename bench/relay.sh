@@ -4,13 +4,26 @@
 #   smtp-source -s SESSIONS -m N -l SIZE ──▶ relay on 127.0.0.1:2525 ──▶ smtp-sink on 127.0.0.1:2526
 #
 # usage: bench/relay.sh [N] [SESSIONS] [SIZE]        (defaults: 20000 20 2000)
-#        RELAYS="sluice postfix direct" selects what runs (default: sluice postfix, then direct)
+#        RELAYS="sluice postfix direct" selects what runs (default: sluice postfix, then direct);
+#        a name may repeat (RELAYS="sluice sluice-dkim-rsa sluice sluice-dkim-rsa" alternates them)
+#
+# sluice-dkim-rsa and sluice-dkim-ed25519 are sluice with DKIM signing on: a key made by
+# `sluice dkim keygen` (RSA-2048, Ed25519) into the work directory, a top-level
+# `domain-key SELECTOR,bench.test,KEY` (smtp-source's From is bench@bench.test) and `dkim-sign yes`
+# in `<domain *>`; relaxed/relaxed, the default headers. SINK_DUMP=1 makes smtp-sink write every
+# message to a file (slower: use a small N), and each line then says how many arrived with a
+# DKIM-Signature field and what dkimpy (python3-dkim, if installed) says of the first one
+# (`dkimpy=pass`), with the public key taken from keygen's record.
 #
 # For each relay it prints one line:
-#   relay=sluice n=20000 sessions=20 size=2000 inject_s=… total_s=… msgs_per_s=… sink_msgs=… status=ok
-# and at the end the ratio sluice/postfix. `total_s` runs from the start of injection until the sink
-# has received the N-th message; msgs_per_s = N / total_s. Both relays fsync what they accept
-# (Postfix's cleanup fsyncs each queue file; Sluice's spool group-commits with fdatasync).
+#   relay=sluice n=20000 sessions=20 size=2000 inject_s=… total_s=… msgs_per_s=… sink_msgs=… status=ok load_before="…"
+# and at the end the ratio sluice/postfix, for a relay that ran more than once its mean, and each
+# sluice-dkim-* mean against sluice's (what signing costs). `total_s` runs from the start of
+# injection until the sink has received the N-th message; msgs_per_s = N / total_s. For sluice,
+# relay_cpu_s is the process's user + system CPU time from start to stop (start-up included) and
+# cpu_us_per_msg that over N. load_before is /proc/loadavg as the run starts (it includes the
+# previous run's own load). Both relays fsync what they accept (Postfix's cleanup fsyncs each queue
+# file; Sluice's spool group-commits with fdatasync).
 #
 # Requires: postfix (smtp-source, smtp-sink, postfix itself), perl, bash >= 5, root (postfix runs its
 # daemons as the postfix user; smtp-sink as root needs -u nobody), and a release build of sluice
@@ -19,6 +32,7 @@ set -u
 
 N=${1:-20000} S=${2:-20} SIZE=${3:-2000}
 RELAYS=${RELAYS:-"sluice postfix direct"}
+SINK_DUMP=${SINK_DUMP:-0}
 HOST=127.0.0.1 IN_PORT=2525 SINK_PORT=2526
 TIMEOUT=${RELAY_TIMEOUT:-600} STALL=${RELAY_STALL:-60}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -67,17 +81,37 @@ start_sink() {
   COUNTER_PID=$!
   local opts=(-c -m $(( S * 2 + 256 )))
   [ "$(id -u)" = 0 ] && opts+=(-u nobody)
+  if [ "$SINK_DUMP" = 1 ]; then mkdir -p "$dir/dump"; chmod 777 "$dir/dump"; opts+=(-d "$dir/dump/%M."); fi
   smtp-sink "${opts[@]}" $HOST:$SINK_PORT 1024 > "$dir/sink.fifo" 2> "$dir/sink.err" &
   SINK_PID=$!
   wait_listen $SINK_PORT 10 || die "smtp-sink did not start: $(cat "$dir/sink.err")"
 }
 
+# A DKIM key of kind $1 (rsa, ed25519) for bench.test, made once per script run; prints its path.
+# Its published record (the TXT text) goes beside it as KEY.txt, for dkimpy.
+dkim_key() {
+  local kind=$1 key=$WORK/dkim/$1.pem
+  if [ ! -e "$key" ]; then
+    mkdir -p "$WORK/dkim"
+    "$SLUICE" dkim keygen --domain bench.test --selector "$kind" --algorithm "$kind" --out "$key" \
+      > "$WORK/dkim/$kind.zone" 2> "$WORK/dkim/$kind.err" || die "sluice dkim keygen: $(cat "$WORK/dkim/$kind.err")"
+    perl -ne 'next if /^;/; $t .= join("", /"([^"]*)"/g); END { print $t }' "$WORK/dkim/$kind.zone" > "$key.txt"
+  fi
+  echo "$key"
+}
+
 start_sluice() {
-  local dir=$1
+  local dir=$1 dkim=${2:-}
   [ -x "$SLUICE" ] || die "no release build at $SLUICE (run: swift build -c release)"
   mkdir -p "$dir/spool"
+  local key_line="" sign_line=""
+  if [ -n "$dkim" ]; then
+    key_line="domain-key $dkim,bench.test,$(dkim_key "$dkim")"
+    sign_line="    dkim-sign yes"
+  fi
   cat > "$dir/sluice.conf" <<EOF
 host-name relay.bench.test
+$key_line
 spool $dir/spool
 control-socket $dir/control.sock
 smtp-listener $HOST:$IN_PORT
@@ -95,6 +129,7 @@ smtp-listener $HOST:$IN_PORT
     route [$HOST]:$SINK_PORT
     max-smtp-out 20
     max-msg-per-connection 0
+$sign_line
 </domain>
 EOF
   "$SLUICE" serve --config "$dir/sluice.conf" > "$dir/sluice.log" 2>&1 &
@@ -166,13 +201,19 @@ EOF
   wait_listen $IN_PORT 15 || die "postfix not listening"
 }
 
+RUN=0
 run_one() {
-  local relay=$1 dir=$WORK/$1 target=$IN_PORT
+  local relay=$1 target=$IN_PORT
+  RUN=$(( RUN + 1 ))
+  local dir=$WORK/$RUN-$relay
   mkdir -p "$dir"
+  local load; load=$(cut -d' ' -f1-3 /proc/loadavg)   # before this run: the machine's other work
   listening $SINK_PORT && die "port $SINK_PORT busy"
   start_sink "$dir"
   case $relay in
     sluice)  start_sluice "$dir" ;;
+    sluice-dkim-rsa) start_sluice "$dir" rsa ;;
+    sluice-dkim-ed25519) start_sluice "$dir" ed25519 ;;
     postfix) start_postfix "$dir" ;;
     direct)  target=$SINK_PORT ;;
   esac
@@ -191,20 +232,67 @@ run_one() {
     sleep 0.1
   done
   local t_sink=""; [ -e "$dir/sink.done" ] && read -r t_sink _ < "$dir/sink.done"
+  # The relay process's CPU time so far (user + system; sluice is one process, Postfix is many: NA).
+  local cpu=NA
+  if [[ $relay == sluice* ]] && [ -r "/proc/$RELAY_PID/stat" ]; then
+    cpu=$(perl -e 'open(my $f, "<", "/proc/$ARGV[0]/stat") or exit; my $s = <$f>; $s =~ s/^.*\) //;
+      my @f = split " ", $s; printf "%.2f", ($f[11] + $f[12]) / $ARGV[1]' "$RELAY_PID" "$(getconf CLK_TCK)")
+  fi
   stop "$RELAY_PID"; RELAY_PID=""
   [ -n "$PF_DIR" ] && { postfix -c "$PF_DIR/etc" stop >/dev/null 2>&1; PF_DIR=""; }
   sleep 0.5; stop "$SINK_PID"; SINK_PID=""
   for ((i = 0; i < 50; i++)); do alive "$COUNTER_PID" || break; sleep 0.1; done
   local sink_msgs=NA; [ -r "$dir/sink.progress" ] && read -r _ sink_msgs < "$dir/sink.progress"
-  perl -e 'my ($r, $n, $s, $b, $t0, $ts, $tk, $st, $sm) = @ARGV;
+  local extra=""
+  [ "$SINK_DUMP" = 1 ] && extra=" $(dump_check "$dir" "$relay")"
+  perl -e 'my ($r, $n, $s, $b, $t0, $ts, $tk, $st, $sm, $x, $l, $c) = @ARGV;
+    my $cpu = $c eq "NA" ? "" : sprintf(" relay_cpu_s=%s cpu_us_per_msg=%.0f", $c, $c * 1e6 / $n);
     my $inj = sprintf("%.3f", ($ts - $t0) / 1e6);
     my $tot = $tk ne "" ? sprintf("%.3f", $tk - $t0 / 1e6) : "NA";
     my $rate = $tot ne "NA" && $tot > 0 ? sprintf("%.1f", $n / $tot) : "NA";
-    print "relay=$r n=$n sessions=$s size=$b inject_s=$inj total_s=$tot msgs_per_s=$rate sink_msgs=$sm status=$st\n"' \
-    "$relay" "$N" "$S" "$SIZE" "$t0" "$t_src" "$t_sink" "$status" "$sink_msgs" | tee -a "$WORK/results"
+    print "relay=$r n=$n sessions=$s size=$b inject_s=$inj total_s=$tot msgs_per_s=$rate sink_msgs=$sm status=$st$cpu$x load_before=\"$l\"\n"' \
+    "$relay" "$N" "$S" "$SIZE" "$t0" "$t_src" "$t_sink" "$status" "$sink_msgs" "$extra" "$load" "$cpu" | tee -a "$WORK/results"
   [ "$status" = ok ] || { log "$relay: $status; last lines:"; tail -5 "$dir/source.out" "$dir"/*.log >&2 2>/dev/null; }
 }
 
+# With SINK_DUMP=1: how many dumped messages carry a DKIM-Signature field, and dkimpy's verdict on
+# the first (for a sluice-dkim-* relay, with its key's record).
+dump_check() {
+  local dir=$1 relay=$2 files signed first verdict=none
+  files=$(find "$dir/dump" -type f | wc -l)
+  signed=$(grep -l -i -m1 '^DKIM-Signature:' -r "$dir/dump" | wc -l)
+  first=$(grep -l -i -m1 '^DKIM-Signature:' -r "$dir/dump" | head -1)
+  case $relay in sluice-dkim-*)
+    if [ -n "$first" ] && /usr/bin/python3 -c 'import dkim' 2>/dev/null; then
+      verdict=$(/usr/bin/python3 - "$first" "${relay#sluice-dkim-}" "$WORK/dkim/${relay#sluice-dkim-}.pem.txt" \
+        "$ROOT/Tests/SluiceDKIMTests/Scripts/dkim_verify.py" <<'PY'
+import base64, json, subprocess, sys
+message, selector, record, script = sys.argv[1:5]
+request = {"records": {f"{selector}._domainkey.bench.test": open(record).read()},
+           "messages": [base64.b64encode(open(message, "rb").read()).decode()]}
+out = subprocess.run([sys.executable, script], input=json.dumps(request), capture_output=True, text=True).stdout
+print("pass" if json.loads(out)["results"] == [[True]] else "fail")
+PY
+      )
+    fi ;;
+  esac
+  echo "dumped=$files signed=$signed dkimpy=$verdict"
+}
+
 for r in $RELAYS; do run_one "$r"; done
-perl -ne '$r{$1} = $2 if /relay=(\w+) .* msgs_per_s=([\d.]+)/;
-  END { printf "ratio sluice/postfix = %.2f\n", $r{sluice} / $r{postfix} if $r{sluice} && $r{postfix} }' "$WORK/results"
+perl -ne '
+  if (/relay=(\S+) .* msgs_per_s=([\d.]+)/) { $r{$1} = $2; push @{$all{$1}}, $2; push @order, $1 unless $seen{$1}++;
+    push @{$cpu{$1}}, $1 if /cpu_us_per_msg=(\d+)/ }
+  END {
+    printf "ratio sluice/postfix = %.2f\n", $r{sluice} / $r{postfix} if $r{sluice} && $r{postfix};
+    my %mean;
+    for my $name (@order) { my @v = @{$all{$name}}; my $s = 0; $s += $_ for @v; $mean{$name} = $s / @v;
+      my @c = @{$cpu{$name} || []}; my $cs = 0; $cs += $_ for @c;
+      printf "mean relay=%s runs=%d msgs_per_s=%.1f (%s)%s\n", $name, scalar @v, $mean{$name}, join(" ", @v),
+        @c ? sprintf(" cpu_us_per_msg=%.0f", $cs / @c) : "" if @v > 1 }
+    for my $name (grep { /^sluice-dkim-/ } @order) {
+      next unless $mean{sluice};
+      my $slower = 100 * (1 - $mean{$name} / $mean{sluice});
+      printf "signing %s/sluice = %.3f (%.1f %% %s)\n", $name, $mean{$name} / $mean{sluice}, abs($slower),
+        $slower >= 0 ? "slower" : "faster" }
+  }' "$WORK/results"

@@ -16,11 +16,15 @@ public enum DKIMReceipt: Hashable, Sendable {
 /// The configuration and keys the listeners sign with; replaced as a whole by `reload`.
 public struct DKIMSigningContext: Sendable {
     /// The configuration whose `<domain>` and `<source>` settings decide.
-    public var configuration: ConfigModel
+    public let configuration: ConfigModel  // fixed: the settings cache below is of this configuration
     /// The keys.
     public var keyring: DKIMKeyring
     /// False when nothing in the configuration says `dkim-sign yes`: messages skip the plan.
     public let signsAnything: Bool
+    /// Each recipient domain's effective settings per vmta, as the plans ask for them: computing
+    /// them costs about a quarter of an Ed25519 signature, for every message. Shared by the
+    /// copies of this context; a reload makes a new context, so a new cache.
+    let settingsCache = DKIMSettingsCache()
 
     /// A context for `configuration` with `keyring`.
     public init(configuration: ConfigModel, keyring: DKIMKeyring) {
@@ -45,7 +49,13 @@ public struct DKIMSigningContext: Sendable {
         let domains = recipients.map { address in
             address.lastIndex(of: "@").map { String(address[address.index(after: $0)...]).lowercased() } ?? ""
         }
-        let plan = DKIMSigningPlan(configuration: configuration, keyring: keyring, vmta: vmta, recipientDomains: domains,
+        let configuration = configuration
+        let plan = DKIMSigningPlan(settings: { domain in
+                                       settingsCache.settings(domain: domain, vmta: vmta) {
+                                           configuration.effectiveSettings(domain: domain, vmta: vmta)
+                                       }
+                                   },
+                                   keyring: keyring, vmta: vmta, recipientDomains: domains,
                                    sourceSetting: sourceSetting, fromDomain: FromDomain.of(content))
         guard plan.requested else { return (content, .notRequested, nil) }
         if plan.refuse { return (content, .unsigned(plan.missing.joined(separator: "; ")), plan.missing.joined(separator: "; ")) }
@@ -60,6 +70,36 @@ public struct DKIMSigningContext: Sendable {
         if !missing.isEmpty { return (signed, .unsigned(missing.joined(separator: "; ")), nil) }
         return (signed, .signed(plan.signatures.map(\.recordName)), nil)
     }
+}
+
+/// Effective settings by recipient domain and vmta, computed once each; shared by the listener
+/// sessions. Emptied when it reaches `limit` entries (mail to very many domains then computes
+/// some again, as before the cache).
+final class DKIMSettingsCache: Sendable {
+    private struct Key: Hashable {
+        var domain: String
+        var vmta: String
+    }
+
+    private let entries = Mutex<[Key: DomainSettings]>([:])
+    let limit: Int
+
+    init(limit: Int = 10_000) { self.limit = limit }
+
+    /// The settings of `domain` in `vmta`, from the cache or from `compute` (then kept).
+    func settings(domain: String, vmta: String, compute: () -> DomainSettings) -> DomainSettings {
+        let key = Key(domain: domain, vmta: vmta)
+        if let cached = entries.withLock({ $0[key] }) { return cached }
+        let settings = compute()
+        entries.withLock { entries in
+            if entries.count >= limit { entries.removeAll(keepingCapacity: true) }
+            entries[key] = settings
+        }
+        return settings
+    }
+
+    /// How many settings are kept.
+    var count: Int { entries.withLock { $0.count } }
 }
 
 /// The current ``DKIMSigningContext``, read by every listener session and swapped by `reload`.

@@ -27,18 +27,26 @@ public struct DKIMSigningPlan: Sendable {
     /// `sourceSetting` (nil: not set).
     public init(configuration: ConfigModel, keyring: DKIMKeyring, vmta: String, recipientDomains: [String],
                 sourceSetting: Bool?, fromDomain: String?) {
+        self.init(settings: { configuration.effectiveSettings(domain: $0, vmta: vmta) }, keyring: keyring, vmta: vmta,
+                  recipientDomains: recipientDomains, sourceSetting: sourceSetting, fromDomain: fromDomain)
+    }
+
+    /// The same, with each recipient domain's effective settings in `vmta` from `settings` (a
+    /// cache of `ConfigModel.effectiveSettings(domain:vmta:)`).
+    public init(settings settingsFor: (String) -> DomainSettings, keyring: DKIMKeyring, vmta: String,
+                recipientDomains: [String], sourceSetting: Bool?, fromDomain: String?) {
         guard sourceSetting != false else { return }
         var chosen: DomainSettings?
         var seen = Set<String>()
         for domain in recipientDomains where seen.insert(domain).inserted {
-            let settings = configuration.effectiveSettings(domain: domain, vmta: vmta)
+            let settings = settingsFor(domain)
             if settings.dkimSign.value {
                 chosen = settings
                 break
             }
         }
         if chosen == nil, sourceSetting == true {
-            chosen = configuration.effectiveSettings(domain: recipientDomains.first ?? "", vmta: vmta)
+            chosen = settingsFor(recipientDomains.first ?? "")
         }
         guard let settings = chosen else { return }
         requested = true

@@ -14,12 +14,24 @@ extension MailNode: ControlledNode {
     /// The effective settings of a queue (live overrides included) or of a domain.
     public func settings(for target: ControlTarget) async throws -> SettingsSnapshot {
         var snapshot = try core.settings(for: target, now: now)
-        if case .queue(let key) = target {
-            let stats = core.dkimStats[key] ?? DKIMQueueStats()
-            let settings = core.configuration.effectiveSettings(domain: key.domain, vmta: key.vmta)
+        // A queue's own figures; a domain's summed over its queues, its signing described for the
+        // first of them (as its settings are).
+        let keys: [QueueKey]
+        switch target {
+        case .queue(let key): keys = [key]
+        case .domain(let domain):
+            let queues = core.engine.queueKeys.filter { $0.domain == domain }
+            keys = queues.isEmpty ? [QueueKey(domain: domain, vmta: "default")] : queues
+        case .vmta: keys = []
+        }
+        if let first = keys.first {
+            let stats = keys.compactMap { core.dkimStats[$0] }
+            let settings = core.configuration.effectiveSettings(domain: first.domain, vmta: first.vmta)
             snapshot.dkim = SettingsSnapshot.DKIMStatus(
-                signing: dkim.context.keyring.describeSigning(settings: settings, vmta: key.vmta),
-                signed: stats.signed, unsigned: stats.unsigned, lastKey: stats.lastKey, lastMissing: stats.lastMissing)
+                signing: dkim.context.keyring.describeSigning(settings: settings, vmta: first.vmta),
+                signed: stats.reduce(0) { $0 + $1.signed }, unsigned: stats.reduce(0) { $0 + $1.unsigned },
+                lastKey: stats.last { !$0.lastKey.isEmpty }?.lastKey ?? "",
+                lastMissing: stats.last { !$0.lastMissing.isEmpty }?.lastMissing ?? "")
         }
         return snapshot
     }

@@ -186,13 +186,11 @@ struct InboundDirectiveTests {
         ])
     }
 
-    @Test("dkim-sign yes warns that signing is not implemented yet; no is quiet; <signals> is a known unsupported block")
+    @Test("dkim-sign yes and no are both quiet (signing is implemented); <signals> is a known unsupported block")
     func dkimSignAndSignals() {
         let result = load("<domain *>\n    dkim-sign yes\n</domain>\n<domain a.test>\n    dkim-sign no\n</domain>\n<signals>\n    api-key x\n</signals>\n")
         #expect(result.errors.isEmpty)
         #expect(lines(result) == [
-            "t.conf:2:5: warning: 'dkim-sign' is not supported and is ignored: DKIM signing is not implemented yet; messages go out "
-                + "unsigned (dkim-sign no is accepted quietly) (docs/pmta-compat.md#dkim-sign)",
             "t.conf:7:1: warning: '<signals>' is not supported and is ignored: SparkPost Signals is not supported; the block and its "
                 + "contents are ignored (docs/pmta-compat.md#signals)",
         ])

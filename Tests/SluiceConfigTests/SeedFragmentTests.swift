@@ -66,8 +66,6 @@ struct SeedFragmentTests {
             "seeds.conf:32:1: warning: unknown directive 'disk-queue' at the top level",
             "seeds.conf:37:1: warning: unknown directive 'record' in <acct-file>; did you mean 'records'?",
             "seeds.conf:39:1: warning: unknown directive 'rotate' in <acct-file>",
-            "seeds.conf:44:1: warning: 'dkim-sign' is not supported and is ignored: DKIM signing is not implemented yet; "
-                + "messages go out unsigned (dkim-sign no is accepted quietly) (docs/pmta-compat.md#dkim-sign)",
             "seeds.conf:45:1: warning: 'max-cold-virtual-mta-msg' is not supported and is ignored: cold virtual MTAs (warm-up) are not implemented yet; "
                 + "mail goes to the vmta chosen (docs/pmta-compat.md#max-cold-virtual-mta-msg)",
         ])

@@ -26,6 +26,16 @@ import Testing
             Fixture.press([.enter], &s)
             _ = ConsoleReducer.reduce(&s, .settingsLoaded(target: "gmail.com", .success(Fixture.gmailSettings)))
         },
+        Case(name: "detail-dkim") { s in
+            Fixture.press([.enter], &s)
+            var settings = Fixture.gmailSettings
+            settings.dkim = SettingsSnapshot.DKIMStatus(
+                signing: ["signs: by From domain with s2026._domainkey.brand.example (rsa-2048, /etc/sluice/dkim/s2026.pem); "
+                          + "other domains sent unsigned"],
+                signed: 1_204, unsigned: 3, lastKey: "s2026._domainkey.brand.example",
+                lastMissing: "no domain-key for other.example in virtual-mta 'vmta1' or at the top level")
+            _ = ConsoleReducer.reduce(&s, .settingsLoaded(target: "gmail.com", .success(settings)))
+        },
         Case(name: "help") { s in Fixture.press([.char("?")], &s) },
         Case(name: "prompt") { s in Fixture.press([.char("/")] + Fixture.type("yahoo") + [.enter, .char("h")], &s) },
         Case(name: "throttle-form") { s in

@@ -37,6 +37,15 @@ extension RollupResolver {
         }
     }
 
+    /// The domain of one recipient address, lower case without a trailing dot; empty when the
+    /// address has none.
+    static func recipientDomain(_ recipient: String) -> String {
+        guard let at = recipient.lastIndex(of: "@") else { return "" }
+        var name = recipient[recipient.index(after: at)...].lowercased()
+        while name.hasSuffix(".") { name.removeLast() }
+        return name
+    }
+
     /// The distinct domains of `recipients`, lower case without a trailing dot.
     static func recipientDomains(_ recipients: some Sequence<String>) -> Set<String> {
         var domains: Set<String> = []

@@ -21,7 +21,7 @@ extension NodeCore {
         guard receipt != .notRequested else { return }
         var queues: [QueueKey] = []
         for recipient in message.recipients {
-            let domain = recipient.lastIndex(of: "@").map { String(recipient[recipient.index(after: $0)...]) } ?? ""
+            let domain = RollupResolver.recipientDomain(recipient)
             let key = QueueKey(domain: engine.queueName(forDomain: domain, vmta: message.vmta), vmta: message.vmta)
             if !queues.contains(key) { queues.append(key) }
         }

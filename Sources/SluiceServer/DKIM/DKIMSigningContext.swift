@@ -46,9 +46,7 @@ public struct DKIMSigningContext: Sendable {
     public func sign(_ content: [UInt8], vmta: String, recipients: [String], sourceSetting: Bool?,
                      unixTime: Int64) -> (content: [UInt8], receipt: DKIMReceipt, refusal: String?) {
         guard signsAnything || sourceSetting == true else { return (content, .notRequested, nil) }
-        let domains = recipients.map { address in
-            address.lastIndex(of: "@").map { String(address[address.index(after: $0)...]).lowercased() } ?? ""
-        }
+        let domains = recipients.map(RollupResolver.recipientDomain)
         let configuration = configuration
         let plan = DKIMSigningPlan(settings: { domain in
                                        settingsCache.settings(domain: domain, vmta: vmta) {

@@ -85,6 +85,7 @@ extension MailNode: ControlledNode {
         }
         try persistedOverrides.reload()
         dkim.replace(with: DKIMSigningContext(configuration: loaded.model, keyring: keyring))
+        recipientGate.reload(loaded.model)
         perform(core.reload(loaded.model, now: now))
         perform(core.setPersistedThrottles(persistedOverrides.throttles, now: now))
         let warnings = loaded.warnings.count + keyFindings.count { $0.severity == .warning }

@@ -42,6 +42,8 @@ public actor MailNode {
     nonisolated let accountingHeaderNames: Set<String>
     /// The configuration and keys the listeners DKIM-sign with (swapped by `reload`).
     nonisolated let dkim: DKIMContextStore
+    /// What the listeners do with each RCPT TO address (processor addresses are local).
+    nonisolated let recipientGate: NodeRecipientGate
     let transport: any DeliveryTransport
     /// MX host names of recipient domains, for `<mx-rollup-list>` routing.
     let rollupResolver: RollupResolver
@@ -100,6 +102,7 @@ public actor MailNode {
                         writesAccounting: !records.accounting.writers.isEmpty)
         accountingHeaderNames = core.accountingHeaderNames
         dkim = DKIMContextStore(DKIMSigningContext(configuration: configuration, keyring: startup.dkimKeyring))
+        recipientGate = NodeRecipientGate(configuration: configuration)
     }
 
     var now: Instant { options.clock.now() }

@@ -91,6 +91,10 @@ struct NodeServers: Sendable {
             + "\(limits.messageMemory >> 20) MiB for messages in flight; at most \(options.tuning.maxTotalConnections) "
             + "delivery connection(s)")
         var smtpConfiguration = SMTPServerConfiguration(hostName: context.hostName, postmasterAddress: configuration.postmaster)
+        let recipientGate = context.receiver.node.recipientGate
+        smtpConfiguration.recipientDisposition = { recipient, sender in
+            recipientGate.disposition(recipient: recipient, sender: sender)
+        }
         smtpConfiguration.messageSizeCeiling = limits.messageMemory
         if let timeout = configuration.smtpInCommandTimeout { smtpConfiguration.commandTimeout = timeout }
         if let rate = configuration.smtpInMinimumDataRate { smtpConfiguration.minimumDataRate = Int(clamping: rate.bytes) }

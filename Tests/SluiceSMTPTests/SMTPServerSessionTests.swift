@@ -101,6 +101,28 @@ struct SessionDriver {
         #expect(d.send("RCPT TO:<a@local.example>\r\n").map(\.code) == [503])
     }
 
+    @Test func recipientDispositionAcceptsLocalAddressesAndRefusesAfterRelayRules() {
+        var configuration = SMTPServerConfiguration(hostName: "mx.sluice.test", maximumErrors: 2)
+        configuration.recipientDisposition = { recipient, sender in
+            #expect(sender == "s@x.example")
+            switch recipient {
+            case "bounces@fbl.example": return .local
+            case let address where address.hasPrefix("gone@"): return .refuse(SMTPReply(550, "5.7.1", "Suppressed"))
+            default: return .ordinary
+            }
+        }
+        var d = SessionDriver(configuration: configuration)
+        _ = d.start()
+        let replies = d.send("EHLO c\r\nMAIL FROM:<s@x.example>\r\nRCPT TO:<bounces@fbl.example>\r\n"
+            + "RCPT TO:<gone@foreign.example>\r\nRCPT TO:<gone@local.example>\r\nRCPT TO:<gone@local.example>\r\n"
+            + "RCPT TO:<a@local.example>\r\n")
+        // A local address needs no relaying rights; a refusal comes only after the relay rules
+        // accepted the address, and refusals do not count as errors (the limit here is 2).
+        #expect(replies.dropFirst().map(\.dsnDiag) == ["250 2.1.0 Ok", "250 2.1.5 Ok", "550 5.7.1 Relaying denied",
+                                                      "550 5.7.1 Suppressed", "550 5.7.1 Suppressed", "250 2.1.5 Ok"])
+        #expect(!d.closed)
+    }
+
     @Test func relayingIsDeniedForForeignDomains() {
         var d = SessionDriver()
         _ = d.start()

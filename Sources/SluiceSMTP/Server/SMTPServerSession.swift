@@ -328,8 +328,12 @@ public struct SMTPServerSession: Sendable {
                                                                  parameters: parameters))
                 return [.send(SMTPReply(250, "2.1.5", "Ok"))]
             }
-            guard policy.mayAccept(recipient: to, authenticated: authenticatedUser != nil) else {
-                return error(550, "5.7.1", "Relaying denied")
+            let disposition = configuration.recipientDisposition?(to, transaction?.sender ?? "") ?? .ordinary
+            if disposition != .local {
+                guard policy.mayAccept(recipient: to, authenticated: authenticatedUser != nil) else {
+                    return error(550, "5.7.1", "Relaying denied")
+                }
+                if case .refuse(let reply) = disposition { return [.send(reply)] }
             }
             transaction?.recipients.append(ReceivedRecipient(address: to, parameters: parameters))
             return [.send(SMTPReply(250, "2.1.5", "Ok"))]

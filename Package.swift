@@ -53,6 +53,14 @@ let package = Package(
         .target(name: "SluiceDKIMTools", dependencies: ["SluiceDKIM", "SluiceDNS"]),
         // Debian's libcrypto (libssl-dev) for RSA, Ed25519 and SHA-256; see Sources/CCrypto/shim.h.
         .systemLibrary(name: "CCrypto", path: "Sources/CCrypto"),
+        // Debian's libsqlite3 (libsqlite3-dev); see Sources/CSQLite/shim.h.
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
+        // A small SQLite wrapper: connections in WAL mode with a busy timeout, prepared statements,
+        // transactions, errors with SQLite's message.
+        .target(name: "SluiceSQLite", dependencies: ["CSQLite"]),
+        // The suppression list: entries by address and scope in SQLite, the in-memory filter in
+        // front of it, CSV import and export.
+        .target(name: "SluiceSuppression", dependencies: ["SluiceSQLite", "SluiceBase"]),
         // libresolv; see Sources/CResolv/shim.h.
         .systemLibrary(name: "CResolv", path: "Sources/CResolv"),
         // The control plane's wire: snapshots, operations, results, request/response/frame lines,
@@ -82,7 +90,7 @@ let package = Package(
         .target(
             name: "SluiceServer",
             dependencies: ["SluiceConfig", "SluiceCore", "SluiceSpool", "SluiceSMTP", "SluiceDNS", "SluiceControlProtocol",
-                           "SluiceControlServer", "SluiceAccounting", "SluiceDKIM"] + nio + lifecycle
+                           "SluiceControlServer", "SluiceAccounting", "SluiceDKIM", "SluiceSuppression"] + nio + lifecycle
         ),
         // `sluice demo`: the embedded config, sandbox receivers, the generator and the node in
         // one process, with a live line and a per-domain summary.
@@ -103,7 +111,7 @@ let package = Package(
             dependencies: [
                 "SluiceConfig", "SluiceCore", "SluiceSpool", "SluiceControlProtocol", "SluiceControlClient",
                 "SluiceConsole", "SluiceServer", "SluiceSandbox", "SluiceSandboxServer", "SluiceDemo", "CMalloc",
-                "SluiceDKIM", "SluiceDKIMTools", "SluiceDNS",
+                "SluiceDKIM", "SluiceDKIMTools", "SluiceDNS", "SluiceSuppression",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ] + nio
@@ -112,7 +120,7 @@ let package = Package(
         .executableTarget(
             name: "SluiceBench",
             dependencies: ["SluiceConfig", "SluiceCore", "SluiceSpool", "SluiceControlProtocol", "SluiceControlClient",
-                           "SluiceConsole", "SluiceServer", "SluiceSMTP", "SluiceDKIM", "CCrypto"] + nio,
+                           "SluiceConsole", "SluiceServer", "SluiceSMTP", "SluiceDKIM", "CCrypto", "SluiceSuppression"] + nio,
             path: "bench/SluiceBench"
         ),
         // A process the SluiceSpool crash-recovery test SIGKILLs mid-run (built by `swift build`).
@@ -120,6 +128,7 @@ let package = Package(
         .testTarget(name: "SluiceConfigTests", dependencies: ["SluiceConfig", "SluiceBase"]),
         .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore"]),
         .testTarget(name: "SluiceSpoolTests", dependencies: ["SluiceSpool"]),
+        .testTarget(name: "SluiceSuppressionTests", dependencies: ["SluiceSuppression", "SluiceSQLite", "SluiceBase"]),
         .testTarget(
             name: "SluiceSMTPTests",
             dependencies: ["SluiceSMTP", .product(name: "NIOEmbedded", package: "swift-nio")],
@@ -153,7 +162,7 @@ let package = Package(
         .testTarget(
             name: "SluiceServerTests",
             dependencies: ["SluiceServer", "SluiceConfig", "SluiceCore", "SluiceSpool", "SluiceControlProtocol",
-                           "SluiceControlServer", "SluiceControlClient", "SluiceDKIM"] + nio + lifecycle
+                           "SluiceControlServer", "SluiceControlClient", "SluiceDKIM", "SluiceSuppression"] + nio + lifecycle
         ),
     ],
     swiftLanguageModes: [.v6]

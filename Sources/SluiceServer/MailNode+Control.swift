@@ -67,6 +67,7 @@ extension MailNode: ControlledNode {
 
     /// Re-reads the configuration file and the override file and hands them to the engine (queues,
     /// throttles, patterns, `queue-to` and `<mx-rollup-list>` for mail admitted from now on;
+    /// `<suppression>` settings for the next recipient;
     /// listeners and sources keep their start-up values), and re-reads the DKIM key files (a
     /// rotated key signs the mail received from then on; queued mail keeps its signature).
     /// Queue contents and operator controls are kept. A configuration, key or override file with
@@ -84,6 +85,9 @@ extension MailNode: ControlledNode {
             throw ControlError(.refused, "configuration not reloaded: \(error)")
         }
         try persistedOverrides.reload()
+        do { try suppression.reload(loaded.model.suppression) } catch {
+            throw ControlError(.refused, "configuration not reloaded: \(error)")
+        }
         dkim.replace(with: DKIMSigningContext(configuration: loaded.model, keyring: keyring))
         recipientGate.reload(loaded.model)
         perform(core.reload(loaded.model, now: now))

@@ -12,6 +12,7 @@ extension MailNode {
     public static func start(configuration: ConfigModel, options: NodeOptions = NodeOptions()) async throws -> MailNode {
         let startup = try await NodeStartup.open(configuration: configuration, options: options)
         let node = MailNode(configuration: configuration, startup: startup)
+        node.suppression.start()
         await node.restore(SpoolRecovery.read(startup.recovery, spool: startup.spool, now: startup.options.clock.now(),
                                               headerNames: node.accountingHeaderNames, log: startup.options.log),
                            pending: startup.recovery.pendingRecipients)
@@ -85,6 +86,7 @@ extension MailNode {
         }
         await records.progress.flush(giveUpOnFailure: true)
         do { try records.accounting.close(now: now) } catch { log("accounting: \(error)") }
+        await suppression.close()
         await spool.close()
         log("stopped")
     }

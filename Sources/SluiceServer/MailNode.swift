@@ -42,8 +42,12 @@ public actor MailNode {
     nonisolated let accountingHeaderNames: Set<String>
     /// The configuration and keys the listeners DKIM-sign with (swapped by `reload`).
     nonisolated let dkim: DKIMContextStore
-    /// What the listeners do with each RCPT TO address (processor addresses are local).
+    /// What the listeners do with each RCPT TO address (processor addresses are local, suppressed
+    /// ones may be refused).
     nonisolated let recipientGate: NodeRecipientGate
+    /// The suppression list: checked at RCPT and before a message is stored, fed by hard bounces
+    /// and (through ``NodeSuppression/suppress(recipient:reason:source:sender:jobID:time:)``) by complaints.
+    public nonisolated let suppression: NodeSuppression
     let transport: any DeliveryTransport
     /// MX host names of recipient domains, for `<mx-rollup-list>` routing.
     let rollupResolver: RollupResolver
@@ -93,16 +97,18 @@ public actor MailNode {
         events = EventHub()
         hostName = configuration.hostName ?? ProcessInfo.processInfo.hostName
         startedAt = options.clock.now()
+        suppression = NodeSuppression(settings: configuration.suppression, store: startup.suppressionStore,
+                                      spoolDirectory: startup.spoolDirectory, events: events, log: options.log)
         records = NodeRecords(accounting: AccountingLog(files: configuration.acctFiles),
                               progress: ProgressWriter(spool: spool, log: options.log, clock: options.clock),
-                              events: events, spool: spool, log: options.log)
+                              events: events, spool: spool, log: options.log, suppression: suppression)
         var engine = DeliveryEngine(configuration: configuration, tuning: options.tuning)
         _ = engine.setPersistedThrottles(persistedOverrides.throttles, now: startedAt)  // No queue yet: no action.
         core = NodeCore(configuration: configuration, engine: engine, hostName: hostName,
                         writesAccounting: !records.accounting.writers.isEmpty)
         accountingHeaderNames = core.accountingHeaderNames
         dkim = DKIMContextStore(DKIMSigningContext(configuration: configuration, keyring: startup.dkimKeyring))
-        recipientGate = NodeRecipientGate(configuration: configuration)
+        recipientGate = NodeRecipientGate(configuration: configuration, suppression: suppression, clock: options.clock)
     }
 
     var now: Instant { options.clock.now() }

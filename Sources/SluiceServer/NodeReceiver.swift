@@ -52,6 +52,7 @@ struct NodeReceiver: MessageReceiver {
         } else {
             return .permanentFailure(Self.refusal(.unknownVirtualMTA(requested)))
         }
+        guard let received = await droppingSuppressed(received, vmta: vmta) else { return Self.allSuppressed }
         // DKIM signing is the last change before the message is stored: what is stored is sent.
         let signing = node.dkim.context
         let (content, receipt, refusal) = signing.sign(

@@ -16,12 +16,15 @@ struct NodeRecords {
     let spool: Spool
     /// The node's log, for write failures (which never stop delivery).
     let log: @Sendable (String) -> Void
+    /// Takes the recipients of hard-bounce `b` records (as `<suppression>` says).
+    let suppression: NodeSuppression
 
     /// Performs `effect` when it is one of these writes; false, doing nothing, for a delivery effect.
     func perform(_ effect: NodeEffect, now: Instant) -> Bool {
         switch effect {
         case .writeAccounting(let record):
             do { try accounting.write(record, now: now) } catch { log("accounting: \(error)") }
+            suppression.noteAccounting(record)
         case .recordProgress(let entries):
             progress.submit(entries)
         case .publishEvent(let event):

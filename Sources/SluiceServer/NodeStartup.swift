@@ -6,6 +6,7 @@ import SluiceCore
 import SluiceDNS
 import SluiceSMTP
 import SluiceSpool
+import SluiceSuppression
 
 /// Why a node could not start.
 public enum NodeStartError: Error, CustomStringConvertible {
@@ -24,8 +25,8 @@ public enum NodeStartError: Error, CustomStringConvertible {
 }
 
 /// What a node is made of before it runs: the spool opened and recovered, the audit log, the
-/// override file, the delivery transport and the rollup resolver, the descriptor budget, and the
-/// options adjusted to it.
+/// override file, the suppression list, the delivery transport and the rollup resolver, the
+/// descriptor budget, and the options adjusted to it.
 struct NodeStartup: Sendable {
     var options: NodeOptions
     var spool: Spool
@@ -38,6 +39,8 @@ struct NodeStartup: Sendable {
     var descriptors: DescriptorBudget
     /// The DKIM keys read from the files the configuration names.
     var dkimKeyring: DKIMKeyring
+    /// The suppression list (nil when `<suppression>` says `enabled no`).
+    var suppressionStore: SuppressionStore?
 
     /// Raises the descriptor limit, opens the spool, the audit log and the override file, and
     /// builds delivery (``NodeOptions/transport``, or SMTP over the network).
@@ -76,6 +79,11 @@ struct NodeStartup: Sendable {
             await spool.close()
             throw NodeStartError.failed(part: "override file \(overridesPath)", reason: error.message)
         }
+        let suppressionStore: SuppressionStore?
+        do { suppressionStore = try NodeSuppression.open(configuration.suppression, spoolDirectory: directory) } catch {
+            await spool.close()
+            throw error
+        }
         let nameserver = configuration.dnsServer.map { (address: $0.address.description, port: UInt16($0.port)) }
         let resolver = MXResolver(querier: options.dnsQuerying ?? SystemResolver(nameserver: nameserver),
                                   clock: options.clock)
@@ -86,7 +94,7 @@ struct NodeStartup: Sendable {
         for warning in report.warnings { options.log("spool: \(warning)") }
         return NodeStartup(options: options, spool: spool, spoolDirectory: directory, recovery: report, auditLog: auditLog,
                            overrides: overrides, transport: transport, rollupResolver: rollups, descriptors: budget,
-                           dkimKeyring: keyring)
+                           dkimKeyring: keyring, suppressionStore: suppressionStore)
     }
 
     private static func openSpool(_ directory: String, options: SpoolOptions) throws -> (Spool, RecoveryReport) {

@@ -20,6 +20,7 @@ extension ModelBuilder {
             ("<smtp-pattern-list>", ["reply"]),
             ("<mx-rollup-list>", ["mx"]),
             ("<pattern-list>", PatternListField.allCases.map(\.rawValue)),
+            ("<suppression>", suppressionDirectives),
         ]
     }
 }

@@ -16,7 +16,7 @@ struct ModelBuilder {
     static let topLevelBlocks = [
         "source", "smtp-listener", "virtual-mta", "virtual-mta-pool", "domain", "smtp-pattern-list",
         "bounce-category-patterns", "acct-file", "spool", "pattern-list", "smtp-user", "mx-rollup-list",
-        "source-group", "rewrite-list", "bounce-processor", "feedback-loop-processor",
+        "source-group", "rewrite-list", "bounce-processor", "feedback-loop-processor", "suppression",
     ]
 
     /// Directives that may appear at the top level.
@@ -149,6 +149,7 @@ struct ModelBuilder {
         case "rewrite-list": rewriteList(b)
         case "bounce-processor": inboundProcessor(b, kind: .bounce)
         case "feedback-loop-processor": inboundProcessor(b, kind: .feedbackLoop)
+        case "suppression": suppression(b)
         case "smtp-pattern":
             unknown(b.start, "'<smtp-pattern>' is not a PowerMTA block and is ignored; use <smtp-pattern-list NAME> "
                            + "with lines such as reply /^421 4\\.7\\.0/ mode=backoff")

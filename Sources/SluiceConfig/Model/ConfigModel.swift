@@ -58,6 +58,8 @@ public struct ConfigModel: Hashable, Sendable {
     /// `<bounce-processor>` and `<feedback-loop-processor>` blocks in file order (parsed only:
     /// nothing processes inbound bounces or reports yet).
     public var inboundProcessors: [InboundProcessor] = []
+    /// The `<suppression>` block (its defaults without one).
+    public var suppression = SuppressionSettings()
     /// `<virtual-mta>` blocks by name.
     public internal(set) var virtualMTAs: [String: VirtualMTA] = [:]
     /// `<virtual-mta-pool>` blocks by name.

@@ -50,6 +50,7 @@ final class PlanInjector: DemoTraffic {
             state.withLock { s in
                 switch result {
                 case .accepted: s.stats.record(message, acceptedRecipients: message.recipients.count, problem: nil)
+                case .discarded: s.stats.record(message, acceptedRecipients: 0, problem: nil)
                 case .temporaryFailure(let reply), .permanentFailure(let reply):
                     s.stats.record(message, acceptedRecipients: 0, problem: reply.dsnDiag)
                 }

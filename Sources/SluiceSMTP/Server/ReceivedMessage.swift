@@ -72,6 +72,9 @@ public enum ReceiveResult: Hashable, Sendable {
     case temporaryFailure(SMTPReply)
     /// Refused for good (e.g. an unknown virtual MTA); sent as is.
     case permanentFailure(SMTPReply)
+    /// Accepted but not stored, nothing left to deliver (e.g. every recipient is suppressed): the
+    /// client gets this positive reply as is.
+    case discarded(SMTPReply)
 }
 
 /// Takes accepted messages from the injection server (the spool, in `sluice serve`).

@@ -172,6 +172,8 @@ public struct SMTPServerSession: Sendable {
         switch result {
         case .accepted(let id):
             actions = [.send(SMTPReply(250, "2.0.0", "Ok: queued as \(id)"))]
+        case .discarded(let reply):
+            actions = [.send(reply)]
         case .temporaryFailure(let reply):
             // The server's own condition (storage, memory), not the client's mistake: it does
             // not count towards the error limit, so a client can retry on the same session.

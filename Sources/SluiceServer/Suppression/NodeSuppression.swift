@@ -80,11 +80,10 @@ public final class NodeSuppression: Sendable {
         let writer = Task.detached { [self] in
             for await _ in writerSignals { writeQueued() }
         }
+        // Real time whatever the node's clock: another process's changes arrive in real time.
         let refresher = Task.detached { [self] in
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(1))
-                refresh()
-            }
+            let clock = WallClock()
+            while (try? await clock.sleep(until: clock.now() + .seconds(1))) != nil { refresh() }
         }
         state.withLock { $0.tasks += [writer, refresher] }
     }
@@ -104,11 +103,12 @@ public final class NodeSuppression: Sendable {
     private func buildFilter(_ store: SuppressionStore) {
         let log = self.log
         Thread.detachNewThread {
-            let started = ContinuousClock.now
+            let clock = WallClock()
+            let started = clock.now()
             do {
                 try store.buildFilter()
                 let status = store.filterStatus
-                log("suppression: filter of \(status.insertions) address(es) ready in \(ContinuousClock.now - started) "
+                log("suppression: filter of \(status.insertions) address(es) ready in \(clock.now() - started) "
                     + "(\(status.bytes >> 20) MiB); \(store.path)")
             } catch {
                 log("suppression: filter not built, checks read \(store.path) directly: \(error)")

@@ -15,6 +15,11 @@
 # DKIM-Signature field and what dkimpy (python3-dkim, if installed) says of the first one
 # (`dkimpy=pass`), with the public key taken from keygen's record.
 #
+# sluice-suppress-off is sluice with `<suppression> enabled no`; sluice-suppress-big is sluice
+# with a suppression list of SUPPRESS_N entries (default 1,000,000; none of them the relayed
+# recipient), imported once per script run with `sluice suppress import` (its time is logged)
+# and copied into each run's spool. Plain `sluice` has the list on with no entries (the default).
+#
 # For each relay it prints one line:
 #   relay=sluice n=20000 sessions=20 size=2000 inject_s=… total_s=… msgs_per_s=… sink_msgs=… status=ok load_before="…"
 # and at the end the ratio sluice/postfix, for a relay that ran more than once its mean, and each
@@ -33,6 +38,7 @@ set -u
 N=${1:-20000} S=${2:-20} SIZE=${3:-2000}
 RELAYS=${RELAYS:-"sluice postfix direct"}
 SINK_DUMP=${SINK_DUMP:-0}
+SUPPRESS_N=${SUPPRESS_N:-1000000}
 HOST=127.0.0.1 IN_PORT=2525 SINK_PORT=2526
 TIMEOUT=${RELAY_TIMEOUT:-600} STALL=${RELAY_STALL:-60}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -100,10 +106,31 @@ dkim_key() {
   echo "$key"
 }
 
+# A suppression list of SUPPRESS_N addresses (user<i>@d<i % 5000>.example), imported once per
+# script run with `sluice suppress import`; prints its path.
+suppression_list() {
+  local db=$WORK/suppress/list.sqlite
+  if [ ! -e "$db" ]; then
+    mkdir -p "$WORK/suppress"
+    perl -e 'print "address,scope,reason,source,time\n";
+      printf "user%d\@d%d.example,global,bad-mailbox,bench,2025-12-05T10:31:12Z\n", $_, $_ % 5000 for 0 .. $ARGV[0] - 1' \
+      "$SUPPRESS_N" > "$WORK/suppress/list.csv"
+    "$SLUICE" suppress import "$WORK/suppress/list.csv" --database "$db" > "$WORK/suppress/import.out" 2>&1 \
+      || die "sluice suppress import: $(cat "$WORK/suppress/import.out")"
+    log "$(cat "$WORK/suppress/import.out")"
+  fi
+  echo "$db"
+}
+
 start_sluice() {
-  local dir=$1 dkim=${2:-}
+  local dir=$1 dkim=${2:-} suppression=${3:-}
   [ -x "$SLUICE" ] || die "no release build at $SLUICE (run: swift build -c release)"
   mkdir -p "$dir/spool"
+  local suppression_block=""
+  case $suppression in
+    off) suppression_block=$'<suppression>\n    enabled no\n</suppression>' ;;
+    big) cp "$(suppression_list)" "$dir/spool/suppression.sqlite" ;;
+  esac
   local key_line="" sign_line=""
   if [ -n "$dkim" ]; then
     key_line="domain-key $dkim,bench.test,$(dkim_key "$dkim")"
@@ -131,10 +158,17 @@ smtp-listener $HOST:$IN_PORT
     max-msg-per-connection 0
 $sign_line
 </domain>
+$suppression_block
 EOF
   "$SLUICE" serve --config "$dir/sluice.conf" > "$dir/sluice.log" 2>&1 &
   RELAY_PID=$!
   wait_listen $IN_PORT 30 || die "sluice not listening: $(tail -5 "$dir/sluice.log")"
+  if [ "$suppression" = big ]; then   # the filter is built on a thread of its own: wait for it
+    local end=$(( $(now_us) + 120000000 ))
+    until grep -q "suppression: filter of" "$dir/sluice.log"; do
+      [ "$(now_us)" -lt "$end" ] || die "no suppression filter: $(tail -5 "$dir/sluice.log")"; sleep 0.1; done
+    log "$(grep "suppression: filter of" "$dir/sluice.log")"
+  fi
 }
 
 start_postfix() {
@@ -214,6 +248,8 @@ run_one() {
     sluice)  start_sluice "$dir" ;;
     sluice-dkim-rsa) start_sluice "$dir" rsa ;;
     sluice-dkim-ed25519) start_sluice "$dir" ed25519 ;;
+    sluice-suppress-off) start_sluice "$dir" "" off ;;
+    sluice-suppress-big) start_sluice "$dir" "" big ;;
     postfix) start_postfix "$dir" ;;
     direct)  target=$SINK_PORT ;;
   esac
@@ -290,6 +326,10 @@ perl -ne '
       my @c = @{$cpu{$name} || []}; my $cs = 0; $cs += $_ for @c;
       printf "mean relay=%s runs=%d msgs_per_s=%.1f (%s)%s\n", $name, scalar @v, $mean{$name}, join(" ", @v),
         @c ? sprintf(" cpu_us_per_msg=%.0f", $cs / @c) : "" if @v > 1 }
+    if ($mean{"sluice-suppress-big"} && $mean{"sluice-suppress-off"}) {
+      my $slower = 100 * (1 - $mean{"sluice-suppress-big"} / $mean{"sluice-suppress-off"});
+      printf "suppression sluice-suppress-big/sluice-suppress-off = %.3f (%.1f %% %s)\n",
+        $mean{"sluice-suppress-big"} / $mean{"sluice-suppress-off"}, abs($slower), $slower >= 0 ? "slower" : "faster" }
     for my $name (grep { /^sluice-dkim-/ } @order) {
       next unless $mean{sluice};
       my $slower = 100 * (1 - $mean{$name} / $mean{sluice});

@@ -13,6 +13,8 @@ let benchmarks: [(name: String, help: String, run: ([String]) async throws -> Vo
      { try DKIMBenchmark.run(arguments: $0) }),
     ("hold", "[TRIALS]  hold/release latency through the control socket of a node with a backlog (100 trials)",
      { try await HoldBenchmark.run(arguments: $0) }),
+    ("suppression", "\(SuppressionBenchmark.usage)  suppression check p50/p99 over a large list, filter build, CSV import",
+     { try SuppressionBenchmark.run(arguments: $0) }),
     ("spool", "[--writers 20] [--messages 20000] [--recovery-messages 100000] [--recipients 10] [--in /tmp]",
      { try await SpoolBenchmark.run(arguments: $0) }),
 ]

@@ -92,8 +92,8 @@ struct NodeServers: Sendable {
             + "delivery connection(s)")
         var smtpConfiguration = SMTPServerConfiguration(hostName: context.hostName, postmasterAddress: configuration.postmaster)
         let recipientGate = context.receiver.node.recipientGate
-        smtpConfiguration.recipientDisposition = { recipient, sender in
-            recipientGate.disposition(recipient: recipient, sender: sender)
+        smtpConfiguration.recipientDisposition = { recipient, sender, relayingAllowed in
+            recipientGate.disposition(recipient: recipient, sender: sender, relayingAllowed: relayingAllowed)
         }
         smtpConfiguration.messageSizeCeiling = limits.messageMemory
         if let timeout = configuration.smtpInCommandTimeout { smtpConfiguration.commandTimeout = timeout }

@@ -103,8 +103,9 @@ struct SessionDriver {
 
     @Test func recipientDispositionAcceptsLocalAddressesAndRefusesAfterRelayRules() {
         var configuration = SMTPServerConfiguration(hostName: "mx.sluice.test", maximumErrors: 2)
-        configuration.recipientDisposition = { recipient, sender in
+        configuration.recipientDisposition = { recipient, sender, relayingAllowed in
             #expect(sender == "s@x.example")
+            #expect(relayingAllowed == recipient.hasSuffix("@local.example"))
             switch recipient {
             case "bounces@fbl.example": return .local
             case let address where address.hasPrefix("gone@"): return .refuse(SMTPReply(550, "5.7.1", "Suppressed"))

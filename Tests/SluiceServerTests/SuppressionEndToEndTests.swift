@@ -43,6 +43,14 @@ struct SuppressionEndToEndTests {
             let suppressed = try #require(events.events(kind: "suppressed").first)
             #expect(suppressed.queue == "bad.test/" && suppressed.code == 550 && suppressed.category == "bad-mailbox")
             #expect(suppressed.dsnDiag == "550 5.7.1 Recipient address suppressed (bad-mailbox)")
+            // A client without relaying rights learns nothing more than `Relaying denied`; no event.
+            let foreign = try await Injector.send([.init(to: ["gone@bad.test"])], port: port, source: "127.0.0.2")
+            guard case .text(let denied)? = foreign.first?.refused?["gone@bad.test"]?.last else {
+                Issue.record("no refusal: \(foreign)")
+                return
+            }
+            #expect(denied == "5.7.1 Relaying denied")
+            #expect(events.events(kind: "suppressed").count == 1)
         }
         // Written to the file by the node's writer, with the record that caused it.
         let entries = try SuppressionStore(path: "\(dir)/spool/suppression.sqlite").entries(for: "gone@bad.test")

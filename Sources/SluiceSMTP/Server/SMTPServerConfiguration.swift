@@ -40,10 +40,13 @@ public struct SMTPServerConfiguration: Sendable {
     public var minimumDataRate: Int
     /// The window over which ``minimumDataRate`` is measured.
     public var dataRateWindow: TimeSpan
-    /// Asked for each `RCPT TO` address (after the bare `postmaster`), with the envelope sender:
-    /// see ``RecipientDisposition``. Runs on the connection's event loop, so it must be fast and
-    /// must not block; nil treats every address as ``RecipientDisposition/ordinary``.
-    public var recipientDisposition: (@Sendable (_ recipient: String, _ sender: String) -> RecipientDisposition)?
+    /// Asked for each `RCPT TO` address (after the bare `postmaster`), with the envelope sender
+    /// and whether the source's relaying rules accept the address (when they do not, only
+    /// ``RecipientDisposition/local`` changes the answer, `Relaying denied`): see
+    /// ``RecipientDisposition``. Runs on the connection's event loop, so it must be fast and must
+    /// not block; nil treats every address as ``RecipientDisposition/ordinary``.
+    public var recipientDisposition: (@Sendable (_ recipient: String, _ sender: String, _ relayingAllowed: Bool)
+        -> RecipientDisposition)?
 
     /// Creates a configuration.
     public init(hostName: String, maximumMessageSize: Int = 50 * 1024 * 1024, maximumRecipients: Int = 1000,

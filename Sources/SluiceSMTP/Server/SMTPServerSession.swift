@@ -330,11 +330,10 @@ public struct SMTPServerSession: Sendable {
                                                                  parameters: parameters))
                 return [.send(SMTPReply(250, "2.1.5", "Ok"))]
             }
-            let disposition = configuration.recipientDisposition?(to, transaction?.sender ?? "") ?? .ordinary
+            let relayingAllowed = policy.mayAccept(recipient: to, authenticated: authenticatedUser != nil)
+            let disposition = configuration.recipientDisposition?(to, transaction?.sender ?? "", relayingAllowed) ?? .ordinary
             if disposition != .local {
-                guard policy.mayAccept(recipient: to, authenticated: authenticatedUser != nil) else {
-                    return error(550, "5.7.1", "Relaying denied")
-                }
+                guard relayingAllowed else { return error(550, "5.7.1", "Relaying denied") }
                 if case .refuse(let reply) = disposition { return [.send(reply)] }
             }
             transaction?.recipients.append(ReceivedRecipient(address: to, parameters: parameters))

@@ -24,10 +24,12 @@ final class NodeRecipientGate: Sendable {
         self.clock = clock
     }
 
-    /// What the listener does with `recipient` in a transaction from `sender`.
-    func disposition(recipient: String, sender: String) -> RecipientDisposition {
+    /// What the listener does with `recipient` in a transaction from `sender`; the suppression list
+    /// is consulted only when the client may relay to the address (otherwise it gets `Relaying
+    /// denied`, and no `suppressed` event is published).
+    func disposition(recipient: String, sender: String, relayingAllowed: Bool) -> RecipientDisposition {
         if processor(for: recipient) != nil { return .local }
-        if suppression.rejectsAtRCPT, let entry = suppression.check(recipient: recipient, sender: sender, jobID: nil) {
+        if relayingAllowed, suppression.rejectsAtRCPT, let entry = suppression.check(recipient: recipient, sender: sender, jobID: nil) {
             suppression.publishEvent(recipient: recipient, vmta: "", entry: entry, time: clock.now())
             return .refuse(NodeSuppression.reply(for: entry))
         }

@@ -1,5 +1,7 @@
 import Foundation
 import SluiceBase
+import SluiceConfig
+import SluiceControlClient
 import SluiceServer
 import SluiceSuppression
 import Testing
@@ -126,5 +128,45 @@ struct SuppressionEndToEndTests {
         }
         let bounces = try rows(dir)
         #expect(bounces.map { [$0["rcpt"], $0["bounceCat"], $0["jobId"]] } == [["jobbed@good.test", "suppressed", "spring"]])
+    }
+
+    @Test("reload switches reject to drop and turns the list off, for the next RCPT", Peers.smtpSink, Peers.python3)
+    func reloadChangesTheAction() async throws {
+        let dir = try makeTemporaryDirectory()
+        defer { removeDirectory(dir) }
+        let good = try await SinkProcess(port: try freePort(), directory: dir)
+        defer { good.stop() }
+        let path = "\(dir)/sluice.conf"
+        func write(_ block: String) throws -> ConfigModel {
+            try (testConfiguration(spool: "\(dir)/spool", routes: [("good.test", good.port)]) + block)
+                .write(toFile: path, atomically: true, encoding: .utf8)
+            let loaded = ConfigLoader.load(path: path)
+            if let error = loaded.errors.first { throw TestError("bad test configuration: \(error)") }
+            return loaded.model
+        }
+        var options = testOptions(directory: dir)
+        options.configurationPath = path
+        let node = try await MailNode.start(configuration: try write(""), options: options)
+        let events = EventCollector(node)
+        do {
+            let port = try #require(await node.smtpPorts.first)
+            let client = ControlClient(socketPath: "\(dir)/c.sock", client: "cli")
+            node.suppression.suppress(recipient: "gone@good.test", reason: "bad-mailbox", source: "test", sender: nil, jobID: nil,
+                                      time: Instant(milliseconds: 1_764_930_672_000))
+            #expect(try await Injector.send([.init(to: ["gone@good.test"])], port: port)[0].refusalCode("gone@good.test") == 550)
+            _ = try write("<suppression>\n    action drop\n</suppression>\n")
+            _ = try await client.send(.execute(.reload), reason: "drop instead")
+            let dropped = try await Injector.send([.init(to: ["gone@good.test"])], port: port)[0]
+            #expect(dropped.ok && (dropped.refused?.isEmpty ?? true))
+            _ = try write("<suppression>\n    enabled no\n</suppression>\n")
+            _ = try await client.send(.execute(.reload), reason: "off")
+            #expect(try await Injector.send([.init(to: ["gone@good.test"])], port: port)[0].ok)
+            try await waitUntil("the delivery with the list off") { events.events(kind: "delivered").count == 1 }
+            #expect(events.events(kind: "suppressed").map(\.queue) == ["good.test/", "good.test/v1"])
+        } catch {
+            await node.shutdown()
+            throw error
+        }
+        await node.shutdown()
     }
 }

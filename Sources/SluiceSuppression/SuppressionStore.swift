@@ -165,7 +165,8 @@ public final class SuppressionStore: Sendable {
 
     /// Builds a filter of every address in the table, sized for half as many again plus 1,000,000,
     /// and puts it in use; checks keep using the previous one (or the database) meanwhile.
-    /// Blocks for as long as reading the table takes: call it off the event loops.
+    /// Blocks for as long as reading the table takes: call it off the event loops, one build at a
+    /// time.
     public func buildFilter() throws(SQLiteError) {
         let connection = try SQLiteConnection(path: path)
         try sqlite { () throws in

@@ -29,6 +29,8 @@ public final class NodeSuppression: Sendable {
         /// The same, in order, for the writer.
         var queue: [SuppressionEntry] = []
         var tasks: [Task<Void, Never>] = []
+        /// A filter build is running on its thread.
+        var buildingFilter = false
     }
 
     private let state: Mutex<State>
@@ -100,9 +102,16 @@ public final class NodeSuppression: Sendable {
         writeQueued()
     }
 
+    /// Builds the store's filter on a thread of its own (seconds for 10,000,000 entries), unless
+    /// a build is already running.
     private func buildFilter(_ store: SuppressionStore) {
+        guard state.withLock({ state in
+            defer { state.buildingFilter = true }
+            return !state.buildingFilter
+        }) else { return }
         let log = self.log
-        Thread.detachNewThread {
+        Thread.detachNewThread { [self] in
+            defer { state.withLock { $0.buildingFilter = false } }
             let clock = WallClock()
             let started = clock.now()
             do {
@@ -116,17 +125,21 @@ public final class NodeSuppression: Sendable {
         }
     }
 
+    /// Takes in other processes' additions, rebuilds an overfull filter, and wakes the writer when
+    /// entries wait (after a failed write).
     private func refresh() {
-        guard let store = state.withLock({ $0.store }) else { return }
-        do {
-            try store.refresh()
-            if store.filterNeedsRebuild { try store.buildFilter() }
-        } catch {
+        let (store, waiting) = state.withLock { ($0.store, !$0.queue.isEmpty) }
+        guard let store else { return }
+        if waiting { writerWakeup.yield() }
+        do { try store.refresh() } catch {
             log("suppression: refresh of \(store.path): \(error)")
         }
+        if store.filterNeedsRebuild { buildFilter(store) }
     }
 
-    /// Writes the queued entries in one transaction; on failure they stay queued for the next try.
+    /// Writes the queued entries in one transaction; on failure they stay queued and the refresher
+    /// wakes the writer again a second later. Called by the writer task only (and by ``close()``
+    /// once it has ended), so that two writes never take the same batch.
     private func writeQueued() {
         let (store, batch) = state.withLock { ($0.store, $0.queue) }
         guard let store, !batch.isEmpty else { return }

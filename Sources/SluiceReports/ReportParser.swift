@@ -65,6 +65,8 @@ public struct ReportParser: Sendable {
     }
 
     /// A complaint (ARF part, or JMRP's older form), or `nil` when the message holds neither.
+    /// A message with a delivery-status part is never read as JMRP's older form (a bounce of mail
+    /// that passed through Hotmail can carry its header in the returned original).
     private func complaint(_ scan: MessageScan, reader: PartReader, original: OriginalMessage?) -> InboundReport? {
         if let part = scan.feedbackReport {
             let fields = FieldBlocks.read(reader.decodedBody(part), limit: limits.maxScannedPartBytes, maxBlocks: 8).flatMap { $0 }
@@ -73,6 +75,7 @@ public struct ReportParser: Sendable {
             case .failure(let reason): return .unparsed(UnparsedReport(reason: reason))
             }
         }
+        guard scan.deliveryStatus == nil else { return nil }
         return ComplaintReader.olderJMRP(top: scan.top.headers, original: original).map(InboundReport.complaint)
     }
 

@@ -150,4 +150,26 @@ import Testing
         """
         #expect(ReportParser().parse(message.bytes).unparsedReason == .malformedReport("message/feedback-report without Feedback-Type"))
     }
+
+    /// A bounce whose returned original passed through Hotmail is a bounce, not a JMRP complaint.
+    @Test func bounceWithHotmailOriginalIsNotAComplaint() {
+        let message = """
+        From: MAILER-DAEMON@mx.receiver.example
+        Content-Type: multipart/report; report-type=delivery-status; boundary=b
+
+        --b
+        Content-Type: message/delivery-status
+
+        Final-Recipient: rfc822; [redacted]
+        Action: failed
+        --b
+        Content-Type: message/rfc822
+
+        X-HmXmrOriginalRecipient: <gus@hotmail.com>
+        Message-ID: <m2@sender.example>
+
+        --b--
+        """
+        #expect(ReportParser().parse(message.bytes).unparsedReason == .noRecipientAddress)
+    }
 }

@@ -13,6 +13,7 @@
 enum SendmailBounce {
     private static let marker = "----- The following addresses had permanent fatal errors -----"
     private static let transcriptMarker = "----- Transcript of session follows -----"
+    private static let transcriptLines = 200
     private static let copySeparators = ["----- Original message follows -----", "----- Unsent message follows -----"]
 
     static func recognize(_ text: BounceText, limits: ReportLimits) -> TextBounce? {
@@ -51,10 +52,11 @@ enum SendmailBounce {
         return text
     }
 
-    /// The first server reply line (`<<< 550 …`) in the transcript that names the address.
+    /// The first server reply line (`<<< 550 …`) in the transcript's first `transcriptLines`
+    /// lines that names the address.
     private static func transcriptReply(_ text: BounceText, from start: Int, address: String) -> String {
         guard start < text.lines.count else { return "" }
-        for line in text.lines[start...] {
+        for line in text.lines[start...].prefix(transcriptLines) {
             if line.drop(while: \.isWhitespace).hasPrefix("-----") { break }
             let trimmed = line.hasPrefix("<<<") ? line.dropFirst(3).trimmingWhitespaceSubstring() : line
             if trimmed.contains(address), let first = trimmed.first, first.isNumber { return String(trimmed) }

@@ -86,6 +86,9 @@ let package = Package(
         // The sandbox on the network: the SMTP receiver around SandboxReceiver and the traffic
         // generator that injects a TrafficPlan over SMTP.
         .target(name: "SluiceSandboxServer", dependencies: ["SluiceSandbox", "SluiceSMTP"] + nio),
+        // Inbound bounce and complaint reports read from raw messages: RFC 3464, ARF (RFC 5965),
+        // Microsoft JMRP and the common non-standard bounces. Pure: bytes in, values out.
+        .target(name: "SluiceReports"),
         // The MTA assembled: listeners, engine, spool, delivery, control plane in one process.
         .target(
             name: "SluiceServer",
@@ -149,6 +152,7 @@ let package = Package(
         ),
         .testTarget(name: "SluiceAccountingTests", dependencies: ["SluiceAccounting", "SluiceCore", "SluiceConfig"]),
         .testTarget(name: "SluiceSandboxTests", dependencies: ["SluiceSandbox"]),
+        .testTarget(name: "SluiceReportsTests", dependencies: ["SluiceReports"], exclude: ["Samples"]),
         .testTarget(
             name: "SluiceDemoTests",
             dependencies: ["SluiceDemo", "SluiceConfig", "SluiceCore", "SluiceSMTP", "SluiceControlProtocol", "SluiceServer",

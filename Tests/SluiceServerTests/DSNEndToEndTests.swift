@@ -171,4 +171,37 @@ print(json.dumps(out))
                                    "MAIL FROM:<bounces+b=example.test@origin.test>"])
         #expect(peer.sessions.flatMap(\.transactions).allSatisfy { $0.count == 1 })
     }
+
+    @Test("after a restart a queued message keeps its VERP sender, its DSN parameters and its DSNs", Peers.python3)
+    func survivesRestart() async throws {
+        let dir = try makeTemporaryDirectory()
+        defer { removeDirectory(dir) }
+        let peerPort = try freePort()
+        let senderMX = try ScriptedPeer(directory: dir)
+        defer { senderMX.stop() }
+        let config = try loadConfiguration(testConfiguration(
+            spool: "\(dir)/spool", routes: [("example.test", peerPort), ("origin.test", senderMX.port)],
+            domainSettings: "retry-after 1s", dsns: true))
+        try await withNode(config, directory: dir) { node, events in
+            let port = try #require(await node.smtpPorts.first)
+            let sent = try await Injector.send([.init(to: ["ok@example.test", "gone@example.test"],
+                                                      mailOptions: ["XVERP", "ENVID=run-1"],
+                                                      rcptOptions: ["NOTIFY=SUCCESS,FAILURE"])], port: port)
+            #expect(sent.allSatisfy { $0.ok })
+            try await waitUntil("deferrals: the peer is down") { events.events(kind: "deferred").count >= 2 }
+        }
+        // The peer now offers DSN: it gets the parameters, and VERP senders, from the restored message.
+        let peer = try ScriptedPeer(port: peerPort, script: .init(offersDSN: true), directory: dir)
+        defer { peer.stop() }
+        try await withNode(config, directory: dir) { node, _ in
+            try await waitUntil("an empty spool") {
+                node.spool.statistics().messages == 0 && peer.sessions.flatMap(\.contents).count == 2
+            }
+        }
+        let commands = peer.sessions.flatMap(\.commands)
+        #expect(commands.contains("MAIL FROM:<sender+ok=example.test@origin.test> ENVID=run-1"))
+        #expect(commands.contains("MAIL FROM:<sender+gone=example.test@origin.test> ENVID=run-1"))
+        #expect(commands.contains("RCPT TO:<ok@example.test> NOTIFY=SUCCESS,FAILURE"))
+        #expect(senderMX.sessions.flatMap(\.contents).isEmpty, "the peer took the parameters: no DSN of ours")
+    }
 }

@@ -46,8 +46,8 @@ extension NodeCore {
         }
         let jobs = dsnJobs(for: outcomes, destination: destination, dsnPassedOn: dsnPassedOn)
         if !jobs.isEmpty {
-            let withheld = Set(jobs.flatMap { $0.progress.map { [$0.message.raw, UInt64($0.recipient)] } })
-            progress.removeAll { withheld.contains([$0.message.raw, UInt64($0.recipient)]) }
+            let withheld = Set(jobs.flatMap(\.progress))
+            progress.removeAll(where: withheld.contains)
             effects += jobs.map(NodeEffect.sendDSN)
         }
         for id in finished {

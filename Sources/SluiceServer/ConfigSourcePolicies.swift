@@ -112,6 +112,8 @@ public struct ConfigSourcePolicies: SourcePolicyProvider {
         policy.removedHeaders = matching.flatMap(\.removedHeaders)
         policy.jobIDHeader = matching.lazy.compactMap(\.jobIDHeader).first ?? jobIDHeader ?? "X-Job"
         policy.dkimSign = matching.lazy.compactMap(\.dkimSign).first
+        policy.suppressLocalDSN = matching.lazy.compactMap(\.suppressLocalDSN).first ?? false
+        policy.verpDefault = matching.lazy.compactMap(\.verpDefault).first ?? false
         policy.rewriting = AddressRewriting(matching.lazy.compactMap(\.rewriteList).first.flatMap { rewriteLists[$0] })
         if let name = matching.lazy.compactMap(\.sourceGroup).first {
             policy.connectionGroup = SourcePolicy.ConnectionGroup(name: name, maxConnections: sourceGroups[name]?.maxSMTPIn)

@@ -84,6 +84,7 @@ extension MailNode {
         await withTaskGroup(of: Void.self) { group in
             for handle in open { group.addTask { await self.transport.quit(handle) } }
         }
+        await waitForDSNs()
         await records.progress.flush(giveUpOnFailure: true)
         do { try records.accounting.close(now: now) } catch { log("accounting: \(error)") }
         await suppression.close()

@@ -64,8 +64,12 @@ public actor MailNode {
     var services: (group: ServiceGroup, run: Task<Void, Never>)?
     /// ``finishDelivery()`` waiting for the transactions in flight.
     var drainWaiters: [CheckedContinuation<Void, Never>] = []
-    /// Connects, sends and QUITs handed to the transport whose end the node has not taken up yet.
+    /// Connects, sends, QUITs and DSNs being stored whose end the node has not taken up yet.
     var operationsInFlight = 0
+    /// DSNs being composed and stored.
+    var dsnsInFlight = 0
+    /// ``finishDelivery()`` waiting for the DSNs being stored.
+    var dsnWaiters: [CheckedContinuation<Void, Never>] = []
 
     /// The bound ports of the SMTP listeners, in the order of the listener list.
     public var smtpPorts: [Int] { servers.smtp.map(\.port) }
@@ -126,10 +130,11 @@ public actor MailNode {
     /// their rollups when the configuration has an `<mx-rollup-list>` (which may wait for DNS,
     /// at most ``NodeOptions/rollupLookupTimeout``; the node does other work meanwhile).
     /// `headers` are the message's values for the accounting files' `header_NAME` columns; `dkim` is
-    /// what signing did, counted per queue.
-    func admit(_ message: Message, headers: [String: String] = [:], dkim: DKIMReceipt = .notRequested) async throws(InjectionError) {
+    /// what signing did, counted per queue; `dsn` the envelope's DSN facts.
+    func admit(_ message: Message, headers: [String: String] = [:], dkim: DKIMReceipt = .notRequested,
+               dsn: MessageDSNInfo? = nil) async throws(InjectionError) {
         await assignRollups(forRecipients: message.recipients)
-        perform(try core.admit(message, headers: headers, dkim: dkim, now: now))
+        perform(try core.admit(message, headers: headers, dkim: dkim, dsn: dsn, now: now))
     }
 
     /// Takes a message as the SMTP listeners take one after its end of data (the virtual MTA
@@ -176,13 +181,16 @@ public actor MailNode {
                 let transport = self.transport
                 operationsInFlight += 1
                 Task.detached { await self.connected(id, await transport.connect(plan)) }
-            case .sendTransaction(let transaction, let handle):
+            case .sendTransaction(let transaction, let handle, let envelope):
                 let (spool, transport) = (self.spool, self.transport)
                 operationsInFlight += 1
                 // Detached: neither reading the content nor the peer waits on the node.
                 Task.detached {
-                    await self.transactionFinished(transaction.id, await transport.send(transaction, on: handle, from: spool))
+                    await self.transactionFinished(
+                        transaction.id, await transport.send(transaction, envelope: envelope, on: handle, from: spool))
                 }
+            case .sendDSN(let job):
+                startDSN(job)
             case .closeConnection(let handle):
                 let transport = self.transport
                 operationsInFlight += 1

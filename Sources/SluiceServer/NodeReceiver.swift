@@ -74,7 +74,8 @@ struct NodeReceiver: MessageReceiver {
                                originalRecipient: recipient.parameters.originalRecipient)
             },
             vmta: vmta, jobID: received.jobID, receivedAt: received.receivedAt,
-            ret: received.mailParameters.ret?.rawValue, envelopeID: received.mailParameters.envelopeID)
+            ret: received.mailParameters.ret?.rawValue, envelopeID: received.mailParameters.envelopeID,
+            verp: received.verp, suppressDSN: received.suppressDSN)
         let id: MessageID
         do {
             id = try await spool.accept(envelope, content: content)
@@ -89,11 +90,11 @@ struct NodeReceiver: MessageReceiver {
         }
         let message = Message(id: id, sender: received.sender, recipients: received.recipients.map(\.address),
                               size: content.count, jobID: received.jobID, vmta: vmta,
-                              receivedAt: received.receivedAt, spoolReference: id.raw)
+                              receivedAt: received.receivedAt, spoolReference: id.raw, verp: received.verp)
         do {
             try await node.admit(message, headers: AccountingHeaders.values(named: node.accountingHeaderNames,
                                                                              in: content),
-                                 dkim: receipt)
+                                 dkim: receipt, dsn: MessageDSNInfo(envelope))
         } catch {
             // Stored but refused by the engine (e.g. a vmta removed by a reload): drop it again.
             try? await spool.record((0..<message.recipients.count).map {

@@ -35,7 +35,7 @@ struct NodeRecords {
             do { try spool.removeControl(id: String(control.id)) } catch {
                 log("spool: could not remove control #\(control.id): \(error)")
             }
-        case .openConnection, .sendTransaction, .closeConnection:
+        case .openConnection, .sendTransaction, .closeConnection, .sendDSN:
             return false
         }
         return true

@@ -13,6 +13,8 @@ struct SpoolRecovery: Sendable {
         var recipients: [RestoredRecipient]
         /// The `header_NAME` values; nil when none are recorded or the content was unreadable.
         var headers: [String: String]?
+        /// The DSN facts of its envelope.
+        var dsn: MessageDSNInfo?
     }
 
     /// The persisted controls, oldest first.
@@ -49,7 +51,8 @@ struct SpoolRecovery: Sendable {
             let recipients = recovered.recipients.map {
                 RestoredRecipient(isFinal: $0.isDone, attempts: $0.attempts, nextAttempt: $0.nextAttempt)
             }
-            recovery.messages.append(Entry(message: recovered.message, recipients: recipients, headers: headers))
+            recovery.messages.append(Entry(message: recovered.message, recipients: recipients, headers: headers,
+                                           dsn: MessageDSNInfo(recovered.envelope)))
         }
         return recovery
     }

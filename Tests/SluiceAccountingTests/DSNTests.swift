@@ -227,4 +227,32 @@ struct DSNTests {
         #expect(hard.allSatisfy { $0.utf8.count <= 998 })
         #expect(hard.joined().replacingOccurrences(of: " ", with: "") == "X:" + unbroken, "split on character boundaries")
     }
+
+    @Test(Peers.python3) func relayedReportForNotifySuccessOnly() throws {
+        let delivered = ReportedRecipient(deliveryRecord(.delivered, diagnostic: "250 2.0.0 queued as 7"),
+                                          remoteMTA: "mx.example.com", notify: [.success, .failure])
+        let silent = ReportedRecipient(deliveryRecord(.delivered, recipient: "other@example.com"), notify: nil)
+        let dsn = try #require(DeliveryStatusNotification.relayed(of: message(), recipients: [delivered, silent],
+                                                                  reporter: reporter, now: novemberAfternoon))
+        #expect(dsn.recipients == ["user@example.com"])
+        checkWireFormat(dsn.data)
+        let json = try parseWithPython(dsn.data)
+        let blocks = try #require(parts(json)[1]["blocks"] as? [[String: String]])
+        #expect(blocks[1]["Action"] == "relayed")
+        #expect(blocks[1]["Status"] == "2.0.0")
+        #expect(DeliveryStatusNotification.relayed(of: message(), recipients: [silent], reporter: reporter,
+                                                   now: novemberAfternoon) == nil)
+    }
+
+    @Test(Peers.python3) func plainTextFormatIsOneTextPart() throws {
+        let dsn = try #require(DeliveryStatusNotification.failure(of: message(ret: .full), recipients: [bounced()],
+                                                                  reporter: reporter, now: novemberAfternoon, format: .plainText))
+        checkWireFormat(dsn.data)
+        let json = try parseWithPython(dsn.data)
+        #expect(json["content_type"] as? String == "text/plain")
+        #expect((json["defects"] as? [String])?.isEmpty == true)
+        let text = String(decoding: dsn.data, as: UTF8.self)
+        #expect(text.contains("Final-Recipient: rfc822; user@example.com\r\nAction: failed\r\nStatus: 5.1.1\r\n"))
+        #expect(!text.contains("November offers"), "nothing of the original is returned")
+    }
 }

@@ -58,6 +58,24 @@ struct FormatTests {
         }
     }
 
+    @Test("The VERP and suppress-local-dsn flags round-trip; a record without them reads as before")
+    func messageFlags() throws {
+        for (verp, suppress) in [(false, false), (true, false), (false, true), (true, true)] {
+            var env = envelope(recipients: 2)
+            env.verp = verp
+            env.suppressDSN = suppress
+            let framed = content(2).withUnsafeBytes {
+                MessageRecord.encode(id: MessageID(7), envelope: env, states: [RecipientState(), RecipientState()], content: $0)
+            }
+            try framed.withUnsafeBytes { raw in
+                guard case let .record(_, payload) = RecordFrame.probe(raw, at: 0) else { Issue.record("not intact"); return }
+                let decoded = try MessageRecord(decoding: UnsafeRawBufferPointer(rebasing: raw[payload]))
+                #expect(decoded.envelope.verp == verp && decoded.envelope.suppressDSN == suppress)
+                #expect(decoded.envelope.recipients.count == 2)
+            }
+        }
+    }
+
     @Test("Truncated payloads are rejected with an error, never a trap")
     func malformedPayloads() {
         let framed = content(2).withUnsafeBytes {

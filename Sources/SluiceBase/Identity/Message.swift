@@ -60,10 +60,13 @@ public struct Message: Hashable, Sendable {
     public var receivedAt: Instant
     /// The spool's handle for the content (opaque to the engine).
     public var spoolReference: UInt64
+    /// Delivered with VERP: the engine puts each recipient in a transaction of its own (whatever
+    /// `max-rcpt-per-transaction` allows), so that each can carry its own envelope sender.
+    public var verp: Bool
 
     /// Creates a message.
     public init(id: MessageID, sender: String, recipients: [String], size: Int, jobID: String? = nil,
-                vmta: String, receivedAt: Instant, spoolReference: UInt64 = 0) {
+                vmta: String, receivedAt: Instant, spoolReference: UInt64 = 0, verp: Bool = false) {
         self.id = id
         self.sender = sender
         self.recipients = recipients
@@ -72,6 +75,7 @@ public struct Message: Hashable, Sendable {
         self.vmta = vmta
         self.receivedAt = receivedAt
         self.spoolReference = spoolReference
+        self.verp = verp
     }
 }
 

@@ -19,6 +19,7 @@ extension ModelBuilder {
         "max-smtp-in", "max-smtp-in-rate", "add-received-header", "hide-message-source",
         "allow-unencrypted-plain-auth", "max-rcpt-per-message", "process-x-job", "retain-x-job", "retain-x-virtual-mta",
         "remove-received-headers", "remove-header", "jobid-header", "source-group", "rewrite-list", "dkim-sign",
+        "suppress-local-dsn", "verp-default",
     ]
 
     mutating func source(_ b: BlockNode) {
@@ -97,6 +98,8 @@ extension ModelBuilder {
                 }
             case "pattern-list": referencedName(d, kind: .patternList).map { source.patternList = $0 }
             case "dkim-sign": source.dkimSign = bool(d)
+            case "suppress-local-dsn": source.suppressLocalDSN = bool(d)
+            case "verp-default": source.verpDefault = bool(d)
             default: unknownDirective(d, in: "<source>", known: Self.sourceDirectives)
             }
         }

@@ -77,6 +77,12 @@ public struct SourceBlock: Hashable, Sendable {
     /// `dkim-sign` [unset: the recipient domain's `dkim-sign` decides]: DKIM-sign (or not) every
     /// message from these clients, whatever its recipients' domains say.
     public var dkimSign: Bool?
+    /// `suppress-local-dsn` [no]: Sluice generates no DSN (bounce, delay or success report) for
+    /// messages from these clients; the accounting records are written as ever.
+    public var suppressLocalDSN: Bool?
+    /// `verp-default` [no]: deliver these clients' messages with VERP (each recipient its own
+    /// transaction, its address encoded in the envelope sender), as `XVERP` on MAIL FROM asks.
+    public var verpDefault: Bool?
     /// `jobid-header NAME` [X-Job]: the header that gives the job id.
     public var jobIDHeader: String?
     /// Where the block opens.

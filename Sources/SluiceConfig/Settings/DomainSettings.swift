@@ -114,6 +114,20 @@ public struct DomainSettings: Hashable, Sendable {
         "From", "To", "Subject", "Date", "Message-ID", "MIME-Version", "Content-Type",
         "List-Unsubscribe", "List-Unsubscribe-Post",
     ]
+    /// `deliver-local-dsn` [yes]: DSNs Sluice generates for messages whose envelope sender is in
+    /// this domain are sent; `no` writes the accounting records only (PowerMTA's older, per-domain
+    /// form of `<source>`'s `suppress-local-dsn`). Read for the sender's domain.
+    public var deliverLocalDSN = Sourced(true)
+    /// `dsn-format` [standard]: `standard` (RFC 3464 multipart/report) or `plain-text`. Read for
+    /// the domain the DSN goes to (the original sender's).
+    public var dsnFormat = Sourced(DSNFormat.standard)
+    /// `notify-of-delay-every` [4h]: how often a recipient still being retried gets a delay DSN
+    /// (first this long after reception); only recipients that asked with `NOTIFY=DELAY`.
+    /// `never`: no delay DSNs. Read for the recipient's queue.
+    public var notifyOfDelayEvery = Sourced(Expiry.after(.hours(4)))
+    /// `ignore-dsn` [no]: do not pass NOTIFY, ORCPT, RET and ENVID on even to a peer that offers
+    /// DSN (Sluice then reports NOTIFY=SUCCESS itself, with a `relayed` DSN).
+    public var ignoreDSN = Sourced(false)
     /// `connect-timeout` [1m].
     public var connectTimeout = Sourced(TimeSpan.minutes(1))
     /// `smtp-greeting-timeout` [5m].

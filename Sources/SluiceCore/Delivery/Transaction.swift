@@ -15,6 +15,9 @@ public struct Transaction: Hashable, Sendable {
     public var sender: String
     /// RCPT TO, in order; report one reply per recipient in the same order.
     public var recipients: [String]
+    /// Each recipient's index in the message's recipient list, in the same order (what the
+    /// spool's progress and the recipients' DSN parameters are keyed by).
+    public var recipientIndexes: [Int]
     /// The content size in bytes.
     public var size: Int
     /// The job id, if any.

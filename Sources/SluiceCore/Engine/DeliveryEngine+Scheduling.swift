@@ -86,13 +86,15 @@ extension DeliveryEngine {
     }
 
     /// The next batch of the queue: the ready recipients of the message at the front of the ready
-    /// list, up to max-rcpt-per-transaction. Recipients past bounce-after expire on the way.
+    /// list, up to max-rcpt-per-transaction (one for a VERP message). Recipients past bounce-after
+    /// expire on the way.
     mutating func nextBatch(_ q: UInt32, now: Int64, into actions: inout [EngineAction]) -> (UInt32, [UInt32])? {
-        let maxRcpt = queues[Int(q)].limits.maxRcptPerTransaction
+        let queueMaxRcpt = queues[Int(q)].limits.maxRcptPerTransaction
         let bounceAfter = queues[Int(q)].bounceAfterMs
         while let slot = queues[Int(q)].ready.first {
             let s = Int(slot)
             guard s < messages.count, messages[s].live else { _ = queues[Int(q)].ready.popFirst(); continue }
+            let maxRcpt = messages[s].message.verp ? 1 : queueMaxRcpt
             let expiresAt = satAdd(messages[s].message.receivedAt.milliseconds, bounceAfter)
             var picks: [UInt32] = []
             var more = false
@@ -144,7 +146,8 @@ extension DeliveryEngine {
         transactions[id] = InFlightTransaction(queue: q, slot: slot, recipients: picks, connection: c, size: message.size)
         actions.append(.startTransaction(Transaction(
             id: id, connection: c, queue: queues[i].key, messageID: message.id, spoolReference: message.spoolReference,
-            sender: message.sender, recipients: picks.map { message.recipients[Int($0)] }, size: message.size,
+            sender: message.sender, recipients: picks.map { message.recipients[Int($0)] },
+            recipientIndexes: picks.map(Int.init), size: message.size,
             jobID: message.jobID)))
         return true
     }

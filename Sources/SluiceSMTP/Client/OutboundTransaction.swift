@@ -60,6 +60,9 @@ public struct TransactionOutcome: Sendable, Hashable {
     public var recipients: [RecipientResult]
     /// False when the connection must not be used again (421, lost, timed out).
     public var connectionReusable: Bool
+    /// True when the DSN parameters went to a peer that offers DSN (RFC 3461 §5.2): it reports
+    /// success itself, so the node sends no `relayed` DSN for NOTIFY=SUCCESS.
+    public var dsnPassedOn = false
 
     /// Decides every recipient from the replies of one transaction (RFC 5321 §3.3, RFC 2920):
     /// a refused MAIL decides all recipients; a refused RCPT decides its recipient; the reply to

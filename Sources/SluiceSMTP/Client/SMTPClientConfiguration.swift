@@ -37,6 +37,8 @@ public struct SMTPClientConfiguration: Sendable {
     public var assumeDeliveryUponDataTerminationTimeout = false
     /// `ignore-8bitmime`: never declare `BODY=8BITMIME`, even to a peer that offers 8BITMIME.
     public var ignore8BitMIME = false
+    /// `ignore-dsn`: never send NOTIFY, ORCPT, RET or ENVID, even to a peer that offers DSN.
+    public var ignoreDSN = false
 
     /// Creates a configuration with PowerMTA-like defaults.
     public init(heloName: String, sourceAddress: String? = nil, tlsPolicy: TLSPolicy = .opportunistic,

@@ -309,7 +309,8 @@ public struct SMTPClientStateMachine: Sendable {
     }
 
     private mutating func begin(_ outbound: OutboundTransaction) -> [Action] {
-        let transaction = SMTPClientTransaction(outbound, capabilities: capabilities, ignore8BitMIME: configuration.ignore8BitMIME)
+        let transaction = SMTPClientTransaction(outbound, capabilities: capabilities, ignore8BitMIME: configuration.ignore8BitMIME,
+                                                ignoreDSN: configuration.ignoreDSN)
         state = .transaction(transaction)
         return [.write(transaction.opening), arm(.mail)]
     }

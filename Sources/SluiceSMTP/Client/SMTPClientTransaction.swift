@@ -30,6 +30,9 @@ struct SMTPClientTransaction: Sendable {
     let transaction: OutboundTransaction
     /// True when the peer offers PIPELINING.
     let pipelining: Bool
+    /// True when the DSN parameters go to the peer (it offers DSN and `ignore-dsn` is off): the
+    /// peer then reports to the sender itself.
+    let passesDSN: Bool
     /// MAIL FROM and the RCPT TOs, with the parameters the peer supports.
     private let envelope: [SMTPCommand]
     private var expecting = Expecting.mail
@@ -44,22 +47,24 @@ struct SMTPClientTransaction: Sendable {
     var final: SMTPReply?
 
     /// Prepares `transaction` for a peer with `capabilities`; `ignore8BitMIME` never declares
-    /// `BODY=8BITMIME`.
-    init(_ transaction: OutboundTransaction, capabilities: ESMTPCapabilities, ignore8BitMIME: Bool) {
+    /// `BODY=8BITMIME`, `ignoreDSN` never sends the DSN parameters.
+    init(_ transaction: OutboundTransaction, capabilities: ESMTPCapabilities, ignore8BitMIME: Bool, ignoreDSN: Bool = false) {
         self.transaction = transaction
         self.pipelining = capabilities.pipelining
+        let passesDSN = capabilities.dsn && !ignoreDSN
+        self.passesDSN = passesDSN
         var parameters = MailParameters()
         if capabilities.size != nil { parameters.size = transaction.content.count }
         if capabilities.eightBitMIME && !ignore8BitMIME && transaction.content.contains(where: { $0 >= 0x80 }) {
             parameters.body = .eightBitMIME
         }
-        if capabilities.dsn {
+        if passesDSN {
             parameters.ret = transaction.mailParameters.ret
             parameters.envelopeID = transaction.mailParameters.envelopeID
         }
         var envelope: [SMTPCommand] = [.mail(from: transaction.sender, parameters: parameters)]
         for recipient in transaction.recipients {
-            envelope.append(.rcpt(to: recipient.address, parameters: capabilities.dsn ? recipient.parameters : RecipientParameters()))
+            envelope.append(.rcpt(to: recipient.address, parameters: passesDSN ? recipient.parameters : RecipientParameters()))
         }
         self.envelope = envelope
     }
@@ -102,8 +107,11 @@ struct SMTPClientTransaction: Sendable {
 
     /// Each recipient's result, `interruption` standing for the replies that never came.
     func outcome(interruption: SMTPReply, connectionReusable: Bool) -> TransactionOutcome {
-        .assemble(addresses: transaction.recipients.map(\.address), mail: mail, rcpts: rcpts, data: data, final: final,
-                  interruption: interruption, connectionReusable: connectionReusable)
+        var outcome = TransactionOutcome.assemble(
+            addresses: transaction.recipients.map(\.address), mail: mail, rcpts: rcpts, data: data, final: final,
+            interruption: interruption, connectionReusable: connectionReusable)
+        outcome.dsnPassedOn = passesDSN
+        return outcome
     }
 
     private mutating func awaitNextPipelinedReply() -> Step {

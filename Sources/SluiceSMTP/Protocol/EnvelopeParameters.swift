@@ -27,6 +27,9 @@ public struct MailParameters: Hashable, Sendable {
     public var envelopeID: String?
     /// AUTH= (RFC 4954 §5), the identity the submitting client vouches for, as received.
     public var auth: String?
+    /// `XVERP` (Postfix's and PowerMTA's extension): deliver with VERP, each recipient encoded in
+    /// the envelope sender of its own transaction. Accepted from clients, never sent to peers.
+    public var verp = false
 
     /// Creates parameters.
     public init(size: Int? = nil, body: BodyType? = nil, ret: ReturnContent? = nil,

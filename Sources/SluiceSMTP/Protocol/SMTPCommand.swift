@@ -136,6 +136,10 @@ public enum SMTPCommandParser {
                     return .failure(SMTPReply(501, "5.5.4", "Bad AUTH parameter"))
                 }
                 parameters.auth = value
+            case "XVERP":
+                // Postfix's form takes optional delimiters (XVERP=+=); Sluice's VERP format is
+                // fixed (VERPAddress), so any value is accepted and ignored.
+                parameters.verp = true
             default:
                 return .failure(SMTPReply(555, "5.5.4", "MAIL FROM parameter \(key) not recognized"))
             }

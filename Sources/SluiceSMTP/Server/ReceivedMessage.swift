@@ -45,6 +45,10 @@ public struct ReceivedMessage: Sendable {
     /// The source's `dkim-sign`: sign (or not) whatever the recipients' domains say; nil leaves
     /// it to them.
     public var dkimSign: Bool?
+    /// The source's `suppress-local-dsn`: no DSN is generated for this message.
+    public var suppressDSN = false
+    /// Deliver with VERP: the source's `verp-default`, or `XVERP` on MAIL FROM.
+    public var verp = false
 
     /// Creates a message.
     public init(clientAddress: IPAddress, heloName: String, authenticatedUser: String?, sender: String,

@@ -471,6 +471,8 @@ public struct SMTPServerSession: Sendable {
                 virtualMTA: policy.virtualMTA(headerValue: headerVMTA, sender: current.sender, recipients: recipients),
                 jobID: jobID, content: headers.content, receivedAt: now, serverAddress: serverAddress)
             message.dkimSign = policy.dkimSign
+            message.suppressDSN = policy.suppressLocalDSN
+            message.verp = policy.verpDefault || current.parameters.verp
             mode = .awaitingDelivery
             return [.deliver(message)]
         }

@@ -105,6 +105,10 @@ public struct SourcePolicy: Sendable {
     /// `dkim-sign` of the source: sign (or not) every message from these clients; nil leaves it
     /// to the recipients' domains.
     public var dkimSign: Bool?
+    /// `suppress-local-dsn`: Sluice generates no DSN for these clients' messages.
+    public var suppressLocalDSN = false
+    /// `verp-default`: these clients' messages are delivered with VERP, as if MAIL FROM had `XVERP`.
+    public var verpDefault = false
 
     /// Creates a policy; the defaults are PowerMTA's for an unlisted source (service on, no relaying).
     public init(smtpService: Bool = true, allowRelaying: Bool = false, requireAuth: Bool = false,

@@ -6,19 +6,25 @@ import SluiceSpool
 extension NodeCore {
     /// The effects of the engine's actions, with the inputs some of them produce at once (a DNS
     /// verdict answering a transaction) worked through; the recipients' progress comes last, in
-    /// one batch. `destination` is where the transaction that produced them went.
-    mutating func effects(of actions: [EngineAction], destination: DeliveryTarget? = nil, now: Instant) -> [NodeEffect] {
+    /// one batch, after the DSNs the outcomes call for (which carry their recipients' progress, to
+    /// be written once the DSN is stored). `destination` is where the transaction that produced
+    /// them went; `dsnPassedOn` whether it took the DSN parameters.
+    mutating func effects(of actions: [EngineAction], destination: DeliveryTarget? = nil, dsnPassedOn: Bool = false,
+                          now: Instant) -> [NodeEffect] {
         var work = actions
         var index = 0
         var effects: [NodeEffect] = []
         var progress: [RecipientProgress] = []
+        var outcomes: [DeliveryRecord] = []
+        var finished: [MessageID] = []
         while index < work.count {
             switch work[index] {
             case .openConnection(let id, let key):
                 if let plan = open(id, for: key, now: now) { effects.append(.openConnection(id, plan)) }
             case .startTransaction(let transaction):
                 switch start(transaction, now: now) {
-                case .send(let handle): effects.append(.sendTransaction(transaction, on: handle))
+                case .send(let handle):
+                    effects.append(.sendTransaction(transaction, on: handle, envelope: outboundEnvelope(for: transaction)))
                 case .answered(let follow): work += follow
                 case .leftInFlight: break
                 }
@@ -26,15 +32,27 @@ extension NodeCore {
                 if let handle = close(id) { effects.append(.closeConnection(handle)) }
             case .record(let record):
                 progress.append(note(record, destination: destination, into: &effects))
+                outcomes.append(record)
             case .messageFinished(let id, _):
                 // The spool forgets a message once its last recipient's final progress is written.
                 accountingHeaderValues[id] = nil
+                finished.append(id)
             case .controlAdded(let control):
                 if !fileBackedControls.contains(control.id) { effects.append(.persistControl(control)) }
             case .controlRemoved(let control, _):
                 if fileBackedControls.remove(control.id) == nil { effects.append(.forgetControl(control)) }
             }
             index += 1
+        }
+        let jobs = dsnJobs(for: outcomes, destination: destination, dsnPassedOn: dsnPassedOn)
+        if !jobs.isEmpty {
+            let withheld = Set(jobs.flatMap(\.progress))
+            progress.removeAll(where: withheld.contains)
+            effects += jobs.map(NodeEffect.sendDSN)
+        }
+        for id in finished {
+            dsnInfo[id] = nil
+            delayWatch[id] = nil
         }
         if !progress.isEmpty { effects.append(.recordProgress(progress)) }
         return effects
@@ -49,6 +67,7 @@ extension NodeCore {
         if writesAccounting {
             effects.append(.writeAccounting(AccountingRecord(record, context: deliveryContext(of: record, destination: destination))))
         }
+        if !delayWatch.isEmpty || record.outcome == .deferred { watchDelay(record) }
         let event = RecordMapping.event(of: record)
         recent.append(event)
         effects.append(.publishEvent(event))

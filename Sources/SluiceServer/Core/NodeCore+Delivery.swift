@@ -44,7 +44,7 @@ extension NodeCore {
         if !outcome.connectionReusable { links[run.transaction.connection] = nil }
         return effects(of: engine.transactionCompleted(id, replies: replies, connectionReusable: outcome.connectionReusable,
                                                        now: now),
-                       destination: run.target, now: now)
+                       destination: run.target, dsnPassedOn: outcome.dsnPassedOn, now: now)
     }
 
     /// The outcome standing for a transaction whose content could not be read from the spool:

@@ -58,6 +58,13 @@ struct NodeCore: Sendable {
     var messagesReceived = 0
     /// DKIM figures per queue since start.
     var dkimStats: [QueueKey: DKIMQueueStats] = [:]
+    /// Per queued message, what its DSNs and the DSN parameters passed on need (kept only for
+    /// messages that may get a DSN or have something to pass on or encode).
+    var dsnInfo: [MessageID: MessageDSNInfo] = [:]
+    /// Recipients being retried that asked for delay reports, per message and recipient index.
+    var delayWatch: [MessageID: [Int: DelayWatch]] = [:]
+    /// When the next delay report is due, if any is watched.
+    var nextDelayCheck: Instant?
 
     /// A core around `engine` for `configuration`; `writesAccounting` tells whether any accounting
     /// file is open.
@@ -80,10 +87,18 @@ struct NodeCore: Sendable {
 
     /// Queues a message stored in the spool; `headers` are its values for the accounting files'
     /// `header_NAME` columns. Receptions are accounted first.
+    /// `dsn` are the message's DSN facts (nil: none, as for a DSN itself).
     mutating func admit(_ message: Message, headers: [String: String] = [:], dkim: DKIMReceipt = .notRequested,
-                        now: Instant) throws(InjectionError) -> [NodeEffect] {
-        let actions = try engine.inject(message, route: InjectionRoute(requestedVMTA: message.vmta, requestAllowed: true),
+                        dsn: MessageDSNInfo? = nil, now: Instant) throws(InjectionError) -> [NodeEffect] {
+        if let dsn, dsn.isWorthKeeping { dsnInfo[message.id] = dsn }
+        let actions: [EngineAction]
+        do {
+            actions = try engine.inject(message, route: InjectionRoute(requestedVMTA: message.vmta, requestAllowed: true),
                                         now: now)
+        } catch {
+            dsnInfo[message.id] = nil
+            throw error
+        }
         messagesReceived += 1
         if !accountingHeaderNames.isEmpty { accountingHeaderValues[message.id] = headers }
         var effects: [NodeEffect] = []
@@ -106,7 +121,8 @@ struct NodeCore: Sendable {
         var refused: [(MessageID, InjectionError)] = []
         for entry in recovery.messages {
             do {
-                effects += try restore(entry.message, recipients: entry.recipients, headers: entry.headers, now: now)
+                effects += try restore(entry.message, recipients: entry.recipients, headers: entry.headers,
+                                       dsn: entry.dsn, now: now)
             } catch {
                 refused.append((entry.message.id, error))
             }
@@ -120,30 +136,33 @@ struct NodeCore: Sendable {
     }
 
     /// Re-admits a message from the spool with its recipients' progress; `headers` are its
-    /// accounting header values when they were read.
+    /// accounting header values when they were read, `dsn` its DSN facts.
     mutating func restore(_ message: Message, recipients: [RestoredRecipient], headers: [String: String]?,
-                          now: Instant) throws(InjectionError) -> [NodeEffect] {
+                          dsn: MessageDSNInfo? = nil, now: Instant) throws(InjectionError) -> [NodeEffect] {
         // Before the engine takes it: a message with nothing left to do finishes at once.
         if let headers { accountingHeaderValues[message.id] = headers }
+        if let dsn, dsn.isWorthKeeping { dsnInfo[message.id] = dsn }
         do {
             return effects(of: try engine.restore(message, recipients: recipients, now: now), now: now)
         } catch {
             accountingHeaderValues[message.id] = nil
+            dsnInfo[message.id] = nil
             throw error
         }
     }
 
-    /// Does what is due.
+    /// Does what is due, delay reports included.
     mutating func tick(now: Instant) -> [NodeEffect] {
-        effects(of: engine.tick(now: now), now: now)
+        effects(of: engine.tick(now: now), now: now) + delayReports(now: now)
     }
 
-    /// When the node should tick next: the engine's next wakeup, at most
+    /// When the node should tick next: the engine's next wakeup or the next delay report, at most
     /// ``housekeepingInterval`` after `now`.
     func nextWakeup(after now: Instant) -> Instant {
-        let housekeeping = now + Self.housekeepingInterval
-        guard let wakeup = engine.nextWakeup else { return housekeeping }
-        return wakeup < housekeeping ? wakeup : housekeeping
+        var wakeup = now + Self.housekeepingInterval
+        if let engine = engine.nextWakeup, engine < wakeup { wakeup = engine }
+        if let delay = nextDelayCheck, delay < wakeup { wakeup = delay }
+        return wakeup
     }
 
     /// Hands the engine a reloaded configuration; queue contents and operator controls are kept.

@@ -8,9 +8,13 @@ import SluiceSpool
 enum NodeEffect: Sendable {
     /// Open a delivery connection by the plan, then report ``NodeCore/connected(_:_:now:)`` for `id`.
     case openConnection(ConnectionID, ConnectionPlan)
-    /// Read the message's content, send the transaction on the connection, then report
-    /// ``NodeCore/transactionFinished(_:_:now:)``.
-    case sendTransaction(Transaction, on: DeliveryHandle)
+    /// Read the message's content, send the transaction on the connection with the envelope
+    /// (sender, DSN parameters), then report ``NodeCore/transactionFinished(_:_:now:)``.
+    case sendTransaction(Transaction, on: DeliveryHandle, envelope: OutboundEnvelope)
+    /// Compose the DSN (reading the original's content), store it in the spool and queue it, then
+    /// report ``NodeCore/dsnStored(_:now:)``; after that (or when none is due after all) record the
+    /// job's progress.
+    case sendDSN(DSNJob)
     /// QUIT and close a connection the engine no longer uses.
     case closeConnection(DeliveryHandle)
     /// Append one row to the accounting files.

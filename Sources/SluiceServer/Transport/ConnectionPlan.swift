@@ -48,6 +48,7 @@ public struct ConnectionPlan: Sendable {
             dataTimeout: settings.smtpDataTerminationTimeout.value,
             idleTimeout: TimeSpan(milliseconds: settings.idleTimeout.value.milliseconds + 60_000))
         client.ignore8BitMIME = settings.ignore8BitMIME.value
+        client.ignoreDSN = settings.ignoreDSN.value
         client.assumeDeliveryUponDataTerminationTimeout = settings.assumeDeliveryUponDataTerminationTimeout.value
     }
 

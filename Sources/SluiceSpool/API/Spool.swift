@@ -59,6 +59,7 @@ public final class Spool: Sendable {
             throw SpoolError.insufficientSpace(freeBytes: free, minimumBytes: minimum.bytes)
         }
         guard content.count <= RecordFrame.maximumPayload / 2 else { throw SpoolError.tooLarge(bytes: content.count) }
+        guard envelope.recipients.count <= Int(MessageRecord.countMask) else { throw SpoolError.tooLarge(bytes: content.count) }
         let id = try log.allocateID()
         let states = Array(repeating: RecipientState(), count: envelope.recipients.count)
         let record = content.withUnsafeBytes {

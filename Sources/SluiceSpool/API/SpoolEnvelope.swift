@@ -33,10 +33,16 @@ public struct SpoolEnvelope: Hashable, Sendable {
     public var ret: String?
     /// The DSN ENVID parameter, if given.
     public var envelopeID: String?
+    /// Deliver with VERP (the source's `verp-default`, or `XVERP`): one recipient per transaction,
+    /// each with its own envelope sender.
+    public var verp: Bool
+    /// The source's `suppress-local-dsn`: no DSN is generated for this message.
+    public var suppressDSN: Bool
 
     /// Creates an envelope.
     public init(sender: String, recipients: [SpoolRecipient], vmta: String, jobID: String? = nil,
-                receivedAt: Instant, ret: String? = nil, envelopeID: String? = nil) {
+                receivedAt: Instant, ret: String? = nil, envelopeID: String? = nil, verp: Bool = false,
+                suppressDSN: Bool = false) {
         self.sender = sender
         self.recipients = recipients
         self.vmta = vmta
@@ -44,5 +50,7 @@ public struct SpoolEnvelope: Hashable, Sendable {
         self.receivedAt = receivedAt
         self.ret = ret
         self.envelopeID = envelopeID
+        self.verp = verp
+        self.suppressDSN = suppressDSN
     }
 }

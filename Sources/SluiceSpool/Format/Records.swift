@@ -48,6 +48,14 @@ struct RecipientState: Hashable {
 /// A message record: the envelope, each recipient's state (fresh at acceptance, current when
 /// compaction rewrites the message) and the content, last so that it can be read in place.
 struct MessageRecord {
+    /// The recipient count word's low 24 bits are the count; its top bits are the message's flags
+    /// (records written before the flags existed have them clear, so they read unchanged).
+    static let countMask: UInt32 = 0x00FF_FFFF
+    /// Flag: deliver with VERP.
+    static let verpFlag: UInt32 = 1 << 31
+    /// Flag: `suppress-local-dsn`.
+    static let suppressDSNFlag: UInt32 = 1 << 30
+
     var id: MessageID
     var envelope: SpoolEnvelope
     var states: [RecipientState]
@@ -65,7 +73,10 @@ struct MessageRecord {
         w.optionalString(envelope.jobID)
         w.optionalString(envelope.ret)
         w.optionalString(envelope.envelopeID)
-        w.u32(UInt32(envelope.recipients.count))
+        var flags: UInt32 = 0
+        if envelope.verp { flags |= MessageRecord.verpFlag }
+        if envelope.suppressDSN { flags |= MessageRecord.suppressDSNFlag }
+        w.u32(UInt32(envelope.recipients.count) | flags)
         for (recipient, state) in zip(envelope.recipients, states) {
             w.string(recipient.address)
             w.optionalString(recipient.notify)
@@ -88,7 +99,11 @@ struct MessageRecord {
         let jobID = try r.optionalString()
         let ret = try r.optionalString()
         let envelopeID = try r.optionalString()
-        let count = Int(try r.u32())
+        let countWord = try r.u32()
+        let count = Int(countWord & MessageRecord.countMask)
+        guard countWord & ~(MessageRecord.countMask | MessageRecord.verpFlag | MessageRecord.suppressDSNFlag) == 0 else {
+            throw ByteReader.Malformed(description: "unknown message flags")
+        }
         // Each recipient takes at least 15 bytes: a bound before reserving memory.
         guard count <= r.remaining / 15 else { throw ByteReader.Malformed(description: "recipient count \(count) too large") }
         var recipients: [SpoolRecipient] = []
@@ -109,7 +124,9 @@ struct MessageRecord {
         contentRange = try r.blobRange()
         guard r.remaining == 0 else { throw ByteReader.Malformed(description: "trailing bytes after the content") }
         envelope = SpoolEnvelope(sender: sender, recipients: recipients, vmta: vmta, jobID: jobID,
-                                 receivedAt: receivedAt, ret: ret, envelopeID: envelopeID)
+                                 receivedAt: receivedAt, ret: ret, envelopeID: envelopeID,
+                                 verp: countWord & MessageRecord.verpFlag != 0,
+                                 suppressDSN: countWord & MessageRecord.suppressDSNFlag != 0)
         self.states = states
     }
 }

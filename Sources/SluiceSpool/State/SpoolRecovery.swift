@@ -96,7 +96,7 @@ struct SpoolRecovery {
             }
             let message = Message(id: id, sender: envelope.sender, recipients: envelope.recipients.map(\.address),
                                   size: entry.contentSize, jobID: envelope.jobID, vmta: envelope.vmta,
-                                  receivedAt: envelope.receivedAt, spoolReference: id.raw)
+                                  receivedAt: envelope.receivedAt, spoolReference: id.raw, verp: envelope.verp)
             return RecoveredMessage(message: message, envelope: envelope, recipients: recipients)
         }
     }

@@ -54,7 +54,17 @@ extension [NodeEffect] {
 
     /// The transactions to send.
     var sends: [(transaction: Transaction, handle: DeliveryHandle)] {
-        compactMap { if case .sendTransaction(let t, let h) = $0 { (t, h) } else { nil } }
+        compactMap { if case .sendTransaction(let t, let h, _) = $0 { (t, h) } else { nil } }
+    }
+
+    /// The envelopes the transactions are sent with.
+    var envelopes: [OutboundEnvelope] {
+        compactMap { if case .sendTransaction(_, _, let envelope) = $0 { envelope } else { nil } }
+    }
+
+    /// The DSNs to send.
+    var dsns: [DSNJob] {
+        compactMap { if case .sendDSN(let job) = $0 { job } else { nil } }
     }
 
     /// The connections to close.

@@ -37,6 +37,8 @@ struct CoreSimulation {
 
     private(set) var accounting: [AccountingRecord] = []
     private(set) var progress: [RecipientProgress] = []
+    /// The DSNs the core sent, in order.
+    private(set) var dsns: [DSNJob] = []
     private(set) var events: [EventRecord] = []
     /// Controls in the (simulated) spool, by id.
     private(set) var storedControls: [UInt64: Control] = [:]
@@ -58,6 +60,11 @@ struct CoreSimulation {
                                   vmta: vmta, receivedAt: now)
             perform(try core.admit(message, now: now))
         }
+    }
+
+    /// Admits `message` now with its DSN facts.
+    mutating func admit(_ message: Message, dsn: MessageDSNInfo) throws {
+        perform(try core.admit(message, dsn: dsn, now: now))
     }
 
     /// Carries out an operator command now, lasting `duration` when given.
@@ -97,7 +104,7 @@ struct CoreSimulation {
             switch effect {
             case .openConnection(let id, let plan):
                 schedule(.connected(id, transport.connect(plan, at: now)), after: connectLatency)
-            case .sendTransaction(let transaction, let handle):
+            case .sendTransaction(let transaction, let handle, _):
                 schedule(.finished(transaction.id, transport.send(transaction.recipients, on: handle, at: now)), after: sendLatency)
             case .closeConnection(let handle): transport.close(handle)
             case .writeAccounting(let row): accounting.append(row)
@@ -105,6 +112,9 @@ struct CoreSimulation {
             case .publishEvent(let event): events.append(event)
             case .persistControl(let control): storedControls[control.id] = control
             case .forgetControl(let control): storedControls[control.id] = nil
+            case .sendDSN(let job):
+                dsns.append(job)
+                progress += job.progress
             }
         }
     }

@@ -34,6 +34,9 @@ enum Injector {
         var padding: Int = 0
         /// Header lines (each ending in CRLF) put before the Subject and Message-ID headers.
         var headers: String = ""
+        /// ESMTP parameters of MAIL FROM (e.g. `RET=FULL`) and of every RCPT TO (e.g. `NOTIFY=DELAY`).
+        var mailOptions: [String] = []
+        var rcptOptions: [String] = []
     }
 
     private static let script = """
@@ -45,7 +48,7 @@ enum Injector {
         body = m.get('headers', '') + 'Subject: test %d\\r\\nMessage-ID: <t%d@origin.test>\\r\\n\\r\\nhello %d\\r\\n' % (i, i, i)
         body += ('x' * 76 + '\\r\\n') * (m.get('padding', 0) // 78)
         try:
-            refused = s.sendmail(m['from'], m['to'], body)
+            refused = s.sendmail(m['from'], m['to'], body, m.get('mailOptions', []), m.get('rcptOptions', []))
             out.append({'ok': True, 'refused': {k: [v[0], v[1].decode()] for k, v in refused.items()}})
         except smtplib.SMTPRecipientsRefused as e:
             out.append({'ok': False, 'refused': {k: [v[0], v[1].decode()] for k, v in e.recipients.items()}})

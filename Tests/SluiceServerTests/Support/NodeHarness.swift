@@ -6,14 +6,16 @@ import Synchronization
 
 /// A configuration for tests: 127.0.0.1 may relay, everything goes out through vmta `v1` bound
 /// to 127.0.0.1, and each domain is routed to a loopback port. `sourceSettings` go into
-/// `<source 127.0.0.1>`.
+/// `<source 127.0.0.1>`. Without `dsns` that source has `suppress-local-dsn yes`: a test that is
+/// not about DSNs gets none, so no DSN to its unrouted sender domain goes looking for it in DNS.
 func testConfiguration(spool: String, routes: [(domain: String, port: Int)], domainSettings: String = "",
-                       perDomain: [String: String] = [:], sourceSettings: String = "") -> String {
+                       perDomain: [String: String] = [:], sourceSettings: String = "", dsns: Bool = false) -> String {
     var text = """
     host-name node.test
     spool \(spool)
     <source 127.0.0.1>
         always-allow-relaying yes
+        suppress-local-dsn \(dsns ? "no" : "yes")
     \(sourceSettings)
     </source>
     <source 0/0>

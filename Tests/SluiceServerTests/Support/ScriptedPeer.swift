@@ -18,6 +18,8 @@ final class ScriptedPeer: @unchecked Sendable {
         var data = "250 2.0.0 Ok: queued"
         /// Seconds to wait before the reply after the final dot (to keep connections busy).
         var dataDelay = 0.0
+        /// Offer DSN (RFC 3461) in the EHLO reply.
+        var offersDSN = false
     }
 
     /// One connection as the peer saw it.
@@ -180,7 +182,8 @@ final class ScriptedPeer: @unchecked Sendable {
                     self.reply('503 5.5.1 No service')
                     continue
                 if verb == 'EHLO':
-                    self.reply('250-peer.test\\r\\n250-PIPELINING\\r\\n250-8BITMIME\\r\\n250 ENHANCEDSTATUSCODES')
+                    dsn = '250-DSN\\r\\n' if script.get('offersDSN') else ''
+                    self.reply('250-peer.test\\r\\n250-PIPELINING\\r\\n250-8BITMIME\\r\\n' + dsn + '250 ENHANCEDSTATUSCODES')
                 elif verb == 'HELO':
                     self.reply('250 peer.test')
                 elif verb in ('MAIL', 'RCPT'):

@@ -16,7 +16,9 @@ public struct ReputationStats: Sendable {
     public struct Note: Hashable, Sendable {
         /// Which of the two.
         public enum Kind: String, Hashable, Sendable {
+            /// A feedback-loop report (event kind `complaint`).
             case complaint
+            /// A bounce reported after the remote server had accepted the mail (`async-bounce`).
             case asyncBounce = "async-bounce"
         }
 

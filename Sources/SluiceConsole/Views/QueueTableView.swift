@@ -3,8 +3,8 @@ import SluiceControlProtocol
 /// The Domains and Queues views: one row per domain or per queue, with the same figures.
 ///
 /// When the node reports complaint figures, two columns show complaints per 1,000 delivered over
-/// the last hour and 24 hours in the colour of their level; they yield to the columns that
-/// explain delivery (why not faster) on narrow terminals.
+/// the last hour and 24 hours in the colour of their level. On a narrow terminal the hour's rate
+/// stays and the rate limit (also in the Detail view and usually in "why not faster") gives way.
 enum QueueTableView {
     static func specs(nameTitle: String, nameWidth: Int, complaints: Bool) -> [ColumnSpec] {
         var specs = [
@@ -15,12 +15,12 @@ enum QueueTableView {
             ColumnSpec(id: .bounced, title: "BNC/m", width: 5, rightAligned: true, priority: 5),
         ]
         if complaints {
-            specs += [ColumnSpec(id: .complaintsHour, title: "CPL1h", width: 5, rightAligned: true, priority: 8),
+            specs += [ColumnSpec(id: .complaintsHour, title: "CPL1h", width: 5, rightAligned: true, priority: 6),
                       ColumnSpec(id: .complaintsDay, title: "CPL24h", width: 6, rightAligned: true, priority: 9)]
         }
         return specs + [
             ColumnSpec(id: .connections, title: "CONN", width: 4, rightAligned: true, priority: 4),
-            ColumnSpec(id: .rate, title: "RATE", width: 9, rightAligned: true, priority: 6),
+            ColumnSpec(id: .rate, title: "RATE", width: 9, rightAligned: true, priority: complaints ? 8 : 6),
             ColumnSpec(id: .mode, title: "MODE", width: 7, priority: 11),
             ColumnSpec(id: .state, title: "STATE", width: 7, priority: 1),
             ColumnSpec(id: .why, title: "WHY NOT FASTER", width: 14, flex: 2, priority: 7),

@@ -7,8 +7,10 @@ import SluiceCore
 extension MailNode: ControlledNode {
     /// The current figures.
     public func snapshot() async -> NodeSnapshot {
-        NodeSnapshotBuilder(core: core, inbound: servers.inboundGate?.statistics, uptime: (now - startedAt).seconds,
-                            spool: spool, spoolDirectory: spoolDirectory, now: now).build()
+        let now = self.now
+        let snapshot = NodeSnapshotBuilder(core: core, inbound: servers.inboundGate?.statistics, uptime: (now - startedAt).seconds,
+                                           spool: spool, spoolDirectory: spoolDirectory, now: now).build()
+        return reputation.read { $0.annotated(snapshot, at: now) }
     }
 
     /// The effective settings of a queue (live overrides included) or of a domain.
@@ -32,6 +34,12 @@ extension MailNode: ControlledNode {
                 signed: stats.reduce(0) { $0 + $1.signed }, unsigned: stats.reduce(0) { $0 + $1.unsigned },
                 lastKey: stats.last { !$0.lastKey.isEmpty }?.lastKey ?? "",
                 lastMissing: stats.last { !$0.lastMissing.isEmpty }?.lastMissing ?? "")
+        }
+        let now = self.now
+        switch target {
+        case .domain(let domain): snapshot.reputation = reputation.read { $0.detail(domain: domain, vmta: nil, at: now) }
+        case .queue(let key): snapshot.reputation = reputation.read { $0.detail(domain: key.domain, vmta: key.vmta, at: now) }
+        case .vmta: break
         }
         return snapshot
     }

@@ -25,6 +25,8 @@ import SluiceSpool
 public actor MailNode {
     /// Delivery events (every recipient outcome) for subscribers.
     public nonisolated let events: EventHub
+    /// Complaint rates and the reputation loop's counts, fed from ``events``.
+    nonisolated let reputation: ReputationMonitor
     /// The spool the node stores messages in.
     public nonisolated let spool: Spool
     /// The spool directory.
@@ -99,6 +101,7 @@ public actor MailNode {
         transport = startup.transport
         rollupResolver = startup.rollupResolver
         events = EventHub()
+        reputation = ReputationMonitor(hub: events)
         hostName = configuration.hostName ?? ProcessInfo.processInfo.hostName
         startedAt = options.clock.now()
         suppression = NodeSuppression(settings: configuration.suppression, store: startup.suppressionStore,

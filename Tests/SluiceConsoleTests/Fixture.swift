@@ -115,6 +115,56 @@ enum Fixture {
         .init(recipient: "new@gmail.com", ageS: 4, attempts: 0, lastReply: ""),
     ])
 
+    static func complaints(_ dlvHour: Int, _ cplHour: Int, _ dlvDay: Int, _ cplDay: Int, total: Int? = nil,
+                           async: Int = 0) -> ComplaintFigures {
+        let t = ComplaintThresholds()
+        return ComplaintFigures(lastHour: .init(delivered: dlvHour, complaints: cplHour, thresholds: t),
+                                lastDay: .init(delivered: dlvDay, complaints: cplDay, thresholds: t),
+                                complaints: total ?? cplDay, asyncBounces: async)
+    }
+
+    /// Complaint figures per domain (gmail.com alarming over the hour, flagged over the day;
+    /// hotmail.de too small to judge; qq.com with nothing in 24 hours) and the node's totals.
+    static let domainComplaints: [String: ComplaintFigures] = [
+        "gmail.com": complaints(7_120, 25, 43_300, 52, total: 57, async: 4),
+        "yahoo.com": complaints(0, 0, 61_000, 40, async: 1),
+        "outlook.com": complaints(72_000, 5, 410_000, 30),
+        "hotmail.de": complaints(480, 2, 2_300, 3, async: 12),
+        "mail.very-long-subdomain-name.example-corporation.co.uk": complaints(60, 0, 1_440, 0),
+        "icloud.com": complaints(1_080, 0, 25_900, 1),
+    ]
+
+    /// The snapshot of a node that reports reputation figures.
+    static let reputationSnapshot: NodeSnapshot = {
+        var s = snapshot
+        s.status.reputation = ReputationTotals(
+            suppressed: 4_210, suppressedLastMinute: 37, suppressedHistory: history(30, 60), dsnsSent: 1_877, dsnsLastMinute: 12,
+            dsnsByAction: ["failed": 1_820, "delayed": 57], complaints: 152, complaintsByType: ["abuse": 150, "fraud": 2],
+            asyncBounces: 17, asyncBouncesByCategory: ["bad-mailbox": 15, "quota-issues": 2], reportsUnparsed: 3)
+        for i in s.domains.indices { s.domains[i].figures.complaints = domainComplaints[s.domains[i].name] }
+        for i in s.queues.indices where s.queues[i].vmta == "vmta1" {
+            s.queues[i].figures.complaints = domainComplaints[s.queues[i].domain]
+        }
+        s.vmtas[0].complaints = complaints(154_000, 32, 1_020_000, 126)
+        s.vmtas[1].complaints = complaints(0, 0, 3_200, 0)
+        return s
+    }()
+
+    /// gmail.com's settings with its recent complaints and asynchronous bounces.
+    static let gmailReputationSettings: SettingsSnapshot = {
+        var settings = gmailSettings
+        let notes: [(Double, String, String, Int, String, String)] = [
+            (3_400, "complaint", "abuse", 0, "kim@gmail.com", "arf abuse from feedback@google.example"),
+            (2_100, "async-bounce", "bad-mailbox", 550, "old.friend@gmail.com", "550 5.1.1 The email account that you tried to reach does not exist."),
+            (900, "complaint", "abuse", 0, "佐藤@gmail.com", "arf abuse from feedback@google.example"),
+            (40, "complaint", "fraud", 0, "lee@gmail.com", "arf fraud from feedback@google.example"),
+        ]
+        settings.reputation = SettingsSnapshot.Reputation(figures: domainComplaints["gmail.com"], recent: notes.map { n in
+            EventRecord(time: nowS - n.0, kind: n.1, queue: "gmail.com/vmta1", recipient: n.4, code: n.3, dsnDiag: n.5, category: n.2)
+        })
+        return settings
+    }()
+
     /// The state after the snapshot and events arrived, at `width`×`height`.
     static func state(width: Int, height: Int, readOnly: Bool = false) -> ConsoleState {
         var s = ConsoleState(width: width, height: height, now: now, readOnly: readOnly)

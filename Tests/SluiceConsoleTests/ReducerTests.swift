@@ -16,6 +16,20 @@ import Testing
         #expect(s.domains.selectedName == "outlook.com")
     }
 
+    @Test func sortsByComplaintRateWithRowsWithoutFiguresLast() {
+        var s = Fixture.state(width: 160, height: 48)
+        _ = ConsoleReducer.reduce(&s, .snapshot(Fixture.reputationSnapshot, at: Fixture.now))
+        Fixture.press([.char(">"), .char(">"), .char(">"), .char(">")], &s)
+        #expect(s.domains.sortColumn == .complaintsHour && s.domains.descending)
+        #expect(s.status?.text == "sorted by complaints-1h descending")
+        let order = s.domains.rows.map { Fixture.reputationSnapshot.domains[$0].name }
+        #expect(Array(order.prefix(3)) == ["hotmail.de", "gmail.com", "outlook.com"])
+        #expect(Set(order.suffix(2)) == ["yahoo.com", "qq.com"])  // no rate in the hour
+        Fixture.press([.char(">")], &s)
+        #expect(s.domains.sortColumn == .complaintsDay)
+        #expect(s.domains.rows.first.map { Fixture.reputationSnapshot.domains[$0].name } == "hotmail.de")  // 1.30 per 1,000
+    }
+
     @Test func staleAfterFiveSilentSecondsAndOnConnectionLoss() {
         var s = Fixture.state(width: 80, height: 24)
         #expect(!s.isStale)

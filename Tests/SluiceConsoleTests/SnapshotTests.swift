@@ -36,6 +36,18 @@ import Testing
                 lastMissing: "no domain-key for other.example in virtual-mta 'vmta1' or at the top level")
             _ = ConsoleReducer.reduce(&s, .settingsLoaded(target: "gmail.com", .success(settings)))
         },
+        Case(name: "domains-reputation") { s in
+            _ = ConsoleReducer.reduce(&s, .snapshot(Fixture.reputationSnapshot, at: Fixture.now - TimeSpan.seconds(1)))
+        },
+        Case(name: "vmtas-reputation") { s in
+            _ = ConsoleReducer.reduce(&s, .snapshot(Fixture.reputationSnapshot, at: Fixture.now - TimeSpan.seconds(1)))
+            Fixture.press([.char("3")], &s)
+        },
+        Case(name: "detail-reputation") { s in
+            _ = ConsoleReducer.reduce(&s, .snapshot(Fixture.reputationSnapshot, at: Fixture.now - TimeSpan.seconds(1)))
+            Fixture.press([.enter], &s)
+            _ = ConsoleReducer.reduce(&s, .settingsLoaded(target: "gmail.com", .success(Fixture.gmailReputationSettings)))
+        },
         Case(name: "help") { s in Fixture.press([.char("?")], &s) },
         Case(name: "prompt") { s in Fixture.press([.char("/")] + Fixture.type("yahoo") + [.enter, .char("h")], &s) },
         Case(name: "throttle-form") { s in

@@ -1,4 +1,5 @@
 import Foundation
+import SluiceBase
 import Testing
 @testable import SluiceControlClient
 @testable import SluiceControlProtocol
@@ -51,6 +52,15 @@ struct RenderTests {
         #expect(control.contains("alice (uid 1000) via cli"))
         #expect(control.contains("29m left"))
         #expect(control.hasSuffix("complaints"))
+    }
+
+    @Test func statusShowsTheReputationLoopWhenTheNodeReportsIt() async throws {
+        var status = await FakeNode().snapshot().status
+        #expect(!ShowRenderer.status(status, now: 1000).contains("reputation"))
+        status.reputation = ReputationTotals(suppressed: 120, suppressedLastMinute: 3, dsnsSent: 40, dsnsLastMinute: 1,
+                                             complaints: 57, asyncBounces: 4, reportsUnparsed: 2)
+        #expect(ShowRenderer.status(status, now: 1000).contains(
+            "reputation   120 suppressed (3 last min), 40 DSNs sent (1 last min), 57 complaints, 4 async bounces, 2 unreadable reports\n"))
     }
 
     @Test func vmtasAndSettingsAndControls() async throws {

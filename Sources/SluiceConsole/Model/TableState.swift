@@ -15,6 +15,10 @@ public enum ColumnID: String, Hashable, Sendable, CaseIterable {
     case deferred
     /// Bounced per minute.
     case bounced
+    /// Complaints per 1,000 delivered over the last hour.
+    case complaintsHour = "complaints-1h"
+    /// Complaints per 1,000 delivered over the last 24 hours.
+    case complaintsDay = "complaints-24h"
     /// Open connections.
     case connections
     /// Effective rate limit.
@@ -35,8 +39,10 @@ public enum ColumnID: String, Hashable, Sendable, CaseIterable {
     /// The columns of a view, left to right.
     public static func columns(of view: ConsoleView) -> [ColumnID] {
         switch view {
-        case .domains, .queues: [.name, .queued, .delivered, .deferred, .bounced, .connections, .rate, .mode, .state, .why, .lastError]
-        case .vmtas: [.name, .source, .delivered, .deferred, .connections, .queued, .state, .busiest]
+        case .domains, .queues:
+            [.name, .queued, .delivered, .deferred, .bounced, .complaintsHour, .complaintsDay, .connections, .rate, .mode, .state,
+             .why, .lastError]
+        case .vmtas: [.name, .source, .delivered, .deferred, .complaintsHour, .complaintsDay, .connections, .queued, .state, .busiest]
         case .diagnostics, .detail: []
         }
     }
@@ -44,7 +50,7 @@ public enum ColumnID: String, Hashable, Sendable, CaseIterable {
     /// True when larger values come first by default (figures), false for text (A→Z).
     public var descendingByDefault: Bool {
         switch self {
-        case .queued, .delivered, .deferred, .bounced, .connections, .rate, .state: true
+        case .queued, .delivered, .deferred, .bounced, .complaintsHour, .complaintsDay, .connections, .rate, .state: true
         default: false
         }
     }
@@ -156,6 +162,8 @@ enum TableRows {
             case .delivered: f.deliveredPerMin
             case .deferred: f.deferredPerMin
             case .bounced: f.bouncedPerMin
+            case .complaintsHour: f.complaints?.lastHour.perThousand ?? -1
+            case .complaintsDay: f.complaints?.lastDay.perThousand ?? -1
             case .connections: Double(f.connections)
             case .rate: ((try? Rate(parsing: f.rateLimit))?.perSecond) ?? .infinity
             case .state: f.held ? 3 : f.paused ? 2 : f.mode == "backoff" ? 1 : 0
@@ -170,7 +178,8 @@ enum TableRows {
             default: r.name
             }
         }
-        let numeric: Bool = [.queued, .delivered, .deferred, .bounced, .connections, .rate, .state].contains(col)
+        let numeric: Bool = [.queued, .delivered, .deferred, .bounced, .complaintsHour, .complaintsDay, .connections, .rate, .state]
+            .contains(col)
         if numeric {
             let keys = rows.map { key($0.figures) }
             idx.sort { a, b in
@@ -200,6 +209,8 @@ enum TableRows {
             case .connections: Double(r.connections)
             case .queued: Double(r.queued)
             case .state: r.paused ? 1 : 0
+            case .complaintsHour: r.complaints?.lastHour.perThousand ?? -1
+            case .complaintsDay: r.complaints?.lastDay.perThousand ?? -1
             default: nil
             }
         }

@@ -1,7 +1,8 @@
 import SluiceControlProtocol
 
 /// Everything about one domain, queue or vmta: figures, effective settings with origins, active
-/// controls (undoable), a five-minute sparkline, recent events and a sample of queued recipients.
+/// controls (undoable), a five-minute sparkline, complaints and asynchronous bounces (when the
+/// node reports them), recent events and a sample of queued recipients.
 enum DetailView {
     static func draw(_ state: ConsoleState, on canvas: inout Canvas, glyphs: GlyphSet, top: Int, rows: Int) {
         guard let detail = state.detail else {
@@ -121,6 +122,13 @@ enum DetailView {
             .draw(on: &canvas, x: rightX, y: y, width: rightWidth, height: controlRows, glyphs: glyphs)
         left = bodyTop + bodyRows - y
 
+        if let reputation = detail.settings?.reputation {
+            let lines = reputationLines(reputation)
+            y += Section(title: "Complaints & async bounces", lines: lines)
+                .draw(on: &canvas, x: rightX, y: y, width: rightWidth, height: min(1 + lines.count, max(2, left / 3)), glyphs: glyphs)
+            left = bodyTop + bodyRows - y
+        }
+
         let eventRows = max(0, (left + 1) / 2)
         let events = recentEvents(state, target: target, limit: max(0, eventRows - 1))
         let eventLines: [[TableCell]] = events.isEmpty ? [[TableCell(text: "none yet", role: .dim)]] : events.map { e in
@@ -148,6 +156,20 @@ enum DetailView {
         if dkim.unsigned > 0, !dkim.lastMissing.isEmpty { counts.append(TableCell(text: ": \(dkim.lastMissing)", role: .warn)) }
         lines.append(counts)
         return lines
+    }
+
+    /// The complaints section: the figure line, then the recent complaints and asynchronous
+    /// bounces, newest first (the section shows as many as fit).
+    static func reputationLines(_ r: SettingsSnapshot.Reputation) -> [[TableCell]] {
+        let figures = r.figures.map(ComplaintCells.summary) ?? [TableCell(text: "no deliveries or complaints in 24 h", role: .dim)]
+        let notes = r.recent.reversed().map { e -> [TableCell] in
+            let complaint = e.kind == "complaint"
+            return [TableCell(text: Format.clock(e.time) + " ", role: .dim),
+                    TableCell(text: complaint ? "complaint " : "bounce ", role: complaint ? .error : .warn),
+                    TableCell(text: e.category + " ", role: .category), TableCell(text: e.recipient + " ", role: .normal),
+                    TableCell(text: e.dsnDiag, role: .dim)]
+        }
+        return [figures] + (notes.isEmpty ? [[TableCell(text: "none in 24 h", role: .dim)]] : notes)
     }
 
     /// The newest events of the target, oldest first.

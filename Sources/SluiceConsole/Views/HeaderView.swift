@@ -1,7 +1,8 @@
 import SluiceBase
 import SluiceControlProtocol
 
-/// The three header lines: identity and freshness, throughput, and load.
+/// The three header lines: identity and freshness (with the reputation loop's flow when the node
+/// reports it), throughput, and load.
 enum HeaderView {
     static func draw(_ state: ConsoleState, on canvas: inout Canvas, glyphs: GlyphSet) {
         let w = canvas.width
@@ -24,6 +25,7 @@ enum HeaderView {
             ? (" STALE \(Format.duration(seconds: ageSeconds)) ", .error)
             : (" \(glyphs.bullet) updated \(Format.duration(seconds: ageSeconds)) ago ", .header)
         let freshWidth = DisplayWidth.of(fresh.0)
+        if let r = s.reputation { drawReputation(r, on: &canvas, x: x, limit: w - freshWidth - 1) }
         if w - freshWidth > x { canvas.put(fresh.0, x: w - freshWidth, y: 0, role: fresh.1) }
 
         // Line 1: throughput with sparklines, deferral and bounce rates.
@@ -57,5 +59,15 @@ enum HeaderView {
         x += canvas.put(String(holds), x: x, y: 2, role: holds > 0 ? .held : .figure)
         x += canvas.put("  pauses ", x: x, y: 2, role: .dim)
         canvas.put(String(pauses), x: x, y: 2, role: pauses > 0 ? .paused : .figure)
+    }
+
+    /// Suppressed injections and DSNs sent in the last minute, after the uptime on the first
+    /// line, when they fit before column `limit`.
+    static func drawReputation(_ r: ReputationTotals, on canvas: inout Canvas, x: Int, limit: Int) {
+        let parts: [(String, Role)] = [("  suppr/m ", .header), (Format.count(r.suppressedLastMinute), .headerValue),
+                                       ("  DSN/m ", .header), (Format.count(r.dsnsLastMinute), .headerValue)]
+        guard x + parts.reduce(0, { $0 + DisplayWidth.of($1.0) }) <= limit else { return }
+        var cx = x
+        for (text, role) in parts { cx += canvas.put(text, x: cx, y: 0, role: role) }
     }
 }

@@ -1,20 +1,30 @@
 import SluiceControlProtocol
 
 /// The Domains and Queues views: one row per domain or per queue, with the same figures.
+///
+/// When the node reports complaint figures, two columns show complaints per 1,000 delivered over
+/// the last hour and 24 hours in the colour of their level. On a narrow terminal the hour's rate
+/// stays and the rate limit (also in the Detail view and usually in "why not faster") gives way.
 enum QueueTableView {
-    static func specs(nameTitle: String, nameWidth: Int) -> [ColumnSpec] {
-        [
+    static func specs(nameTitle: String, nameWidth: Int, complaints: Bool) -> [ColumnSpec] {
+        var specs = [
             ColumnSpec(id: .name, title: nameTitle, width: nameWidth, flex: 2, priority: 0),
             ColumnSpec(id: .queued, title: "QUEUED", width: 7, rightAligned: true, priority: 1),
             ColumnSpec(id: .delivered, title: "DLV/m", width: 5, rightAligned: true, priority: 2),
             ColumnSpec(id: .deferred, title: "DEF/m", width: 5, rightAligned: true, priority: 3),
             ColumnSpec(id: .bounced, title: "BNC/m", width: 5, rightAligned: true, priority: 5),
+        ]
+        if complaints {
+            specs += [ColumnSpec(id: .complaintsHour, title: "CPL1h", width: 5, rightAligned: true, priority: 6),
+                      ColumnSpec(id: .complaintsDay, title: "CPL24h", width: 6, rightAligned: true, priority: 9)]
+        }
+        return specs + [
             ColumnSpec(id: .connections, title: "CONN", width: 4, rightAligned: true, priority: 4),
-            ColumnSpec(id: .rate, title: "RATE", width: 9, rightAligned: true, priority: 6),
-            ColumnSpec(id: .mode, title: "MODE", width: 7, priority: 9),
+            ColumnSpec(id: .rate, title: "RATE", width: 9, rightAligned: true, priority: complaints ? 8 : 6),
+            ColumnSpec(id: .mode, title: "MODE", width: 7, priority: 11),
             ColumnSpec(id: .state, title: "STATE", width: 7, priority: 1),
             ColumnSpec(id: .why, title: "WHY NOT FASTER", width: 14, flex: 2, priority: 7),
-            ColumnSpec(id: .lastError, title: "LAST ERROR", width: 16, flex: 3, priority: 8),
+            ColumnSpec(id: .lastError, title: "LAST ERROR", width: 16, flex: 3, priority: 10),
         ]
     }
 
@@ -28,6 +38,8 @@ enum QueueTableView {
             .delivered: TableCell(text: Format.rate(f.deliveredPerMin), role: f.deliveredPerMin > 0 ? .ok : .dim),
             .deferred: TableCell(text: Format.rate(f.deferredPerMin), role: f.deferredPerMin > 0 ? .warn : .dim),
             .bounced: TableCell(text: Format.rate(f.bouncedPerMin), role: f.bouncedPerMin > 0 ? .error : .dim),
+            .complaintsHour: ComplaintCells.cell(f.complaints?.lastHour),
+            .complaintsDay: ComplaintCells.cell(f.complaints?.lastDay),
             .connections: TableCell(text: String(f.connections), role: f.connections == 0 ? .dim : .normal),
             .rate: TableCell(text: f.rateLimit, role: f.rateLimit == "unlimited" ? .dim : .normal),
             .mode: TableCell(text: f.mode, role: f.mode == "backoff" ? .backoff : .dim),
@@ -41,7 +53,9 @@ enum QueueTableView {
                      top: Int, rows: Int) {
         let isDomains = state.view == .domains
         guard let table = state.table(state.view) else { return }
-        let columns = Table.layout(isDomains ? specs(nameTitle: "DOMAIN", nameWidth: 16) : specs(nameTitle: "QUEUE", nameWidth: 22),
+        let complaints = snapshot.status.reputation != nil
+        let columns = Table.layout(isDomains ? specs(nameTitle: "DOMAIN", nameWidth: 16, complaints: complaints)
+                                             : specs(nameTitle: "QUEUE", nameWidth: 22, complaints: complaints),
                                    width: canvas.width)
         Table.drawTitles(columns, sort: table, on: &canvas, y: top, glyphs: glyphs)
         if table.rows.isEmpty {

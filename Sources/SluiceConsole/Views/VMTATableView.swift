@@ -1,22 +1,31 @@
 import SluiceControlProtocol
 
-/// The VMTAs view: one row per sending IP.
+/// The VMTAs view: one row per sending IP; with the node's complaint figures, complaints per
+/// 1,000 delivered through the IP over the last hour and 24 hours.
 enum VMTATableView {
-    static let specs: [ColumnSpec] = [
-        ColumnSpec(id: .name, title: "VMTA", width: 12, flex: 1, priority: 0),
-        ColumnSpec(id: .source, title: "SOURCE IP", width: 15, priority: 1),
-        ColumnSpec(id: .delivered, title: "DLV/m", width: 6, rightAligned: true, priority: 2),
-        ColumnSpec(id: .deferred, title: "DEF/m", width: 6, rightAligned: true, priority: 3),
-        ColumnSpec(id: .connections, title: "CONN", width: 4, rightAligned: true, priority: 4),
-        ColumnSpec(id: .queued, title: "QUEUED", width: 7, rightAligned: true, priority: 5),
-        ColumnSpec(id: .state, title: "STATE", width: 6, priority: 1),
-        ColumnSpec(id: .busiest, title: "BUSIEST DOMAINS", width: 16, flex: 3, priority: 6),
-    ]
+    static func specs(complaints: Bool) -> [ColumnSpec] {
+        var specs = [
+            ColumnSpec(id: .name, title: "VMTA", width: 12, flex: 1, priority: 0),
+            ColumnSpec(id: .source, title: "SOURCE IP", width: 15, priority: 1),
+            ColumnSpec(id: .delivered, title: "DLV/m", width: 6, rightAligned: true, priority: 2),
+            ColumnSpec(id: .deferred, title: "DEF/m", width: 6, rightAligned: true, priority: 3),
+        ]
+        if complaints {
+            specs += [ColumnSpec(id: .complaintsHour, title: "CPL1h", width: 5, rightAligned: true, priority: 7),
+                      ColumnSpec(id: .complaintsDay, title: "CPL24h", width: 6, rightAligned: true, priority: 8)]
+        }
+        return specs + [
+            ColumnSpec(id: .connections, title: "CONN", width: 4, rightAligned: true, priority: 4),
+            ColumnSpec(id: .queued, title: "QUEUED", width: 7, rightAligned: true, priority: 5),
+            ColumnSpec(id: .state, title: "STATE", width: 6, priority: 1),
+            ColumnSpec(id: .busiest, title: "BUSIEST DOMAINS", width: 16, flex: 3, priority: 6),
+        ]
+    }
 
     static func draw(_ state: ConsoleState, snapshot: NodeSnapshot, on canvas: inout Canvas, glyphs: GlyphSet,
                      top: Int, rows: Int) {
         let table = state.vmtas
-        let columns = Table.layout(specs, width: canvas.width)
+        let columns = Table.layout(specs(complaints: snapshot.status.reputation != nil), width: canvas.width)
         Table.drawTitles(columns, sort: table, on: &canvas, y: top, glyphs: glyphs)
         if table.rows.isEmpty {
             Table.drawEmpty(table.filter.isEmpty ? "no virtual MTAs" : "no vmtas match '\(table.filter)'", on: &canvas, y: top + 2)
@@ -31,6 +40,8 @@ enum VMTATableView {
                 .source: TableCell(text: v.source, role: .dim),
                 .delivered: TableCell(text: Format.rate(v.deliveredPerMin), role: v.deliveredPerMin > 0 ? .ok : .dim),
                 .deferred: TableCell(text: Format.rate(v.deferredPerMin), role: v.deferredPerMin > 0 ? .warn : .dim),
+                .complaintsHour: ComplaintCells.cell(v.complaints?.lastHour),
+                .complaintsDay: ComplaintCells.cell(v.complaints?.lastDay),
                 .connections: TableCell(text: String(v.connections), role: v.connections == 0 ? .dim : .normal),
                 .queued: TableCell(text: Format.count(v.queued), role: v.queued == 0 ? .dim : .normal),
                 .state: TableCell(text: v.paused ? "PAUSED" : "ok", role: v.paused ? .paused : .ok),

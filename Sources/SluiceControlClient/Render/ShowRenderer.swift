@@ -20,7 +20,8 @@ public enum ShowRenderer {
         }
     }
 
-    /// `show status`: node-wide figures, then the active controls.
+    /// `show status`: node-wide figures (with the reputation loop's when the node reports them),
+    /// then the active controls.
     public static func status(_ s: StatusSnapshot, now: Double) -> String {
         var table = TextTable([.init(""), .init("")])
         table.add(["node", s.node])
@@ -31,6 +32,11 @@ public enum ShowRenderer {
                    + "\(Formatting.decimal(s.out.perS))/s delivered"])
         table.add(["connections", "\(s.connections.in) in, \(s.connections.out) out"])
         table.add(["spool", "\(Formatting.bytes(s.spool.bytes)) used, \(Formatting.bytes(s.spool.freeBytes)) free"])
+        if let r = s.reputation {
+            table.add(["reputation", "\(r.suppressed) suppressed (\(r.suppressedLastMinute) last min), \(r.dsnsSent) DSNs sent "
+                       + "(\(r.dsnsLastMinute) last min), \(r.complaints) complaints, \(r.asyncBounces) async bounces, "
+                       + "\(r.reportsUnparsed) unreadable reports"])
+        }
         table.add(["controls", s.controls.isEmpty ? "none" : "\(s.controls.count) active"])
         // Drop the empty header line of the key/value table.
         var text = String(table.render().drop { $0 != "\n" }.dropFirst())

@@ -1,3 +1,5 @@
+import SluiceBase
+
 /// The counters and state shared by a domain row and a queue row.
 public struct QueueFigures: Codable, Hashable, Sendable {
     /// Recipients queued now.
@@ -28,11 +30,14 @@ public struct QueueFigures: Codable, Hashable, Sendable {
     public var why: String
     /// The last remote error reply (dsnDiag), empty when none.
     public var lastError: String
+    /// Complaints against deliveries over the last hour and day (JSON `complaints`, optional;
+    /// nil when the node does not report them or has seen nothing for the row in 24 hours).
+    public var complaints: ComplaintFigures?
 
     /// Creates the figures.
     public init(queued: Int, delivered: Int, deferred: Int, bounced: Int, connections: Int,
                 deliveredPerMin: Double, deferredPerMin: Double, bouncedPerMin: Double, rateLimit: String,
-                mode: String, held: Bool, paused: Bool, why: String, lastError: String) {
+                mode: String, held: Bool, paused: Bool, why: String, lastError: String, complaints: ComplaintFigures? = nil) {
         self.queued = queued
         self.delivered = delivered
         self.deferred = deferred
@@ -47,10 +52,11 @@ public struct QueueFigures: Codable, Hashable, Sendable {
         self.paused = paused
         self.why = why
         self.lastError = lastError
+        self.complaints = complaints
     }
 
     enum CodingKeys: String, CodingKey {
-        case queued, delivered, deferred, bounced, connections, mode, held, paused, why
+        case queued, delivered, deferred, bounced, connections, mode, held, paused, why, complaints
         case deliveredPerMin = "delivered_per_min"
         case deferredPerMin = "deferred_per_min"
         case bouncedPerMin = "bounced_per_min"
@@ -140,10 +146,13 @@ public struct VMTARow: Codable, Hashable, Sendable {
     public var deferredPerMin: Double
     /// The busiest destination domains through it, busiest first.
     public var busiestDomains: [String]
+    /// Complaints against deliveries through it over the last hour and day (JSON `complaints`,
+    /// optional; nil when the node does not report them or has seen nothing for it in 24 hours).
+    public var complaints: ComplaintFigures?
 
     /// Creates a row.
     public init(name: String, source: String, paused: Bool, connections: Int, queued: Int,
-                deliveredPerMin: Double, deferredPerMin: Double, busiestDomains: [String]) {
+                deliveredPerMin: Double, deferredPerMin: Double, busiestDomains: [String], complaints: ComplaintFigures? = nil) {
         self.name = name
         self.source = source
         self.paused = paused
@@ -152,10 +161,11 @@ public struct VMTARow: Codable, Hashable, Sendable {
         self.deliveredPerMin = deliveredPerMin
         self.deferredPerMin = deferredPerMin
         self.busiestDomains = busiestDomains
+        self.complaints = complaints
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, source, paused, connections, queued
+        case name, source, paused, connections, queued, complaints
         case deliveredPerMin = "delivered_per_min"
         case deferredPerMin = "deferred_per_min"
         case busiestDomains = "busiest_domains"
@@ -167,7 +177,9 @@ extension DomainRow {
     /// appear: counts, per-minute rates and connections are summed over the domain's queues; the
     /// rate limit and `why` are its first queue's; the mode is `backoff` when any queue is in
     /// backoff; the domain is held when any queue is (a hold is per domain) and paused only when
-    /// every queue is; the last error is the first non-empty one.
+    /// every queue is; the last error is the first non-empty one. Complaint figures are not summed
+    /// (a complaint whose vmta is unknown belongs to the domain and to no queue): the node sets the
+    /// domain's own.
     public static func totals(of queues: [QueueRow]) -> [DomainRow] {
         var order: [String] = []
         var grouped: [String: [QueueFigures]] = [:]

@@ -1,3 +1,4 @@
+import SluiceBase
 import SluiceConfig
 
 /// A queue's effective settings with their origins (`show settings`, the console's Detail view).
@@ -75,6 +76,22 @@ public struct SettingsSnapshot: Codable, Hashable, Sendable {
         }
     }
 
+    /// A domain's (or queue's) complaint figures and its recent complaints and asynchronous
+    /// bounces, for the Detail view.
+    public struct Reputation: Codable, Hashable, Sendable {
+        /// Complaints against deliveries over the last hour and day; nil when nothing was seen
+        /// for the target in 24 hours.
+        public var figures: ComplaintFigures?
+        /// The newest `complaint` and `async-bounce` events, oldest first.
+        public var recent: [EventRecord]
+
+        /// Creates the section.
+        public init(figures: ComplaintFigures?, recent: [EventRecord]) {
+            self.figures = figures
+            self.recent = recent
+        }
+    }
+
     /// `domain/vmta`, or the domain alone for domain-level settings.
     public var queue: String
     /// The directives in catalog order.
@@ -88,6 +105,9 @@ public struct SettingsSnapshot: Codable, Hashable, Sendable {
     /// Added for `show settings` and the Detail view: DKIM signing of the queue (JSON `dkim`,
     /// optional; nil when the server does not send it).
     public var dkim: DKIMStatus?
+    /// Added for the Detail view: complaints and asynchronous bounces of the domain or queue
+    /// (JSON `reputation`, optional; nil when the server does not send it).
+    public var reputation: Reputation?
 
     /// Creates a settings snapshot.
     public init(queue: String, entries: [Entry], history: [Int] = [], recipients: [QueuedRecipient] = []) {
@@ -98,7 +118,7 @@ public struct SettingsSnapshot: Codable, Hashable, Sendable {
     }
 
     private struct ValueAndOrigin: Codable { var value: String; var origin: String }
-    private enum Keys: String, CodingKey { case queue, settings, order, history, recipients, dkim }
+    private enum Keys: String, CodingKey { case queue, settings, order, history, recipients, dkim, reputation }
 
     /// The snapshot of `settings` for `queue`: every directive in catalog order with its value and
     /// where it came from (`default`, `FILE:LINE`, a live override's client label, …).
@@ -116,6 +136,7 @@ public struct SettingsSnapshot: Codable, Hashable, Sendable {
         history = try c.decodeIfPresent([Int].self, forKey: .history) ?? []
         recipients = try c.decodeIfPresent([QueuedRecipient].self, forKey: .recipients) ?? []
         dkim = try c.decodeIfPresent(DKIMStatus.self, forKey: .dkim)
+        reputation = try c.decodeIfPresent(Reputation.self, forKey: .reputation)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -128,5 +149,6 @@ public struct SettingsSnapshot: Codable, Hashable, Sendable {
         if !history.isEmpty { try c.encode(history, forKey: .history) }
         if !recipients.isEmpty { try c.encode(recipients, forKey: .recipients) }
         try c.encodeIfPresent(dkim, forKey: .dkim)
+        try c.encodeIfPresent(reputation, forKey: .reputation)
     }
 }

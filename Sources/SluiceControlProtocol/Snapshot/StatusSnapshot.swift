@@ -1,3 +1,5 @@
+import SluiceBase
+
 /// Node-wide figures: the `show status` document and the console's header.
 ///
 /// JSON keys are the stable ones of DESIGN.md: `uptime_s`, `queued`, `in`, `out`, `connections`,
@@ -113,10 +115,13 @@ public struct StatusSnapshot: Codable, Hashable, Sendable {
     public var controls: [ControlInfo]
     /// Per-second history for sparklines.
     public var history: History
+    /// The reputation loop's node-wide figures: suppressed injections, DSNs sent, complaints,
+    /// asynchronous bounces (JSON `reputation`, optional; absent from nodes that do not report them).
+    public var reputation: ReputationTotals?
 
     /// Creates a status snapshot.
     public init(node: String, uptimeS: Double, queued: Int, in: Inbound, out: Outbound, connections: Connections,
-                spool: SpoolUse, controls: [ControlInfo], history: History) {
+                spool: SpoolUse, controls: [ControlInfo], history: History, reputation: ReputationTotals? = nil) {
         self.node = node
         self.uptimeS = uptimeS
         self.queued = queued
@@ -126,10 +131,11 @@ public struct StatusSnapshot: Codable, Hashable, Sendable {
         self.spool = spool
         self.controls = controls
         self.history = history
+        self.reputation = reputation
     }
 
     enum CodingKeys: String, CodingKey {
-        case node, queued, `in`, out, connections, spool, controls, history
+        case node, queued, `in`, out, connections, spool, controls, history, reputation
         case uptimeS = "uptime_s"
     }
 }

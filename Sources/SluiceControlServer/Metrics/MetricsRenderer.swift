@@ -1,3 +1,4 @@
+import SluiceBase
 import SluiceControlProtocol
 
 /// Renders a node's figures as Prometheus metrics (`GET /metrics`). Pure: a snapshot in, text out.
@@ -59,6 +60,49 @@ public enum MetricsRenderer {
         text.family("sluice_vmta_connections_out", .gauge, help: "Open delivery connections, per virtual MTA.",
                     samples: perVMTA { Double($0.connections) })
         text.family("sluice_vmta_recipients", .gauge, help: "Recipients queued, per virtual MTA.", samples: perVMTA { Double($0.queued) })
+        reputation(snapshot, into: &text)
         return text.output
+    }
+
+    /// The reputation loop's families, for a node that reports them: complaints per queue, the
+    /// complaint rates per domain and per vmta over 1h and 24h, and the node-wide counters.
+    /// Rates are left out for rows without a delivery in the window (no rate to give).
+    static func reputation(_ snapshot: NodeSnapshot, into text: inout PrometheusText) {
+        let node = snapshot.status.node
+        func rates(_ rows: [(label: (String, String), figures: ComplaintFigures?)]) -> [([(String, String)], Double)] {
+            rows.flatMap { row -> [([(String, String)], Double)] in
+                guard let f = row.figures else { return [] }
+                return [("1h", f.lastHour), ("24h", f.lastDay)].compactMap { window, w in
+                    w.perThousand.map { ([("node", node), row.label, ("window", window)], $0) }
+                }
+            }
+        }
+        text.family("sluice_complaints_total", .counter,
+                    help: "Complaints (feedback-loop reports) attributed to the queue since start.",
+                    samples: snapshot.queues.compactMap { q in
+                        q.figures.complaints.map { ([("node", node), ("domain", q.domain), ("vmta", q.vmta)], Double($0.complaints)) }
+                    })
+        text.family("sluice_complaint_rate_per_1000", .gauge,
+                    help: "Complaints per 1,000 delivered, per domain, over the last hour or 24 hours (flag above 1, alarm above 3).",
+                    samples: rates(snapshot.domains.map { (("domain", $0.name), $0.figures.complaints) }))
+        text.family("sluice_vmta_complaint_rate_per_1000", .gauge,
+                    help: "Complaints per 1,000 delivered, per virtual MTA, over the last hour or 24 hours (flag above 1, alarm above 3).",
+                    samples: rates(snapshot.vmtas.map { (("vmta", $0.name), $0.complaints) }))
+        guard let r = snapshot.status.reputation else { return }
+        func labelled(_ name: String, _ counts: [String: Int]) -> [([(String, String)], Double)] {
+            counts.sorted { $0.key < $1.key }.map { ([("node", node), (name, $0.key)], Double($0.value)) }
+        }
+        text.family("sluice_suppressed_injections_total", .counter,
+                    help: "Injections refused or dropped because the recipient is suppressed, since start.",
+                    samples: [([("node", node)], Double(r.suppressed))])
+        text.family("sluice_dsns_sent_total", .counter, help: "DSNs generated for senders since start, per action.",
+                    samples: labelled("action", r.dsnsByAction))
+        text.family("sluice_complaints_received_total", .counter,
+                    help: "Complaints received since start, per feedback type (attributed to a queue or not).",
+                    samples: labelled("type", r.complaintsByType))
+        text.family("sluice_async_bounces_total", .counter, help: "Asynchronous bounces received since start, per bounce category.",
+                    samples: labelled("category", r.asyncBouncesByCategory))
+        text.family("sluice_reports_unparsed_total", .counter, help: "Inbound reports that could not be read, since start.",
+                    samples: [([("node", node)], Double(r.reportsUnparsed))])
     }
 }

@@ -40,15 +40,29 @@ public struct BounceClassifier: Sendable {
         let bad = "(not (a +)?valid|not known|not here|not found|does not exist|bad|invalid|unknown|illegal|unavailable)"
         return [
             // Reply text.
+            // Greylisting is a deliberate first refusal; its texts say "Recipient address rejected"
+            // or "Sender address rejected", which the rules below read as a bad mailbox or sender.
+            ("greylist", .policyRelated),
+            // Authentication failures (Gmail's and Yahoo's bulk-sender rules) are policy, although
+            // their texts say "blocked" or "to protect our users from spam".
+            ("unauthenticated|authentication (checks|information|results)|\\b(SPF|DKIM|DMARC)\\b", .policyRelated),
+            // Gmail's refusal of executable attachments: "blocked because its content presents a
+            // potential security issue".
+            ("potential security issue", .contentRelated),
             ("spam", .spamRelated),
             ("junk mail", .spamRelated),
-            ("black ?list", .spamRelated),
+            // Providers' own lists: Outlook.com's "on our block list (S3140)".
+            ("(black|block) ?list", .spamRelated),
             ("blocked", .spamRelated),
             ("\\bU\\.?C\\.?E\\.?\\b", .spamRelated),
             ("\\badv(ertisements?)?\\b", .spamRelated),
             ("unsolicited", .spamRelated),
             ("\\b(open)?RBL\\b", .spamRelated),
             ("realtime blackhole", .spamRelated),
+            // Reputation throttles: Yahoo's "[TSS04] … deferred due to unexpected volume or user
+            // complaints", Outlook.com's "rate limited due to IP reputation (4.7.650)".
+            ("complaints", .spamRelated),
+            ("\\breputation\\b", .spamRelated),
             ("\\bvirus\\b", .virusRelated),
             ("message +content", .contentRelated),
             ("content +rejected", .contentRelated),
@@ -56,6 +70,10 @@ public struct BounceClassifier: Sendable {
             ("limit exceeded", .quotaIssues),
             ("mailbox +(is +)?full", .quotaIssues),
             ("\\bstorage\\b", .quotaIssues),
+            // A per-recipient rate limit (Gmail's 450 4.2.1, which the status rules would read as
+            // a disabled mailbox): the recipient is fine, its intake is full for now.
+            ("receiving mail (too quickly|at a rate)", .quotaIssues),
+            ("message size", .contentRelated),
             ("sender ((verify|verification) failed|could not be verified|address rejected|domain must exist)", .invalidSender),
             ("unable to verify sender", .invalidSender),
             ("requires valid sender domain", .invalidSender),
@@ -75,8 +93,14 @@ public struct BounceClassifier: Sendable {
             ("no mailbox here by that name", .badMailbox),
             ("not our customer", .badMailbox),
             ("no longer (valid|available)", .badMailbox),
+            ("have a \\S+ account", .badMailbox),
+            // Exchange Online's directory-based edge blocking refuses an address its directory does
+            // not know with this text (NDR 5.4.1), before "denied" reads it as policy.
+            ("recipient address rejected: access denied", .badMailbox),
             ("\\brelay(ing)?\\b", .relayingIssues),
-            ("domain (retired|bad|invalid|unknown|illegal|unavailable)", .badDomain),
+            // qmail: "that domain isn't in my list of allowed rcpthosts" refuses to relay.
+            ("rcpthosts", .relayingIssues),
+            ("domain (retired|bad|invalid|unknown|illegal|unavailable|not found)", .badDomain),
             ("domain no longer in use", .badDomain),
             ("domain (\\S+ +)?(is +)?obsolete", .badDomain),
             ("denied", .policyRelated),
@@ -91,6 +115,7 @@ public struct BounceClassifier: Sendable {
             ("syntax error", .protocolErrors),
             ("\\broute\\b", .routingErrors),
             ("\\bunrout(e)?able\\b", .routingErrors),
+            ("mail loop|loop detected|hop count exceeded", .routingErrors),
             // Enhanced status codes (RFC 3463), tried against "X.Y.Z;".
             ("^[45]\\.1\\.[1346];", .badMailbox),
             ("^[45]\\.1\\.2;", .badDomain),
@@ -98,7 +123,8 @@ public struct BounceClassifier: Sendable {
             ("^[45]\\.2\\.0;", .badMailbox),
             ("^[45]\\.2\\.1;", .inactiveMailbox),
             ("^[45]\\.2\\.2;", .quotaIssues),
-            ("^[45]\\.3\\.3;", .contentRelated),
+            ("^[45]\\.2\\.3;", .contentRelated),
+            ("^[45]\\.3\\.[34];", .contentRelated),
             ("^[45]\\.3\\.5;", .badConfiguration),
             ("^[45]\\.4\\.1;", .noAnswerFromHost),
             ("^[45]\\.4\\.2;", .badConnection),
@@ -109,6 +135,8 @@ public struct BounceClassifier: Sendable {
             ("^[45]\\.6\\.\\d+;", .contentRelated),
             ("^[45]\\.7\\.[012];", .policyRelated),
             ("^[45]\\.7\\.7;", .contentRelated),
+            // The rest of class 7 is "security or policy status" (RFC 3463), e.g. Exchange's 5.7.12.
+            ("^[45]\\.7\\.\\d+;", .policyRelated),
         ]
     }()
 }

@@ -93,7 +93,8 @@ let package = Package(
         .target(
             name: "SluiceServer",
             dependencies: ["SluiceConfig", "SluiceCore", "SluiceSpool", "SluiceSMTP", "SluiceDNS", "SluiceControlProtocol",
-                           "SluiceControlServer", "SluiceAccounting", "SluiceDKIM", "SluiceSuppression"] + nio + lifecycle
+                           "SluiceControlServer", "SluiceAccounting", "SluiceDKIM", "SluiceSuppression", "SluiceSQLite",
+                           "SluiceReports"] + nio + lifecycle
         ),
         // `sluice demo`: the embedded config, sandbox receivers, the generator and the node in
         // one process, with a live line and a per-domain summary.

@@ -106,6 +106,9 @@ public final class SQLiteConnection {
     /// Rows changed by the last INSERT, UPDATE or DELETE.
     public var changes: Int { Int(sqlite3_changes(handle)) }
 
+    /// The row id of the last row this connection inserted.
+    public var lastInsertedRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+
     /// `PRAGMA data_version`: a number that changes when another connection (in this process or
     /// another) commits a change to the file, and never for this connection's own changes.
     public func dataVersion() throws(SQLiteError) -> Int64 {

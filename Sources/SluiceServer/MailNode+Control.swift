@@ -98,6 +98,8 @@ extension MailNode: ControlledNode {
         }
         dkim.replace(with: DKIMSigningContext(configuration: loaded.model, keyring: keyring))
         recipientGate.reload(loaded.model)
+        let (reports, model) = (inboundReports, loaded.model)
+        Task { await reports.reload(model) }
         perform(core.reload(loaded.model, now: now))
         perform(core.setPersistedThrottles(persistedOverrides.throttles, now: now))
         let warnings = loaded.warnings.count + keyFindings.count { $0.severity == .warning }

@@ -13,6 +13,9 @@ extension MailNode {
         let startup = try await NodeStartup.open(configuration: configuration, options: options)
         let node = MailNode(configuration: configuration, startup: startup)
         node.suppression.start()
+        await node.inboundReports.start { [weak node] records, events in
+            await node?.recordInboundReport(records, events)
+        }
         await node.restore(SpoolRecovery.read(startup.recovery, spool: startup.spool, now: startup.options.clock.now(),
                                               headerNames: node.accountingHeaderNames, log: startup.options.log),
                            pending: startup.recovery.pendingRecipients)
@@ -85,6 +88,8 @@ extension MailNode {
             for handle in open { group.addTask { await self.transport.quit(handle) } }
         }
         await waitForDSNs()
+        await inboundReports.waitUntilIdle()
+        sentMessages.flushNow()
         await records.progress.flush(giveUpOnFailure: true)
         do { try records.accounting.close(now: now) } catch { log("accounting: \(error)") }
         await suppression.close()

@@ -50,6 +50,10 @@ public actor MailNode {
     /// The suppression list: checked at RCPT and before a message is stored, fed by hard bounces
     /// and (through ``NodeSuppression/suppress(recipient:reason:source:sender:jobID:time:)``) by complaints.
     public nonisolated let suppression: NodeSuppression
+    /// Reads the bounces and complaints sent to the processor addresses.
+    nonisolated let inboundReports: InboundReportProcessor
+    /// The messages taken for delivery, for tying reports to their job and vmta.
+    nonisolated let sentMessages: SentMessageIndex
     let transport: any DeliveryTransport
     /// MX host names of recipient domains, for `<mx-rollup-list>` routing.
     let rollupResolver: RollupResolver
@@ -116,6 +120,10 @@ public actor MailNode {
         accountingHeaderNames = core.accountingHeaderNames
         dkim = DKIMContextStore(DKIMSigningContext(configuration: configuration, keyring: startup.dkimKeyring))
         recipientGate = NodeRecipientGate(configuration: configuration, suppression: suppression, clock: options.clock)
+        sentMessages = startup.sentMessages
+        inboundReports = InboundReportProcessor(inbox: startup.reportInbox, lookup: startup.sentMessages,
+                                                suppression: suppression, hostName: hostName,
+                                                configuration: configuration, clock: options.clock, log: options.log)
     }
 
     var now: Instant { options.clock.now() }

@@ -33,6 +33,14 @@ struct NodeReceiver: MessageReceiver {
     }
 
     func receive(_ received: ReceivedMessage) async -> ReceiveResult {
+        var received = received
+        switch takingReports(received) {
+        case .none: break
+        case .some(.failure(let reply)): return .temporaryFailure(reply)
+        case .some(.success(let others)):
+            guard !others.isEmpty else { return Self.reportAccepted }
+            received.recipients = others
+        }
         var requested = received.virtualMTA.flatMap { $0.isEmpty ? nil : $0 } ?? "default"
         if requested == SourceBlock.bySMTPSourceIP {
             guard let address = received.serverAddress, let vmta = vmtaBySourceAddress[address] else {
@@ -101,6 +109,13 @@ struct NodeReceiver: MessageReceiver {
                 RecipientProgress(message: id, recipient: $0, outcome: .deleted, attempts: 0)
             })
             return .permanentFailure(Self.refusal(error))
+        }
+        if node.recipientGate.hasProcessors {
+            let messageID = AccountingHeaders.values(named: ["message-id"], in: content)["message-id"]
+            node.sentMessages.add(SentMessage(
+                id: id, messageID: SentMessage.bareMessageID(messageID), envelopeID: received.mailParameters.envelopeID ?? "",
+                sender: received.sender, recipients: message.recipients.map { $0.lowercased() }, jobID: received.jobID ?? "",
+                vmta: vmta, receivedAt: received.receivedAt))
         }
         return .accepted(id)
     }

@@ -41,6 +41,10 @@ struct NodeStartup: Sendable {
     var dkimKeyring: DKIMKeyring
     /// The suppression list (nil when `<suppression>` says `enabled no`).
     var suppressionStore: SuppressionStore?
+    /// Where inbound reports wait to be processed (`inbound-reports` in the spool directory).
+    var reportInbox: ReportInbox
+    /// The messages taken for delivery (`sent-messages.sqlite` in the spool directory).
+    var sentMessages: SentMessageIndex
 
     /// Raises the descriptor limit, opens the spool, the audit log and the override file, and
     /// builds delivery (``NodeOptions/transport``, or SMTP over the network).
@@ -84,6 +88,16 @@ struct NodeStartup: Sendable {
             await spool.close()
             throw error
         }
+        let reportInbox: ReportInbox
+        let sentMessages: SentMessageIndex
+        do {
+            reportInbox = try ReportInbox(spoolDirectory: directory)
+            sentMessages = try SentMessageIndex(path: directory + "/sent-messages.sqlite", clock: options.clock,
+                                                log: options.log)
+        } catch {
+            await spool.close()
+            throw NodeStartError.failed(part: "inbound report processing in \(directory)", reason: "\(error)")
+        }
         let nameserver = configuration.dnsServer.map { (address: $0.address.description, port: UInt16($0.port)) }
         let resolver = MXResolver(querier: options.dnsQuerying ?? SystemResolver(nameserver: nameserver),
                                   clock: options.clock)
@@ -94,7 +108,8 @@ struct NodeStartup: Sendable {
         for warning in report.warnings { options.log("spool: \(warning)") }
         return NodeStartup(options: options, spool: spool, spoolDirectory: directory, recovery: report, auditLog: auditLog,
                            overrides: overrides, transport: transport, rollupResolver: rollups, descriptors: budget,
-                           dkimKeyring: keyring, suppressionStore: suppressionStore)
+                           dkimKeyring: keyring, suppressionStore: suppressionStore, reportInbox: reportInbox,
+                           sentMessages: sentMessages)
     }
 
     private static func openSpool(_ directory: String, options: SpoolOptions) throws -> (Spool, RecoveryReport) {

@@ -41,6 +41,10 @@ final class NodeRecipientGate: Sendable {
         processors.withLock { list in list.first { $0.accepts(recipient) } }
     }
 
+    /// True when the configuration has a `<bounce-processor>` or `<feedback-loop-processor>`: the
+    /// node then remembers the messages it sends, to tie reports to them.
+    var hasProcessors: Bool { processors.withLock { !$0.isEmpty } }
+
     /// Puts `configuration`'s processors in force.
     func reload(_ configuration: ConfigModel) {
         processors.withLock { $0 = configuration.inboundProcessors }

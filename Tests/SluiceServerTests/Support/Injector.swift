@@ -37,6 +37,8 @@ enum Injector {
         /// ESMTP parameters of MAIL FROM (e.g. `RET=FULL`) and of every RCPT TO (e.g. `NOTIFY=DELAY`).
         var mailOptions: [String] = []
         var rcptOptions: [String] = []
+        /// The whole message (headers, blank line, body) instead of the generated one.
+        var raw: String?
     }
 
     private static let script = """
@@ -47,6 +49,8 @@ enum Injector {
     for i, m in enumerate(spec['messages']):
         body = m.get('headers', '') + 'Subject: test %d\\r\\nMessage-ID: <t%d@origin.test>\\r\\n\\r\\nhello %d\\r\\n' % (i, i, i)
         body += ('x' * 76 + '\\r\\n') * (m.get('padding', 0) // 78)
+        if m.get('raw') is not None:
+            body = m['raw']
         try:
             refused = s.sendmail(m['from'], m['to'], body, m.get('mailOptions', []), m.get('rcptOptions', []))
             out.append({'ok': True, 'refused': {k: [v[0], v[1].decode()] for k, v in refused.items()}})

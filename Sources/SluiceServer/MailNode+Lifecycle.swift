@@ -13,9 +13,11 @@ extension MailNode {
         let startup = try await NodeStartup.open(configuration: configuration, options: options)
         let node = MailNode(configuration: configuration, startup: startup)
         node.suppression.start()
-        await node.inboundReports.start { [weak node] records, events in
-            await node?.recordInboundReport(records, events)
-        }
+        await node.inboundReports.start(
+            recorder: { [weak node] records, events in await node?.recordInboundReport(records, events) },
+            forwarder: { [weak node] content, recipients, vmta in
+                await node?.deliverReportCopy(content, to: recipients, virtualMTA: vmta) ?? false
+            })
         await node.restore(SpoolRecovery.read(startup.recovery, spool: startup.spool, now: startup.options.clock.now(),
                                               headerNames: node.accountingHeaderNames, log: startup.options.log),
                            pending: startup.recovery.pendingRecipients)

@@ -41,6 +41,12 @@ struct NodeReceiver: MessageReceiver {
             guard !others.isEmpty else { return Self.reportAccepted }
             received.recipients = others
         }
+        return await relay(received)
+    }
+
+    /// Queues `received` for delivery to all its recipients (processor addresses included: an
+    /// inbound report delivered on by `deliver-matched-email` comes this way).
+    func relay(_ received: ReceivedMessage) async -> ReceiveResult {
         var requested = received.virtualMTA.flatMap { $0.isEmpty ? nil : $0 } ?? "default"
         if requested == SourceBlock.bySMTPSourceIP {
             guard let address = received.serverAddress, let vmta = vmtaBySourceAddress[address] else {

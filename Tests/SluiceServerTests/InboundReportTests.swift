@@ -1,7 +1,7 @@
 import Foundation
 import SluiceBase
 import SluiceConfig
-import SluiceServer
+@testable import SluiceServer
 import SluiceSuppression
 import Testing
 
@@ -29,14 +29,14 @@ struct InboundReportTests {
 
         """
 
-    private func configuration(_ dir: String, sinkPort: Int, sourceSettings: String = "") throws -> ConfigModel {
+    func configuration(_ dir: String, sinkPort: Int, sourceSettings: String = "") throws -> ConfigModel {
         try loadConfiguration(testConfiguration(spool: "\(dir)/spool", routes: [("good.test", sinkPort)],
                                                 sourceSettings: sourceSettings)
                               + Self.processors.replacingOccurrences(of: "ACCT", with: "\(dir)/acct.csv"))
     }
 
     /// The rows of `type` in the accounting file, by column name (the file's header line).
-    private func rows(_ dir: String, type: String) throws -> [[String: String]] {
+    func rows(_ dir: String, type: String) throws -> [[String: String]] {
         guard let csv = try? String(contentsOfFile: "\(dir)/acct.csv", encoding: .utf8) else { return [] }
         let lines = csv.components(separatedBy: "\r\n").filter { !$0.isEmpty }
         let header = lines.first?.split(separator: ",", omittingEmptySubsequences: false).map(String.init) ?? []
@@ -47,7 +47,7 @@ struct InboundReportTests {
     }
 
     /// Sends one message to `to` with `Message-ID: <messageID>` in job `job`, and waits until it is delivered.
-    private func sendOriginal(port: Int, from: String = "news@origin.test", to: String, messageID: String, job: String,
+    func sendOriginal(port: Int, from: String = "news@origin.test", to: String, messageID: String, job: String,
                               events: EventCollector) async throws {
         let before = events.events(kind: "delivered").count
         let sent = try await Injector.send([.init(from: from, to: [to], headers: "X-Job: \(job)\r\nMessage-ID: <\(messageID)>\r\n")],
@@ -185,6 +185,57 @@ struct InboundReportTests {
         #expect(kept.filter { $0.hasSuffix(".reason") }.count == 3)
         #expect(try rows(dir, type: "rb").isEmpty)
         #expect(try rows(dir, type: "f").isEmpty)
+    }
+}
+
+
+extension InboundReportTests {
+    @Test("forward-unmatched-to: a person's reply to the feedback address is forwarded, not kept",
+          Peers.smtpSink, Peers.python3)
+    func forwardUnmatched() async throws {
+        let dir = try makeTemporaryDirectory()
+        defer { removeDirectory(dir) }
+        let sink = try await SinkProcess(port: try freePort(), directory: dir)
+        defer { sink.stop() }
+        let text = testConfiguration(spool: "\(dir)/spool", routes: [("good.test", sink.port)])
+            + "<feedback-loop-processor>\n    forward-unmatched-to postmaster@good.test\n"
+            + "    <address-list>\n        address fbl@node.test\n    </address-list>\n</feedback-loop-processor>\n"
+        try await withNode(try loadConfiguration(text), directory: dir) { node, events in
+            let port = try #require(await node.smtpPorts.first)
+            let reply = "From: reader@else.test\r\nSubject: Re: offers\r\n\r\nPlease stop.\r\n"
+            let answer = try await Injector.send([.init(from: "reader@else.test", to: ["fbl@node.test"], raw: reply)], port: port)
+            #expect(answer.first?.ok == true)
+            try await waitUntil("the forwarded copy delivered") { !events.events(kind: "delivered", domain: "good.test").isEmpty }
+            #expect(events.events(kind: "delivered").first?.recipient == "postmaster@good.test")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: "\(dir)/spool/inbound-reports/unparsed").isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: "\(dir)/spool/inbound-reports/new").isEmpty)
+    }
+
+    @Test("a report stored before a crash is processed at the next start", Peers.smtpSink, Peers.python3)
+    func leftoverProcessedAtStart() async throws {
+        let dir = try makeTemporaryDirectory()
+        defer { removeDirectory(dir) }
+        let sink = try await SinkProcess(port: try freePort(), directory: dir)
+        defer { sink.stop() }
+        let config = try configuration(dir, sinkPort: sink.port)
+        try await withNode(config, directory: dir) { node, events in
+            let port = try #require(await node.smtpPorts.first)
+            try await sendOriginal(port: port, to: "late@good.test", messageID: "late-1@origin.test", job: "late", events: events)
+        }
+        // As the listener leaves it after its 250, had the node died before processing it.
+        let inbox = try ReportInbox(spoolDirectory: "\(dir)/spool")
+        _ = try inbox.store(ReportInbox.Envelope(processor: "feedback-loop-processor", sender: "feedback@yahoo.test",
+                                                 recipients: ["fbl@node.test"], receivedAt: 1, client: "127.0.0.1"),
+                            content: Array(ReportSamples.arf(recipient: "late@good.test", messageID: "late-1@origin.test").utf8))
+        try await withNode(config, directory: dir) { node, _ in
+            // (Processing may finish before a subscriber could see the event: the record is read below.)
+            try await waitUntil("the suppression") {
+                node.suppression.check(recipient: "late@good.test", sender: "news@origin.test", jobID: nil) != nil
+            }
+        }
+        #expect(try rows(dir, type: "f").first?["jobId"] == "late")
+        #expect(inbox.waiting().isEmpty)
     }
 }
 

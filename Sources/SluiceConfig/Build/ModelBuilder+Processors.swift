@@ -5,8 +5,8 @@ extension ModelBuilder {
                                       "forward-errors-to"]
     static let addressListDirectives = ["domain", "address"]
 
-    /// `<bounce-processor>` or `<feedback-loop-processor>`: parsed into the model, with one
-    /// warning for the block, since nothing processes inbound mail yet.
+    /// `<bounce-processor>` or `<feedback-loop-processor>`: its options and `<address-list>` into
+    /// the model (the node's `InboundReportProcessor` acts on them).
     mutating func inboundProcessor(_ b: BlockNode, kind: InboundProcessor.Kind) {
         if let extra = b.arguments.first {
             error(extra.location, "'<\(kind.rawValue)>' takes no name; its addresses go in a nested <address-list>")
@@ -27,8 +27,6 @@ extension ModelBuilder {
                 }
             }
         }
-        let name = "<\(kind.rawValue)>"
-        if let notYet = PowerMTACompatibility.diagnostic(for: name, written: name, at: b.start, strict: strict) { diagnostics.append(notYet) }
         model.inboundProcessors.append(processor)
     }
 

@@ -147,10 +147,6 @@ enum PowerMTACompatibility {
         "sparkpost-sandbox": "SparkPost integration is not supported",
         "sparkpost-ip-pool": "SparkPost integration is not supported",
         "add-x-msys-api-header": "SparkPost integration is not supported",
-        "<bounce-processor>": "the block and its <address-list> are parsed (see docs/config.md), but processing inbound "
-            + "bounces is not implemented yet ([P12]), so mail to its addresses is handled as any other mail",
-        "<feedback-loop-processor>": "the block and its <address-list> are parsed (see docs/config.md), but processing "
-            + "feedback-loop (ARF) reports is not implemented yet ([P12]), so mail to its addresses is handled as any other mail",
         "<signals>": "SparkPost Signals is not supported; the block and its contents are ignored",
         "enable-signals": "SparkPost Signals is not supported; no engagement data is uploaded",
         "dummy-smtp-ip": "no test port is opened; `sluice sandbox` delivers to a simulated internet on loopback",

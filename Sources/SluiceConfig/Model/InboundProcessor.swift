@@ -1,9 +1,9 @@
 /// A `<bounce-processor>` or `<feedback-loop-processor>` block: which inbound mail is a bounce
 /// (DSN) or a feedback-loop report (ARF) for the node to process, and what becomes of it.
 ///
-/// Parsed into the model only: processing inbound bounces and reports is not implemented yet
-/// (issue P12), so mail to these addresses is handled as any other mail (the builder warns once
-/// per block).
+/// Mail to the addresses is consumed, never relayed: the node reads it as a bounce or complaint,
+/// ties it to the message it is about, writes `rb`/`f` records and suppresses the address
+/// (docs/reports.md). Either kind of block reads either kind of report.
 public struct InboundProcessor: Hashable, Sendable {
     /// Which kind of processor the block is.
     public enum Kind: String, Hashable, Sendable {

@@ -25,7 +25,7 @@ extension NodeReceiver {
         guard let processor else { return nil }
         let envelope = ReportInbox.Envelope(processor: processor, sender: received.sender, recipients: reportRecipients,
                                             receivedAt: received.receivedAt.milliseconds,
-                                            client: "\(received.clientAddress)")
+                                            client: "\(received.clientAddress)", virtualMTA: received.virtualMTA)
         let reports = node.inboundReports
         do {
             let path = try reports.store(envelope, content: received.content)

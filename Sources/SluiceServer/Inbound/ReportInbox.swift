@@ -22,6 +22,8 @@ struct ReportInbox: Sendable {
         var receivedAt: Int64
         /// The client's address.
         var client: String
+        /// The virtual MTA the listener chose for the message (for copies delivered on or forwarded).
+        var virtualMTA: String?
     }
 
     /// One stored report.
@@ -87,7 +89,7 @@ struct ReportInbox: Sendable {
     func keepUnparsed(_ path: String, reason: String) -> String {
         let name = (path as NSString).lastPathComponent
         let kept = "\(unparsedDirectory)/\(name)"
-        FileManager.default.createFile(atPath: kept + ".reason", contents: Data((reason + "\n").utf8))
+        _ = FileManager.default.createFile(atPath: kept + ".reason", contents: Data((reason + "\n").utf8))
         if rename(path, kept) != 0 { return path }
         return kept
     }

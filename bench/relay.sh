@@ -15,6 +15,8 @@
 # DKIM-Signature field and what dkimpy (python3-dkim, if installed) says of the first one
 # (`dkimpy=pass`), with the public key taken from keygen's record.
 #
+# sluice-reports is sluice with a <bounce-processor>: every relayed message is also written to the
+# sent-message index that ties inbound reports to their job and vmta.
 # sluice-suppress-off is sluice with `<suppression> enabled no`; sluice-suppress-big is sluice
 # with a suppression list of SUPPRESS_N entries (default 1,000,000; none of them the relayed
 # recipient), imported once per script run with `sluice suppress import` (its time is logged)
@@ -123,7 +125,7 @@ suppression_list() {
 }
 
 start_sluice() {
-  local dir=$1 dkim=${2:-} suppression=${3:-}
+  local dir=$1 dkim=${2:-} suppression=${3:-} reports=${4:-}
   [ -x "$SLUICE" ] || die "no release build at $SLUICE (run: swift build -c release)"
   mkdir -p "$dir/spool"
   local suppression_block=""
@@ -131,6 +133,10 @@ start_sluice() {
     off) suppression_block=$'<suppression>\n    enabled no\n</suppression>' ;;
     big) cp "$(suppression_list)" "$dir/spool/suppression.sqlite" ;;
   esac
+  local processor_block=""
+  if [ -n "$reports" ]; then   # the node then remembers every message it takes (sent-messages.sqlite)
+    processor_block=$'<bounce-processor>\n    <address-list>\n        domain bounces.bench.test\n    </address-list>\n</bounce-processor>'
+  fi
   local key_line="" sign_line=""
   if [ -n "$dkim" ]; then
     key_line="domain-key $dkim,bench.test,$(dkim_key "$dkim")"
@@ -159,6 +165,7 @@ smtp-listener $HOST:$IN_PORT
 $sign_line
 </domain>
 $suppression_block
+$processor_block
 EOF
   "$SLUICE" serve --config "$dir/sluice.conf" > "$dir/sluice.log" 2>&1 &
   RELAY_PID=$!
@@ -250,6 +257,7 @@ run_one() {
     sluice-dkim-ed25519) start_sluice "$dir" ed25519 ;;
     sluice-suppress-off) start_sluice "$dir" "" off ;;
     sluice-suppress-big) start_sluice "$dir" "" big ;;
+    sluice-reports) start_sluice "$dir" "" "" reports ;;
     postfix) start_postfix "$dir" ;;
     direct)  target=$SINK_PORT ;;
   esac
@@ -330,6 +338,10 @@ perl -ne '
       my $slower = 100 * (1 - $mean{"sluice-suppress-big"} / $mean{"sluice-suppress-off"});
       printf "suppression sluice-suppress-big/sluice-suppress-off = %.3f (%.1f %% %s)\n",
         $mean{"sluice-suppress-big"} / $mean{"sluice-suppress-off"}, abs($slower), $slower >= 0 ? "slower" : "faster" }
+    if ($mean{"sluice-reports"} && $mean{sluice}) {
+      my $slower = 100 * (1 - $mean{"sluice-reports"} / $mean{sluice});
+      printf "reports sluice-reports/sluice = %.3f (%.1f %% %s)\n", $mean{"sluice-reports"} / $mean{sluice}, abs($slower),
+        $slower >= 0 ? "slower" : "faster" }
     for my $name (grep { /^sluice-dkim-/ } @order) {
       next unless $mean{sluice};
       my $slower = 100 * (1 - $mean{$name} / $mean{sluice});

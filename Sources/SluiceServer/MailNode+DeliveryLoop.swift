@@ -25,6 +25,7 @@ extension MailNode {
             guard !core.stopping else { return }
             let time = now
             do { try records.accounting.tick(now: time) } catch { log("accounting: \(error)") }
+            core.noteComplaints(warmupComplaints.drain(), now: time)
             perform(core.tick(now: time))
         }
     }

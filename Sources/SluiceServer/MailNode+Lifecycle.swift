@@ -93,6 +93,8 @@ extension MailNode {
         await inboundReports.waitUntilIdle()
         sentMessages.flushNow()
         await records.progress.flush(giveUpOnFailure: true)
+        core.noteComplaints(warmupComplaints.drain(), now: now)
+        perform(core.warmupSave(now: now, force: true))
         do { try records.accounting.close(now: now) } catch { log("accounting: \(error)") }
         await suppression.close()
         await spool.close()

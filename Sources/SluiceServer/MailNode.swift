@@ -27,6 +27,8 @@ public actor MailNode {
     public nonisolated let events: EventHub
     /// Complaint rates and the reputation loop's counts, fed from ``events``.
     nonisolated let reputation: ReputationMonitor
+    /// Complaint events counted for the warm-up schedules until the delivery loop takes them.
+    nonisolated let warmupComplaints: WarmupComplaintFeed
     /// The spool the node stores messages in.
     public nonisolated let spool: Spool
     /// The spool directory.
@@ -106,15 +108,18 @@ public actor MailNode {
         rollupResolver = startup.rollupResolver
         events = EventHub()
         reputation = ReputationMonitor(hub: events)
+        warmupComplaints = WarmupComplaintFeed(hub: events)
         hostName = configuration.hostName ?? ProcessInfo.processInfo.hostName
         startedAt = options.clock.now()
         suppression = NodeSuppression(settings: configuration.suppression, store: startup.suppressionStore,
                                       spoolDirectory: startup.spoolDirectory, events: events, log: options.log)
         records = NodeRecords(accounting: AccountingLog(files: configuration.acctFiles),
                               progress: ProgressWriter(spool: spool, log: options.log, clock: options.clock),
-                              events: events, spool: spool, log: options.log, suppression: suppression)
+                              events: events, spool: spool, log: options.log, suppression: suppression,
+                              warmupFile: startup.warmupFile)
         var engine = DeliveryEngine(configuration: configuration, tuning: options.tuning)
         _ = engine.setPersistedThrottles(persistedOverrides.throttles, now: startedAt)  // No queue yet: no action.
+        if let ledger = startup.warmupLedger { _ = engine.restoreWarmup(ledger, now: startedAt) }  // Nor here.
         core = NodeCore(configuration: configuration, engine: engine, hostName: hostName,
                         writesAccounting: !records.accounting.writers.isEmpty)
         accountingHeaderNames = core.accountingHeaderNames
@@ -132,9 +137,10 @@ public actor MailNode {
 
     // MARK: - Inputs
 
-    /// The vmta a message injected with `route` goes to (a pool's turn advances).
-    func chooseVirtualMTA(_ route: InjectionRoute) throws(InjectionError) -> String {
-        try core.chooseVirtualMTA(route)
+    /// The vmta a message for `recipients` injected with `route` goes to (a pool's turn advances,
+    /// a cold member's count of the day grows).
+    func chooseVirtualMTA(_ route: InjectionRoute, recipients: [String]) throws(InjectionError) -> String {
+        try core.chooseVirtualMTA(route, recipients: recipients, now: now)
     }
 
     /// Queues a message already stored in the spool, after assigning its recipient domains

@@ -58,7 +58,10 @@ struct NodeReceiver: MessageReceiver {
         }
         let vmta: String
         if pools.contains(requested) {
-            do { vmta = try await node.chooseVirtualMTA(InjectionRoute(requestedVMTA: requested, requestAllowed: true)) } catch {
+            do {
+                vmta = try await node.chooseVirtualMTA(InjectionRoute(requestedVMTA: requested, requestAllowed: true),
+                                                       recipients: received.recipients.map(\.address))
+            } catch {
                 return .permanentFailure(Self.refusal(error))
             }
         } else if virtualMTAs.contains(requested) {

@@ -18,6 +18,8 @@ struct NodeRecords {
     let log: @Sendable (String) -> Void
     /// Takes the recipients of hard-bounce `b` records (as `<suppression>` says).
     let suppression: NodeSuppression
+    /// Where the warm-up state is saved.
+    let warmupFile: WarmupFile
 
     /// Performs `effect` when it is one of these writes; false, doing nothing, for a delivery effect.
     func perform(_ effect: NodeEffect, now: Instant) -> Bool {
@@ -35,6 +37,8 @@ struct NodeRecords {
             do { try spool.removeControl(id: String(control.id)) } catch {
                 log("spool: could not remove control #\(control.id): \(error)")
             }
+        case .saveWarmup(let ledger):
+            do { try warmupFile.write(ledger) } catch { log("warmup: could not write \(warmupFile.path): \(error)") }
         case .openConnection, .sendTransaction, .closeConnection, .sendDSN:
             return false
         }

@@ -45,6 +45,9 @@ struct NodeStartup: Sendable {
     var reportInbox: ReportInbox
     /// The messages taken for delivery (`sent-messages.sqlite` in the spool directory).
     var sentMessages: SentMessageIndex
+    /// Where the warm-up state is saved, and what it held at start (nil: none yet, or unreadable).
+    var warmupFile: WarmupFile
+    var warmupLedger: WarmupLedger?
 
     /// Raises the descriptor limit, opens the spool, the audit log and the override file, and
     /// builds delivery (``NodeOptions/transport``, or SMTP over the network).
@@ -106,10 +109,15 @@ struct NodeStartup: Sendable {
             deliveryGuard: options.deliveryGuard, mxPort: options.mxPort, clock: options.clock)
         let rollups = RollupResolver(resolver: resolver, clock: options.clock, timeout: options.rollupLookupTimeout)
         for warning in report.warnings { options.log("spool: \(warning)") }
+        let warmupFile = WarmupFile(spoolDirectory: directory)
+        var warmupLedger: WarmupLedger?
+        do { warmupLedger = try warmupFile.read() } catch {
+            options.log("warmup: cannot read \(warmupFile.path) (\(error)); warm-up schedules start from day 1")
+        }
         return NodeStartup(options: options, spool: spool, spoolDirectory: directory, recovery: report, auditLog: auditLog,
                            overrides: overrides, transport: transport, rollupResolver: rollups, descriptors: budget,
                            dkimKeyring: keyring, suppressionStore: suppressionStore, reportInbox: reportInbox,
-                           sentMessages: sentMessages)
+                           sentMessages: sentMessages, warmupFile: warmupFile, warmupLedger: warmupLedger)
     }
 
     private static func openSpool(_ directory: String, options: SpoolOptions) throws -> (Spool, RecoveryReport) {

@@ -66,8 +66,6 @@ struct SeedFragmentTests {
             "seeds.conf:32:1: warning: unknown directive 'disk-queue' at the top level",
             "seeds.conf:37:1: warning: unknown directive 'record' in <acct-file>; did you mean 'records'?",
             "seeds.conf:39:1: warning: unknown directive 'rotate' in <acct-file>",
-            "seeds.conf:45:1: warning: 'max-cold-virtual-mta-msg' is not supported and is ignored: cold virtual MTAs (warm-up) are not implemented yet; "
-                + "mail goes to the vmta chosen (docs/pmta-compat.md#max-cold-virtual-mta-msg)",
         ])
     }
 
@@ -90,5 +88,7 @@ struct SeedFragmentTests {
         #expect(model.acctFiles.map(\.path) == ["/var/log/pmta/acct.csv"])
         #expect(model.acctFiles.first?.maxSize?.description == "100M")
         #expect(model.effectiveSettings(domain: "example.org", vmta: nil).dkimSign.value)
+        // A bare number is messages a day.
+        #expect(model.effectiveSettings(domain: "example.org", vmta: nil).maxColdVirtualMTAMsg.value == 50_000)
     }
 }

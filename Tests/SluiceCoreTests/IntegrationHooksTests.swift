@@ -14,10 +14,10 @@ struct IntegrationHooksTests {
     func chooseFirst() throws {
         var e = DeliveryEngine(configuration: StaticEngineConfiguration(pools: ["pool": ["p1", "p2"]],
                                                                         virtualMTANames: ["default", "p1", "p2"]))
-        #expect(try e.chooseVirtualMTA(for: InjectionRoute(defaultVMTA: "pool")) == "p1")
-        #expect(try e.chooseVirtualMTA(for: InjectionRoute(defaultVMTA: "pool")) == "p2")
-        #expect(try e.chooseVirtualMTA(for: InjectionRoute()) == "default")
-        #expect(throws: InjectionError.unknownVirtualMTA("nope")) { try e.chooseVirtualMTA(for: InjectionRoute(defaultVMTA: "nope")) }
+        #expect(try e.chooseVirtualMTA(for: InjectionRoute(defaultVMTA: "pool"), recipients: ["a@x.test"], now: .zero) == "p1")
+        #expect(try e.chooseVirtualMTA(for: InjectionRoute(defaultVMTA: "pool"), recipients: ["a@x.test"], now: .zero) == "p2")
+        #expect(try e.chooseVirtualMTA(for: InjectionRoute(), recipients: ["a@x.test"], now: .zero) == "default")
+        #expect(throws: InjectionError.unknownVirtualMTA("nope")) { try e.chooseVirtualMTA(for: InjectionRoute(defaultVMTA: "nope"), recipients: ["a@x.test"], now: .zero) }
         let actions = try e.inject(message(1, ["a@x.example"]), route: InjectionRoute(requestedVMTA: "p2", requestAllowed: true), now: .zero)
         #expect(actions.contains(.openConnection(ConnectionID(1), QueueKey(domain: "x.example", vmta: "p2"))))
     }

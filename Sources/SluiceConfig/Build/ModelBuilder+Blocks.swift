@@ -4,9 +4,9 @@ extension ModelBuilder {
     /// Directives of `<smtp-listener>`.
     static let listenerDirectives = ["source", "tls"]
     /// Directives of `<virtual-mta>` (besides nested `<domain>` blocks).
-    static let virtualMTADirectives = ["smtp-source-host", "domain-key"]
+    static let virtualMTADirectives = ["smtp-source-host", "domain-key", "warmup-schedule"]
     /// Directives of `<virtual-mta-pool>` (besides nested `<domain>` blocks).
-    static let poolDirectives = ["virtual-mta"]
+    static let poolDirectives = ["virtual-mta", "cold-virtual-mta"]
     /// Directives of `<spool>`.
     static let spoolDirectives = ["delete-file-holders", "min-free-space", "deliver-only"]
     /// Directives of `<smtp-user>`.
@@ -174,6 +174,8 @@ extension ModelBuilder {
                 vmta.sourceHostName = d.arguments.count == 2 ? d.arguments[1].text : nil
             case .directive(let d) where d.key == "domain-key":
                 if let key = domainKey(d, among: vmta.domainKeys, scope: "virtual-mta '\(name)'") { vmta.domainKeys.append(key) }
+            case .directive(let d) where d.key == "warmup-schedule":
+                referencedName(d, kind: .warmupSchedule).map { vmta.warmupSchedule = $0 }
             case .directive(let d): unknownDirective(d, in: "<virtual-mta>", known: Self.virtualMTADirectives)
             }
         }
@@ -187,22 +189,29 @@ extension ModelBuilder {
             return
         }
         var members: [String] = []
+        var coldMembers: [String] = []
         var domains: [DomainBlock] = []
         for child in b.children {
             switch child {
             case .block(let nested) where nested.name.text == "domain":
                 if let block = domainBlock(nested) { domains.append(block) }
             case .block(let nested): misplaced(nested, inside: "virtual-mta-pool")
-            case .directive(let d) where d.key == "virtual-mta":
+            case .directive(let d) where d.key == "virtual-mta" || d.key == "cold-virtual-mta":
                 guard let member = single(d) else { continue }
-                members.append(member.text)
+                if (members + coldMembers).contains(member.text) {
+                    error(member.location, "virtual-mta '\(member.text)' is already a member of pool '\(name)'; "
+                                         + "list each member once, as virtual-mta (warm) or cold-virtual-mta (cold)")
+                    continue
+                }
+                if d.key == "virtual-mta" { members.append(member.text) } else { coldMembers.append(member.text) }
                 references.append(Reference(kind: .virtualMTA, name: member.text, location: member.location,
                                             context: "pool '\(name)'"))
             case .directive(let d): unknownDirective(d, in: "<virtual-mta-pool>", known: Self.poolDirectives)
             }
         }
-        if members.isEmpty { warning(b.start, "virtual-mta-pool '\(name)' has no members") }
-        model.pools[name] = VirtualMTAPool(name: name, members: members, domainBlocks: domains, location: b.start)
+        if members.isEmpty && coldMembers.isEmpty { warning(b.start, "virtual-mta-pool '\(name)' has no members") }
+        model.pools[name] = VirtualMTAPool(name: name, members: members, coldMembers: coldMembers, domainBlocks: domains,
+                                           location: b.start)
     }
 
     /// Gives each pool's nested `<domain>` blocks to its members, ahead of the member's own
@@ -210,7 +219,7 @@ extension ModelBuilder {
     /// pool's block never reaches a vmta outside the pool.
     mutating func applyPoolDomainBlocks() {
         for pool in model.pools.values.sorted(by: { $0.location < $1.location }) where !pool.domainBlocks.isEmpty {
-            for member in pool.members {
+            for member in pool.allMembers {
                 guard var vmta = model.virtualMTAs[member] else { continue }
                 vmta.domainBlocks = pool.domainBlocks + vmta.domainBlocks
                 model.setVirtualMTA(vmta)

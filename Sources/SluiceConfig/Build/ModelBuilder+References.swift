@@ -17,6 +17,8 @@ struct Reference {
         case sourceGroup
         /// A `<rewrite-list>`.
         case rewriteList
+        /// A `<warmup-schedule>`.
+        case warmupSchedule
     }
 
     var kind: Kind
@@ -45,6 +47,7 @@ extension ModelBuilder {
             case .namedSource: (candidates, what) = (namedSources, "<source {name}>")
             case .sourceGroup: (candidates, what) = (Array(model.sourceGroups.keys), "<source-group>")
             case .rewriteList: (candidates, what) = (Array(model.rewriteLists.keys), "<rewrite-list>")
+            case .warmupSchedule: (candidates, what) = (Array(model.warmupSchedules.keys), "<warmup-schedule>")
             }
             guard !candidates.contains(reference.name) else { continue }
             var message = "\(reference.context) names an undefined \(what) '\(reference.name)'"

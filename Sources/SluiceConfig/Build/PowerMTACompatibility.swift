@@ -83,7 +83,6 @@ enum PowerMTACompatibility {
         "pickup": "Sluice takes mail over SMTP only; files put in the pickup directory are not sent",
         "process-x-envid": "the DSN envelope id comes from MAIL FROM's ENVID parameter only",
         "smtp-max-auth-failure-rate": "Sluice closes a session after repeated AUTH failures but keeps no rate across sessions",
-        "max-cold-virtual-mta-msg": "cold virtual MTAs (warm-up) are not implemented yet; mail goes to the vmta chosen",
         "dk-sign": "DomainKeys (RFC 4870) is historic: messages are not DomainKeys-signed; dkim-sign yes signs them with DKIM",
         "dkim-selector": "the selector is the first part of each domain-key SELECTOR,DOMAIN,PATH line",
         "dkim-key": "name DKIM keys with domain-key SELECTOR,DOMAIN,PATH",

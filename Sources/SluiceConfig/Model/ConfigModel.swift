@@ -62,6 +62,8 @@ public struct ConfigModel: Hashable, Sendable {
     public var suppression = SuppressionSettings()
     /// `<virtual-mta>` blocks by name.
     public internal(set) var virtualMTAs: [String: VirtualMTA] = [:]
+    /// `<warmup-schedule>` blocks by name.
+    public var warmupSchedules: [String: WarmupSchedule] = [:]
     /// `<virtual-mta-pool>` blocks by name.
     public var pools: [String: VirtualMTAPool] = [:]
     /// Top-level `<domain>` blocks in file order. Assigning re-indexes them for
@@ -145,6 +147,6 @@ public struct ConfigModel: Hashable, Sendable {
     /// The vmta names of `name`: the vmta itself, or a pool's members; empty when unknown.
     public func virtualMTAs(named name: String) -> [String] {
         if virtualMTAs[name] != nil { return [name] }
-        return pools[name]?.members ?? []
+        return pools[name]?.allMembers ?? []
     }
 }

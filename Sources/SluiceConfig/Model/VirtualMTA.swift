@@ -12,6 +12,8 @@ public struct VirtualMTA: Hashable, Sendable {
     /// `domain-key` lines in the block, in file order: the DKIM keys its mail is signed with
     /// first (the top-level ones after).
     public var domainKeys: [DomainKey] = []
+    /// `warmup-schedule NAME`: the `<warmup-schedule>` the vmta ramps up by, or nil.
+    public var warmupSchedule: String?
     /// Where the block opens.
     public var location: SourceLocation
 
@@ -30,8 +32,13 @@ public struct VirtualMTA: Hashable, Sendable {
 public struct VirtualMTAPool: Hashable, Sendable {
     /// The pool's name.
     public var name: String
-    /// The member vmtas' names, in file order.
+    /// The member vmtas' names, in file order (the warm ones: `virtual-mta NAME`).
     public var members: [String]
+    /// `cold-virtual-mta NAME` members, in file order: each takes at most its
+    /// `max-cold-virtual-mta-msg` messages a day per destination domain from the pool.
+    public var coldMembers: [String] = []
+    /// Every member, warm ones first.
+    public var allMembers: [String] { members + coldMembers }
     /// `<domain>` blocks nested in the pool: they apply to each member, under the member's own
     /// nested blocks (see ``ModelBuilder``).
     public var domainBlocks: [DomainBlock]
@@ -39,9 +46,11 @@ public struct VirtualMTAPool: Hashable, Sendable {
     public var location: SourceLocation
 
     /// Creates a pool.
-    public init(name: String, members: [String], domainBlocks: [DomainBlock] = [], location: SourceLocation) {
+    public init(name: String, members: [String], coldMembers: [String] = [], domainBlocks: [DomainBlock] = [],
+                location: SourceLocation) {
         self.name = name
         self.members = members
+        self.coldMembers = coldMembers
         self.domainBlocks = domainBlocks
         self.location = location
     }

@@ -32,6 +32,7 @@ public struct DomainDirective: Sendable {
         int("max-rcpt-per-transaction", \.maxRcptPerTransaction, throttle: true, min: 1),
         int("max-msg-per-hour", \.maxMsgPerHour, throttle: true, unlimitedIsZero: true),
         int("max-msg-per-day", \.maxMsgPerDay, throttle: true, unlimitedIsZero: true),
+        dailyCount("max-cold-virtual-mta-msg", \.maxColdVirtualMTAMsg),
         retry("retry-after", \.retryAfter, throttle: true),
         span("bounce-after", \.bounceAfter),
         rate("backoff-max-msg-rate", \.backoffMaxMsgRate, throttle: true),
@@ -128,6 +129,12 @@ public struct DomainDirective: Sendable {
             }
             return n
         }, show: { n in unlimitedIsZero && n == 0 ? "unlimited" : String(n) })
+    }
+
+    private static func dailyCount(_ name: String, _ field: Field<Int>) -> DomainDirective {
+        make(name, field, throttle: false, parse: { (t: String) throws(ValueError) in
+            try DailyCount.parse(t, allowUnlimited: true)
+        }, show: { n in n == 0 ? "unlimited" : "\(n)/day" })
     }
 
     private static func rate(_ name: String, _ field: Field<Rate>, throttle: Bool = false) -> DomainDirective {

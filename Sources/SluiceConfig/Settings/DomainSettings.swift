@@ -19,6 +19,9 @@ public struct DomainSettings: Hashable, Sendable {
     public var maxMsgPerHour = Sourced(0)
     /// `max-msg-per-day` [0 = unlimited]: a cap over each day.
     public var maxMsgPerDay = Sourced(0)
+    /// `max-cold-virtual-mta-msg` [0 = unlimited]: messages a day a pool's cold member takes for
+    /// the domain; the pool's warm members take the rest.
+    public var maxColdVirtualMTAMsg = Sourced(0)
     /// `retry-after` [10m]: the wait after each deferral; the list advances per attempt.
     public var retryAfter = Sourced(RetrySchedule([.minutes(10)]))
     /// `bounce-after` [4d12h]: age after which a queued recipient expires.

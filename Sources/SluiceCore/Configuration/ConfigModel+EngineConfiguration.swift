@@ -13,9 +13,19 @@ extension ConfigModel: EngineConfiguration {
         smtpPatternLists[name]
     }
 
-    /// The members of the `<virtual-mta-pool>` with that name, nil when no pool has it.
+    /// The members of the `<virtual-mta-pool>` with that name (warm, then cold), nil when no pool has it.
     public func poolMembers(_ name: String) -> [String]? {
-        pools[name]?.members
+        pools[name]?.allMembers
+    }
+
+    /// The pool's `cold-virtual-mta` members.
+    public func coldPoolMembers(_ name: String) -> [String] {
+        pools[name]?.coldMembers ?? []
+    }
+
+    /// The schedule the vmta's `warmup-schedule` names.
+    public func warmupSchedule(forVMTA vmta: String) -> WarmupSchedule? {
+        virtualMTAs[vmta]?.warmupSchedule.flatMap { warmupSchedules[$0] }
     }
 
     /// The names of every `<virtual-mta>` block, plus `default`: mail from a source without

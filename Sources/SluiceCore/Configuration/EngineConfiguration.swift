@@ -17,6 +17,17 @@ public protocol EngineConfiguration: Sendable {
     /// The names of the rolled-up queues (`<mx-rollup-list>`), lower case. A queue of one of
     /// these names is not a destination of its own: its connections resolve a member domain.
     var rollupQueueNames: Set<String> { get }
+    /// The pool's cold members (`cold-virtual-mta`), also among ``poolMembers(_:)``; empty when none.
+    func coldPoolMembers(_ name: String) -> [String]
+    /// The `<warmup-schedule>` `vmta` ramps up by, or nil.
+    func warmupSchedule(forVMTA vmta: String) -> WarmupSchedule?
+}
+
+extension EngineConfiguration {
+    /// No cold members.
+    public func coldPoolMembers(_ name: String) -> [String] { [] }
+    /// No warm-up.
+    public func warmupSchedule(forVMTA vmta: String) -> WarmupSchedule? { nil }
 }
 
 /// A configuration held in dictionaries: defaults, per-domain and per-queue settings, pattern lists

@@ -65,6 +65,12 @@ extension DeliveryEngine {
             let value = cap.directive == "max-msg-per-hour" ? settings.maxMsgPerHour : settings.maxMsgPerDay
             out.append(.rateLimited(directive: cap.directive, value: String(value.value), origin: value.origin))
         }
+        if let cap = warmupCap(q, now: now), let progress = warmup.progress[queue.key.vmta],
+           let schedule = warmup.schedules[queue.key.vmta] {
+            out.append(.rateLimited(directive: "warmup-schedule \(schedule.name)",
+                                    value: "\(cap.limit) (day \(progress.step) of \(schedule.stepCount))",
+                                    origin: .config(schedule.location)))
+        }
         if queue.idle.isEmpty, queue.open >= queue.connectionLimit {
             let (name, limit) = queue.usesBackoffSmtpOut
                 ? ("backoff-max-smtp-out", settings.backoffMaxSmtpOut)

@@ -1,32 +1,37 @@
 import SluiceConfig
 
 extension DeliveryEngine {
-    /// The vmta for a route: the allowed X-Virtual-MTA, else the source's default, else `default`;
-    /// a pool gives its next member round-robin, skipping paused members.
-    /// The virtual MTA a message injected with `route` would go to, chosen as ``inject(_:route:now:)``
-    /// chooses it (a pool's turn advances). The I/O layer asks first when it must store the
-    /// choice with the message, then injects with the answer as ``InjectionRoute/requestedVMTA``.
+    /// The virtual MTA a message for `recipients` injected with `route` at `now` would go to,
+    /// chosen as ``inject(_:route:now:)`` chooses it (a pool's turn advances, a cold member's count
+    /// of the day grows). The I/O layer asks first when it must store the choice with the message,
+    /// then injects with the answer as ``InjectionRoute/requestedVMTA``.
     ///
     /// - Throws: ``InjectionError`` `.unknownVirtualMTA` or `.emptyPool`.
-    public mutating func chooseVirtualMTA(for route: InjectionRoute) throws(InjectionError) -> String {
-        try chooseVirtualMTA(route)
+    public mutating func chooseVirtualMTA(for route: InjectionRoute, recipients: [String],
+                                          now: Instant) throws(InjectionError) -> String {
+        try chooseVirtualMTA(route, recipients: recipients, now: now.milliseconds)
     }
 
-    mutating func chooseVirtualMTA(_ route: InjectionRoute) throws(InjectionError) -> String {
+    /// The vmta for a route: the allowed X-Virtual-MTA, else the source's default, else `default`;
+    /// a pool gives its next member round-robin, skipping paused members and cold members whose
+    /// `max-cold-virtual-mta-msg` for a recipient domain is used up today.
+    mutating func chooseVirtualMTA(_ route: InjectionRoute, recipients: [String], now: Int64) throws(InjectionError) -> String {
         let requested = route.requestAllowed ? route.requestedVMTA.flatMap { $0.isEmpty ? nil : $0 } : nil
         let name = requested ?? route.defaultVMTA ?? "default"
         if let members = configuration.poolMembers(name) {
             guard !members.isEmpty else { throw .emptyPool(name) }
+            let cold = ColdChoice(engine: self, pool: name, recipients: recipients, now: now)
             let start = poolCursors[name, default: 0] % members.count
             for step in 0..<members.count {
                 let index = (start + step) % members.count
-                if !isPaused(vmta: members[index]) {
+                if !isPaused(vmta: members[index]), cold.hasRoom(members[index]) {
                     poolCursors[name] = (index + 1) % members.count
+                    noteColdChoice(cold, members[index])
                     return members[index]
                 }
             }
             poolCursors[name] = (start + 1) % members.count
-            return members[start]
+            return members.first { !cold.isCold($0) } ?? members[start]
         }
         guard configuration.virtualMTANames.contains(name) else { throw .unknownVirtualMTA(name) }
         return name
@@ -137,7 +142,7 @@ extension DeliveryEngine {
                 try? settings.set(directive, to: value, origin: .live(control.originLabel))
             }
         }
-        return settings
+        return applyingWarmupRate(to: settings, key: key)
     }
 
     /// Recomputes a queue's settings (configuration plus throttle overrides), pattern list and
@@ -172,6 +177,7 @@ extension DeliveryEngine {
     mutating func count(_ counter: StatCounter, _ amount: Int64 = 1, queue q: UInt32, now: Int64) {
         queueInfo[Int(q)].stats.add(counter, amount, atMs: now)
         totalCounters.add(counter, amount, atMs: now)
+        noteWarmupOutcome(counter, amount, queue: q)
     }
 
     /// Adds an event to the queue's ring and the engine's.

@@ -9,6 +9,7 @@ extension DeliveryEngine {
     /// started (plus the message's recipient scan), O(log Q) to plan the wakeup.
     mutating func service(_ q: UInt32, now: Int64, into actions: inout [EngineAction]) {
         let i = Int(q)
+        rollWarmup(now: now)
         returnToNormalIfDue(q, now: now, into: &actions)
         rollCaps(q, now: now)
         releaseDue(q, now: now, into: &actions)
@@ -75,7 +76,7 @@ extension DeliveryEngine {
     /// True when the queue may start a message now: not held or paused, within the message rate
     /// in force and the hourly and daily caps.
     func sendAllowed(_ q: UInt32, now: Int64) -> Bool {
-        queues[Int(q)].sendAllowed(now: now, burst: tuning.messageRateBurst)
+        queues[Int(q)].sendAllowed(now: now, burst: tuning.messageRateBurst) && warmupCap(q, now: now) == nil
     }
 
     /// Starts the hourly and daily windows afresh when the clock has moved into a new one.
@@ -138,6 +139,7 @@ extension DeliveryEngine {
         }
         queues[i].hourCount += 1
         queues[i].dayCount += 1
+        noteWarmupSend(q)
         connections[c]?.phase = .busy
         connections[c]?.messagesSent += 1
         let id = TransactionID(nextTransactionID)
@@ -291,7 +293,10 @@ extension DeliveryEngine {
     mutating func plan(_ q: UInt32, now: Int64) {
         let i = Int(q)
         let oldestIdle = queues[i].idle.first.flatMap { connections[$0]?.idleSince }
-        guard var t = queues[i].nextWake(now: now, burst: tuning.messageRateBurst, oldestIdleSince: oldestIdle) else { return }
+        var t = queues[i].nextWake(now: now, burst: tuning.messageRateBurst, oldestIdleSince: oldestIdle) ?? .max
+        // A warm-up cap lifts at the end of the day.
+        if !queues[i].ready.isEmpty, !queues[i].blocked, let cap = warmupCap(q, now: now) { t = min(t, cap.until) }
+        guard t != .max else { return }
         t = max(t, satAdd(now, 1))
         if t != queues[i].scheduledWake {
             queues[i].scheduledWake = t

@@ -40,6 +40,8 @@ public struct DeliveryEngine: Sendable {
     var persistedThrottles: [PersistedThrottle] = []
     var nextControlID: UInt64 = 1
     var poolCursors: [String: Int] = [:]
+    /// Warm-up schedules' progress and the pools' cold members' counts.
+    var warmup = WarmupBook()
 
     /// The rolled-up queue name of each recipient domain (lower case) given one by
     /// ``assignRollup(_:to:)``; cleared on reload.
@@ -63,6 +65,7 @@ public struct DeliveryEngine: Sendable {
         self.tuning = tuning
         self.classifier = BounceClassifier(rules: configuration.bounceCategoryRules)
         self.events = EventRing(capacity: tuning.globalEventCapacity)
+        warmup.configure(configuration)
     }
 
     // MARK: - Inputs
@@ -76,7 +79,7 @@ public struct DeliveryEngine: Sendable {
                                 now: Instant) throws(InjectionError) -> [EngineAction] {
         try validate(message)
         var message = message
-        message.vmta = try chooseVirtualMTA(route)
+        message.vmta = try chooseVirtualMTA(route, recipients: message.recipients, now: now.milliseconds)
         var actions: [EngineAction] = []
         expireControls(now: now, into: &actions)
         admit(message, restoring: nil, now: now.milliseconds, into: &actions)
@@ -118,6 +121,7 @@ public struct DeliveryEngine: Sendable {
         var actions: [EngineAction] = []
         let ms = now.milliseconds
         expireControls(now: now, into: &actions)
+        rollWarmup(now: ms)
         while let top = wakeups.min, top.time <= ms {
             _ = wakeups.popMin()
             let q = top.index
@@ -261,6 +265,8 @@ public struct DeliveryEngine: Sendable {
         categoryCache = [:]
         routes = [:]
         rollupOfDomain = [:]
+        warmup.configure(configuration)
+        warmup.day = .min
         var actions: [EngineAction] = []
         let ms = now.milliseconds
         expireControls(now: now, into: &actions)

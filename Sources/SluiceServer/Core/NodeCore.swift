@@ -65,6 +65,8 @@ struct NodeCore: Sendable {
     var delayWatch: [MessageID: [Int: DelayWatch]] = [:]
     /// When the next delay report is due, if any is watched.
     var nextDelayCheck: Instant?
+    /// The engine's warm-up revision and milestone last saved, and when.
+    var warmupSaved: (revision: UInt64, milestone: UInt64, at: Instant) = (0, 0, .zero)
 
     /// A core around `engine` for `configuration`; `writesAccounting` tells whether any accounting
     /// file is open.
@@ -80,9 +82,10 @@ struct NodeCore: Sendable {
 
     // MARK: - Engine inputs
 
-    /// The vmta a message injected with `route` goes to (a pool's turn advances).
-    mutating func chooseVirtualMTA(_ route: InjectionRoute) throws(InjectionError) -> String {
-        try engine.chooseVirtualMTA(for: route)
+    /// The vmta a message for `recipients` injected with `route` goes to (a pool's turn advances,
+    /// a cold member's count of the day grows).
+    mutating func chooseVirtualMTA(_ route: InjectionRoute, recipients: [String], now: Instant) throws(InjectionError) -> String {
+        try engine.chooseVirtualMTA(for: route, recipients: recipients, now: now)
     }
 
     /// Queues a message stored in the spool; `headers` are its values for the accounting files'
@@ -153,7 +156,7 @@ struct NodeCore: Sendable {
 
     /// Does what is due, delay reports included.
     mutating func tick(now: Instant) -> [NodeEffect] {
-        effects(of: engine.tick(now: now), now: now) + delayReports(now: now)
+        effects(of: engine.tick(now: now), now: now) + delayReports(now: now) + warmupSave(now: now)
     }
 
     /// When the node should tick next: the engine's next wakeup or the next delay report, at most

@@ -27,4 +27,6 @@ enum NodeEffect: Sendable {
     case persistControl(Control)
     /// Remove an ended control from the spool.
     case forgetControl(Control)
+    /// Replace the saved warm-up state (`warmup.json` in the spool directory) with this ledger.
+    case saveWarmup(WarmupLedger)
 }

@@ -31,6 +31,9 @@ struct CoreSimulation {
     private(set) var now: Instant
     var connectLatency = TimeSpan(milliseconds: 50)
     var sendLatency = TimeSpan(milliseconds: 200)
+    /// False to skip the core's once-a-second housekeeping ticks and move from one engine wakeup
+    /// (or reply) to the next: for simulations of many days.
+    var housekeepingTicks = true
     /// Replies not delivered yet, by due time (ties in the order they were sent).
     private var pending: [(time: Instant, input: Input)] = []
     private var nextMessage: UInt64 = 1
@@ -42,6 +45,8 @@ struct CoreSimulation {
     private(set) var events: [EventRecord] = []
     /// Controls in the (simulated) spool, by id.
     private(set) var storedControls: [UInt64: Control] = [:]
+    /// The warm-up ledger last saved.
+    private(set) var savedWarmup: WarmupLedger?
 
     /// A core for `configuration` (with accounting rows), starting at `start`.
     init(configuration: ConfigModel, transport: InMemoryTransport, start: Instant) {
@@ -81,7 +86,7 @@ struct CoreSimulation {
     /// Runs every input and wakeup due up to `end`, then stands at `end`.
     mutating func run(until end: Instant) {
         while true {
-            let wakeup = core.nextWakeup(after: now)
+            let wakeup = housekeepingTicks ? core.nextWakeup(after: now) : (core.engine.nextWakeup ?? end + .seconds(1))
             let reply = pending.first?.time
             let next = reply.map { min($0, wakeup) } ?? wakeup
             guard next <= end else { break }
@@ -112,6 +117,7 @@ struct CoreSimulation {
             case .publishEvent(let event): events.append(event)
             case .persistControl(let control): storedControls[control.id] = control
             case .forgetControl(let control): storedControls[control.id] = nil
+            case .saveWarmup(let ledger): savedWarmup = ledger
             case .sendDSN(let job):
                 dsns.append(job)
                 progress += job.progress

@@ -41,6 +41,7 @@ struct NodeSnapshotBuilder {
         let paused = Set(engine.activeControls.compactMap { control -> String? in
             if case .pause(.vmta(let v)) = control.kind { return v } else { return nil }
         })
+        let warmup = Dictionary(engine.warmupStatus(now: now).map { ($0.vmta, Self.figures($0)) }) { first, _ in first }
         return names.sorted().map { name in
             let mine = queues.filter { $0.key.vmta == name }
             let busiest = mine.sorted { ($0.queued + $0.inFlight) > ($1.queued + $1.inFlight) }.prefix(3).map(\.key.domain)
@@ -49,8 +50,14 @@ struct NodeSnapshotBuilder {
                            queued: mine.reduce(0) { $0 + $1.queued + $1.inFlight },
                            deliveredPerMin: mine.reduce(0) { $0 + $1.stats[.delivered].per1m * 60 },
                            deferredPerMin: mine.reduce(0) { $0 + $1.stats[.deferredAttempts].per1m * 60 },
-                           busiestDomains: Array(busiest))
+                           busiestDomains: Array(busiest), warmup: warmup[name])
         }
+    }
+
+    /// A warming vmta's figures for the control plane.
+    static func figures(_ status: WarmupStatus) -> WarmupFigures {
+        WarmupFigures(schedule: status.schedule, day: status.step, days: status.stepCount, sentToday: status.sentToday,
+                      capToday: status.capToday, rate: status.rate.description, held: status.held)
     }
 
     func status() -> StatusSnapshot {

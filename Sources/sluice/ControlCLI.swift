@@ -52,6 +52,25 @@ enum ControlCLI {
         }
     }
 
+    /// `show warmup`: asks for the vmtas and prints the warming ones (``WarmupReport``).
+    static func runWarmup(connection: ConnectionOptions, json: Bool) async throws {
+        let client = ControlClient(socketPath: connection.socketPath, client: "cli")
+        do {
+            guard case .vmtas(let rows) = try await client.send(.vmtas) else {
+                throw ControlError(.internal, "the daemon answered show vmtas with something else")
+            }
+            let report = WarmupReport(rows)
+            if json {
+                print(String(decoding: try controlJSONEncoder(pretty: true).encode(report), as: UTF8.self))
+            } else {
+                print(report.render(), terminator: "")
+            }
+        } catch let error as ControlError {
+            FileHandle.standardError.write(Data("sluice: \(error.message)\n".utf8))
+            throw ExitCode(error.exitCode)
+        }
+    }
+
     /// Prints a result as the documented JSON or as a table.
     static func show(_ result: ControlResult, json: Bool) throws {
         if json {

@@ -1,12 +1,12 @@
 import ArgumentParser
 import SluiceControlProtocol
 
-/// `sluice show status|queues|domains|topdomains|vmtas|settings`.
+/// `sluice show status|queues|domains|topdomains|vmtas|warmup|settings`.
 struct Show: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show the running daemon's figures.",
         subcommands: [ShowStatus.self, ShowQueues.self, ShowDomains.self, ShowTopDomains.self, ShowVMTAs.self,
-                      ShowSettingsCommand.self]
+                      ShowWarmup.self, ShowSettingsCommand.self]
     )
 }
 
@@ -47,4 +47,11 @@ struct ShowVMTAs: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "vmtas", abstract: "One line per virtual MTA.")
     @OptionGroup var options: ShowOptions
     func run() async throws { try await ControlCLI.run(.vmtas, connection: options.connection, json: options.json) }
+}
+
+struct ShowWarmup: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "warmup", abstract: "Each warming vmta: day n of m, today's count and cap, why it holds.")
+    @OptionGroup var options: ShowOptions
+    func run() async throws { try await ControlCLI.runWarmup(connection: options.connection, json: options.json) }
 }

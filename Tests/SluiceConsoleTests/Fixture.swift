@@ -150,6 +150,16 @@ enum Fixture {
         return s
     }()
 
+    /// The snapshot with vmta1 warming up (held after a bad day) and vmta2 done.
+    static let warmupSnapshot: NodeSnapshot = {
+        var s = snapshot
+        s.vmtas[0].warmup = WarmupFigures(schedule: "new-ip", day: 6, days: 20, sentToday: 1_210, capToday: 3_000,
+                                          rate: "20/s", held: "deferral rate 14% > 10%")
+        s.vmtas[1].warmup = WarmupFigures(schedule: "new-ip", day: 21, days: 20, sentToday: 48_000, capToday: nil,
+                                          rate: "unlimited", held: nil)
+        return s
+    }()
+
     /// gmail.com's settings with its recent complaints and asynchronous bounces.
     static let gmailReputationSettings: SettingsSnapshot = {
         var settings = gmailSettings

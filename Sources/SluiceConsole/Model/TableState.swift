@@ -35,6 +35,8 @@ public enum ColumnID: String, Hashable, Sendable, CaseIterable {
     case source
     /// A vmta's busiest domains.
     case busiest
+    /// A vmta's warm-up progress: day n of m, today's count and cap, why it holds.
+    case warmup
 
     /// The columns of a view, left to right.
     public static func columns(of view: ConsoleView) -> [ColumnID] {

@@ -1,9 +1,10 @@
 import SluiceControlProtocol
 
 /// The VMTAs view: one row per sending IP; with the node's complaint figures, complaints per
-/// 1,000 delivered through the IP over the last hour and 24 hours.
+/// 1,000 delivered through the IP over the last hour and 24 hours; when a vmta warms up, its
+/// progress (day n of m, today's count and cap, why it holds).
 enum VMTATableView {
-    static func specs(complaints: Bool) -> [ColumnSpec] {
+    static func specs(complaints: Bool, warmup: Bool = false) -> [ColumnSpec] {
         var specs = [
             ColumnSpec(id: .name, title: "VMTA", width: 12, flex: 1, priority: 0),
             ColumnSpec(id: .source, title: "SOURCE IP", width: 15, priority: 1),
@@ -19,13 +20,21 @@ enum VMTATableView {
             ColumnSpec(id: .queued, title: "QUEUED", width: 7, rightAligned: true, priority: 5),
             ColumnSpec(id: .state, title: "STATE", width: 6, priority: 1),
             ColumnSpec(id: .busiest, title: "BUSIEST DOMAINS", width: 16, flex: 3, priority: 6),
-        ]
+        ] + (warmup ? [ColumnSpec(id: .warmup, title: "WARM-UP", width: 24, flex: 3, priority: 3)] : [])
+    }
+
+    /// The warm-up cell: `day 3/20, 120/500` (held ones in the warning colour), `-` dim
+    /// for a vmta without a schedule.
+    static func warmupCell(_ figures: WarmupFigures?) -> TableCell {
+        guard let figures else { return TableCell(text: "-", role: .dim) }
+        return TableCell(text: figures.summary, role: figures.held != nil ? .warn : figures.isComplete ? .ok : .normal)
     }
 
     static func draw(_ state: ConsoleState, snapshot: NodeSnapshot, on canvas: inout Canvas, glyphs: GlyphSet,
                      top: Int, rows: Int) {
         let table = state.vmtas
-        let columns = Table.layout(specs(complaints: snapshot.status.reputation != nil), width: canvas.width)
+        let warmup = snapshot.vmtas.contains { $0.warmup != nil }
+        let columns = Table.layout(specs(complaints: snapshot.status.reputation != nil, warmup: warmup), width: canvas.width)
         Table.drawTitles(columns, sort: table, on: &canvas, y: top, glyphs: glyphs)
         if table.rows.isEmpty {
             Table.drawEmpty(table.filter.isEmpty ? "no virtual MTAs" : "no vmtas match '\(table.filter)'", on: &canvas, y: top + 2)
@@ -46,6 +55,7 @@ enum VMTATableView {
                 .queued: TableCell(text: Format.count(v.queued), role: v.queued == 0 ? .dim : .normal),
                 .state: TableCell(text: v.paused ? "PAUSED" : "ok", role: v.paused ? .paused : .ok),
                 .busiest: TableCell(text: v.busiestDomains.joined(separator: ", "), role: .normal),
+                .warmup: warmupCell(v.warmup),
             ]
             Table.drawRow(cells, columns: columns, selected: pos == table.selected, on: &canvas, y: top + 1 + line, glyphs: glyphs)
         }

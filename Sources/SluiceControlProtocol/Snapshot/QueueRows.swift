@@ -149,10 +149,13 @@ public struct VMTARow: Codable, Hashable, Sendable {
     /// Complaints against deliveries through it over the last hour and day (JSON `complaints`,
     /// optional; nil when the node does not report them or has seen nothing for it in 24 hours).
     public var complaints: ComplaintFigures?
+    /// Its warm-up schedule's progress (JSON `warmup`, optional; nil without a schedule).
+    public var warmup: WarmupFigures?
 
     /// Creates a row.
     public init(name: String, source: String, paused: Bool, connections: Int, queued: Int,
-                deliveredPerMin: Double, deferredPerMin: Double, busiestDomains: [String], complaints: ComplaintFigures? = nil) {
+                deliveredPerMin: Double, deferredPerMin: Double, busiestDomains: [String], complaints: ComplaintFigures? = nil,
+                warmup: WarmupFigures? = nil) {
         self.name = name
         self.source = source
         self.paused = paused
@@ -162,10 +165,11 @@ public struct VMTARow: Codable, Hashable, Sendable {
         self.deferredPerMin = deferredPerMin
         self.busiestDomains = busiestDomains
         self.complaints = complaints
+        self.warmup = warmup
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, source, paused, connections, queued, complaints
+        case name, source, paused, connections, queued, complaints, warmup
         case deliveredPerMin = "delivered_per_min"
         case deferredPerMin = "deferred_per_min"
         case busiestDomains = "busiest_domains"

@@ -33,9 +33,6 @@ public struct WarmupFigures: Codable, Hashable, Sendable {
     /// `day 3 of 20`, or `complete`.
     public var progress: String { isComplete ? "complete" : "day \(day) of \(days)" }
 
-    /// `120/500 today`, `120 today` without a cap.
-    public var usage: String { capToday.map { "\(sentToday)/\($0) today" } ?? "\(sentToday) today" }
-
     /// The one-cell summary: `day 3/20, 120/500`, with `held: why` when it holds; `complete`.
     public var summary: String {
         guard !isComplete else { return "complete" }

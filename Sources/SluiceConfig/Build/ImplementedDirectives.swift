@@ -21,6 +21,7 @@ extension ModelBuilder {
             ("<mx-rollup-list>", ["mx"]),
             ("<pattern-list>", PatternListField.allCases.map(\.rawValue)),
             ("<suppression>", suppressionDirectives),
+            ("<blocklist-watch>", blocklistWatchDirectives),
         ]
     }
 }

@@ -17,6 +17,7 @@ struct ModelBuilder {
         "source", "smtp-listener", "virtual-mta", "virtual-mta-pool", "domain", "smtp-pattern-list",
         "bounce-category-patterns", "acct-file", "spool", "pattern-list", "smtp-user", "mx-rollup-list",
         "source-group", "rewrite-list", "bounce-processor", "feedback-loop-processor", "suppression",
+        "blocklist-watch",
     ]
 
     /// Directives that may appear at the top level.
@@ -150,6 +151,7 @@ struct ModelBuilder {
         case "bounce-processor": inboundProcessor(b, kind: .bounce)
         case "feedback-loop-processor": inboundProcessor(b, kind: .feedbackLoop)
         case "suppression": suppression(b)
+        case "blocklist-watch": blocklistWatch(b)
         case "smtp-pattern":
             unknown(b.start, "'<smtp-pattern>' is not a PowerMTA block and is ignored; use <smtp-pattern-list NAME> "
                            + "with lines such as reply /^421 4\\.7\\.0/ mode=backoff")

@@ -149,10 +149,14 @@ public struct VMTARow: Codable, Hashable, Sendable {
     /// Complaints against deliveries through it over the last hour and day (JSON `complaints`,
     /// optional; nil when the node does not report them or has seen nothing for it in 24 hours).
     public var complaints: ComplaintFigures?
+    /// The DNS blocklists listing its source address, by zone name (empty when none does, or
+    /// without a `<blocklist-watch>`).
+    public var listings: [BlocklistListing]
 
     /// Creates a row.
     public init(name: String, source: String, paused: Bool, connections: Int, queued: Int,
-                deliveredPerMin: Double, deferredPerMin: Double, busiestDomains: [String], complaints: ComplaintFigures? = nil) {
+                deliveredPerMin: Double, deferredPerMin: Double, busiestDomains: [String], complaints: ComplaintFigures? = nil,
+                listings: [BlocklistListing] = []) {
         self.name = name
         self.source = source
         self.paused = paused
@@ -162,10 +166,26 @@ public struct VMTARow: Codable, Hashable, Sendable {
         self.deferredPerMin = deferredPerMin
         self.busiestDomains = busiestDomains
         self.complaints = complaints
+        self.listings = listings
+    }
+
+    /// Decodes a row; `listings` may be missing (a node from before the blocklist watch).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name)
+        source = try c.decode(String.self, forKey: .source)
+        paused = try c.decode(Bool.self, forKey: .paused)
+        connections = try c.decode(Int.self, forKey: .connections)
+        queued = try c.decode(Int.self, forKey: .queued)
+        deliveredPerMin = try c.decode(Double.self, forKey: .deliveredPerMin)
+        deferredPerMin = try c.decode(Double.self, forKey: .deferredPerMin)
+        busiestDomains = try c.decode([String].self, forKey: .busiestDomains)
+        complaints = try c.decodeIfPresent(ComplaintFigures.self, forKey: .complaints)
+        listings = try c.decodeIfPresent([BlocklistListing].self, forKey: .listings) ?? []
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, source, paused, connections, queued, complaints
+        case name, source, paused, connections, queued, complaints, listings
         case deliveredPerMin = "delivered_per_min"
         case deferredPerMin = "deferred_per_min"
         case busiestDomains = "busiest_domains"

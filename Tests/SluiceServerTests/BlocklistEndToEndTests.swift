@@ -26,7 +26,7 @@ struct BlocklistEndToEndTests {
             </virtual-mta>
             <blocklist-watch>
                 zone zen.spamhaus.org action=pause
-                zone bl.stub.test action=pause
+                zone bl.stub.test action=pause command="/bin/sh \(dir)/record.sh"
                 interval 5m
             </blocklist-watch>
             """)
@@ -57,6 +57,9 @@ struct BlocklistEndToEndTests {
                      "sluice not found next to the tests; run `swift build --build-tests` first")
         let dir = try makeTemporaryDirectory()
         defer { removeDirectory(dir) }
+        // The zone's command appends its event and arguments to a file.
+        try "echo \"$SLUICE_BLOCKLIST_EVENT $*\" >> \(dir)/commands.log\n".write(toFile: "\(dir)/record.sh", atomically: true,
+                                                                                 encoding: .utf8)
         try await withChangeableDNSStub(zone: ["10.0.0.127.zen.spamhaus.org": ["a": ["127.255.255.254"]]]) { stub in
             let clock = VirtualClock()
             var options = testOptions(directory: dir)
@@ -90,6 +93,9 @@ struct BlocklistEndToEndTests {
                         && listings.first?["answer"] as? String == "127.0.0.2")
                 #expect((shown["v1"]?["listings"] as? [Any])?.isEmpty == true && shown["v1"]?["paused"] as? Bool == false)
                 #expect(events.events(kind: "blocklist-refused").count == 1, "a refusal that persists is reported once")
+                try await waitUntil("the command run") {
+                    (try? String(contentsOfFile: "\(dir)/commands.log", encoding: .utf8)) == "listed v2 127.0.0.11 bl.stub.test 127.0.0.2\n"
+                }
 
                 // Delisted: the next round resumes v2.
                 try stub.set(["11.0.0.127.bl.stub.test": NSNull()])

@@ -46,11 +46,6 @@ public final class SandboxDNSServer: Sendable {
         table.names.withLock { $0[name.lowercased()] = [answer] }
     }
 
-    /// Answers `name` with NXDOMAIN again.
-    public func delist(_ name: String) {
-        _ = table.names.withLock { $0.removeValue(forKey: name.lowercased()) }
-    }
-
     /// Stops answering.
     public func close() async throws {
         try await channel.close()

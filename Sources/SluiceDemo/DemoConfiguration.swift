@@ -27,13 +27,38 @@ public struct DemoConfiguration: Hashable, Sendable {
     public var accountingFile: String
     /// The control socket.
     public var controlSocket: String
+    /// The port of the sandbox's DNS blocklist on 127.0.0.1 (``SluiceSandboxServer/SandboxDNSServer``),
+    /// the node's `dns-server`; with it the configuration has a `<blocklist-watch>` on
+    /// ``blocklistZone`` (nil in a simulated run, which has no sockets).
+    public var dnsServerPort: Int?
 
     /// Creates the configuration for receivers on `receiverPorts`.
-    public init(receiverPorts: [String: Int], spoolDirectory: String, accountingFile: String, controlSocket: String) {
+    public init(receiverPorts: [String: Int], spoolDirectory: String, accountingFile: String, controlSocket: String,
+                dnsServerPort: Int? = nil) {
         self.receiverPorts = receiverPorts
+        self.dnsServerPort = dnsServerPort
         self.spoolDirectory = spoolDirectory
         self.accountingFile = accountingFile
         self.controlSocket = controlSocket
+    }
+
+    /// The sandbox's DNS blocklist zone the demo's `<blocklist-watch>` queries.
+    public static let blocklistZone = "dnsbl.sandbox.test"
+    /// The vmta the sandbox's blocklist lists part-way through a run.
+    public static let listedVirtualMTA = (name: "vmta3", address: "127.0.0.12")
+
+    /// `dns-server` and the `<blocklist-watch>` (every 5 s, pausing a listed vmta) when the run
+    /// has the sandbox's DNS blocklist.
+    private var blocklistWatch: String {
+        guard let dnsServerPort else { return "" }
+        return """
+            dns-server 127.0.0.1:\(dnsServerPort)          # the sandbox's DNS blocklist, in process
+
+            <blocklist-watch>                           # vmta3 gets listed part-way: paused within 5 s
+                zone \(Self.blocklistZone) action=pause
+                interval 5s
+            </blocklist-watch>
+            """
     }
 
     /// The profiles the demo runs a receiver for.
@@ -73,6 +98,8 @@ public struct DemoConfiguration: Hashable, Sendable {
         <source 0/0>
             always-allow-relaying no
         </source>
+
+        \(blocklistWatch)
 
         <spool \(spoolDirectory)>
         </spool>

@@ -17,10 +17,13 @@ public struct DemoOptions: Hashable, Sendable {
     public var connections: Int
     /// Sizes of the generated messages in bytes (headers included).
     public var messageSizes: ClosedRange<Int>
+    /// How long after the start the sandbox's DNS blocklist lists vmta3 (a run on the wall clock).
+    public var listingAfter: TimeSpan
 
     /// Creates options; the defaults are DESIGN.md's `sluice demo`.
     public init(rate: Double = 200, seed: UInt64 = 1, directory: String? = nil, controlSocket: String? = nil, connections: Int = 8,
-                messageSizes: ClosedRange<Int> = 2_048...24_576) {
+                messageSizes: ClosedRange<Int> = 2_048...24_576, listingAfter: TimeSpan = .seconds(20)) {
+        self.listingAfter = listingAfter
         self.rate = rate
         self.seed = seed
         self.directory = directory

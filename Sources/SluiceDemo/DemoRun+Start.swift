@@ -16,6 +16,7 @@ extension DemoRun {
         let setup = try DemoSetup(options: options, clock: WallClock())
         var servers: [String: SandboxServer] = [:]
         var started: (node: MailNode, subscription: EventHub.Subscription)?
+        var dnsServer: SandboxDNSServer?
         do {
             let receivers = try setup.receivers()
             for (name, receiver) in receivers {
@@ -23,7 +24,10 @@ extension DemoRun {
                                                               group: MultiThreadedEventLoopGroup.singleton)
             }
             let socket = options.controlSocket ?? setup.directory + "/control.sock"
-            let model = try setup.configuration(receiverPorts: servers.mapValues(\.port), controlSocket: socket)
+            let dns = try await SandboxDNSServer.start(group: MultiThreadedEventLoopGroup.singleton)
+            dnsServer = dns
+            let model = try setup.configuration(receiverPorts: servers.mapValues(\.port), controlSocket: socket,
+                                                dnsServerPort: dns.port)
             var nodeOptions = setup.nodeOptions()
             nodeOptions.smtpListeners = [.loopback(port: 0)]
             nodeOptions.controlSocketPath = socket
@@ -33,12 +37,29 @@ extension DemoRun {
             guard let port = await node.smtpPorts.first else { throw DemoError.start(part: "the MTA", reason: "no SMTP listener") }
             let generator = TrafficGenerator(plan: try setup.plan(), host: "127.0.0.1", port: port, connections: options.connections,
                                              group: MultiThreadedEventLoopGroup.singleton)
-            let network = DemoNetwork(smtpPort: port, controlSocketPath: await node.controlSocketPath ?? socket, servers: servers)
+            let network = DemoNetwork(smtpPort: port, controlSocketPath: await node.controlSocketPath ?? socket, servers: servers,
+                                      dns: dns, listing: listLater(dns: dns, receivers: receivers, setup: setup))
             return DemoRun(setup: setup, node: node, subscription: subscription, receivers: receivers, network: network,
                            traffic: GeneratorTraffic(generator), simulation: nil)
         } catch {
             for server in servers.values { try? await server.close() }
+            try? await dnsServer?.close()
             throw await setup.abandon(started, because: error)
+        }
+    }
+
+    /// At ``DemoOptions/listingAfter``, the sandbox's DNS blocklist lists
+    /// ``DemoConfiguration/listedVirtualMTA`` and the Gmail receiver starts refusing its address
+    /// with a `550 5.7.1` naming the list; the node's blocklist watch then pauses the vmta.
+    private static func listLater(dns: SandboxDNSServer, receivers: [String: SandboxReceiver], setup: DemoSetup) -> Task<Void, Never> {
+        let (clock, at, log) = (setup.clock, setup.startedAt + setup.options.listingAfter, setup.log)
+        return Task {
+            do { try await clock.sleep(until: at) } catch { return }
+            let listed = DemoConfiguration.listedVirtualMTA, zone = DemoConfiguration.blocklistZone
+            guard let address = IPAddress(listed.address) else { return }
+            dns.list(listed.address.split(separator: ".").reversed().joined(separator: ".") + "." + zone, answer: "127.0.0.2")
+            receivers["gmail"]?.refuseSource(address, naming: zone)
+            log.write("demo: \(listed.name) (\(listed.address)) is now listed on \(zone); gmail refuses it")
         }
     }
 }

@@ -44,10 +44,13 @@ struct DemoSetup: Sendable {
         return receivers
     }
 
-    /// The embedded configuration routing each profile's domains to `receiverPorts` on 127.0.0.1.
-    func configuration(receiverPorts: [String: Int], controlSocket: String) throws(DemoError) -> ConfigModel {
+    /// The embedded configuration routing each profile's domains to `receiverPorts` on 127.0.0.1,
+    /// with the blocklist watch when the sandbox's DNS blocklist listens on `dnsServerPort`.
+    func configuration(receiverPorts: [String: Int], controlSocket: String,
+                       dnsServerPort: Int? = nil) throws(DemoError) -> ConfigModel {
         let loaded = DemoConfiguration(receiverPorts: receiverPorts, spoolDirectory: spoolDirectory,
-                                       accountingFile: directory + "/acct.csv", controlSocket: controlSocket).load()
+                                       accountingFile: directory + "/acct.csv", controlSocket: controlSocket,
+                                       dnsServerPort: dnsServerPort).load()
         guard !loaded.hasErrors else { throw .configuration(loaded.errors.map(\.description)) }
         return loaded.model
     }

@@ -10,7 +10,8 @@ extension MailNode: ControlledNode {
         let now = self.now
         let snapshot = NodeSnapshotBuilder(core: core, inbound: servers.inboundGate?.statistics, uptime: (now - startedAt).seconds,
                                            spool: spool, spoolDirectory: spoolDirectory, now: now).build()
-        return reputation.read { $0.annotated(snapshot, at: now) }
+        let annotated = reputation.read { $0.annotated(snapshot, at: now) }
+        return blocklist?.annotated(annotated) ?? annotated
     }
 
     /// The effective settings of a queue (live overrides included) or of a domain.

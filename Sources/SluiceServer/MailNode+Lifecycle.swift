@@ -26,6 +26,7 @@ extension MailNode {
             spoolDirectory: startup.spoolDirectory,
             receiver: NodeReceiver(node: node, spool: startup.spool, configuration: configuration, log: startup.options.log),
             controlService: node.controlService, descriptors: startup.descriptors))
+        await node.startBlocklistWatch()
         return node
     }
 
@@ -82,6 +83,7 @@ extension MailNode {
         guard !core.stopping else { return }
         core.stop()
         wakeup?.sleep.cancel()
+        stopBlocklistWatch()
         await servers.close()
         await waitForTransactions(until: now + options.shutdownGrace)
         if !core.running.isEmpty { log("shutdown: \(core.running.count) transaction(s) still in flight are left for the next start") }

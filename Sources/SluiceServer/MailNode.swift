@@ -4,6 +4,7 @@ import SluiceAccounting
 import SluiceConfig
 import SluiceControlServer
 import SluiceCore
+import SluiceDNS
 import SluiceSMTP
 import SluiceSpool
 
@@ -64,6 +65,12 @@ public actor MailNode {
 
     /// The node's state and decisions.
     var core: NodeCore
+    /// DNS queries through the node's resolver (the blocklist watch's).
+    nonisolated let querier: any DNSQuerying
+    /// The `<blocklist-watch>`'s state, when configured.
+    var blocklist: BlocklistWatch?
+    /// The task running the blocklist watch's rounds.
+    var blocklistRounds: Task<Void, Never>?
     /// The delivery loop's current sleep.
     var wakeup: Wakeup?
     /// The listeners and the control plane, once started.
@@ -126,6 +133,9 @@ public actor MailNode {
         dkim = DKIMContextStore(DKIMSigningContext(configuration: configuration, keyring: startup.dkimKeyring))
         recipientGate = NodeRecipientGate(configuration: configuration, suppression: suppression, clock: options.clock)
         sentMessages = startup.sentMessages
+        querier = startup.querier
+        let started = startedAt
+        blocklist = configuration.blocklistWatch.map { BlocklistWatch(settings: $0, configuration: configuration, now: started) }
         inboundReports = InboundReportProcessor(inbox: startup.reportInbox, lookup: startup.sentMessages,
                                                 suppression: suppression, hostName: hostName,
                                                 configuration: configuration, clock: options.clock, log: options.log)

@@ -48,6 +48,8 @@ struct NodeStartup: Sendable {
     /// Where the warm-up state is saved, and what it held at start (nil: none yet, or unreadable).
     var warmupFile: WarmupFile
     var warmupLedger: WarmupLedger?
+    /// DNS queries (the `dns-server`, or resolv.conf's): MX lookups and the blocklist watch.
+    var querier: any DNSQuerying
 
     /// Raises the descriptor limit, opens the spool, the audit log and the override file, and
     /// builds delivery (``NodeOptions/transport``, or SMTP over the network).
@@ -102,8 +104,8 @@ struct NodeStartup: Sendable {
             throw NodeStartError.failed(part: "inbound report processing in \(directory)", reason: "\(error)")
         }
         let nameserver = configuration.dnsServer.map { (address: $0.address.description, port: UInt16($0.port)) }
-        let resolver = MXResolver(querier: options.dnsQuerying ?? SystemResolver(nameserver: nameserver),
-                                  clock: options.clock)
+        let querier = options.dnsQuerying ?? SystemResolver(nameserver: nameserver)
+        let resolver = MXResolver(querier: querier, clock: options.clock)
         let transport = options.transport ?? NIODeliveryTransport(
             resolver: resolver, group: MultiThreadedEventLoopGroup.singleton, tls: try? SMTPClientTLS.standard(verifyPeer: false),
             deliveryGuard: options.deliveryGuard, mxPort: options.mxPort, clock: options.clock)
@@ -117,7 +119,7 @@ struct NodeStartup: Sendable {
         return NodeStartup(options: options, spool: spool, spoolDirectory: directory, recovery: report, auditLog: auditLog,
                            overrides: overrides, transport: transport, rollupResolver: rollups, descriptors: budget,
                            dkimKeyring: keyring, suppressionStore: suppressionStore, reportInbox: reportInbox,
-                           sentMessages: sentMessages, warmupFile: warmupFile, warmupLedger: warmupLedger)
+                           sentMessages: sentMessages, warmupFile: warmupFile, warmupLedger: warmupLedger, querier: querier)
     }
 
     private static func openSpool(_ directory: String, options: SpoolOptions) throws -> (Spool, RecoveryReport) {

@@ -135,6 +135,15 @@ enum Fixture {
     ]
 
     /// The snapshot of a node that reports reputation figures.
+    /// The snapshot with vmta2's source address listed on Spamhaus ZEN (SBL) and paused by the
+    /// blocklist watch.
+    static let listedSnapshot: NodeSnapshot = {
+        var s = snapshot
+        s.vmtas[1].listings = [BlocklistListing(zone: "zen.spamhaus.org", answer: "127.0.0.2", meaning: "SBL", action: "pause",
+                                                since: nowS - 300)]
+        return s
+    }()
+
     static let reputationSnapshot: NodeSnapshot = {
         var s = snapshot
         s.status.reputation = ReputationTotals(

@@ -47,6 +47,10 @@ import Testing
             _ = ConsoleReducer.reduce(&s, .snapshot(Fixture.warmupSnapshot, at: Fixture.now - TimeSpan.seconds(1)))
             Fixture.press([.char("3")], &s)
         },
+        Case(name: "vmtas-listed") { s in
+            _ = ConsoleReducer.reduce(&s, .snapshot(Fixture.listedSnapshot, at: Fixture.now - TimeSpan.seconds(1)))
+            Fixture.press([.char("3")], &s)
+        },
         Case(name: "detail-reputation") { s in
             _ = ConsoleReducer.reduce(&s, .snapshot(Fixture.reputationSnapshot, at: Fixture.now - TimeSpan.seconds(1)))
             Fixture.press([.enter], &s)

@@ -22,6 +22,7 @@ extension ModelBuilder {
             ("<pattern-list>", PatternListField.allCases.map(\.rawValue)),
             ("<suppression>", suppressionDirectives),
             ("<warmup-schedule>", warmupDirectives),
+            ("<blocklist-watch>", blocklistWatchDirectives),
         ]
     }
 }

@@ -18,6 +18,7 @@ struct ModelBuilder {
         "bounce-category-patterns", "acct-file", "spool", "pattern-list", "smtp-user", "mx-rollup-list",
         "source-group", "rewrite-list", "bounce-processor", "feedback-loop-processor", "suppression",
         "warmup-schedule",
+        "blocklist-watch",
     ]
 
     /// Directives that may appear at the top level.
@@ -152,6 +153,7 @@ struct ModelBuilder {
         case "feedback-loop-processor": inboundProcessor(b, kind: .feedbackLoop)
         case "suppression": suppression(b)
         case "warmup-schedule": warmupSchedule(b)
+        case "blocklist-watch": blocklistWatch(b)
         case "smtp-pattern":
             unknown(b.start, "'<smtp-pattern>' is not a PowerMTA block and is ignored; use <smtp-pattern-list NAME> "
                            + "with lines such as reply /^421 4\\.7\\.0/ mode=backoff")

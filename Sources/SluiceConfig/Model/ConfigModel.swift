@@ -60,6 +60,8 @@ public struct ConfigModel: Hashable, Sendable {
     public var inboundProcessors: [InboundProcessor] = []
     /// The `<suppression>` block (its defaults without one).
     public var suppression = SuppressionSettings()
+    /// The `<blocklist-watch>` block; nil without one (no blocklist lookups).
+    public var blocklistWatch: BlocklistWatchSettings?
     /// `<virtual-mta>` blocks by name.
     public internal(set) var virtualMTAs: [String: VirtualMTA] = [:]
     /// `<warmup-schedule>` blocks by name.

@@ -37,6 +37,8 @@ public enum ColumnID: String, Hashable, Sendable, CaseIterable {
     case busiest
     /// A vmta's warm-up progress: day n of m, today's count and cap, why it holds.
     case warmup
+    /// The DNS blocklists listing a vmta's source address.
+    case listings
 
     /// The columns of a view, left to right.
     public static func columns(of view: ConsoleView) -> [ColumnID] {
@@ -44,7 +46,8 @@ public enum ColumnID: String, Hashable, Sendable, CaseIterable {
         case .domains, .queues:
             [.name, .queued, .delivered, .deferred, .bounced, .complaintsHour, .complaintsDay, .connections, .rate, .mode, .state,
              .why, .lastError]
-        case .vmtas: [.name, .source, .delivered, .deferred, .complaintsHour, .complaintsDay, .connections, .queued, .state, .busiest]
+        case .vmtas:
+            [.name, .source, .delivered, .deferred, .complaintsHour, .complaintsDay, .connections, .queued, .state, .listings, .busiest]
         case .diagnostics, .detail: []
         }
     }
@@ -201,7 +204,7 @@ enum TableRows {
     private static func vmtaIndices(_ rows: [VMTARow], filter: String, table: TableState) -> [Int] {
         var idx = rows.indices.filter { i in
             filter.isEmpty || rows[i].name.lowercased().contains(filter) || rows[i].source.contains(filter)
-                || (filter == "paused" && rows[i].paused)
+                || (filter == "paused" && rows[i].paused) || (filter == "listed" && !rows[i].listings.isEmpty)
         }
         let desc = table.descending
         func key(_ r: VMTARow) -> Double? {
@@ -220,6 +223,7 @@ enum TableRows {
             switch table.sortColumn {
             case .source: r.source
             case .busiest: r.busiestDomains.first ?? ""
+            case .listings: r.listings.map(\.zone).joined(separator: ",")
             default: r.name
             }
         }

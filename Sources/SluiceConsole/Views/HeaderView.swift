@@ -2,7 +2,7 @@ import SluiceBase
 import SluiceControlProtocol
 
 /// The three header lines: identity and freshness (with the reputation loop's flow when the node
-/// reports it), throughput, and load.
+/// reports it, and a badge while a DNS blocklist lists a vmta), throughput, and load.
 enum HeaderView {
     static func draw(_ state: ConsoleState, on canvas: inout Canvas, glyphs: GlyphSet) {
         let w = canvas.width
@@ -25,7 +25,12 @@ enum HeaderView {
             ? (" STALE \(Format.duration(seconds: ageSeconds)) ", .error)
             : (" \(glyphs.bullet) updated \(Format.duration(seconds: ageSeconds)) ago ", .header)
         let freshWidth = DisplayWidth.of(fresh.0)
-        if let r = s.reputation { drawReputation(r, on: &canvas, x: x, limit: w - freshWidth - 1) }
+        // The blocklist watch's badge, only while a DNS blocklist lists a vmta: before the freshness.
+        let listed = snap.vmtas.filter { !$0.listings.isEmpty }.map(\.name)
+        let badge = listed.isEmpty ? "" : listed.count == 1 ? " \(listed[0]) LISTED " : " \(listed.count) vmtas LISTED "
+        let badgeX = w - freshWidth - DisplayWidth.of(badge) - 1
+        if let r = s.reputation { drawReputation(r, on: &canvas, x: x, limit: badge.isEmpty ? w - freshWidth - 1 : badgeX - 1) }
+        if !badge.isEmpty, badgeX > x { canvas.put(badge, x: badgeX, y: 0, role: .error) }
         if w - freshWidth > x { canvas.put(fresh.0, x: w - freshWidth, y: 0, role: fresh.1) }
 
         // Line 1: throughput with sparklines, deferral and bounce rates.

@@ -66,14 +66,21 @@ public enum ShowRenderer {
                                .init("Dlvd/min", .right), .init("Dfrd/min", .right), .init("State"), .init("Busiest domains")])
         for v in rows {
             table.add([v.name, v.source, "\(v.queued)", "\(v.connections)", Formatting.decimal(v.deliveredPerMin),
-                       Formatting.decimal(v.deferredPerMin), v.paused ? "paused" : "active",
-                       v.busiestDomains.prefix(3).joined(separator: ", ")])
+                       Formatting.decimal(v.deferredPerMin), state(v), v.busiestDomains.prefix(3).joined(separator: ", ")])
         }
         table.totals = ["total (\(plural(rows.count, "vmta")))", "", "\(rows.map(\.queued).reduce(0, +))",
                         "\(rows.map(\.connections).reduce(0, +))",
                         Formatting.decimal(rows.map(\.deliveredPerMin).reduce(0, +)),
                         Formatting.decimal(rows.map(\.deferredPerMin).reduce(0, +)), "", ""]
         return table.render()
+    }
+
+    /// A vmta's state cell: `active` or `paused`, with its blocklist listings
+    /// (`paused, listed: zen.spamhaus.org 127.0.0.2`).
+    static func state(_ v: VMTARow) -> String {
+        let state = v.paused ? "paused" : "active"
+        guard !v.listings.isEmpty else { return state }
+        return state + ", listed: " + v.listings.map { "\($0.zone) \($0.answer)" }.joined(separator: ", ")
     }
 
     /// `show settings`: directive, value, origin.

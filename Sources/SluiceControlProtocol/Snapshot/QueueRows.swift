@@ -151,11 +151,14 @@ public struct VMTARow: Codable, Hashable, Sendable {
     public var complaints: ComplaintFigures?
     /// Its warm-up schedule's progress (JSON `warmup`, optional; nil without a schedule).
     public var warmup: WarmupFigures?
+    /// The DNS blocklists listing its source address, by zone name (empty when none does, or
+    /// without a `<blocklist-watch>`).
+    public var listings: [BlocklistListing]
 
     /// Creates a row.
     public init(name: String, source: String, paused: Bool, connections: Int, queued: Int,
                 deliveredPerMin: Double, deferredPerMin: Double, busiestDomains: [String], complaints: ComplaintFigures? = nil,
-                warmup: WarmupFigures? = nil) {
+                listings: [BlocklistListing] = [], warmup: WarmupFigures? = nil) {
         self.name = name
         self.source = source
         self.paused = paused
@@ -165,11 +168,29 @@ public struct VMTARow: Codable, Hashable, Sendable {
         self.deferredPerMin = deferredPerMin
         self.busiestDomains = busiestDomains
         self.complaints = complaints
+        self.listings = listings
         self.warmup = warmup
     }
 
+    /// Decodes a row; `listings` may be missing (a node from before the blocklist watch), and
+    /// `warmup` is there only for a vmta with a warm-up schedule.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name)
+        source = try c.decode(String.self, forKey: .source)
+        paused = try c.decode(Bool.self, forKey: .paused)
+        connections = try c.decode(Int.self, forKey: .connections)
+        queued = try c.decode(Int.self, forKey: .queued)
+        deliveredPerMin = try c.decode(Double.self, forKey: .deliveredPerMin)
+        deferredPerMin = try c.decode(Double.self, forKey: .deferredPerMin)
+        busiestDomains = try c.decode([String].self, forKey: .busiestDomains)
+        complaints = try c.decodeIfPresent(ComplaintFigures.self, forKey: .complaints)
+        listings = try c.decodeIfPresent([BlocklistListing].self, forKey: .listings) ?? []
+        warmup = try c.decodeIfPresent(WarmupFigures.self, forKey: .warmup)
+    }
+
     enum CodingKeys: String, CodingKey {
-        case name, source, paused, connections, queued, complaints, warmup
+        case name, source, paused, connections, queued, complaints, listings, warmup
         case deliveredPerMin = "delivered_per_min"
         case deferredPerMin = "deferred_per_min"
         case busiestDomains = "busiest_domains"

@@ -60,6 +60,11 @@ public enum MetricsRenderer {
         text.family("sluice_vmta_connections_out", .gauge, help: "Open delivery connections, per virtual MTA.",
                     samples: perVMTA { Double($0.connections) })
         text.family("sluice_vmta_recipients", .gauge, help: "Recipients queued, per virtual MTA.", samples: perVMTA { Double($0.queued) })
+        text.family("sluice_blocklist_listed", .gauge,
+                    help: "1 while a DNS blocklist zone lists the virtual MTA's source address (<blocklist-watch>).",
+                    samples: snapshot.vmtas.flatMap { v in
+                        v.listings.map { ([("node", node), ("vmta", v.name), ("zone", $0.zone), ("answer", $0.answer)], 1.0) }
+                    })
         reputation(snapshot, into: &text)
         return text.output
     }

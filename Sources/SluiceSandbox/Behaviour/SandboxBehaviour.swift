@@ -21,6 +21,8 @@ public struct SandboxBehaviour: Sendable {
     private var limiter: SourceRateLimiter?
     private var greylistMemory = GreylistMemory()
     private var sessionCount = 0
+    /// Sources refused at MAIL with the reply given (``refuseSource(_:naming:)``).
+    private var refusedSources: [IPAddress: SMTPReply] = [:]
 
     /// The size the receiver advertises in EHLO (`SIZE`), in bytes.
     public static let maximumMessageSize = 52_428_800
@@ -151,6 +153,13 @@ public struct SandboxBehaviour: Sendable {
         return SandboxAction(reply: SMTPReply(code: 250, lines: lines))
     }
 
+    /// From now on, refuses mail from `source` at MAIL with the `550 5.7.1` a provider gives an
+    /// address a DNS blocklist lists, naming `blocklist` (the demo's listing part-way).
+    public mutating func refuseSource(_ source: IPAddress, naming blocklist: String) {
+        refusedSources[source] = SMTPReply(550, "5.7.1", "[\(source)] The IP you're using to send mail is listed on "
+                                                  + "\(blocklist); mail from it is refused. \(profile.hostname)")
+    }
+
     private mutating func mail(from sender: String, in session: inout SandboxSession, at now: Instant) -> SandboxAction {
         switch session.phase {
         case .greeted: return refuse(503, "5.5.1", "EHLO/HELO first", .protocolError)
@@ -159,6 +168,10 @@ public struct SandboxBehaviour: Sendable {
         }
         session.transactions += 1
         session.sender = sender
+        if let reply = refusedSources[session.source] {
+            session.resetTransaction()
+            return refuse(reply, .policy)
+        }
         let context = self.context(session)
         for action in activeIncidentActions(at: now) where action.stage == .mail && session.random.chance(action.share) {
             session.resetTransaction()

@@ -32,6 +32,11 @@ public final class SandboxReceiver: @unchecked Sendable {
         lock.withLock { behaviour.connect(from: source, at: now) }
     }
 
+    /// See ``SandboxBehaviour/refuseSource(_:naming:)``.
+    public func refuseSource(_ source: IPAddress, naming blocklist: String) {
+        lock.withLock { behaviour.refuseSource(source, naming: blocklist) }
+    }
+
     /// See ``SandboxBehaviour/handle(_:in:at:)``.
     public func handle(_ command: SandboxCommand, in session: inout SandboxSession, at now: Instant) -> SandboxAction {
         lock.lock()

@@ -28,6 +28,14 @@ extension NodeCore {
                                control: created.last.map(ControlTranslation.info)), effects)
     }
 
+    /// Applies a command the node issues by itself (the blocklist watch's pause and its end) as
+    /// `request`'s, and returns the effects.
+    ///
+    /// - Throws: the engine's ``ControlError``; nothing changes then.
+    mutating func apply(_ command: ControlCommand, request: ControlRequest, now: Instant) throws(ControlError) -> [NodeEffect] {
+        effects(of: try engine.apply(command, by: request, now: now), now: now)
+    }
+
     /// The override-file lines a command cancels: for `cancel` of a control set with `--persist`,
     /// its target and directive, to be removed from the file before the command is applied.
     func overrideLines(cancelledBy command: ControlCommand) -> (target: ControlTarget, directive: String)? {

@@ -14,6 +14,9 @@ An optional JSON argument adds names (lower case) to the table, e.g.
 "txt" entry is one TXT record, its list the record's <character-string>s (each at most 255
 bytes of UTF-8). "rcode" answers every query for the name with that response code (2 SERVFAIL,
 5 REFUSED) and no records.
+Each line written to stdin is a JSON object that changes the table the same way while the stub
+runs (a name mapped to null is removed: it answers NXDOMAIN again); the stub answers each such
+line with {"updated": N} once the change is in force.
 """
 import json
 import socket
@@ -98,7 +101,15 @@ def main():
                 print(json.dumps({"error": str(error)}), flush=True)
 
     threading.Thread(target=serve, daemon=True).start()
-    sys.stdin.read()
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        for name, entry in json.loads(line).items():
+            if entry is None:
+                extra.pop(name, None)
+            else:
+                extra[name] = entry
+        print(json.dumps({"updated": len(extra)}), flush=True)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,8 @@ public struct EventRecord: Codable, Hashable, Sendable {
     /// Unix time in seconds.
     public var time: Double
     /// `delivered`, `deferred`, `bounced` or `expired`; `suppressed` (a recipient refused or dropped
-    /// because the suppression list names it) is published on the node's event hub only.
+    /// because the suppression list names it) is published on the node's event hub only;
+    /// `source-disabled` and `source-enabled` (no recipient) tell of `disable-source-ip`.
     public var kind: String
     /// The queue, `domain/vmta`.
     public var queue: String

@@ -125,7 +125,7 @@ enum DetailView {
         let disabled = DisabledSourceLines.rows(of: target, in: state)
         if !disabled.isEmpty {
             let lines = DisabledSourceLines.lines(disabled, now: Double(state.now.milliseconds) / 1000)
-            y += Section(title: "Disabled source IPs (disable-source-ip)", lines: lines)
+            y += Section(title: "Disabled source IPs", lines: lines)
                 .draw(on: &canvas, x: rightX, y: y, width: rightWidth, height: min(left, 1 + min(lines.count, 4)), glyphs: glyphs)
             left = bodyTop + bodyRows - y
         }

@@ -16,13 +16,14 @@ enum DisabledSourceLines {
         return matching.flatMap { q in q.disabledSources.map { (q.name, $0) } }
     }
 
-    /// One line per disabled source: `192.0.2.10 → example.com/v1  9m59s left  550 5.7.1 …`.
+    /// One line per disabled source, the countdown before what a narrow screen cuts:
+    /// `192.0.2.10 9m59s left for example.com/v1  451 4.7.1 …`.
     static func lines(_ rows: [(queue: String, row: DisabledSourceRow)], now: Double) -> [[TableCell]] {
         rows.map { entry in
             let d = entry.row
             return [TableCell(text: d.sourceLabel + " ", role: .paused),
-                    TableCell(text: "\u{2192} \(entry.queue)  ", role: .normal),
-                    TableCell(text: Format.duration(seconds: Double(d.secondsLeft(at: now))) + " left  ", role: .warn),
+                    TableCell(text: Format.duration(seconds: Double(d.secondsLeft(at: now))) + " left ", role: .warn),
+                    TableCell(text: "for \(entry.queue)  ", role: .normal),
                     TableCell(text: d.reply, role: d.reply.hasPrefix("5") ? .error : .warn)]
         }
     }

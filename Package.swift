@@ -16,6 +16,11 @@ let package = Package(
     name: "sluice",
     products: [
         .executable(name: "sluice", targets: ["sluice"]),
+        // The parsers of untrusted input, for the libFuzzer targets in Fuzz/.
+        .library(name: "SluiceReports", targets: ["SluiceReports"]),
+        .library(name: "SluiceConfig", targets: ["SluiceConfig"]),
+        .library(name: "SluiceBase", targets: ["SluiceBase"]),
+        .library(name: "SluiceControlProtocol", targets: ["SluiceControlProtocol"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -35,15 +35,23 @@ struct InboundReportTests {
                               + Self.processors.replacingOccurrences(of: "ACCT", with: "\(dir)/acct.csv"))
     }
 
-    /// The rows of `type` in the accounting file, by column name (the file's header line).
-    func rows(_ dir: String, type: String) throws -> [[String: String]] {
-        guard let csv = try? String(contentsOfFile: "\(dir)/acct.csv", encoding: .utf8) else { return [] }
-        let lines = csv.components(separatedBy: "\r\n").filter { !$0.isEmpty }
-        let header = lines.first?.split(separator: ",", omittingEmptySubsequences: false).map(String.init) ?? []
-        return lines.dropFirst().map { line in
-            Dictionary(zip(header, line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)),
-                       uniquingKeysWith: { a, _ in a })
-        }.filter { $0["type"] == type }
+    /// The rows of `type` in the accounting file, by column name.
+    func rows(_ dir: String, type: String) -> [[String: String]] {
+        accountingRows("\(dir)/acct.csv").filter { $0["type"] == type }
+    }
+
+    /// Runs `body` on a node with the processors and a sink for good.test, in a fresh directory
+    /// (removed afterwards), then `after` with the directory once the node has stopped.
+    func withReportNode(sourceSettings: String = "", _ body: (MailNode, EventCollector, Int) async throws -> Void,
+                        after: (String) throws -> Void) async throws {
+        let dir = try makeTemporaryDirectory()
+        defer { removeDirectory(dir) }
+        let sink = try await SinkProcess(port: try freePort(), directory: dir)
+        defer { sink.stop() }
+        try await withNode(try configuration(dir, sinkPort: sink.port, sourceSettings: sourceSettings), directory: dir) { node, events in
+            try await body(node, events, try #require(await node.smtpPorts.first))
+        }
+        try after(dir)
     }
 
     /// Sends one message to `to` with `Message-ID: <messageID>` in job `job`, and waits until it is delivered.
@@ -65,12 +73,7 @@ struct InboundReportTests {
     @Test("an ARF report to the feedback address suppresses the complainer and writes an f record with the job and vmta",
           Peers.smtpSink, Peers.python3)
     func arfComplaint() async throws {
-        let dir = try makeTemporaryDirectory()
-        defer { removeDirectory(dir) }
-        let sink = try await SinkProcess(port: try freePort(), directory: dir)
-        defer { sink.stop() }
-        try await withNode(try configuration(dir, sinkPort: sink.port), directory: dir) { node, events in
-            let port = try #require(await node.smtpPorts.first)
+        try await withReportNode { node, events, port in
             try await sendOriginal(port: port, to: "reader@good.test", messageID: "spring-1@origin.test", job: "spring-sale",
                                    events: events)
             let report = ReportSamples.arf(recipient: "reader@good.test", messageID: "spring-1@origin.test")
@@ -80,34 +83,32 @@ struct InboundReportTests {
             try await waitUntil("the complaint") { events.events(kind: "complaint").count == 1 }
             let complaint = try #require(events.events(kind: "complaint").first)
             #expect(complaint.recipient == "reader@good.test" && complaint.queue == "good.test/v1" && complaint.category == "abuse")
-            try await waitUntil("the suppression") { node.suppression.check(recipient: "reader@good.test", sender: "x@origin.test", jobID: nil) != nil }
+            try await waitUntil("the suppression") {
+                node.suppression.check(recipient: "reader@good.test", sender: "x@origin.test", jobID: nil) != nil
+            }
             #expect(try await nextInjectionCode("reader@good.test", port: port) == 550)
             // The report itself was consumed, never relayed: the sink saw only the original.
             #expect(events.events(kind: "delivered").count == 1)
+        } after: { dir in
+            let record = try #require(rows(dir, type: "f").first)
+            #expect(record["rcpt"] == "reader@good.test")
+            #expect(record["jobId"] == "spring-sale")
+            #expect(record["vmta"] == "v1")
+            #expect(record["feedbackType"] == "abuse")
+            #expect(record["orig"] == "news@origin.test")
+            #expect(record["reportingMta"]?.contains("mta.yahoo.test") == true)
+            let entry = try #require(try SuppressionStore(path: "\(dir)/spool/suppression.sqlite").entries(for: "reader@good.test").first)
+            #expect(entry.reason == "complaint:abuse")
+            #expect(entry.source.hasPrefix("f 20"))
+            // Processed reports leave the inbox.
+            #expect(try FileManager.default.contentsOfDirectory(atPath: "\(dir)/spool/inbound-reports/new").isEmpty)
         }
-        let record = try #require(try rows(dir, type: "f").first)
-        #expect(record["rcpt"] == "reader@good.test")
-        #expect(record["jobId"] == "spring-sale")
-        #expect(record["vmta"] == "v1")
-        #expect(record["feedbackType"] == "abuse")
-        #expect(record["orig"] == "news@origin.test")
-        #expect(record["reportingMta"]?.contains("mta.yahoo.test") == true)
-        let entry = try #require(try SuppressionStore(path: "\(dir)/spool/suppression.sqlite").entries(for: "reader@good.test").first)
-        #expect(entry.reason == "complaint:abuse")
-        #expect(entry.source.hasPrefix("f 20"))
-        // Processed reports leave the inbox.
-        #expect(try FileManager.default.contentsOfDirectory(atPath: "\(dir)/spool/inbound-reports/new").isEmpty)
     }
 
     @Test("a JMRP report names the complainer in X-HmXmrOriginalRecipient, not To: that address is suppressed",
           Peers.smtpSink, Peers.python3)
     func jmrpComplaint() async throws {
-        let dir = try makeTemporaryDirectory()
-        defer { removeDirectory(dir) }
-        let sink = try await SinkProcess(port: try freePort(), directory: dir)
-        defer { sink.stop() }
-        try await withNode(try configuration(dir, sinkPort: sink.port), directory: dir) { node, events in
-            let port = try #require(await node.smtpPorts.first)
+        try await withReportNode { node, events, port in
             try await sendOriginal(port: port, to: "frank@good.test", messageID: "nov-7@origin.test", job: "nov-offers",
                                    events: events)
             let report = ReportSamples.jmrp(recipient: "frank@good.test", messageID: "nov-7@origin.test")
@@ -118,22 +119,17 @@ struct InboundReportTests {
             #expect(try await nextInjectionCode("frank@good.test", port: port) == 550)
             // The redacted To: address is no one's and is not suppressed.
             #expect(node.suppression.check(recipient: "xxxxxxxx@good.test", sender: "news@origin.test", jobID: nil) == nil)
+        } after: { dir in
+            let record = try #require(rows(dir, type: "f").first)
+            #expect(record["rcpt"] == "frank@good.test" && record["jobId"] == "nov-offers" && record["vmta"] == "v1")
+            #expect(record["dsnDiag"]?.hasPrefix("jmrp report from") == true)
         }
-        let record = try #require(try rows(dir, type: "f").first)
-        #expect(record["rcpt"] == "frank@good.test" && record["jobId"] == "nov-offers" && record["vmta"] == "v1")
-        #expect(record["dsnDiag"]?.hasPrefix("jmrp report from") == true)
     }
 
     @Test("an asynchronous bounce to a VERP address writes an rb record and suppresses the recipient",
           Peers.smtpSink, Peers.python3)
     func verpBounce() async throws {
-        let dir = try makeTemporaryDirectory()
-        defer { removeDirectory(dir) }
-        let sink = try await SinkProcess(port: try freePort(), directory: dir)
-        defer { sink.stop() }
-        let config = try configuration(dir, sinkPort: sink.port, sourceSettings: "verp-default yes")
-        try await withNode(config, directory: dir) { node, events in
-            let port = try #require(await node.smtpPorts.first)
+        try await withReportNode(sourceSettings: "verp-default yes") { node, events, port in
             try await sendOriginal(port: port, from: "mailer@bounces.node.test", to: "gone@good.test",
                                    messageID: "weekly-3@origin.test", job: "weekly", events: events)
             // The receiving system accepted the message, then bounced it to the VERP address.
@@ -145,25 +141,21 @@ struct InboundReportTests {
             let event = try #require(events.events(kind: "async-bounce").first)
             #expect(event.recipient == "gone@good.test" && event.category == "bad-mailbox" && event.queue == "good.test/v1")
             #expect(try await nextInjectionCode("gone@good.test", port: port) == 550)
+        } after: { dir in
+            let record = try #require(rows(dir, type: "rb").first)
+            #expect(record["rcpt"] == "gone@good.test")
+            #expect(record["orig"] == "mailer@bounces.node.test")
+            #expect(record["jobId"] == "weekly" && record["vmta"] == "v1")
+            #expect(record["dsnAction"] == "failed" && record["dsnStatus"] == "5.1.1" && record["bounceCat"] == "bad-mailbox")
+            let entry = try #require(try SuppressionStore(path: "\(dir)/spool/suppression.sqlite").entries(for: "gone@good.test").first)
+            #expect(entry.reason == "bad-mailbox" && entry.source.hasPrefix("rb 20") && entry.source.hasSuffix("via verp"))
         }
-        let record = try #require(try rows(dir, type: "rb").first)
-        #expect(record["rcpt"] == "gone@good.test")
-        #expect(record["orig"] == "mailer@bounces.node.test")
-        #expect(record["jobId"] == "weekly" && record["vmta"] == "v1")
-        #expect(record["dsnAction"] == "failed" && record["dsnStatus"] == "5.1.1" && record["bounceCat"] == "bad-mailbox")
-        let entry = try #require(try SuppressionStore(path: "\(dir)/spool/suppression.sqlite").entries(for: "gone@good.test").first)
-        #expect(entry.reason == "bad-mailbox" && entry.source.hasPrefix("rb 20") && entry.source.hasSuffix("via verp"))
     }
 
     @Test("junk, and a bounce about mail this node never sent, are kept as unparsed; nothing is suppressed",
           Peers.smtpSink, Peers.python3)
     func unattributedAndJunk() async throws {
-        let dir = try makeTemporaryDirectory()
-        defer { removeDirectory(dir) }
-        let sink = try await SinkProcess(port: try freePort(), directory: dir)
-        defer { sink.stop() }
-        try await withNode(try configuration(dir, sinkPort: sink.port), directory: dir) { node, events in
-            let port = try #require(await node.smtpPorts.first)
+        try await withReportNode { node, events, port in
             let junk = "From: someone@else.test\r\nSubject: hello\r\n\r\nPlease unsubscribe me.\r\n"
             let broken = "Content-Type: multipart/report; report-type=feedback-report; boundary=\"nope\"\r\n\r\n--other\r\n"
             let forged = ReportSamples.delayedBounce(finalRecipient: "victim@good.test", messageID: "never-sent@origin.test")
@@ -179,12 +171,13 @@ struct InboundReportTests {
             #expect(reasons.contains { $0.contains("victim@good.test") && $0.contains("not attributed") })
             #expect(node.suppression.check(recipient: "victim@good.test", sender: "news@origin.test", jobID: nil) == nil)
             #expect(try await nextInjectionCode("victim@good.test", port: port) == nil)
+        } after: { dir in
+            let kept = try FileManager.default.contentsOfDirectory(atPath: "\(dir)/spool/inbound-reports/unparsed")
+            #expect(kept.filter { $0.hasSuffix(".report") }.count == 3)
+            #expect(kept.filter { $0.hasSuffix(".reason") }.count == 3)
+            #expect(rows(dir, type: "rb").isEmpty)
+            #expect(rows(dir, type: "f").isEmpty)
         }
-        let kept = try FileManager.default.contentsOfDirectory(atPath: "\(dir)/spool/inbound-reports/unparsed")
-        #expect(kept.filter { $0.hasSuffix(".report") }.count == 3)
-        #expect(kept.filter { $0.hasSuffix(".reason") }.count == 3)
-        #expect(try rows(dir, type: "rb").isEmpty)
-        #expect(try rows(dir, type: "f").isEmpty)
     }
 }
 
@@ -234,7 +227,7 @@ extension InboundReportTests {
                 node.suppression.check(recipient: "late@good.test", sender: "news@origin.test", jobID: nil) != nil
             }
         }
-        #expect(try rows(dir, type: "f").first?["jobId"] == "late")
+        #expect(rows(dir, type: "f").first?["jobId"] == "late")
         #expect(inbox.waiting().isEmpty)
     }
 }

@@ -67,4 +67,20 @@ struct SentMessageIndexTests {
         #expect(FileManager.default.fileExists(atPath: kept))
         #expect(try String(contentsOfFile: kept + ".reason", encoding: .utf8) == "no machine-readable part\n")
     }
+
+    @Test("unparsed/ keeps the newest reports past its limit, each with its reason")
+    func unparsedLimit() throws {
+        let dir = try makeTemporaryDirectory()
+        defer { removeDirectory(dir) }
+        let inbox = try ReportInbox(spoolDirectory: dir)
+        var kept: [String] = []
+        for time in Int64(1)...3 {
+            let path = try inbox.store(ReportInbox.Envelope(processor: "bounce-processor", sender: "", recipients: ["b@node.test"],
+                                                            receivedAt: 1_000 + time, client: "127.0.0.1"),
+                                       content: Array("junk \(time)\r\n".utf8))
+            kept.append(inbox.keepUnparsed(path, reason: "junk \(time)", keeping: 2))
+        }
+        let names = try FileManager.default.contentsOfDirectory(atPath: inbox.unparsedDirectory).sorted()
+        #expect(names == [kept[1], kept[1] + ".reason", kept[2], kept[2] + ".reason"].map { ($0 as NSString).lastPathComponent }.sorted())
+    }
 }

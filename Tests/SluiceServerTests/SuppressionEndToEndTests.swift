@@ -12,14 +12,8 @@ struct SuppressionEndToEndTests {
     private func acctFile(_ dir: String) -> String { "<acct-file \(dir)/acct.csv>\n    records r,d,b\n</acct-file>\n" }
 
     /// The rows of `type` in the accounting file, as PowerMTA's columns by name.
-    private func rows(_ dir: String, type: String = "b") throws -> [[String: String]] {
-        let csv = try String(contentsOfFile: "\(dir)/acct.csv", encoding: .utf8)
-        let lines = csv.components(separatedBy: "\r\n").filter { !$0.isEmpty }
-        let header = lines.first?.split(separator: ",", omittingEmptySubsequences: false).map(String.init) ?? []
-        return lines.dropFirst().map { line in
-            Dictionary(zip(header, line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)),
-                       uniquingKeysWith: { a, _ in a })
-        }.filter { $0["type"] == type }
+    private func rows(_ dir: String, type: String = "b") -> [[String: String]] {
+        accountingRows("\(dir)/acct.csv").filter { $0["type"] == type }
     }
 
     @Test("a delivery answered 550 5.1.1 suppresses the recipient: the next injection to it gets 550 5.7.1 at RCPT",
@@ -84,7 +78,7 @@ struct SuppressionEndToEndTests {
             #expect(events.events(kind: "delivered").map(\.recipient) == ["ok@good.test"])
             #expect(events.events(kind: "suppressed").map(\.queue) == ["good.test/v1", "good.test/v1"])
         }
-        let bounces = try rows(dir)
+        let bounces = rows(dir)
         #expect(bounces.count == 2)
         for row in bounces {
             #expect(row["rcpt"] == "gone@good.test" && row["bounceCat"] == "suppressed" && row["dsnStatus"] == "5.7.1")
@@ -94,7 +88,7 @@ struct SuppressionEndToEndTests {
         // The dropped recipient's b record did not suppress anything more, and the message of
         // the second transaction (all recipients dropped) was never received into the spool.
         #expect(try store.stats().total == 1)
-        #expect(try rows(dir, type: "r").map { $0["rcpt"] } == ["ok@good.test"])
+        #expect(rows(dir, type: "r").map { $0["rcpt"] } == ["ok@good.test"])
     }
 
     @Test("an entry added by another process (the CLI) takes effect on the running node within seconds; job entries apply after DATA",
@@ -126,7 +120,7 @@ struct SuppressionEndToEndTests {
             try await waitUntil("the autumn delivery") { events.events(kind: "delivered").count == 1 }
             #expect(events.events(kind: "suppressed").map(\.recipient) == ["later@good.test", "jobbed@good.test"])
         }
-        let bounces = try rows(dir)
+        let bounces = rows(dir)
         #expect(bounces.map { [$0["rcpt"], $0["bounceCat"], $0["jobId"]] } == [["jobbed@good.test", "suppressed", "spring"]])
     }
 

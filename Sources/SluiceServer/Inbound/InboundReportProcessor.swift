@@ -4,6 +4,7 @@ import SluiceConfig
 import SluiceControlProtocol
 import SluiceCore
 import SluiceReports
+import Synchronization
 
 /// Processes the mail that comes to the addresses of `<bounce-processor>` and
 /// `<feedback-loop-processor>` blocks: each report is stored durably in the ``ReportInbox`` before
@@ -52,6 +53,11 @@ actor InboundReportProcessor {
     private var processors: [InboundProcessor]
     /// Reports stored and not processed yet.
     private var queued: [String] = []
+    /// Reports stored and not yet processed, as the listeners see it (they refuse past ``maximumBacklog``).
+    private nonisolated let backlog = Atomic<Int>(0)
+    /// How many stored reports may wait for processing before the listeners answer `452 4.3.1`:
+    /// a flood of reports slows down its senders instead of filling the disk.
+    static let maximumBacklog = 10_000
     private var draining = false
     private var idleWaiters: [CheckedContinuation<Void, Never>] = []
 
@@ -73,13 +79,21 @@ actor InboundReportProcessor {
         self.recorder = recorder
         self.forwarder = forwarder
         let waiting = inbox.waiting()
+        backlog.add(waiting.count, ordering: .relaxed)
         if !waiting.isEmpty { log("inbound-reports: \(waiting.count) report(s) left from the last run, processing them") }
         enqueue(waiting)
     }
 
     /// Stores a report durably; processed shortly after. Called by the listener before it answers.
+    ///
+    /// - Throws: ``InboxError`` when ``maximumBacklog`` reports already wait, or the file cannot be written.
     nonisolated func store(_ envelope: ReportInbox.Envelope, content: [UInt8]) throws -> String {
-        try inbox.store(envelope, content: content)
+        guard backlog.load(ordering: .relaxed) < Self.maximumBacklog else {
+            throw InboxError("\(Self.maximumBacklog) reports already wait for processing")
+        }
+        let path = try inbox.store(envelope, content: content)
+        backlog.add(1, ordering: .relaxed)
+        return path
     }
 
     /// Queues a stored report for processing.
@@ -107,6 +121,7 @@ actor InboundReportProcessor {
         while !queued.isEmpty {
             let path = queued.removeFirst()
             await process(path)
+            backlog.subtract(1, ordering: .relaxed)
         }
         draining = false
         let waiters = idleWaiters

@@ -32,7 +32,7 @@ extension NodeReceiver {
             Task { await reports.enqueue([path]) }
         } catch {
             log("inbound-reports: report from \(received.clientAddress) not stored: \(error)")
-            return .failure(SMTPReply(451, "4.3.0", "Local error: report not stored, try again later"))
+            return .failure(SMTPReply(452, "4.3.1", "Report not stored, try again later"))
         }
         return .success(others)
     }

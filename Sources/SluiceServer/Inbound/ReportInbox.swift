@@ -84,14 +84,25 @@ struct ReportInbox: Sendable {
     /// Removes a processed report.
     func remove(_ path: String) { unlink(path) }
 
-    /// Moves a report to `unparsed/` with `reason` in a `.reason` file beside it; returns the new path.
+    /// How many reports `unparsed/` keeps: past it, the oldest go (with their reasons), so that a
+    /// flood of junk to a processor address cannot fill the disk.
+    static let maximumUnparsed = 10_000
+
+    /// Moves a report to `unparsed/` with `reason` in a `.reason` file beside it (removing the oldest
+    /// beyond ``maximumUnparsed``); returns the new path.
     @discardableResult
-    func keepUnparsed(_ path: String, reason: String) -> String {
+    func keepUnparsed(_ path: String, reason: String, keeping limit: Int = ReportInbox.maximumUnparsed) -> String {
+        let kept = (try? FileManager.default.contentsOfDirectory(atPath: unparsedDirectory))?
+            .filter { $0.hasSuffix(".report") }.sorted() ?? []
+        for old in kept.prefix(max(0, kept.count - limit + 1)) {
+            unlink("\(unparsedDirectory)/\(old)")
+            unlink("\(unparsedDirectory)/\(old).reason")
+        }
         let name = (path as NSString).lastPathComponent
-        let kept = "\(unparsedDirectory)/\(name)"
-        _ = FileManager.default.createFile(atPath: kept + ".reason", contents: Data((reason + "\n").utf8))
-        if rename(path, kept) != 0 { return path }
-        return kept
+        let target = "\(unparsedDirectory)/\(name)"
+        _ = FileManager.default.createFile(atPath: target + ".reason", contents: Data((reason + "\n").utf8))
+        if rename(path, target) != 0 { return path }
+        return target
     }
 
     private static func writeSynced(_ path: String, _ parts: [[UInt8]]) throws {

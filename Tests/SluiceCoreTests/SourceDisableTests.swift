@@ -152,3 +152,19 @@ struct SourceDisableTests {
         #expect(sim.records(.delivered).allSatisfy { $0.queue == v2 })
     }
 }
+
+extension SourceDisableTests {
+    @Test("every source disabled, backoff-upon-all-sources-disabled and backoff-reroute-to-virtual-mta: the mail goes out through the other vmta meanwhile")
+    func allDisabledBackoffReroutes() throws {
+        var sim = try Self.simulator(extra: [("backoff-upon-all-sources-disabled", "yes"), ("backoff-reroute-to-virtual-mta", "v2")])
+        let v1 = QueueKey(domain: "blocked.test", vmta: "v1"), v2 = QueueKey(domain: "blocked.test", vmta: "v2")
+        sim.answer = { tx, _ in tx.recipients.map { _ in SMTPReply(tx.queue == v1 ? Self.blocked : "250 2.0.0 ok") } }
+        try sim.inject(6, to: "blocked.test", vmta: "v1", firstID: 1)
+        sim.run(until: .minutes(2))
+        let snapshot = try #require(sim.engine.snapshot(of: v1, now: sim.now))
+        #expect(snapshot.mode == .backoff)
+        #expect(snapshot.disabledSources.count == 1 && snapshot.queued == 0)
+        #expect(sim.records(.delivered).count == 6)
+        #expect(sim.records(.delivered).allSatisfy { $0.queue == v2 })
+    }
+}

@@ -1,9 +1,11 @@
 import SluiceConfig
 
 extension DeliveryEngine {
-    /// Brings one queue up to date at `now` and starts what may start: due retries move to the
-    /// ready list, idle connections get transactions while the rate and caps allow, connections
-    /// open while the queue is connection-limited, idle ones time out. Then plans its next wakeup.
+    /// Brings one queue up to date at `now` and starts what may start: disabled sources whose
+    /// time is up are enabled again, a backed-off queue's mail is rerouted, due retries move to the
+    /// ready list, idle connections from disabled sources close, idle connections get transactions
+    /// while the rate and caps allow, connections open while the queue is connection-limited,
+    /// idle ones time out. Then plans its next wakeup.
     ///
     /// Cost: O(log n) in the queue's deferred messages per retry released, O(1) per transaction
     /// started (plus the message's recipient scan), O(log Q) to plan the wakeup.
@@ -20,6 +22,7 @@ extension DeliveryEngine {
             plan(q, now: now)
             return
         }
+        closeDisabledIdle(q, into: &actions)
         // A lower limit (backoff, an override) takes effect at once on idle connections.
         while queues[i].open > queues[i].connectionLimit, let c = queues[i].idle.popLast() {
             close(c, into: &actions)

@@ -53,9 +53,10 @@ extension DeliveryEngine {
     }
 
     /// Disables a source of the queue for its destination until `now + span` (a later end
-    /// extends a disablement in force). Idle connections from it close now, busy ones after their
-    /// transaction. With `backoff-upon-all-sources-disabled`, disabling the last enabled source
-    /// puts the queue in backoff mode.
+    /// extends a disablement in force). Its connections close when the queue is next serviced
+    /// (idle ones, and those that finish connecting) or after their transaction (busy ones). With
+    /// `backoff-upon-all-sources-disabled`, disabling the last enabled source puts the queue in
+    /// backoff mode.
     mutating func disableSource(_ q: UInt32, _ source: Int, for span: TimeSpan, reply: SMTPReply, patternList: String,
                                 now: Int64, into actions: inout [EngineAction]) {
         let i = Int(q)
@@ -79,10 +80,16 @@ extension DeliveryEngine {
                                       + "\(entry.until.timeOfDayUTC) (smtp-pattern-list \(patternList)): \(entry.reply)"),
                queue: q)
         actions.append(.sourceDisabled(entry))
-        for c in queues[i].idle where connections[c]?.source == source { close(c, into: &actions) }
         if queues[i].allSourcesDisabled, queues[i].limits.backoffUponAllSourcesDisabled {
             switchMode(q, to: .backoff, because: "backoff-upon-all-sources-disabled", now: now)
         }
+    }
+
+    /// Closes the queue's idle connections from disabled sources.
+    mutating func closeDisabledIdle(_ q: UInt32, into actions: inout [EngineAction]) {
+        let i = Int(q)
+        guard queues[i].disabledCount > 0 else { return }
+        for c in queues[i].idle where queues[i].isDisabled(source: connections[c]?.source ?? 0) { close(c, into: &actions) }
     }
 
     /// Enables again the queue's sources whose disablement has ended by `now`.

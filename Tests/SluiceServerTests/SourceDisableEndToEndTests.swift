@@ -1,3 +1,4 @@
+import SluiceAccounting
 import SluiceConfig
 import SluiceControlProtocol
 import SluiceCore
@@ -86,5 +87,42 @@ struct SourceDisableEndToEndTests {
         #expect(logged.contains { $0.hasPrefix("delivery: disabled source-ip \(Self.v1Address) for blocked.test") })
         #expect(logged.contains { $0.hasPrefix("delivery: enabled source-ip \(Self.v1Address) for blocked.test") })
         await node.shutdown()
+    }
+}
+
+extension SourceDisableEndToEndTests {
+    @Test("a vmta with two smtp-source-host lines binds its connections to each in turn, with its EHLO name; accounting's dlvSourceIp is the connection's address")
+    func sourcesInTurn() throws {
+        let model = try loadConfiguration("""
+        host-name node.test
+        <virtual-mta v1>
+            smtp-source-host 192.0.2.10 a.node.test
+            smtp-source-host 192.0.2.11 b.node.test
+        </virtual-mta>
+        <domain *>
+            max-smtp-out 2
+            max-msg-per-connection 1
+        </domain>
+        """)
+        let start = Instant(milliseconds: 1_800_000_000_000)
+        let transport = InMemoryTransport(clock: VirtualClock(start)) { _, _, _ in .accept }
+        var sim = CoreSimulation(configuration: model, transport: transport, start: start)
+        try sim.inject(6, to: "turns.test")
+        sim.run(until: start + .minutes(1))
+        let sources = transport.delivered(to: "turns.test").compactMap(\.source)
+        #expect(sources.count == 6)
+        #expect(Set(sources) == ["192.0.2.10", "192.0.2.11"])
+        #expect(sources.filter { $0 == "192.0.2.10" }.count == 3, "the addresses take turns")
+        let rows = sim.accounting.filter { $0.type == .delivered }
+        #expect(rows.count == 6)
+        // Each row names the address its recipient was delivered from.
+        for row in rows {
+            let delivery = transport.delivered(to: "turns.test").first { $0.recipient == row.rcpt }
+            #expect(row.dlvSourceIp == delivery?.source, "\(row.rcpt)")
+        }
+        let plans = [0, 1, 2].map { ConnectionPlan(key: QueueKey(domain: "turns.test", vmta: "v1"), settings: DomainSettings(),
+                                                   vmta: model.virtualMTAs["v1"], source: $0, hostName: "node.test") }
+        #expect(plans.map(\.client.heloName) == ["a.node.test", "b.node.test", "a.node.test"])
+        #expect(plans.map(\.client.sourceAddress) == ["192.0.2.10", "192.0.2.11", "192.0.2.10"])
     }
 }

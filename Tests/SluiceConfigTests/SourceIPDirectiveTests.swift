@@ -59,5 +59,7 @@ struct SourceIPDirectiveTests {
                 "\(lines(result))")
         let duration = load("<smtp-pattern-list p>\n    reply /x/ disable-source-ip=soon\n</smtp-pattern-list>\n")
         #expect(lines(duration).first?.contains("error: invalid value for 'disable-source-ip'") == true, "\(lines(duration))")
+        let unknown = load("<virtual-mta v1>\n</virtual-mta>\n<domain *>\n    backoff-reroute-to-virtual-mta v2\n</domain>\n")
+        #expect(lines(unknown) == ["t.conf:4:36: error: backoff-reroute-to-virtual-mta names an undefined virtual-mta 'v2'; did you mean 'v1'?"])
     }
 }

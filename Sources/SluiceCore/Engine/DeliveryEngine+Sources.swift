@@ -12,12 +12,6 @@ extension DeliveryEngine {
     /// from; nil for an unknown connection.
     public func sourceIndex(of id: ConnectionID) -> Int? { connections[id]?.source }
 
-    /// Every source address disabled now, by queue and address.
-    public var disabledSources: [DisabledSource] {
-        queueInfo.flatMap { $0.disabledSources.values }
-            .sorted { ($0.queue, $0.source) < ($1.queue, $1.source) }
-    }
-
     /// The queue's disabled sources, by address.
     func disabledSources(_ q: UInt32) -> [DisabledSource] {
         queueInfo[Int(q)].disabledSources.values.sorted { $0.source < $1.source }

@@ -17,6 +17,9 @@ public protocol EngineConfiguration: Sendable {
     /// The names of the rolled-up queues (`<mx-rollup-list>`), lower case. A queue of one of
     /// these names is not a destination of its own: its connections resolve a member domain.
     var rollupQueueNames: Set<String> { get }
+    /// The source addresses (`smtp-source-host`) of a vmta in the order its connections use them
+    /// in turn; empty when it sends from the node's own address.
+    func sourceAddresses(ofVirtualMTA name: String) -> [String]
 }
 
 /// A configuration held in dictionaries: defaults, per-domain and per-queue settings, pattern lists
@@ -38,6 +41,8 @@ public struct StaticEngineConfiguration: EngineConfiguration {
     public var virtualMTANames: Set<String>
     /// The rolled-up queue names (lower case).
     public var rollupQueueNames: Set<String>
+    /// Source addresses per vmta; a vmta without an entry sends from the node's own address.
+    public var sourceAddresses: [String: [String]] = [:]
 
     /// Creates a configuration.
     public init(defaults: DomainSettings = DomainSettings(), domains: [String: DomainSettings] = [:],
@@ -64,6 +69,9 @@ public struct StaticEngineConfiguration: EngineConfiguration {
 
     /// The named pool's members.
     public func poolMembers(_ name: String) -> [String]? { pools[name] }
+
+    /// The vmta's entry in ``sourceAddresses``.
+    public func sourceAddresses(ofVirtualMTA name: String) -> [String] { sourceAddresses[name] ?? [] }
 
     /// Settings built from `directive value` pairs over the defaults, each with `origin`.
     ///

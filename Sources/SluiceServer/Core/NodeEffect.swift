@@ -27,4 +27,6 @@ enum NodeEffect: Sendable {
     case persistControl(Control)
     /// Remove an ended control from the spool.
     case forgetControl(Control)
+    /// Write a line to the node's log.
+    case log(String)
 }

@@ -40,6 +40,8 @@ struct CoreSimulation {
     /// The DSNs the core sent, in order.
     private(set) var dsns: [DSNJob] = []
     private(set) var events: [EventRecord] = []
+    /// Lines for the node's log, in order.
+    private(set) var logged: [String] = []
     /// Controls in the (simulated) spool, by id.
     private(set) var storedControls: [UInt64: Control] = [:]
 
@@ -112,6 +114,7 @@ struct CoreSimulation {
             case .publishEvent(let event): events.append(event)
             case .persistControl(let control): storedControls[control.id] = control
             case .forgetControl(let control): storedControls[control.id] = nil
+            case .log(let line): logged.append(line)
             case .sendDSN(let job):
                 dsns.append(job)
                 progress += job.progress

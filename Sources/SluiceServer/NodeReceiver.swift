@@ -25,7 +25,7 @@ struct NodeReceiver: MessageReceiver {
         self.log = log
         var bySource: [IPAddress: String] = [:]
         for vmta in configuration.virtualMTAs.values.sorted(by: { $0.name < $1.name }) {
-            if let address = vmta.sourceAddress, bySource[address] == nil { bySource[address] = vmta.name }
+            for host in vmta.sourceHosts where bySource[host.address] == nil { bySource[host.address] = vmta.name }
         }
         self.vmtaBySourceAddress = bySource
         self.virtualMTAs = configuration.virtualMTANames

@@ -14,7 +14,7 @@ struct NodeRecords {
     let events: EventHub
     /// Where operator controls are kept.
     let spool: Spool
-    /// The node's log, for write failures (which never stop delivery).
+    /// The node's log: write failures (which never stop delivery) and the core's log lines.
     let log: @Sendable (String) -> Void
     /// Takes the recipients of hard-bounce `b` records (as `<suppression>` says).
     let suppression: NodeSuppression
@@ -31,6 +31,8 @@ struct NodeRecords {
             progress.submit(entries)
         case .publishEvent(let event):
             events.publish(event)
+        case .log(let line):
+            log(line)
         case .persistControl(let control):
             do { try spool.save(control) } catch { log("spool: could not store control #\(control.id) (\(control)): \(error)") }
         case .forgetControl(let control):

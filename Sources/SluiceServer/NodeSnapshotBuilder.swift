@@ -19,8 +19,17 @@ struct NodeSnapshotBuilder {
 
     func build() -> NodeSnapshot {
         let queues = engine.queueSnapshots(now: now)
-        let rows = queues.map { QueueRow(domain: $0.key.domain, vmta: $0.key.vmta, figures: figures($0)) }
+        let rows = queues.map {
+            QueueRow(domain: $0.key.domain, vmta: $0.key.vmta, figures: figures($0),
+                     disabledSources: $0.disabledSources.map(Self.row))
+        }
         return NodeSnapshot(status: status(), domains: DomainRow.totals(of: rows), queues: rows, vmtas: vmtas(queues))
+    }
+
+    /// The wire row of a disabled source.
+    static func row(_ d: DisabledSource) -> DisabledSourceRow {
+        DisabledSourceRow(source: d.source, destination: d.destination, since: Double(d.since.milliseconds) / 1000,
+                          until: Double(d.until.milliseconds) / 1000, reply: d.reply, patternList: d.patternList)
     }
 
     func figures(_ queue: QueueSnapshot) -> QueueFigures {

@@ -56,6 +56,11 @@ import Testing
             Fixture.press([.enter], &s)
             _ = ConsoleReducer.reduce(&s, .settingsLoaded(target: "gmail.com", .success(Fixture.gmailReputationSettings)))
         },
+        Case(name: "detail-disabled-source") { s in
+            _ = ConsoleReducer.reduce(&s, .snapshot(Fixture.disabledSourceSnapshot, at: Fixture.now - TimeSpan.seconds(1)))
+            Fixture.press([.enter], &s)
+            _ = ConsoleReducer.reduce(&s, .settingsLoaded(target: "gmail.com", .success(Fixture.gmailSettings)))
+        },
         Case(name: "help") { s in Fixture.press([.char("?")], &s) },
         Case(name: "prompt") { s in Fixture.press([.char("/")] + Fixture.type("yahoo") + [.enter, .char("h")], &s) },
         Case(name: "throttle-form") { s in

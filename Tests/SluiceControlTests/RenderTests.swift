@@ -27,6 +27,27 @@ struct RenderTests {
         #expect(!text.contains(" \n"), "no trailing spaces")
     }
 
+    @Test("show queues lists the disabled source addresses with the time left, and --json carries them")
+    func queuesListDisabledSources() async throws {
+        var rows = await FakeNode().snapshot().queues
+        let reply = "451 4.7.1 192.0.2.10 temporarily blocked"
+        rows[0].disabledSources = [DisabledSourceRow(source: "192.0.2.10", destination: rows[0].domain, since: 1000,
+                                                     until: 1600, reply: reply, patternList: "blocks")]
+        let text = ShowRenderer.queues(rows, now: 1060)
+        let line = try #require(text.split(separator: "\n").first { $0.hasPrefix("192.0.2.10") })
+        #expect(line.contains(rows[0].domain) && line.contains(rows[0].name))
+        #expect(line.contains("9m left") && line.hasSuffix(reply))
+        #expect(!ShowRenderer.queues(Array(rows.dropFirst()), now: 1060).contains("Disabled source"))
+        let json = try JSONEncoder().encode(rows[0])
+        let object = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
+        let first = try #require((object["disabled_sources"] as? [[String: Any]])?.first)
+        #expect(first["source"] as? String == "192.0.2.10" && first["until"] as? Double == 1600)
+        #expect(first["pattern_list"] as? String == "blocks")
+        #expect(try JSONDecoder().decode(QueueRow.self, from: json) == rows[0])
+        let plain = try #require(try JSONSerialization.jsonObject(with: try JSONEncoder().encode(rows[1])) as? [String: Any])
+        #expect(plain["disabled_sources"] == nil, "absent when none")
+    }
+
     @Test func domainsShowHeldState() async {
         let node = FakeNode()
         _ = try? await node.execute(.hold(domain: "gmail.com"),

@@ -18,6 +18,9 @@ struct Simulator {
     var transactionLatency = TimeSpan(milliseconds: 0)
     /// The replies for a transaction started at an instant (default: 250 for every recipient).
     var answer: (Transaction, Instant) -> [SMTPReply] = { tx, _ in tx.recipients.map { _ in SMTPReply("250 2.0.0 ok") } }
+    /// When set, the replies for a transaction by the index of the source address its connection
+    /// sends from (see ``DeliveryEngine/sourceIndex(of:)``); it takes the place of ``answer``.
+    var answerBySource: ((Transaction, Int, Instant) -> [SMTPReply])?
     /// A connection failure for a connection opened at an instant, or nil for success.
     var connectOutcome: (QueueKey, Instant) -> ConnectionFailure? = { _, _ in nil }
 
@@ -29,6 +32,10 @@ struct Simulator {
     var records: [DeliveryRecord] = []
     var finishedMessages: [MessageID] = []
     var controlEvents: [EngineAction] = []
+    /// `sourceDisabled` and `sourceEnabled` actions, in order.
+    var sourceEvents: [EngineAction] = []
+    /// The source index of each started transaction's connection, in ``started``'s order.
+    var startedSources: [Int] = []
     var openedConnections = 0
     private(set) var openNow: [QueueKey: Int] = [:]
     private(set) var maxOpen: [QueueKey: Int] = [:]
@@ -118,8 +125,11 @@ struct Simulator {
                 }
             case .startTransaction(let tx):
                 started.append((now, tx))
+                let source = engine.sourceIndex(of: tx.connection) ?? -1
+                startedSources.append(source)
                 messagesOnConnection[tx.connection, default: 0] += 1
-                schedule(.completed(tx.id, answer(tx, now)), after: transactionLatency)
+                let replies = answerBySource.map { $0(tx, source, now) } ?? answer(tx, now)
+                schedule(.completed(tx.id, replies), after: transactionLatency)
             case .closeConnection(let c):
                 if let key = connectionQueue.removeValue(forKey: c) { openNow[key, default: 0] -= 1 }
             case .record(let r):
@@ -128,6 +138,8 @@ struct Simulator {
                 finishedMessages.append(id)
             case .controlAdded, .controlRemoved:
                 controlEvents.append(action)
+            case .sourceDisabled, .sourceEnabled:
+                sourceEvents.append(action)
             }
         }
     }
@@ -190,6 +202,12 @@ extension DeliveryEngine {
             if q.deferred != deferred[i] { problems.append("\(q.key): deferred \(q.deferred), counted \(deferred[i])") }
             if q.open != open[i] { problems.append("\(q.key): open \(q.open), counted \(open[i])") }
             if q.open > q.connectionLimit, q.idle.count > 0 { problems.append("\(q.key): idle connections above the limit") }
+            let disabled = q.disabledUntil.filter { $0 != 0 }.count
+            if q.disabledCount != disabled { problems.append("\(q.key): disabledCount \(q.disabledCount), counted \(disabled)") }
+            if disabled != queueInfo[i].disabledSources.count { problems.append("\(q.key): disabled sources not all described") }
+            if q.idle.contains(where: { connections[$0].map { q.isDisabled(source: $0.source) } ?? false }) {
+                problems.append("\(q.key): an idle connection from a disabled source")
+            }
         }
         if totalConnections != connections.count { problems.append("total connections \(totalConnections) vs \(connections.count)") }
         return problems

@@ -170,8 +170,7 @@ extension ModelBuilder {
                                                  + "address, found '\(d.arguments[0].text)'")
                     continue
                 }
-                vmta.sourceAddress = address
-                vmta.sourceHostName = d.arguments.count == 2 ? d.arguments[1].text : nil
+                vmta.sourceHosts.append(SourceHost(address: address, hostName: d.arguments.count == 2 ? d.arguments[1].text : nil))
             case .directive(let d) where d.key == "domain-key":
                 if let key = domainKey(d, among: vmta.domainKeys, scope: "virtual-mta '\(name)'") { vmta.domainKeys.append(key) }
             case .directive(let d) where d.key == "warmup-schedule":

@@ -203,6 +203,10 @@ extension ModelBuilder {
             references.append(Reference(kind: .smtpPatternList, name: value, location: d.valueLocation,
                                         context: "smtp-pattern-list"))
         }
+        if directive.name == "backoff-reroute-to-virtual-mta" {
+            references.append(Reference(kind: .virtualMTA, name: value, location: d.valueLocation,
+                                        context: "backoff-reroute-to-virtual-mta"))
+        }
         return entry
     }
 }

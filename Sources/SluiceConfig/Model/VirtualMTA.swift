@@ -3,10 +3,14 @@
 public struct VirtualMTA: Hashable, Sendable {
     /// The vmta's name, the second half of queue names (`gmail.com/NAME`).
     public var name: String
-    /// `smtp-source-host ADDRESS HOSTNAME`: the local address deliveries bind to.
-    public var sourceAddress: IPAddress?
-    /// The host name announced in EHLO (the second word of `smtp-source-host`).
-    public var sourceHostName: String?
+    /// The `smtp-source-host ADDRESS HOSTNAME` lines in file order: the local addresses deliveries
+    /// bind to, used in turn, one per connection (PowerMTA allows several per vmta).
+    public var sourceHosts: [SourceHost]
+    /// The first `smtp-source-host` address: the vmta's address where one is shown or matched
+    /// (`default-virtual-mta by-smtp-source-ip`, `show vmtas`).
+    public var sourceAddress: IPAddress? { sourceHosts.first?.address }
+    /// The host name of the first `smtp-source-host` line.
+    public var sourceHostName: String? { sourceHosts.first?.hostName }
     /// `<domain>` blocks nested in the vmta, overriding the global ones for its queues only.
     public var domainBlocks: [DomainBlock]
     /// `domain-key` lines in the block, in file order: the DKIM keys its mail is signed with
@@ -18,13 +22,25 @@ public struct VirtualMTA: Hashable, Sendable {
     public var location: SourceLocation
 
     /// Creates a vmta.
-    public init(name: String, sourceAddress: IPAddress? = nil, sourceHostName: String? = nil,
-                domainBlocks: [DomainBlock] = [], location: SourceLocation) {
+    public init(name: String, sourceHosts: [SourceHost] = [], domainBlocks: [DomainBlock] = [], location: SourceLocation) {
         self.name = name
-        self.sourceAddress = sourceAddress
-        self.sourceHostName = sourceHostName
+        self.sourceHosts = sourceHosts
         self.domainBlocks = domainBlocks
         self.location = location
+    }
+}
+
+/// One `smtp-source-host ADDRESS [HOSTNAME]` line of a `<virtual-mta>`.
+public struct SourceHost: Hashable, Sendable {
+    /// The local address connections bind to.
+    public var address: IPAddress
+    /// The host name announced in EHLO, when given.
+    public var hostName: String?
+
+    /// Creates a source host.
+    public init(address: IPAddress, hostName: String? = nil) {
+        self.address = address
+        self.hostName = hostName
     }
 }
 

@@ -15,7 +15,8 @@ public enum SMTPPatternAction: Hashable, Sendable {
     /// `bounce-rcpt`: bounce the recipient the (temporary) reply was for now, instead of
     /// deferring it. A connection that fails as a whole still defers its recipients.
     case bounceRecipient
-    /// `disable-source-ip` (optionally `=DURATION`): stop using this vmta for the domain for a while.
+    /// `disable-source-ip` (optionally `=DURATION`, 1h without): the source address the reply was
+    /// given to stops sending to the domain for that long; the vmta's other addresses go on.
     case disableSourceIP(TimeSpan?)
 }
 

@@ -40,6 +40,8 @@ public struct DomainDirective: Sendable {
         retry("backoff-retry-after", \.backoffRetryAfter, throttle: true),
         expiry("backoff-to-normal-after", \.backoffToNormalAfter),
         bool("backoff-to-normal-after-delivery", \.backoffToNormalAfterDelivery),
+        name("backoff-reroute-to-virtual-mta", \.backoffRerouteToVirtualMTA),
+        bool("backoff-upon-all-sources-disabled", \.backoffUponAllSourcesDisabled),
         name("smtp-pattern-list", \.smtpPatternList),
         bool("use-starttls", \.useStarttls),
         bool("require-starttls", \.requireStarttls),

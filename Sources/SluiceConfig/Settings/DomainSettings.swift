@@ -36,6 +36,12 @@ public struct DomainSettings: Hashable, Sendable {
     public var backoffToNormalAfter = Sourced(Expiry.never)
     /// `backoff-to-normal-after-delivery` [no]: a successful delivery ends backoff.
     public var backoffToNormalAfterDelivery = Sourced(false)
+    /// `backoff-reroute-to-virtual-mta` [none]: while the queue is in backoff mode, its mail moves
+    /// to this vmta's queue for the same domain.
+    public var backoffRerouteToVirtualMTA = Sourced<String?>(nil)
+    /// `backoff-upon-all-sources-disabled` [no]: when `disable-source-ip` has disabled every source
+    /// address of the queue's vmta for the domain, the queue goes into backoff mode.
+    public var backoffUponAllSourcesDisabled = Sourced(false)
     /// `smtp-pattern-list` [none]: the reply patterns that switch the queue's mode.
     public var smtpPatternList = Sourced<String?>(nil)
     /// `use-starttls` [yes]: use STARTTLS when the server offers it.

@@ -1,7 +1,7 @@
 import SluiceControlProtocol
 
 /// Everything about one domain, queue or vmta: figures, effective settings with origins, active
-/// controls (undoable), a five-minute sparkline, complaints and asynchronous bounces (when the
+/// controls (undoable), source addresses disabled by `disable-source-ip`, a five-minute sparkline, complaints and asynchronous bounces (when the
 /// node reports them), recent events and a sample of queued recipients.
 enum DetailView {
     static func draw(_ state: ConsoleState, on canvas: inout Canvas, glyphs: GlyphSet, top: Int, rows: Int) {
@@ -121,6 +121,14 @@ enum DetailView {
                      selected: controls.isEmpty ? nil : detail.selectedControl)
             .draw(on: &canvas, x: rightX, y: y, width: rightWidth, height: controlRows, glyphs: glyphs)
         left = bodyTop + bodyRows - y
+
+        let disabled = DisabledSourceLines.rows(of: target, in: state)
+        if !disabled.isEmpty {
+            let lines = DisabledSourceLines.lines(disabled, now: Double(state.now.milliseconds) / 1000)
+            y += Section(title: "Disabled source IPs", lines: lines)
+                .draw(on: &canvas, x: rightX, y: y, width: rightWidth, height: min(left, 1 + min(lines.count, 4)), glyphs: glyphs)
+            left = bodyTop + bodyRows - y
+        }
 
         if let reputation = detail.settings?.reputation {
             let lines = reputationLines(reputation)

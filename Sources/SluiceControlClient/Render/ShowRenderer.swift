@@ -10,7 +10,7 @@ public enum ShowRenderer {
     public static func render(_ result: ControlResult, now: Double) -> String {
         switch result {
         case .status(let s): return status(s, now: now)
-        case .queues(let rows): return queues(rows)
+        case .queues(let rows): return queues(rows, now: now)
         case .domains(let rows): return domains(rows)
         case .vmtas(let rows): return vmtas(rows)
         case .settings(let s): return settings(s)
@@ -44,12 +44,20 @@ public enum ShowRenderer {
         return text
     }
 
-    /// `show queues`: one line per queue, busiest first as given, with a totals line.
-    public static func queues(_ rows: [QueueRow]) -> String {
+    /// `show queues`: one line per queue, busiest first as given, with a totals line; then the
+    /// source addresses `disable-source-ip` has disabled, with the time left at `now`.
+    public static func queues(_ rows: [QueueRow], now: Double = 0) -> String {
         var table = TextTable(figureColumns(first: "Queue"))
         for row in rows { table.add(figureCells(row.name, row.figures)) }
         table.totals = totalCells("total (\(plural(rows.count, "queue")))", rows.map(\.figures))
-        return table.render()
+        let disabled = rows.flatMap { row in row.disabledSources.map { (row.name, $0) } }
+        guard !disabled.isEmpty else { return table.render() }
+        var sources = TextTable([.init("Disabled source"), .init("Destination"), .init("Queue"), .init("Left"), .init("Reply")])
+        for (queue, d) in disabled {
+            sources.add([d.sourceLabel, d.destination, queue, Formatting.remaining(until: d.until, now: now),
+                         Formatting.truncate(d.reply, reasonWidth)])
+        }
+        return table.render() + "\n" + sources.render()
     }
 
     /// `show domains`: one line per domain with a totals line.

@@ -10,7 +10,8 @@ public enum CommandValidator {
     public static let maxLimit = 10_000
 
     /// The event kinds a filter may name.
-    public static let eventKinds: Set<String> = ["delivered", "deferred", "bounced", "expired"]
+    public static let eventKinds: Set<String> = ["delivered", "deferred", "bounced", "expired",
+                                                 "source-disabled", "source-enabled"]
 
     /// Validates a query.
     ///

@@ -5,7 +5,8 @@ public struct EventRecord: Codable, Hashable, Sendable {
     /// `delivered`, `deferred`, `bounced` or `expired`; `suppressed` (a recipient refused or dropped
     /// because the suppression list names it) is published on the node's event hub only, as are the
     /// blocklist watch's `blocklist-listed`, `blocklist-cleared`, `blocklist-refused` and
-    /// `blocklist-error` (docs/CONTROL.md).
+    /// `blocklist-error` (docs/CONTROL.md); `source-disabled` and `source-enabled` (no recipient)
+    /// tell of `disable-source-ip`.
     public var kind: String
     /// The queue, `domain/vmta`.
     public var queue: String

@@ -100,13 +100,17 @@ public struct QueueRow: Codable, Hashable, Sendable {
     public var vmta: String
     /// Its figures.
     public var figures: QueueFigures
+    /// Its vmta's source addresses disabled for its domain by `disable-source-ip` (JSON
+    /// `disabled_sources`, present only when there are some).
+    public var disabledSources: [DisabledSourceRow]
 
     /// Creates a row.
-    public init(domain: String, vmta: String, figures: QueueFigures) {
+    public init(domain: String, vmta: String, figures: QueueFigures, disabledSources: [DisabledSourceRow] = []) {
         self.name = "\(domain)/\(vmta)"
         self.domain = domain
         self.vmta = vmta
         self.figures = figures
+        self.disabledSources = disabledSources
     }
 
     public init(from decoder: any Decoder) throws {
@@ -114,6 +118,7 @@ public struct QueueRow: Codable, Hashable, Sendable {
         name = try c.decode(String.self, forKey: .name)
         domain = try c.decode(String.self, forKey: .domain)
         vmta = try c.decode(String.self, forKey: .vmta)
+        disabledSources = try c.decodeIfPresent([DisabledSourceRow].self, forKey: .disabledSources) ?? []
         figures = try QueueFigures(from: decoder)
     }
 
@@ -122,10 +127,14 @@ public struct QueueRow: Codable, Hashable, Sendable {
         try c.encode(name, forKey: .name)
         try c.encode(domain, forKey: .domain)
         try c.encode(vmta, forKey: .vmta)
+        if !disabledSources.isEmpty { try c.encode(disabledSources, forKey: .disabledSources) }
         try figures.encode(to: encoder)
     }
 
-    enum Keys: String, CodingKey { case name, domain, vmta }
+    enum Keys: String, CodingKey {
+        case name, domain, vmta
+        case disabledSources = "disabled_sources"
+    }
 }
 
 /// One virtual MTA, i.e. one sending IP (`show vmtas`, the console's VMTAs view).

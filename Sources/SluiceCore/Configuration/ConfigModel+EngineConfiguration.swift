@@ -34,6 +34,11 @@ extension ConfigModel: EngineConfiguration {
         Set(virtualMTAs.keys).union(["default"])
     }
 
+    /// The vmta's `smtp-source-host` addresses in file order.
+    public func sourceAddresses(ofVirtualMTA name: String) -> [String] {
+        virtualMTAs[name]?.sourceHosts.map(\.address.description) ?? []
+    }
+
     /// The queue names of every `<mx-rollup-list>` entry.
     public var rollupQueueNames: Set<String> { mxRollupTable.queueNames }
 }

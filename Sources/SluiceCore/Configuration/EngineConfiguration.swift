@@ -21,6 +21,9 @@ public protocol EngineConfiguration: Sendable {
     func coldPoolMembers(_ name: String) -> [String]
     /// The `<warmup-schedule>` `vmta` ramps up by, or nil.
     func warmupSchedule(forVMTA vmta: String) -> WarmupSchedule?
+    /// The source addresses (`smtp-source-host`) of a vmta in the order its connections use them
+    /// in turn; empty when it sends from the node's own address.
+    func sourceAddresses(ofVirtualMTA name: String) -> [String]
 }
 
 extension EngineConfiguration {
@@ -49,6 +52,8 @@ public struct StaticEngineConfiguration: EngineConfiguration {
     public var virtualMTANames: Set<String>
     /// The rolled-up queue names (lower case).
     public var rollupQueueNames: Set<String>
+    /// Source addresses per vmta; a vmta without an entry sends from the node's own address.
+    public var sourceAddresses: [String: [String]] = [:]
 
     /// Creates a configuration.
     public init(defaults: DomainSettings = DomainSettings(), domains: [String: DomainSettings] = [:],
@@ -75,6 +80,9 @@ public struct StaticEngineConfiguration: EngineConfiguration {
 
     /// The named pool's members.
     public func poolMembers(_ name: String) -> [String]? { pools[name] }
+
+    /// The vmta's entry in ``sourceAddresses``.
+    public func sourceAddresses(ofVirtualMTA name: String) -> [String] { sourceAddresses[name] ?? [] }
 
     /// Settings built from `directive value` pairs over the defaults, each with `origin`.
     ///

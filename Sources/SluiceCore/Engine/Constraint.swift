@@ -6,6 +6,9 @@ public enum Constraint: Hashable, Sendable, CustomStringConvertible {
     case held(Control)
     /// Its vmta or the queue is paused.
     case paused(Control)
+    /// `disable-source-ip` has disabled every source address of its vmta for its domain; it waits
+    /// for the first to be enabled again (the disablement that ends first).
+    case sourcesDisabled(DisabledSource)
     /// It is in backoff mode (the backoff-* throttles apply).
     case backoff(since: Instant)
     /// A rate or cap allows no message now: the directive, its value and where it was set.
@@ -24,6 +27,8 @@ public enum Constraint: Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .held(let c): return "held by \(c.who)" + (c.why.isEmpty ? "" : ": \(c.why)")
         case .paused(let c): return "paused by \(c.who)" + (c.why.isEmpty ? "" : ": \(c.why)")
+        case .sourcesDisabled(let d):
+            return "source \(d.sourceLabel) disabled until \(d.until.timeOfDayUTC): \(d.reply)"
         case .backoff(let since): return "backoff since \(since.timeOfDayUTC)"
         case .rateLimited(let d, let v, let o): return "rate-limited: \(d) \(v) (\(o))"
         case .connectionLimited(let d, let v, let o): return "connection-limited: \(d) \(v) (\(o))"
@@ -42,6 +47,9 @@ extension DeliveryEngine {
         var out: [Constraint] = []
         if let c = info.held { out.append(.held(c)) }
         if let c = info.paused { out.append(.paused(c)) }
+        if queue.allSourcesDisabled, let first = info.disabledSources.values.min(by: { $0.until < $1.until }) {
+            out.append(.sourcesDisabled(first))
+        }
         if queue.mode == .backoff { out.append(.backoff(since: Instant(milliseconds: queue.backoffSince))) }
         if queue.queued + queue.inFlight == 0 { return out + [.empty] }
         if queue.ready.isEmpty {

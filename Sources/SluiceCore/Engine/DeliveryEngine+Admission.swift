@@ -159,6 +159,7 @@ extension DeliveryEngine {
         queues[Int(q)].limits = QueueLimits(settings)
         queues[Int(q)].isHeld = held != nil
         queues[Int(q)].isPaused = paused != nil
+        refreshSources(q)
     }
 
     /// Adds a message with ready recipients to a queue's ready list.

@@ -12,7 +12,9 @@ extension DeliveryEngine {
             var seen: Set<String> = []
             for k in tx.recipients.indices {
                 let r = reply(k)
-                if seen.insert(r.dsnDiag).inserted { applyPatterns(q, to: r, now: now, into: &actions) }
+                if seen.insert(r.dsnDiag).inserted {
+                    applyPatterns(q, to: r, source: connections[tx.connection]?.source, now: now, into: &actions)
+                }
             }
         }
         var delivered = false
@@ -70,9 +72,10 @@ extension DeliveryEngine {
 
     /// A transaction that broke: its recipients are deferred and its connection is gone.
     mutating func fail(_ tx: InFlightTransaction, _ failure: ConnectionFailure, now: Int64, into actions: inout [EngineAction]) {
+        let source = connections[tx.connection]?.source
         forget(tx.connection, into: &actions, notify: false)
         queueInfo[Int(tx.queue)].lastError = failure.reply.dsnDiag
-        applyPatterns(tx.queue, to: failure.reply, now: now, into: &actions)
+        applyPatterns(tx.queue, to: failure.reply, source: source, now: now, into: &actions)
         deferRecipients(tx.slot, tx.recipients, queue: tx.queue, reply: failure.reply, category: failure.category,
                         now: now, into: &actions)
     }
@@ -202,8 +205,9 @@ extension DeliveryEngine {
     }
 
     /// Matches a reply against the queue's smtp-pattern-list and performs the first matching
-    /// rule's actions.
-    mutating func applyPatterns(_ q: UInt32, to reply: SMTPReply, now: Int64, into actions: inout [EngineAction]) {
+    /// rule's actions; `source` is the index of the source address the reply was given to.
+    mutating func applyPatterns(_ q: UInt32, to reply: SMTPReply, source: Int?, now: Int64,
+                                into actions: inout [EngineAction]) {
         guard let list = queueInfo[Int(q)].patternList, let rule = list.firstMatch(reply.dsnDiag) else { return }
         for action in rule.actions {
             switch action {
@@ -214,12 +218,9 @@ extension DeliveryEngine {
             case .bounceRecipient:
                 break // per recipient, in complete(_:replies:now:into:)
             case .disableSourceIP(let span):
-                let control = Control(id: nextControlID, kind: .pause(.queue(queues[Int(q)].key)),
-                                      who: "smtp-pattern-list:\(list.name)", why: reply.dsnDiag,
-                                      createdAt: Instant(milliseconds: now),
-                                      expiresAt: Instant(milliseconds: now) + (span ?? .hours(1)))
-                nextControlID += 1
-                install(control, now: now, announce: true, into: &actions)
+                guard let source else { break }
+                disableSource(q, source, for: span ?? DeliveryEngine.defaultSourceDisableSpan, reply: reply,
+                              patternList: list.name, now: now, into: &actions)
             }
         }
     }

@@ -1,24 +1,29 @@
 import SluiceConfig
 
 extension DeliveryEngine {
-    /// Brings one queue up to date at `now` and starts what may start: due retries move to the
-    /// ready list, idle connections get transactions while the rate and caps allow, connections
-    /// open while the queue is connection-limited, idle ones time out. Then plans its next wakeup.
+    /// Brings one queue up to date at `now` and starts what may start: disabled sources whose
+    /// time is up are enabled again, a backed-off queue's mail is rerouted, due retries move to the
+    /// ready list, idle connections from disabled sources close, idle connections get transactions
+    /// while the rate and caps allow, connections open while the queue is connection-limited,
+    /// idle ones time out. Then plans its next wakeup.
     ///
     /// Cost: O(log n) in the queue's deferred messages per retry released, O(1) per transaction
     /// started (plus the message's recipient scan), O(log Q) to plan the wakeup.
     mutating func service(_ q: UInt32, now: Int64, into actions: inout [EngineAction]) {
         let i = Int(q)
         rollWarmup(now: now)
+        reenableSources(q, now: now, into: &actions)
         returnToNormalIfDue(q, now: now, into: &actions)
         rollCaps(q, now: now)
         releaseDue(q, now: now, into: &actions)
+        rerouteIfBackedOff(q, now: now, into: &actions)
         if now >= queues[i].nextSweep { sweepReady(q, now: now, into: &actions) }
         if queues[i].blocked {
             while let c = queues[i].idle.popLast() { close(c, into: &actions) }
             plan(q, now: now)
             return
         }
+        closeDisabledIdle(q, into: &actions)
         // A lower limit (backoff, an override) takes effect at once on idle connections.
         while queues[i].open > queues[i].connectionLimit, let c = queues[i].idle.popLast() {
             close(c, into: &actions)
@@ -61,10 +66,11 @@ extension DeliveryEngine {
                 }
                 break
             }
+            guard let source = nextSource(q) else { break }
             if let interval = connectInterval { queues[i].connectRate.consume(nowMs: now, interval: interval) }
             let id = ConnectionID(nextConnectionID)
             nextConnectionID += 1
-            connections[id] = ConnectionState(queue: q, phase: .connecting)
+            connections[id] = ConnectionState(queue: q, phase: .connecting, source: source)
             queues[i].open += 1
             queues[i].connecting += 1
             totalConnections += 1
@@ -155,7 +161,8 @@ extension DeliveryEngine {
     }
 
     /// After a transaction: the connection goes back to idle, or is closed when it has carried
-    /// max-msg-per-connection messages or max-errors-per-connection recipient errors, when the queue is held or paused, or when a queue waits for
+    /// max-msg-per-connection messages or max-errors-per-connection recipient errors, when the queue is held or paused, when its
+    /// source address has been disabled for the destination, or when a queue waits for
     /// a connection slot holding at least two connections fewer (slots flow to the poorest queues
     /// until the shares are level), or fewer once this connection has carried its quantum (so
     /// queues take turns when there are more queues than slots).
@@ -170,7 +177,7 @@ extension DeliveryEngine {
         let maxErrors = queues[q].limits.maxErrorsPerConnection
         if (perConnection > 0 && connection.messagesSent >= perConnection) || queues[q].blocked || poorer
             || (maxErrors > 0 && connection.recipientErrors >= maxErrors)
-            || queues[q].open > queues[q].connectionLimit {
+            || queues[q].open > queues[q].connectionLimit || queues[q].isDisabled(source: connection.source) {
             close(c, into: &actions)
             return
         }

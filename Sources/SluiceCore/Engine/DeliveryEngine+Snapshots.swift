@@ -18,6 +18,8 @@ public struct QueueSnapshot: Hashable, Sendable {
     public var deferred: Int
     /// Recipients in transactions now.
     public var inFlight: Int
+    /// Its vmta's source addresses that `disable-source-ip` has disabled for its domain, by address.
+    public var disabledSources: [DisabledSource]
     /// Open connections (connecting, idle or busy).
     public var connections: Int
     /// Counters and rates.
@@ -50,7 +52,7 @@ extension DeliveryEngine {
             key: queue.key, mode: queue.mode,
             backoffSince: queue.mode == .backoff ? Instant(milliseconds: queue.backoffSince) : nil,
             heldBy: info.held, pausedBy: info.paused, queued: queue.queued, deferred: queue.deferred,
-            inFlight: queue.inFlight, connections: queue.open, stats: info.stats.snapshot(atMs: now.milliseconds),
+            inFlight: queue.inFlight, disabledSources: disabledSources(q), connections: queue.open, stats: info.stats.snapshot(atMs: now.milliseconds),
             constraints: constraints(q, now: now.milliseconds), lastError: info.lastError,
             recentEvents: info.events.ordered)
     }

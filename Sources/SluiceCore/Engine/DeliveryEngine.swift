@@ -178,7 +178,7 @@ public struct DeliveryEngine: Sendable {
         queueInfo[Int(q)].lastError = failure.reply.dsnDiag
         record(event: EngineEvent(time: now, kind: .connectionFailed, queue: queues[Int(q)].key,
                                   detail: failure.reply.dsnDiag, category: failure.category), queue: q)
-        applyPatterns(q, to: failure.reply, now: ms, into: &actions)
+        applyPatterns(q, to: failure.reply, source: connection.source, now: ms, into: &actions)
         // No new connection until the retry list's next step; when this was the queue's last
         // connection, the failure counts as an attempt for the transaction it would have carried.
         let alone = queues[Int(q)].open == 0

@@ -18,6 +18,10 @@ public enum EngineAction: Hashable, Sendable {
     case controlAdded(Control)
     /// A control ended: released, cancelled, replaced or expired (forget it).
     case controlRemoved(Control, reason: ControlRemoval)
+    /// `disable-source-ip` disabled a source address for a destination (log and publish it).
+    case sourceDisabled(DisabledSource)
+    /// A disabled source address was enabled again at the end of its duration (log and publish it).
+    case sourceEnabled(DisabledSource)
 }
 
 /// Why a control ended.

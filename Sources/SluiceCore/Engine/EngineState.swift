@@ -58,6 +58,8 @@ struct ConnectionState: Sendable {
     /// Recipient-level errors (4xx and 5xx replies to recipients) on this connection.
     var recipientErrors = 0
     var idleSince: Int64 = 0
+    /// The index of the vmta source address it sends from (see ``QueueState/disabledUntil``).
+    var source = 0
 }
 
 /// A transaction in flight.
@@ -95,6 +97,10 @@ struct QueueLimits: Sendable {
     var reads553AsBadMailbox: Bool
     /// True when `max-smtp-out-per-ip` is below `max-smtp-out` (and so is the limit).
     var perIPLimits: Bool
+    /// `backoff-reroute-to-virtual-mta`.
+    var backoffRerouteVMTA: String?
+    /// `backoff-upon-all-sources-disabled`.
+    var backoffUponAllSourcesDisabled: Bool
 
     init(_ s: DomainSettings) {
         messageInterval = s.maxMsgRate.value.intervalMicroseconds
@@ -118,6 +124,8 @@ struct QueueLimits: Sendable {
         maxAttempts = s.maxSmtpRetries.value
         maxErrorsPerConnection = s.maxErrorsPerConnection.value
         reads553AsBadMailbox = s.smtp553MeansInvalidMailbox.value
+        backoffRerouteVMTA = s.backoffRerouteToVirtualMTA.value
+        backoffUponAllSourcesDisabled = s.backoffUponAllSourcesDisabled.value
     }
 }
 
@@ -130,6 +138,10 @@ struct QueueInfo: Sendable {
     var patternList: SMTPPatternList?
     var held: Control?
     var paused: Control?
+    /// The vmta's source addresses (`smtp-source-host`); empty for the node's own address.
+    var sourceAddresses: [String] = []
+    /// The sources `disable-source-ip` has disabled for this destination, by source index.
+    var disabledSources: [Int: DisabledSource] = [:]
     var lastError: String?
     var stats = TrafficCounters()
     var events: EventRing
@@ -191,6 +203,14 @@ struct QueueState: Sendable {
     var connectRetryAt: Int64 = .min
     var connectFailures = 0
 
+    /// Per source address of the vmta (one entry for the node's own address), when its
+    /// `disable-source-ip` for this destination ends (ms); 0 while it is enabled.
+    var disabledUntil: [Int64] = [0]
+    /// Entries of ``disabledUntil`` that are not 0.
+    var disabledCount = 0
+    /// The source the next connection tries first (connections take the sources in turn).
+    var sourceCursor = 0
+
     var earliestReadyExpiry: Int64 = .max
     var nextSweep: Int64 = .max
     var lastSweep: Int64 = .min
@@ -201,7 +221,17 @@ struct QueueState: Sendable {
         self.limits = limits
     }
 
-    var blocked: Bool { isHeld || isPaused }
+    /// Held, paused, or every source address disabled for the destination.
+    var blocked: Bool { isHeld || isPaused || allSourcesDisabled }
+
+    /// True when `disable-source-ip` has disabled every source address for the destination.
+    var allSourcesDisabled: Bool { disabledCount > 0 && disabledCount >= disabledUntil.count }
+
+    /// True when the source with that index is disabled.
+    func isDisabled(source: Int) -> Bool { source < disabledUntil.count && disabledUntil[source] != 0 }
+
+    /// When the first disabled source is enabled again; nil when none is disabled.
+    var earliestReenable: Int64? { disabledCount == 0 ? nil : disabledUntil.filter { $0 != 0 }.min() }
 
     /// True when backoff-max-msg-rate is the message rate in force.
     var usesBackoffRate: Bool {
@@ -249,12 +279,14 @@ struct QueueState: Sendable {
 
     /// The queue's next wakeup: the earliest of the next due retry, the instant the rate or a cap
     /// allows the next send (when a connection could carry it), the retry wait after a connection
-    /// failure, the next idle timeout, backoff ending and the next expiry sweep; nil for none.
+    /// failure, the next idle timeout, backoff ending, a disabled source's end and the next expiry
+    /// sweep; nil for none.
     func nextWake(now: Int64, burst: Int, oldestIdleSince: Int64?) -> Int64? {
         var t = Int64.max
         if let due = waiting.min?.time { t = min(t, due) }
         if mode == .backoff, let span = limits.backoffToNormalMs { t = min(t, satAdd(backoffSince, span)) }
         if let since = oldestIdleSince { t = min(t, satAdd(since, idleTimeoutMs)) }
+        if let reenable = earliestReenable { t = min(t, reenable) }
         if !ready.isEmpty {
             t = min(t, nextSweep)
             let canCarry = !idle.isEmpty || (open < connectionLimit && !waitingForSlot)

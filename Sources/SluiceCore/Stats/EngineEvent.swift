@@ -19,6 +19,12 @@ public struct EngineEvent: Hashable, Sendable, CustomStringConvertible {
         case modeChanged = "mode-changed"
         /// A control was added, removed or expired.
         case control
+        /// `disable-source-ip` disabled a source address for the queue's destination.
+        case sourceDisabled = "source-disabled"
+        /// A disabled source address was enabled again (its duration passed).
+        case sourceEnabled = "source-enabled"
+        /// `backoff-reroute-to-virtual-mta` moved the queue's waiting mail to another vmta's queue.
+        case rerouted
     }
 
     /// When.

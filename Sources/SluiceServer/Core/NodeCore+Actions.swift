@@ -8,9 +8,10 @@ extension NodeCore {
     /// verdict answering a transaction) worked through; the recipients' progress comes last, in
     /// one batch, after the DSNs the outcomes call for (which carry their recipients' progress, to
     /// be written once the DSN is stored). `destination` is where the transaction that produced
-    /// them went; `dsnPassedOn` whether it took the DSN parameters.
-    mutating func effects(of actions: [EngineAction], destination: DeliveryTarget? = nil, dsnPassedOn: Bool = false,
-                          now: Instant) -> [NodeEffect] {
+    /// them went and `source` the address it was sent from; `dsnPassedOn` whether it took the
+    /// DSN parameters.
+    mutating func effects(of actions: [EngineAction], destination: DeliveryTarget? = nil, source: String? = nil,
+                          dsnPassedOn: Bool = false, now: Instant) -> [NodeEffect] {
         var work = actions
         var index = 0
         var effects: [NodeEffect] = []
@@ -31,7 +32,7 @@ extension NodeCore {
             case .closeConnection(let id):
                 if let handle = close(id) { effects.append(.closeConnection(handle)) }
             case .record(let record):
-                progress.append(note(record, destination: destination, into: &effects))
+                progress.append(note(record, destination: destination, source: source, into: &effects))
                 outcomes.append(record)
             case .messageFinished(let id, _):
                 // The spool forgets a message once its last recipient's final progress is written.
@@ -41,6 +42,10 @@ extension NodeCore {
                 if !fileBackedControls.contains(control.id) { effects.append(.persistControl(control)) }
             case .controlRemoved(let control, _):
                 if fileBackedControls.remove(control.id) == nil { effects.append(.forgetControl(control)) }
+            case .sourceDisabled(let disabled):
+                append(SourceDisablementRecords.disabled(disabled), to: &effects)
+            case .sourceEnabled(let enabled):
+                append(SourceDisablementRecords.enabled(enabled, now: now), to: &effects)
             }
             index += 1
         }
@@ -60,12 +65,14 @@ extension NodeCore {
 
     /// Accounts for one recipient outcome (bounce counter, accounting row, event) and returns its
     /// spool progress entry.
-    mutating func note(_ record: DeliveryRecord, destination: DeliveryTarget?, into effects: inout [NodeEffect]) -> RecipientProgress {
+    mutating func note(_ record: DeliveryRecord, destination: DeliveryTarget?, source: String? = nil,
+                       into effects: inout [NodeEffect]) -> RecipientProgress {
         if record.outcome == .bounced || record.outcome == .expired {
             bouncesByCategory[(record.category ?? .other).rawValue, default: 0] += 1
         }
         if writesAccounting {
-            effects.append(.writeAccounting(AccountingRecord(record, context: deliveryContext(of: record, destination: destination))))
+            effects.append(.writeAccounting(AccountingRecord(
+                record, context: deliveryContext(of: record, destination: destination, source: source))))
         }
         if !delayWatch.isEmpty || record.outcome == .deferred { watchDelay(record) }
         let event = RecordMapping.event(of: record)
@@ -74,9 +81,16 @@ extension NodeCore {
         return RecordMapping.progress(of: record)
     }
 
-    /// The accounting context of a record: the node, the vmta's source address, the target.
-    func deliveryContext(of record: DeliveryRecord, destination: DeliveryTarget?) -> DeliveryContext {
-        DeliveryContext(node: hostName, sourceIP: configuration.virtualMTAs[record.queue.vmta]?.sourceAddress?.description,
+    /// Appends `new` to `effects`, keeping the events it publishes among the recent ones.
+    mutating func append(_ new: [NodeEffect], to effects: inout [NodeEffect]) {
+        for case .publishEvent(let event) in new { recent.append(event) }
+        effects += new
+    }
+
+    /// The accounting context of a record: the node, the source address its connection used
+    /// (else the vmta's first), the target.
+    func deliveryContext(of record: DeliveryRecord, destination: DeliveryTarget?, source: String? = nil) -> DeliveryContext {
+        DeliveryContext(node: hostName, sourceIP: source ?? configuration.virtualMTAs[record.queue.vmta]?.sourceAddress?.description,
                         destinationIP: destination?.address, remoteHost: destination?.host,
                         headers: accountingHeaderValues[record.messageID] ?? [:])
     }

@@ -44,7 +44,15 @@ extension NodeCore {
         if !outcome.connectionReusable { links[run.transaction.connection] = nil }
         return effects(of: engine.transactionCompleted(id, replies: replies, connectionReusable: outcome.connectionReusable,
                                                        now: now),
-                       destination: run.target, dsnPassedOn: outcome.dsnPassedOn, now: now)
+                       destination: run.target, source: run.source, dsnPassedOn: outcome.dsnPassedOn, now: now)
+    }
+
+    /// The source address the transaction's connection sends from (its vmta's `smtp-source-host`
+    /// in use), nil for the node's own address.
+    func sourceAddress(of transaction: Transaction) -> String? {
+        let hosts = configuration.virtualMTAs[transaction.queue.vmta]?.sourceHosts ?? []
+        let index = engine.sourceIndex(of: transaction.connection) ?? 0
+        return (hosts.indices.contains(index) ? hosts[index] : hosts.first)?.address.description
     }
 
     /// The outcome standing for a transaction whose content could not be read from the spool:
@@ -63,7 +71,8 @@ extension NodeCore {
         links[id] = .connecting
         var plan = ConnectionPlan(key: key, destination: engine.destinationDomain(of: key),
                                   settings: engine.settings(for: key),
-                                  vmta: configuration.virtualMTAs[key.vmta], hostName: hostName)
+                                  vmta: configuration.virtualMTAs[key.vmta], source: engine.sourceIndex(of: id) ?? 0,
+                                  hostName: hostName)
         if let hosts = unavailableHosts[key] {
             let current = hosts.filter { $0.value > now }
             unavailableHosts[key] = current.isEmpty ? nil : current
@@ -77,7 +86,8 @@ extension NodeCore {
         switch links[transaction.connection] {
         case .open(let handle, let target):
             guard !stopping else { return .leftInFlight }
-            running[transaction.id] = RunningTransaction(transaction: transaction, target: target)
+            running[transaction.id] = RunningTransaction(transaction: transaction, target: target,
+                                                         source: sourceAddress(of: transaction))
             return .send(handle)
         case .verdict(let reply):
             return .answered(engine.transactionCompleted(transaction.id, replies: [reply], connectionReusable: true, now: now))

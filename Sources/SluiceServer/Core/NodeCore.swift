@@ -16,6 +16,8 @@ struct NodeCore: Sendable {
     struct RunningTransaction: Hashable, Sendable {
         var transaction: Transaction
         var target: DeliveryTarget
+        /// The source address its connection sends from (dlvSourceIp), nil for the node's own.
+        var source: String?
     }
 
     /// The longest the node goes without a tick (accounting files are flushed and rotated on time).

@@ -29,4 +29,6 @@ enum NodeEffect: Sendable {
     case forgetControl(Control)
     /// Replace the saved warm-up state (`warmup.json` in the spool directory) with this ledger.
     case saveWarmup(WarmupLedger)
+    /// Write a line to the node's log.
+    case log(String)
 }

@@ -27,9 +27,11 @@ public struct ConnectionPlan: Sendable {
     /// HELO name, source address, TLS policy, timeouts.
     public var client: SMTPClientConfiguration
 
-    /// The plan for `key` under `settings`, sending as `vmta` (nil: the node's own identity);
-    /// `destination` is the domain whose MX hosts to use (the queue's own domain unless given).
-    init(key: QueueKey, destination: String? = nil, settings: DomainSettings, vmta: VirtualMTA?, hostName: String) {
+    /// The plan for `key` under `settings`, sending as `vmta` (nil: the node's own identity) from
+    /// its `source`-th `smtp-source-host` (the first when out of range); `destination` is the
+    /// domain whose MX hosts to use (the queue's own domain unless given).
+    init(key: QueueKey, destination: String? = nil, settings: DomainSettings, vmta: VirtualMTA?, source: Int = 0,
+         hostName: String) {
         queue = key
         domain = destination ?? key.domain
         hosts = settings.smtpHosts.value
@@ -39,10 +41,12 @@ public struct ConnectionPlan: Sendable {
         discards = settings.deliveryType.value == .discard
         let tls: SMTPClientConfiguration.TLSPolicy = settings.requireStarttls.value ? .required
             : settings.useStarttls.value ? .opportunistic : .never
+        let hosts = vmta?.sourceHosts ?? []
+        let sourceHost = hosts.indices.contains(source) ? hosts[source] : hosts.first
         // The engine closes idle connections itself (idle-timeout); the client's own timer is
         // only a backstop for a connection the engine has lost track of.
         client = SMTPClientConfiguration(
-            heloName: vmta?.sourceHostName ?? hostName, sourceAddress: vmta?.sourceAddress?.description,
+            heloName: sourceHost?.hostName ?? hostName, sourceAddress: sourceHost?.address.description,
             tlsPolicy: tls, connectTimeout: settings.connectTimeout.value,
             greetingTimeout: settings.smtpGreetingTimeout.value, commandTimeout: settings.smtpGreetingTimeout.value,
             dataTimeout: settings.smtpDataTerminationTimeout.value,

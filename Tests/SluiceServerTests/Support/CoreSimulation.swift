@@ -43,6 +43,8 @@ struct CoreSimulation {
     /// The DSNs the core sent, in order.
     private(set) var dsns: [DSNJob] = []
     private(set) var events: [EventRecord] = []
+    /// Lines for the node's log, in order.
+    private(set) var logged: [String] = []
     /// Controls in the (simulated) spool, by id.
     private(set) var storedControls: [UInt64: Control] = [:]
     /// The warm-up ledger last saved.
@@ -118,6 +120,7 @@ struct CoreSimulation {
             case .persistControl(let control): storedControls[control.id] = control
             case .forgetControl(let control): storedControls[control.id] = nil
             case .saveWarmup(let ledger): savedWarmup = ledger
+            case .log(let line): logged.append(line)
             case .sendDSN(let job):
                 dsns.append(job)
                 progress += job.progress

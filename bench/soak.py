@@ -11,37 +11,17 @@ Usage: bench/soak.py [--minutes 30] [--rate 100] [--sluice PATH] [--seed N]
 import argparse, collections, os, random, shutil, signal, smtplib, socket, socketserver, subprocess, sys, tempfile
 import threading, time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from reliability import free_port, memory_kib, wait_port  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def wait_port(port, timeout=60):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"nothing listens on {port}")
 
 
 def rss_kib(pid):
     try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
+        return memory_kib(pid, "VmRSS")
     except OSError:
-        pass
-    return 0
+        return 0
 
 
 class RecordingSink(socketserver.ThreadingTCPServer):

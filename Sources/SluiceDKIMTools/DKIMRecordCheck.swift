@@ -17,7 +17,7 @@ public struct DKIMRecordCheck: Sendable {
     }
 
     /// The verdict on the TXT records found at ``name``.
-    public func verdict(for lookup: TXTLookupResult) -> DKIMRecordVerdict {
+    public func verdict(for lookup: RecordLookupResult) -> DKIMRecordVerdict {
         let texts: [String]
         switch lookup {
         case .failed(let reason): return .lookupFailed(reason)

@@ -24,7 +24,7 @@ public struct DNSMessage: Hashable, Sendable {
         /// CNAME: the canonical name.
         case cname(String, ttl: UInt32)
         /// TXT: the record's <character-string>s in order, as written (RFC 1035 §3.3.14); how
-        /// they join is the reader's business (``TXTLookupResult`` joins them without separator).
+        /// they join is the reader's business (``RecordLookupResult`` joins them without separator).
         case txt([String], ttl: UInt32)
 
         /// The record's time to live in seconds.

@@ -17,7 +17,7 @@ import Testing
         #expect(Self.head.utf8.count == 255)
         #expect(message.answers == [.txt([Self.head, Self.tail], ttl: 120), .txt(["v=spf1 -all"], ttl: 300),
                                     .txt(["", "empty first string"], ttl: 300)])
-        #expect(TXTLookupResult(.response(message), name: "s1._domainkey.example.test")
+        #expect(RecordLookupResult(.response(message), name: "s1._domainkey.example.test", type: .txt)
                 == .records([Self.head + Self.tail, "v=spf1 -all", "empty first string"]))
     }
 
@@ -34,10 +34,10 @@ import Testing
         var builder = DNSPacketBuilder(questionType: 16)
         builder.add(type: 5, ttl: 60, data: DNSPacketBuilder.name("target.example.test"))
         builder.txt(["v=DKIM1; p="])
-        #expect(TXTLookupResult(.response(builder.message), name: "x") == .records(["v=DKIM1; p="]))
+        #expect(RecordLookupResult(.response(builder.message), name: "x", type: .txt) == .records(["v=DKIM1; p="]))
         var cnameOnly = DNSPacketBuilder(questionType: 16)
         cnameOnly.add(type: 5, ttl: 60, data: DNSPacketBuilder.name("target.example.test"))
-        #expect(TXTLookupResult(.response(cnameOnly.message), name: "x") == .noRecords)
+        #expect(RecordLookupResult(.response(cnameOnly.message), name: "x", type: .txt) == .noRecords)
     }
 
     @Test func outcomesAreToldApart() async {

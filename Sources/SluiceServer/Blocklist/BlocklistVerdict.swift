@@ -26,13 +26,13 @@ enum BlocklistVerdict: Hashable, Sendable {
     ]
 
     /// Classifies `result`, the A lookup of an address in `zone`.
-    init(_ result: AddressLookupResult, zone: BlocklistZone) {
+    init(_ result: RecordLookupResult, zone: BlocklistZone) {
         switch result {
         case .noSuchName, .noRecords:
             self = .clear
         case .failed(let reason):
             self = .failed(reason)
-        case .addresses(let answers):
+        case .records(let answers):
             let values = answers.compactMap { answer -> UInt32? in
                 guard case .v4(let value) = IPAddress(answer) else { return nil }
                 return value

@@ -21,14 +21,23 @@ extension MailNode {
         blocklistRounds?.cancel()
     }
 
+    /// The vmtas some zone lists now.
+    private var listedVMTAs: Set<String> {
+        Set((blocklist?.listings ?? [:]).filter { !$0.value.isEmpty }.keys)
+    }
+
     private func runBlocklistRounds() async {
         let clock = options.clock, querier = self.querier
         while !Task.isCancelled, let watch = blocklist {
             do { try await clock.sleep(until: watch.nextRound) } catch { return }
             let results = await Self.lookUp(watch.lookups, zones: watch.settings.zones, querier: querier)
             guard !Task.isCancelled, !core.stopping else { return }
+            let listedBefore = listedVMTAs
             let effects = blocklist?.roundFinished(results, now: now) ?? []
             performBlocklist(effects)
+            // A warming vmta's schedule holds while any zone lists it (docs/config.md, warm-up).
+            let listedAfter = listedVMTAs
+            for vmta in listedAfter.symmetricDifference(listedBefore) { setListed(vmta: vmta, listed: listedAfter.contains(vmta)) }
         }
     }
 

@@ -21,8 +21,14 @@ struct BlocklistEndToEndTests {
             <virtual-mta v1>
                 smtp-source-host 127.0.0.10 v1.test
             </virtual-mta>
+            <warmup-schedule new-ip>
+                start-rate 5/s
+                daily-increase 10%
+                ceiling 20/s
+            </warmup-schedule>
             <virtual-mta v2>
                 smtp-source-host 127.0.0.11 v2.test
+                warmup-schedule new-ip
             </virtual-mta>
             <blocklist-watch>
                 zone zen.spamhaus.org action=pause
@@ -93,6 +99,8 @@ struct BlocklistEndToEndTests {
                         && listings.first?["answer"] as? String == "127.0.0.2")
                 #expect((shown["v1"]?["listings"] as? [Any])?.isEmpty == true && shown["v1"]?["paused"] as? Bool == false)
                 #expect(events.events(kind: "blocklist-refused").count == 1, "a refusal that persists is reported once")
+                // A warming vmta's schedule holds while it is listed.
+                #expect(await node.warmupStatus().first { $0.vmta == "v2" }?.held == "listed on a blocklist")
                 try await waitUntil("the command run") {
                     (try? String(contentsOfFile: "\(dir)/commands.log", encoding: .utf8)) == "listed v2 127.0.0.11 bl.stub.test 127.0.0.2\n"
                 }
@@ -102,6 +110,7 @@ struct BlocklistEndToEndTests {
                 clock.advance(by: Self.interval)
                 try await waitUntil("v2 resumed") { await Self.pauses(node).isEmpty }
                 #expect(events.events(kind: "blocklist-cleared").map(\.queue) == ["*/v2"])
+                #expect(await node.warmupStatus().first { $0.vmta == "v2" }?.held != "listed on a blocklist")
                 #expect(await node.snapshot().vmtas.allSatisfy { $0.listings.isEmpty && !$0.paused })
 
                 // An operator's pause of v2 is not the watch's: listed again and cleared, it stays.

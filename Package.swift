@@ -66,6 +66,9 @@ let package = Package(
         // The suppression list: entries by address and scope in SQLite, the in-memory filter in
         // front of it, CSV import and export.
         .target(name: "SluiceSuppression", dependencies: ["SluiceSQLite", "SluiceBase"]),
+        // A Redis client on SwiftNIO for the fleet's shared state: the RESP2/RESP3 codec, pipelined
+        // connections, Lua scripts by SHA-1, pub/sub.
+        .target(name: "SluiceRedis", dependencies: nio),
         // libresolv; see Sources/CResolv/shim.h.
         .systemLibrary(name: "CResolv", path: "Sources/CResolv"),
         // The control plane's wire: snapshots, operations, results, request/response/frame lines,
@@ -143,6 +146,7 @@ let package = Package(
             dependencies: ["SluiceSMTP", .product(name: "NIOEmbedded", package: "swift-nio")],
             exclude: ["Scripts"]
         ),
+        .testTarget(name: "SluiceRedisTests", dependencies: ["SluiceRedis"] + nio),
         .testTarget(name: "SluiceDKIMTests", dependencies: ["SluiceDKIM"], exclude: ["Scripts"]),
         .testTarget(name: "SluiceDKIMToolsTests", dependencies: ["SluiceDKIMTools", "SluiceDKIM", "SluiceDNS"]),
         .testTarget(name: "SluiceDNSTests", dependencies: ["SluiceDNS", "SluiceBase", "SluiceConfig"], exclude: ["Scripts"]),

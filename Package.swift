@@ -146,7 +146,10 @@ let package = Package(
             dependencies: ["SluiceSMTP", .product(name: "NIOEmbedded", package: "swift-nio")],
             exclude: ["Scripts"]
         ),
-        .testTarget(name: "SluiceRedisTests", dependencies: ["SluiceRedis"] + nio),
+        .testTarget(
+            name: "SluiceRedisTests",
+            dependencies: ["SluiceRedis", .product(name: "NIOEmbedded", package: "swift-nio")] + nio
+        ),
         .testTarget(name: "SluiceDKIMTests", dependencies: ["SluiceDKIM"], exclude: ["Scripts"]),
         .testTarget(name: "SluiceDKIMToolsTests", dependencies: ["SluiceDKIMTools", "SluiceDKIM", "SluiceDNS"]),
         .testTarget(name: "SluiceDNSTests", dependencies: ["SluiceDNS", "SluiceBase", "SluiceConfig"], exclude: ["Scripts"]),

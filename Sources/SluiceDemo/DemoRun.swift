@@ -75,7 +75,10 @@ public final class DemoRun: Sendable {
         let status = snapshot.status
         return DemoSample(elapsed: setup.clock.now() - setup.startedAt, injected: traffic.stats.accepted,
                           delivered: status.out.delivered, deferred: status.out.deferred, bounced: status.out.bounced,
-                          queued: status.queued, backoff: backoff)
+                          queued: status.queued, backoff: backoff,
+                          paused: snapshot.vmtas.filter(\.paused).map { vmta in
+                              vmta.listings.isEmpty ? vmta.name : "\(vmta.name) (listed on \(vmta.listings.map(\.zone).joined(separator: ", ")))"
+                          })
     }
 
     /// Stops injecting (the node keeps delivering what it has).

@@ -12,9 +12,12 @@ public struct DemoSample: Hashable, Sendable {
     public var queued: Int
     /// Queues in backoff now.
     public var backoff: [String]
+    /// Virtual MTAs paused now (by an operator or the blocklist watch), each with a short reason.
+    public var paused: [String]
 
     /// Creates a sample.
-    public init(elapsed: TimeSpan, injected: Int, delivered: Int, deferred: Int, bounced: Int, queued: Int, backoff: [String]) {
+    public init(elapsed: TimeSpan, injected: Int, delivered: Int, deferred: Int, bounced: Int, queued: Int, backoff: [String],
+                paused: [String] = []) {
         self.elapsed = elapsed
         self.injected = injected
         self.delivered = delivered
@@ -22,9 +25,11 @@ public struct DemoSample: Hashable, Sendable {
         self.bounced = bounced
         self.queued = queued
         self.backoff = backoff
+        self.paused = paused
     }
 
-    /// One line: rates since `previous` (or since the start), the queue and the queues in backoff.
+    /// One line: rates since `previous` (or since the start), the queue, the queues in backoff and
+    /// the paused vmtas (only while there are some).
     ///
     /// `  12s  in 198/s  delivered 171/s  deferred 37/s  bounced 3/s  queued 412  backoff: gmail.com/vmta1`
     public func line(since previous: DemoSample?) -> String {
@@ -38,6 +43,7 @@ public struct DemoSample: Hashable, Sendable {
         text += "  bounced \(rate(bounced, previous?.bounced))"
         text += "  queued \(queued)"
         text += "  backoff: " + (backoff.isEmpty ? "none" : backoff.joined(separator: ", "))
+        if !paused.isEmpty { text += "  paused: " + paused.joined(separator: ", ") }
         return text
     }
 }

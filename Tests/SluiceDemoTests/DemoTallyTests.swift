@@ -66,6 +66,9 @@ import Testing
         #expect(first.line(since: nil) == "   1s  in 200/s  delivered 150/s  deferred 10/s  bounced 2/s  queued 40  backoff: none")
         #expect(second.line(since: first)
                 == "   3s  in 200/s  delivered 175/s  deferred 20/s  bounced 2/s  queued 80  backoff: gmail.com/vmta1, gmail.com/vmta3")
+        var listed = second
+        listed.paused = ["vmta3 (listed on dnsbl.sandbox.test)"]
+        #expect(listed.line(since: first).hasSuffix("backoff: gmail.com/vmta1, gmail.com/vmta3  paused: vmta3 (listed on dnsbl.sandbox.test)"))
     }
 
     @Test func summaryListsEveryDomainWithTotalsAndBreakdowns() {

@@ -108,10 +108,15 @@ struct NodeReceiver: MessageReceiver {
         let message = Message(id: id, sender: received.sender, recipients: received.recipients.map(\.address),
                               size: content.count, jobID: received.jobID, vmta: vmta,
                               receivedAt: received.receivedAt, spoolReference: id.raw, verp: received.verp)
+        // One pass over the header section: the accounting columns' headers, and the Message-ID
+        // the sent-message index keeps when a processor is configured.
+        let remembers = node.recipientGate.hasProcessors
+        var headers = AccountingHeaders.values(named: remembers ? node.accountingHeaderNames.union(["message-id"])
+                                                                : node.accountingHeaderNames, in: content)
+        let messageID = remembers ? headers["message-id"] : nil
+        if !node.accountingHeaderNames.contains("message-id") { headers["message-id"] = nil }
         do {
-            try await node.admit(message, headers: AccountingHeaders.values(named: node.accountingHeaderNames,
-                                                                             in: content),
-                                 dkim: receipt, dsn: MessageDSNInfo(envelope))
+            try await node.admit(message, headers: headers, dkim: receipt, dsn: MessageDSNInfo(envelope))
         } catch {
             // Stored but refused by the engine (e.g. a vmta removed by a reload): drop it again.
             try? await spool.record((0..<message.recipients.count).map {
@@ -119,8 +124,7 @@ struct NodeReceiver: MessageReceiver {
             })
             return .permanentFailure(Self.refusal(error))
         }
-        if node.recipientGate.hasProcessors {
-            let messageID = AccountingHeaders.values(named: ["message-id"], in: content)["message-id"]
+        if remembers {
             node.sentMessages.add(SentMessage(
                 id: id, messageID: SentMessage.bareMessageID(messageID), envelopeID: received.mailParameters.envelopeID ?? "",
                 sender: received.sender, recipients: message.recipients.map { $0.lowercased() }, jobID: received.jobID ?? "",

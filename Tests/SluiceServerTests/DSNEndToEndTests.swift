@@ -32,80 +32,88 @@ print(json.dumps(out))
         return try #require(try JSONSerialization.jsonObject(with: output) as? [String: Any])
     }
 
-    @Test("a recipient refused 550 5.1.1 gets the sender a DSN that Python reads as multipart/report with Final-Recipient, Action failed, Status 5.1.1 and Diagnostic-Code",
-          Peers.python3)
-    func bounceProducesDSN() async throws {
+    /// Runs `body` in a fresh directory with a peer for hard.test that refuses every recipient
+    /// `550 5.1.1` and a recording MX for the senders' domain, origin.test.
+    private func withRefusingPeers(_ body: (String, ScriptedPeer, ScriptedPeer) async throws -> Void) async throws {
         let dir = try makeTemporaryDirectory()
         defer { removeDirectory(dir) }
         let refusing = try ScriptedPeer(script: .init(rcpt: "550 5.1.1 No such user here"), directory: dir)
         defer { refusing.stop() }
         let senderMX = try ScriptedPeer(directory: dir)
         defer { senderMX.stop() }
-        let config = try loadConfiguration(testConfiguration(
-            spool: "\(dir)/spool", routes: [("hard.test", refusing.port), ("origin.test", senderMX.port)], dsns: true))
-        try await withNode(config, directory: dir) { node, events in
-            let port = try #require(await node.smtpPorts.first)
-            let sent = try await Injector.send([.init(to: ["nobody@hard.test"], mailOptions: ["ENVID=job-7"])], port: port)
-            #expect(sent.first?.ok == true)
-            try await waitUntil("the DSN at the sender's MX") { !senderMX.sessions.flatMap(\.contents).isEmpty }
-            try await waitUntil("the DSN delivered") { !events.events(kind: "delivered", domain: "origin.test").isEmpty }
-            try await waitUntil("an empty spool") { node.spool.statistics().messages == 0 }
-            let session = try #require(senderMX.sessions.first { !$0.contents.isEmpty })
-            #expect(session.commands.contains("MAIL FROM:<>"))
-            #expect(session.commands.contains("RCPT TO:<sender@origin.test>"))
-            let parsed = try await Self.parseWithPython(try #require(session.contents.first), directory: dir)
-            #expect(parsed["content_type"] as? String == "multipart/report")
-            #expect(parsed["report_type"] as? String == "delivery-status")
-            #expect((parsed["defects"] as? [String])?.isEmpty == true)
-            let parts = try #require(parsed["parts"] as? [[String: Any]])
-            #expect(parts.map { $0["content_type"] as? String } == ["text/plain", "message/delivery-status", "text/rfc822-headers"])
-            let blocks = try #require(parts[1]["blocks"] as? [[String: String]])
-            #expect(blocks.count == 2)
-            #expect(blocks[0]["Reporting-MTA"] == "dns; node.test")
-            #expect(blocks[0]["Original-Envelope-Id"] == "job-7")
-            #expect(blocks[1]["Final-Recipient"] == "rfc822; nobody@hard.test")
-            #expect(blocks[1]["Action"] == "failed")
-            #expect(blocks[1]["Status"] == "5.1.1")
-            #expect(blocks[1]["Diagnostic-Code"]?.hasPrefix("smtp; 550 5.1.1 No such user here") == true)
-            let dsn = events.events(kind: "dsn")
-            #expect(dsn.count == 1)
-            #expect(dsn.first?.queue == "hard.test/v1" && dsn.first?.recipient == "nobody@hard.test")
-            #expect(dsn.first?.dsnDiag == "DSN (failed) to sender@origin.test" && dsn.first?.category == "failed")
-            #expect(dsn.first?.code == 0)
+        try await body(dir, refusing, senderMX)
+    }
+
+    /// A node with DSNs on, routing hard.test and origin.test to those peers.
+    private func configuration(spool: String, refusing: ScriptedPeer, senderMX: ScriptedPeer,
+                               sourceSettings: String = "") throws -> ConfigModel {
+        try loadConfiguration(testConfiguration(spool: spool, routes: [("hard.test", refusing.port), ("origin.test", senderMX.port)],
+                                                sourceSettings: sourceSettings, dsns: true))
+    }
+
+    @Test("a recipient refused 550 5.1.1 gets the sender a DSN that Python reads as multipart/report with Final-Recipient, Action failed, Status 5.1.1 and Diagnostic-Code",
+          Peers.python3)
+    func bounceProducesDSN() async throws {
+        try await withRefusingPeers { dir, refusing, senderMX in
+            let config = try configuration(spool: "\(dir)/spool", refusing: refusing, senderMX: senderMX)
+            try await withNode(config, directory: dir) { node, events in
+                let port = try #require(await node.smtpPorts.first)
+                let sent = try await Injector.send([.init(to: ["nobody@hard.test"], mailOptions: ["ENVID=job-7"])], port: port)
+                #expect(sent.first?.ok == true)
+                try await waitUntil("the DSN at the sender's MX") { !senderMX.sessions.flatMap(\.contents).isEmpty }
+                try await waitUntil("the DSN delivered") { !events.events(kind: "delivered", domain: "origin.test").isEmpty }
+                try await waitUntil("an empty spool") { node.spool.statistics().messages == 0 }
+                let session = try #require(senderMX.sessions.first { !$0.contents.isEmpty })
+                #expect(session.commands.contains("MAIL FROM:<>"))
+                #expect(session.commands.contains("RCPT TO:<sender@origin.test>"))
+                let parsed = try await Self.parseWithPython(try #require(session.contents.first), directory: dir)
+                #expect(parsed["content_type"] as? String == "multipart/report")
+                #expect(parsed["report_type"] as? String == "delivery-status")
+                #expect((parsed["defects"] as? [String])?.isEmpty == true)
+                let parts = try #require(parsed["parts"] as? [[String: Any]])
+                #expect(parts.map { $0["content_type"] as? String } == ["text/plain", "message/delivery-status", "text/rfc822-headers"])
+                let blocks = try #require(parts[1]["blocks"] as? [[String: String]])
+                #expect(blocks.count == 2)
+                #expect(blocks[0]["Reporting-MTA"] == "dns; node.test")
+                #expect(blocks[0]["Original-Envelope-Id"] == "job-7")
+                #expect(blocks[1]["Final-Recipient"] == "rfc822; nobody@hard.test")
+                #expect(blocks[1]["Action"] == "failed")
+                #expect(blocks[1]["Status"] == "5.1.1")
+                #expect(blocks[1]["Diagnostic-Code"]?.hasPrefix("smtp; 550 5.1.1 No such user here") == true)
+                let dsn = events.events(kind: "dsn")
+                #expect(dsn.count == 1)
+                #expect(dsn.first?.queue == "hard.test/v1" && dsn.first?.recipient == "nobody@hard.test")
+                #expect(dsn.first?.dsnDiag == "DSN (failed) to sender@origin.test" && dsn.first?.category == "failed")
+                #expect(dsn.first?.code == 0)
+            }
         }
     }
 
     @Test("no DSN for NOTIFY=NEVER, for the null sender, nor for a source with suppress-local-dsn", Peers.python3)
     func noDSN() async throws {
-        let dir = try makeTemporaryDirectory()
-        defer { removeDirectory(dir) }
-        let refusing = try ScriptedPeer(script: .init(rcpt: "550 5.1.1 No such user here"), directory: dir)
-        defer { refusing.stop() }
-        let senderMX = try ScriptedPeer(directory: dir)
-        defer { senderMX.stop() }
-        let config = try loadConfiguration(testConfiguration(
-            spool: "\(dir)/spool", routes: [("hard.test", refusing.port), ("origin.test", senderMX.port)], dsns: true))
-        try await withNode(config, directory: dir) { node, events in
-            let port = try #require(await node.smtpPorts.first)
-            let sent = try await Injector.send([.init(to: ["never@hard.test"], rcptOptions: ["NOTIFY=NEVER"]),
-                                                .init(from: "", to: ["null@hard.test"])], port: port)
-            #expect(sent.allSatisfy { $0.ok })
-            try await waitUntil("both bounced") { events.events(kind: "bounced").count == 2 }
-            // A DSN would be stored before its original leaves the spool.
-            try await waitUntil("an empty spool") { node.spool.statistics().messages == 0 }
-            #expect(events.events(kind: "dsn").isEmpty)
+        try await withRefusingPeers { dir, refusing, senderMX in
+            let config = try configuration(spool: "\(dir)/spool", refusing: refusing, senderMX: senderMX)
+            try await withNode(config, directory: dir) { node, events in
+                let port = try #require(await node.smtpPorts.first)
+                let sent = try await Injector.send([.init(to: ["never@hard.test"], rcptOptions: ["NOTIFY=NEVER"]),
+                                                    .init(from: "", to: ["null@hard.test"])], port: port)
+                #expect(sent.allSatisfy { $0.ok })
+                try await waitUntil("both bounced") { events.events(kind: "bounced").count == 2 }
+                // A DSN would be stored before its original leaves the spool.
+                try await waitUntil("an empty spool") { node.spool.statistics().messages == 0 }
+                #expect(events.events(kind: "dsn").isEmpty)
+            }
+            let suppressing = try configuration(spool: "\(dir)/spool2", refusing: refusing, senderMX: senderMX,
+                                                sourceSettings: "suppress-local-dsn yes")
+            try await withNode(suppressing, directory: dir) { node, events in
+                let port = try #require(await node.smtpPorts.first)
+                #expect(try await Injector.send([.init(to: ["x@hard.test"])], port: port).allSatisfy { $0.ok })
+                try await waitUntil("bounced") { events.events(kind: "bounced").count == 1 }
+                try await waitUntil("an empty spool") { node.spool.statistics().messages == 0 }
+                #expect(events.events(kind: "dsn").isEmpty)
+            }
+            #expect(senderMX.sessions.flatMap(\.contents).isEmpty)
         }
-        let suppressing = try loadConfiguration(testConfiguration(
-            spool: "\(dir)/spool2", routes: [("hard.test", refusing.port), ("origin.test", senderMX.port)],
-            sourceSettings: "suppress-local-dsn yes", dsns: true))
-        try await withNode(suppressing, directory: dir) { node, events in
-            let port = try #require(await node.smtpPorts.first)
-            #expect(try await Injector.send([.init(to: ["x@hard.test"])], port: port).allSatisfy { $0.ok })
-            try await waitUntil("bounced") { events.events(kind: "bounced").count == 1 }
-            try await waitUntil("an empty spool") { node.spool.statistics().messages == 0 }
-            #expect(events.events(kind: "dsn").isEmpty)
-        }
-        #expect(senderMX.sessions.flatMap(\.contents).isEmpty)
     }
 
     @Test("NOTIFY, ORCPT, RET and ENVID go on to a peer that offers DSN (no DSN of ours); without DSN at the peer, NOTIFY=SUCCESS gets a relayed DSN",

@@ -4,6 +4,7 @@ import SluiceConfig
 import SluiceControlProtocol
 import SluiceCore
 import SluiceReports
+import SluiceSuppression
 
 /// The accounting records and events of processed inbound reports. Pure.
 ///
@@ -78,10 +79,7 @@ struct InboundReportRecords: Sendable {
         return SMTPReply(code, status, bounced.diagnosticCode ?? "")
     }
 
-    private static func domain(of address: String) -> String {
-        guard let at = address.lastIndex(of: "@") else { return "" }
-        return String(address[address.index(after: at)...]).lowercased()
-    }
+    private static func domain(of address: String) -> String { SuppressionScope.domain(ofSender: address) ?? "" }
 
     private static func nonEmpty(_ text: String?) -> String? { text.flatMap { $0.isEmpty ? nil : $0 } }
 

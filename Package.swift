@@ -93,7 +93,7 @@ let package = Package(
         .target(name: "SluiceSandbox", dependencies: ["SluiceConfig", "SluiceBase"], resources: [.copy("Profiles")]),
         // The sandbox on the network: the SMTP receiver around SandboxReceiver and the traffic
         // generator that injects a TrafficPlan over SMTP.
-        .target(name: "SluiceSandboxServer", dependencies: ["SluiceSandbox", "SluiceSMTP"] + nio),
+        .target(name: "SluiceSandboxServer", dependencies: ["SluiceBase", "SluiceSandbox", "SluiceSMTP"] + nio),
         // Inbound bounce and complaint reports read from raw messages: RFC 3464, ARF (RFC 5965),
         // Microsoft JMRP and the common non-standard bounces. Pure: bytes in, values out.
         .target(name: "SluiceReports"),

@@ -13,6 +13,7 @@ extension MailNode {
         let startup = try await NodeStartup.open(configuration: configuration, options: options)
         let node = MailNode(configuration: configuration, startup: startup)
         node.suppression.start()
+        await node.startFleet()
         await node.inboundReports.start(
             recorder: { [weak node] records, events in await node?.recordInboundReport(records, events) },
             forwarder: { [weak node] content, recipients, vmta in
@@ -99,6 +100,7 @@ extension MailNode {
         perform(core.warmupSave(now: now, force: true))
         do { try records.accounting.close(now: now) } catch { log("accounting: \(error)") }
         await suppression.close()
+        await stopFleet()
         await spool.close()
         log("stopped")
     }

@@ -71,6 +71,14 @@ public actor MailNode {
     var blocklist: BlocklistWatch?
     /// The task running the blocklist watch's rounds.
     var blocklistRounds: Task<Void, Never>?
+    /// The link to the fleet's Redis (the `<cluster>` block); nil for a node on its own.
+    public nonisolated let cluster: ClusterLink?
+    /// The fleet's shared throttles, with ``cluster``.
+    nonisolated let throttleStore: RedisThrottleStore?
+    /// The link's state and live node count as last reported (for status and the console).
+    var fleetStatus: FleetStatus?
+    /// The task following the link's events.
+    var fleetWatch: Task<Void, Never>?
     /// The delivery loop's current sleep.
     var wakeup: Wakeup?
     /// The listeners and the control plane, once started.
@@ -136,6 +144,13 @@ public actor MailNode {
         querier = startup.querier
         let started = startedAt
         blocklist = configuration.blocklistWatch.map { BlocklistWatch(settings: $0, configuration: configuration, now: started) }
+        let clock = options.clock, log = options.log
+        let link = configuration.cluster.map { ClusterLink(settings: $0, clock: clock, log: log) }
+        cluster = link
+        throttleStore = link.map { RedisThrottleStore(link: $0, clock: clock) }
+        fleetStatus = configuration.cluster.map {
+            FleetStatus(node: $0.nodeName, state: .degraded(since: started), liveNodes: $0.members.count + 1, throttling: .local)
+        }
         inboundReports = InboundReportProcessor(inbox: startup.reportInbox, lookup: startup.sentMessages,
                                                 suppression: suppression, hostName: hostName,
                                                 configuration: configuration, clock: options.clock, log: options.log)
@@ -218,6 +233,8 @@ public actor MailNode {
                 }
             case .sendDSN(let job):
                 startDSN(job)
+            case .requestGrants, .acquireLease, .releaseLease:
+                performFleet(effect)
             case .closeConnection(let handle):
                 let transport = self.transport
                 operationsInFlight += 1

@@ -41,7 +41,7 @@ struct NodeRecords {
             }
         case .saveWarmup(let ledger):
             do { try warmupFile.write(ledger) } catch { log("warmup: could not write \(warmupFile.path): \(error)") }
-        case .openConnection, .sendTransaction, .closeConnection, .sendDSN:
+        case .openConnection, .sendTransaction, .closeConnection, .sendDSN, .requestGrants, .acquireLease, .releaseLease:
             return false
         }
         return true

@@ -168,4 +168,13 @@ struct RenderTests {
         let data = try controlJSONEncoder().encode(["id": 1] as [String: Int])
         #expect(!data.isEmpty)
     }
+
+    @Test("show status: the fleet line, connected and degraded")
+    func fleetLine() {
+        let connected = FleetFigures(node: "a", state: "connected", degradedSince: nil, liveNodes: 3, throttles: "shared")
+        #expect(ShowRenderer.fleetLine(connected) == "node a, connected, 3 live nodes, throttles shared")
+        let degraded = FleetFigures(node: "a", state: "degraded", degradedSince: 3_600 * 12 + 4 * 60 + 31, liveNodes: 1,
+                                    throttles: "fallback 1/1")
+        #expect(ShowRenderer.fleetLine(degraded) == "node a, degraded since 12:04:31Z, 1 live node (last known), throttles fallback 1/1")
+    }
 }

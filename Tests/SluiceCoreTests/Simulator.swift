@@ -34,6 +34,8 @@ struct Simulator {
     var controlEvents: [EngineAction] = []
     /// `sourceDisabled` and `sourceEnabled` actions, in order.
     var sourceEvents: [EngineAction] = []
+    /// `requestGrants`, `acquireLease` and `releaseLease` actions for the test to answer, in order.
+    var fleetRequests: [EngineAction] = []
     /// The source index of each started transaction's connection, in ``started``'s order.
     var startedSources: [Int] = []
     var openedConnections = 0
@@ -140,6 +142,8 @@ struct Simulator {
                 controlEvents.append(action)
             case .sourceDisabled, .sourceEnabled:
                 sourceEvents.append(action)
+            case .requestGrants, .acquireLease, .releaseLease:
+                fleetRequests.append(action)
             }
         }
     }

@@ -2,7 +2,7 @@ import SluiceBase
 import SluiceControlProtocol
 
 /// The three header lines: identity and freshness (with the reputation loop's flow when the node
-/// reports it, and a badge while a DNS blocklist lists a vmta), throughput, and load.
+/// reports it, a badge while a DNS blocklist lists a vmta, and one while the fleet's Redis is unreachable), throughput, and load.
 enum HeaderView {
     static func draw(_ state: ConsoleState, on canvas: inout Canvas, glyphs: GlyphSet) {
         let w = canvas.width
@@ -27,7 +27,9 @@ enum HeaderView {
         let freshWidth = DisplayWidth.of(fresh.0)
         // The blocklist watch's badge, only while a DNS blocklist lists a vmta: before the freshness.
         let listed = snap.vmtas.filter { !$0.listings.isEmpty }.map(\.name)
-        let badge = listed.isEmpty ? "" : listed.count == 1 ? " \(listed[0]) LISTED " : " \(listed.count) vmtas LISTED "
+        let listedBadge = listed.isEmpty ? "" : listed.count == 1 ? " \(listed[0]) LISTED " : " \(listed.count) vmtas LISTED "
+        // A fleet node whose Redis is unreachable says so, with since when (it runs on its share).
+        let badge = fleetBadge(s.fleet) + listedBadge
         let badgeX = w - freshWidth - DisplayWidth.of(badge) - 1
         if let r = s.reputation { drawReputation(r, on: &canvas, x: x, limit: badge.isEmpty ? w - freshWidth - 1 : badgeX - 1) }
         if !badge.isEmpty, badgeX > x { canvas.put(badge, x: badgeX, y: 0, role: .error) }
@@ -66,6 +68,13 @@ enum HeaderView {
         x += canvas.put(String(holds), x: x, y: 2, role: holds > 0 ? .held : .figure)
         x += canvas.put("  pauses ", x: x, y: 2, role: .dim)
         canvas.put(String(pauses), x: x, y: 2, role: pauses > 0 ? .paused : .figure)
+    }
+
+    /// ` fleet: degraded since 12:04:31Z ` while the node's Redis is unreachable; empty otherwise.
+    static func fleetBadge(_ fleet: FleetFigures?) -> String {
+        guard let fleet, fleet.isDegraded else { return "" }
+        let since = fleet.degradedSince.map { " since " + Instant(milliseconds: Int64(($0 * 1000).rounded())).timeOfDayUTC } ?? ""
+        return " fleet: degraded\(since) "
     }
 
     /// Suppressed injections and DSNs sent in the last minute, after the uptime on the first

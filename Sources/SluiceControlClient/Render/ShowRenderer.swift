@@ -1,3 +1,4 @@
+import SluiceBase
 import SluiceControlProtocol
 
 /// Renders control results as the human tables of `sluice show …` (pure; `now` in Unix seconds
@@ -20,6 +21,15 @@ public enum ShowRenderer {
         }
     }
 
+    /// `node a, connected, 3 live nodes, throttles shared` or `node a, degraded since 12:04:31Z,
+    /// 3 live nodes (last known), throttles fallback 1/3`.
+    public static func fleetLine(_ fleet: FleetFigures) -> String {
+        let nodes = "\(fleet.liveNodes) live node\(fleet.liveNodes == 1 ? "" : "s")"
+        guard fleet.isDegraded else { return "node \(fleet.node), connected, \(nodes), throttles \(fleet.throttles)" }
+        let since = fleet.degradedSince.map { " since " + Instant(milliseconds: Int64(($0 * 1000).rounded())).timeOfDayUTC } ?? ""
+        return "node \(fleet.node), degraded\(since), \(nodes) (last known), throttles \(fleet.throttles)"
+    }
+
     /// `show status`: node-wide figures (with the reputation loop's when the node reports them),
     /// then the active controls.
     public static func status(_ s: StatusSnapshot, now: Double) -> String {
@@ -38,6 +48,7 @@ public enum ShowRenderer {
                        + "(\(r.dsnsLastMinute) last min), \(r.complaints) complaints, \(r.asyncBounces) async bounces, "
                        + "\(r.reportsUnparsed) unreadable reports"])
         }
+        if let fleet = s.fleet { table.add(["fleet", fleetLine(fleet)]) }
         table.add(["controls", s.controls.isEmpty ? "none" : "\(s.controls.count) active"])
         // Drop the empty header line of the key/value table.
         var text = String(table.render().drop { $0 != "\n" }.dropFirst())

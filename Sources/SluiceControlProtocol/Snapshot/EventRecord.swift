@@ -6,7 +6,8 @@ public struct EventRecord: Codable, Hashable, Sendable {
     /// because the suppression list names it) is published on the node's event hub only, as are the
     /// blocklist watch's `blocklist-listed`, `blocklist-cleared`, `blocklist-refused` and
     /// `blocklist-error` (docs/CONTROL.md); `source-disabled` and `source-enabled` (no recipient)
-    /// tell of `disable-source-ip`.
+    /// tell of `disable-source-ip`; `fleet-degraded` and `fleet-connected` (no queue) tell of the
+    /// fleet's Redis becoming unreachable and answering again.
     public var kind: String
     /// The queue, `domain/vmta`.
     public var queue: String

@@ -141,6 +141,8 @@ public struct StatusSnapshot: Codable, Hashable, Sendable {
     /// The reputation loop's node-wide figures: suppressed injections, DSNs sent, complaints,
     /// asynchronous bounces (JSON `reputation`, optional; absent from nodes that do not report them).
     public var reputation: ReputationTotals?
+    /// The node's link to the fleet's Redis (JSON `fleet`, optional; absent without a `<cluster>` block).
+    public var fleet: FleetFigures?
 
     /// Creates a status snapshot.
     public init(node: String, uptimeS: Double, queued: Int, in: Inbound, out: Outbound, connections: Connections,
@@ -158,7 +160,7 @@ public struct StatusSnapshot: Codable, Hashable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case node, queued, `in`, out, connections, spool, controls, history, reputation
+        case node, queued, `in`, out, connections, spool, controls, history, reputation, fleet
         case uptimeS = "uptime_s"
     }
 }

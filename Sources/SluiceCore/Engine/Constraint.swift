@@ -69,6 +69,11 @@ extension DeliveryEngine {
                 ? ("backoff-max-msg-rate", settings.backoffMaxMsgRate) : ("max-msg-rate", settings.maxMsgRate)
             out.append(.rateLimited(directive: name, value: rate.value.description, origin: rate.origin))
         }
+        if queue.shared, queue.needsGrants, queue.quota.grants(now: now) == 0 {
+            let (name, rate) = queue.usesBackoffRate
+                ? ("backoff-max-msg-rate", settings.backoffMaxMsgRate) : ("max-msg-rate", settings.maxMsgRate)
+            out.append(.rateLimited(directive: name, value: "\(rate.value) fleet-wide, waiting for a grant", origin: rate.origin))
+        }
         if let cap = queue.capReached(now: now) {
             let value = cap.directive == "max-msg-per-hour" ? settings.maxMsgPerHour : settings.maxMsgPerDay
             out.append(.rateLimited(directive: cap.directive, value: String(value.value), origin: value.origin))
@@ -84,7 +89,8 @@ extension DeliveryEngine {
                 ? ("backoff-max-smtp-out", settings.backoffMaxSmtpOut)
                 : queue.limits.perIPLimits ? ("max-smtp-out-per-ip", settings.maxSmtpOutPerIP)
                 : ("max-smtp-out", settings.maxSmtpOut)
-            out.append(.connectionLimited(directive: name, value: String(limit.value), origin: limit.origin))
+            let value = queue.shared ? "\(limit.value) fleet-wide, \(queue.quota.leases) leased here" : String(limit.value)
+            out.append(.connectionLimited(directive: name, value: value, origin: limit.origin))
         } else if queue.waitingForSlot {
             out.append(.connectionLimited(directive: "total-max-smtp-out", value: String(tuning.maxTotalConnections),
                                           origin: .builtin))

@@ -157,6 +157,8 @@ extension DeliveryEngine {
         queueInfo[Int(q)].held = held
         queueInfo[Int(q)].paused = paused
         queues[Int(q)].limits = QueueLimits(settings)
+        if case .fallback(let nodes) = fleet { queues[Int(q)].limits.divide(by: nodes) }
+        queues[Int(q)].shared = fleet == .shared
         queues[Int(q)].isHeld = held != nil
         queues[Int(q)].isPaused = paused != nil
         refreshSources(q)

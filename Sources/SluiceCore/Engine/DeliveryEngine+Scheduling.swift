@@ -20,6 +20,7 @@ extension DeliveryEngine {
         if now >= queues[i].nextSweep { sweepReady(q, now: now, into: &actions) }
         if queues[i].blocked {
             while let c = queues[i].idle.popLast() { close(c, into: &actions) }
+            releaseSpareLeases(q, into: &actions)
             plan(q, now: now)
             return
         }
@@ -37,6 +38,11 @@ extension DeliveryEngine {
         }
         openConnections(q, now: now, into: &actions)
         closeIdleConnections(q, now: now, into: &actions)
+        if queues[i].shared {
+            requestGrantsIfNeeded(q, now: now, into: &actions)
+            requestLeaseIfNeeded(q, now: now, into: &actions)
+            if queues[i].ready.isEmpty { releaseSpareLeases(q, into: &actions) }
+        }
         plan(q, now: now)
     }
 
@@ -50,6 +56,7 @@ extension DeliveryEngine {
         if let interval = queues[i].messageInterval {
             usable = min(usable, queues[i].messageRate.available(nowMs: now, interval: interval, burst: tuning.messageRateBurst))
         }
+        if queues[i].shared, queues[i].needsGrants { usable = min(usable, queues[i].quota.grants(now: now)) }
         while !queues[i].ready.isEmpty, queues[i].idle.isEmpty,
               queues[i].connecting < usable,
               queues[i].open < queues[i].connectionLimit,
@@ -143,6 +150,7 @@ extension DeliveryEngine {
         if let interval = queues[i].messageInterval {
             queues[i].messageRate.consume(nowMs: now, interval: interval)
         }
+        if queues[i].shared, queues[i].needsGrants { queues[i].quota.grants = max(0, queues[i].quota.grants(now: now) - 1) }
         queues[i].hourCount += 1
         queues[i].dayCount += 1
         noteWarmupSend(q)
@@ -175,7 +183,11 @@ extension DeliveryEngine {
                 || (queues[Int(w)].open < queues[q].open && connection.messagesSent >= tuning.slotQuantum)
         } ?? false
         let maxErrors = queues[q].limits.maxErrorsPerConnection
-        if (perConnection > 0 && connection.messagesSent >= perConnection) || queues[q].blocked || poorer
+        // While shared, a connection gives its lease back after a quantum and the queue waits a
+        // moment before asking again, so that the other nodes get their turn.
+        let rotate = queues[q].shared && connection.messagesSent >= Self.leaseQuantum
+        if rotate { queues[q].quota.leaseRetryAt = satAdd(now, Self.leaseRetryMs) }
+        if rotate || (perConnection > 0 && connection.messagesSent >= perConnection) || queues[q].blocked || poorer
             || (maxErrors > 0 && connection.recipientErrors >= maxErrors)
             || queues[q].open > queues[q].connectionLimit || queues[q].isDisabled(source: connection.source) {
             close(c, into: &actions)
@@ -210,6 +222,7 @@ extension DeliveryEngine {
         if connection.phase == .idle, let at = queues[q].idle.firstIndex(of: c) { queues[q].idle.remove(at: at) }
         totalConnections -= 1
         if notify { actions.append(.closeConnection(c)) }
+        releaseSpareLeases(connection.queue, into: &actions)
     }
 
     /// Moves deferred messages whose time has come back to the ready list; recipients past

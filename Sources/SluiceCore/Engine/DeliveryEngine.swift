@@ -42,6 +42,8 @@ public struct DeliveryEngine: Sendable {
     var poolCursors: [String: Int] = [:]
     /// Warm-up schedules' progress and the pools' cold members' counts.
     var warmup = WarmupBook()
+    /// Where the throttles are kept (``setFleetThrottling(_:now:)``).
+    var fleet = FleetThrottling.local
 
     /// The rolled-up queue name of each recipient domain (lower case) given one by
     /// ``assignRollup(_:to:)``; cleared on reload.

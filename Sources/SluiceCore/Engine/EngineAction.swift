@@ -22,6 +22,14 @@ public enum EngineAction: Hashable, Sendable {
     case sourceDisabled(DisabledSource)
     /// A disabled source address was enabled again at the end of its duration (log and publish it).
     case sourceEnabled(DisabledSource)
+    /// While throttles are shared: ask the fleet's store for message grants, then report
+    /// ``DeliveryEngine/grantsReceived(_:_:now:)`` (with nothing granted when the store fails).
+    case requestGrants(GrantRequest)
+    /// While throttles are shared: ask the fleet's store for one connection lease, then report
+    /// ``DeliveryEngine/leaseAnswered(_:granted:now:)``.
+    case acquireLease(LeaseRequest)
+    /// Give one of the queue's connection leases back to the fleet's store.
+    case releaseLease(QueueKey)
 }
 
 /// Why a control ended.

@@ -194,6 +194,10 @@ struct QueueState: Sendable {
 
     var messageRate = GCRA()
     var connectRate = GCRA()
+    /// True while the throttles are shared through the fleet's store (``FleetThrottling/shared``).
+    var shared = false
+    /// The grants and leases held while shared.
+    var quota = FleetQuota()
     var hourSlot: Int64 = .min
     var hourCount = 0
     var daySlot: Int64 = .min
@@ -248,8 +252,14 @@ struct QueueState: Sendable {
     /// True when backoff-max-smtp-out is the connection limit in force.
     var usesBackoffSmtpOut: Bool { mode == .backoff && limits.backoffSmtpOut < limits.smtpOut }
 
-    /// The connection limit in force.
-    var connectionLimit: Int { usesBackoffSmtpOut ? limits.backoffSmtpOut : limits.smtpOut }
+    /// The connection limit configured (or overridden) in force, before fleet leases.
+    var baseConnectionLimit: Int { usesBackoffSmtpOut ? limits.backoffSmtpOut : limits.smtpOut }
+
+    /// The connection limit in force: while shared, the leases held (never above the base limit).
+    var connectionLimit: Int { shared ? min(baseConnectionLimit, quota.leases) : baseConnectionLimit }
+
+    /// True when sending needs fleet grants while shared: a rate or a cap applies.
+    var needsGrants: Bool { messageInterval != nil || limits.perHour > 0 || limits.perDay > 0 }
 
     /// The retry list in force.
     var retrySchedule: RetrySchedule { mode == .backoff ? limits.backoffRetry : limits.retry }
@@ -276,6 +286,7 @@ struct QueueState: Sendable {
         if let interval = messageInterval, !messageRate.allows(nowMs: now, interval: interval, burst: burst) {
             return false
         }
+        if shared, needsGrants, quota.grants(now: now) == 0 { return false }
         return capReached(now: now) == nil
     }
 
@@ -291,6 +302,12 @@ struct QueueState: Sendable {
         if let reenable = earliestReenable { t = min(t, reenable) }
         if !ready.isEmpty {
             t = min(t, nextSweep)
+            // While shared: ask the store again once its refusal's wait is over.
+            if shared, !blocked {
+                if needsGrants, quota.grantRetryAt > now { t = min(t, quota.grantRetryAt) }
+                if quota.leaseRetryAt > now { t = min(t, quota.leaseRetryAt) }
+                if quota.grants > 0, quota.grantsExpireAt > now { t = min(t, quota.grantsExpireAt) }
+            }
             let canCarry = !idle.isEmpty || (open < connectionLimit && !waitingForSlot)
             if !blocked, canCarry {
                 var next = now

@@ -46,6 +46,9 @@ extension NodeCore {
                 append(SourceDisablementRecords.disabled(disabled), to: &effects)
             case .sourceEnabled(let enabled):
                 append(SourceDisablementRecords.enabled(enabled, now: now), to: &effects)
+            case .requestGrants(let request): effects.append(.requestGrants(request))
+            case .acquireLease(let request): effects.append(.acquireLease(request))
+            case .releaseLease(let queue): effects.append(.releaseLease(queue))
             }
             index += 1
         }

@@ -31,4 +31,10 @@ enum NodeEffect: Sendable {
     case saveWarmup(WarmupLedger)
     /// Write a line to the node's log.
     case log(String)
+    /// Ask the fleet's throttle store for message grants, then report ``NodeCore/grantsReceived(_:_:now:)``.
+    case requestGrants(GrantRequest)
+    /// Ask the fleet's throttle store for a connection lease, then report ``NodeCore/leaseAnswered(_:granted:now:)``.
+    case acquireLease(LeaseRequest)
+    /// Give a connection lease back to the fleet's throttle store.
+    case releaseLease(QueueKey)
 }

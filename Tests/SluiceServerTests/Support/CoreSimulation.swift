@@ -45,6 +45,8 @@ struct CoreSimulation {
     private(set) var events: [EventRecord] = []
     /// Lines for the node's log, in order.
     private(set) var logged: [String] = []
+    /// Fleet grant and lease requests (none without a fleet).
+    private(set) var fleetRequests: [NodeEffect] = []
     /// Controls in the (simulated) spool, by id.
     private(set) var storedControls: [UInt64: Control] = [:]
     /// The warm-up ledger last saved.
@@ -121,6 +123,9 @@ struct CoreSimulation {
             case .forgetControl(let control): storedControls[control.id] = nil
             case .saveWarmup(let ledger): savedWarmup = ledger
             case .log(let line): logged.append(line)
+            case .requestGrants, .acquireLease, .releaseLease:
+                // A node without a fleet never asks; kept so a test would see it.
+                fleetRequests.append(effect)
             case .sendDSN(let job):
                 dsns.append(job)
                 progress += job.progress

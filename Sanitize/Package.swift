@@ -30,8 +30,10 @@ let package = Package(
         ], exclude: ["SuppressCommandTests.swift"]),  // runs the `sluice` executable, not built here
         .testTarget(name: "SluiceReportsTests", dependencies: [.product(name: "SluiceReports", package: sluice)],
                     exclude: ["Samples"]),
+        // Starts redis-server for the Redis client's tests, as in the main package.
+        .target(name: "RedisTestSupport", path: "Tests/RedisTestSupport"),
         .testTarget(name: "SluiceRedisTests", dependencies: [
-            .product(name: "SluiceRedis", package: sluice),
+            .product(name: "SluiceRedis", package: sluice), "RedisTestSupport",
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"),
         ]),

@@ -19,8 +19,19 @@ struct ConsoleCommand: AsyncParsableCommand {
     @Flag(help: "Hide and refuse every action that changes the MTA.")
     var readOnly = false
 
+    @Flag(help: "One console for several nodes: a node column in every table, fleet totals, actions sent to every node.")
+    var fleet = false
+
+    @Option(name: .customLong("node"), help: ArgumentHelp(
+        "With --fleet: a node and its control socket (repeatable; a local socket or one forwarded over SSH).",
+        valueName: "NAME=SOCKET"))
+    var nodes: [String] = []
+
+    func validate() throws {
+        if !nodes.isEmpty, !fleet { throw ValidationError("--node needs --fleet") }
+    }
+
     func run() async throws {
-        let path = ControlClient.defaultSocketPath(explicit: socket)
         // A bad theme is a usage error, reported before anything else (FILE:LINE for a broken file).
         let chosenTheme: Theme
         do {
@@ -28,10 +39,7 @@ struct ConsoleCommand: AsyncParsableCommand {
         } catch {
             fail("\(error)")
         }
-        if DaemonProbe.problem(connectingTo: path) != nil {
-            fail("no daemon at \(path) (is `sluice serve` running?)")
-        }
-        let source = ControlDataSource(endpoint: ControlClient(socketPath: path, client: "console"))
+        let source: any ConsoleDataSource = fleet ? fleetSource() : nodeSource()
         let outcome: ConsoleExit
         do {
             outcome = try await ConsoleLauncher.run(dataSource: source, theme: chosenTheme, readOnly: readOnly)
@@ -39,6 +47,29 @@ struct ConsoleCommand: AsyncParsableCommand {
             fail("\(error)")
         }
         if case .signal(let number) = outcome { Foundation.exit(128 + number) }
+    }
+
+    /// The one node at `--socket`, after checking that a daemon listens there.
+    private func nodeSource() -> ControlDataSource {
+        let path = ControlClient.defaultSocketPath(explicit: socket)
+        if DaemonProbe.problem(connectingTo: path) != nil {
+            fail("no daemon at \(path) (is `sluice serve` running?)")
+        }
+        return ControlDataSource(endpoint: ControlClient(socketPath: path, client: "console"))
+    }
+
+    /// The nodes of `--node`; one that does not answer yet is shown STALE until it does.
+    private func fleetSource() -> FleetDataSource {
+        let members: [FleetMemberSpec]
+        do {
+            members = try FleetMemberSpec.validated(nodes.map(FleetMemberSpec.init(parsing:)))
+        } catch {
+            fail("\(error)")
+        }
+        return FleetDataSource(members: members.map { member in
+            FleetDataSource.Member(name: member.name, source: ControlDataSource(
+                endpoint: ControlClient(socketPath: member.socketPath, client: "console")))
+        })
     }
 
     private func fail(_ message: String) -> Never {

@@ -34,7 +34,7 @@ public struct FleetMemberSpec: Hashable, Sendable {
     /// `members` after checking that the names are unique and there is at least one.
     public static func validated(_ members: [FleetMemberSpec]) throws(ParseError) -> [FleetMemberSpec] {
         guard !members.isEmpty else {
-            throw ParseError(description: "--fleet needs nodes: --node NAME=SOCKET (repeatable) or `member` lines in <cluster>")
+            throw ParseError(description: "--fleet needs nodes: --node NAME=SOCKET (repeatable)")
         }
         var seen = Set<String>()
         for m in members where !seen.insert(m.name).inserted {

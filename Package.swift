@@ -21,6 +21,13 @@ let package = Package(
         .library(name: "SluiceConfig", targets: ["SluiceConfig"]),
         .library(name: "SluiceBase", targets: ["SluiceBase"]),
         .library(name: "SluiceControlProtocol", targets: ["SluiceControlProtocol"]),
+        // The core modules whose unit tests Sanitize/ runs under ThreadSanitizer and AddressSanitizer.
+        .library(name: "SluiceCore", targets: ["SluiceCore"]),
+        .library(name: "SluiceSpool", targets: ["SluiceSpool"]),
+        .library(name: "SluiceSQLite", targets: ["SluiceSQLite"]),
+        .library(name: "SluiceSuppression", targets: ["SluiceSuppression"]),
+        .library(name: "SluiceRedis", targets: ["SluiceRedis"]),
+        .library(name: "SluiceAccounting", targets: ["SluiceAccounting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -109,7 +109,7 @@ let package = Package(
             name: "SluiceServer",
             dependencies: ["SluiceConfig", "SluiceCore", "SluiceSpool", "SluiceSMTP", "SluiceDNS", "SluiceControlProtocol",
                            "SluiceControlServer", "SluiceAccounting", "SluiceDKIM", "SluiceSuppression", "SluiceSQLite",
-                           "SluiceReports"] + nio + lifecycle
+                           "SluiceReports", "SluiceRedis"] + nio + lifecycle
         ),
         // `sluice demo`: the embedded config, sandbox receivers, the generator and the node in
         // one process, with a live line and a per-domain summary.
@@ -153,9 +153,11 @@ let package = Package(
             dependencies: ["SluiceSMTP", .product(name: "NIOEmbedded", package: "swift-nio")],
             exclude: ["Scripts"]
         ),
+        // A redis-server on a free loopback port for the Redis client's and the fleet's tests.
+        .target(name: "RedisTestSupport", path: "Tests/RedisTestSupport"),
         .testTarget(
             name: "SluiceRedisTests",
-            dependencies: ["SluiceRedis", .product(name: "NIOEmbedded", package: "swift-nio")] + nio
+            dependencies: ["SluiceRedis", "RedisTestSupport", .product(name: "NIOEmbedded", package: "swift-nio")] + nio
         ),
         .testTarget(name: "SluiceDKIMTests", dependencies: ["SluiceDKIM"], exclude: ["Scripts"]),
         .testTarget(name: "SluiceDKIMToolsTests", dependencies: ["SluiceDKIMTools", "SluiceDKIM", "SluiceDNS"]),
@@ -186,7 +188,8 @@ let package = Package(
         .testTarget(
             name: "SluiceServerTests",
             dependencies: ["SluiceServer", "SluiceConfig", "SluiceCore", "SluiceSpool", "SluiceControlProtocol",
-                           "SluiceControlServer", "SluiceControlClient", "SluiceDKIM", "SluiceSuppression"] + nio + lifecycle
+                           "SluiceControlServer", "SluiceControlClient", "SluiceDKIM", "SluiceSuppression", "SluiceRedis",
+                           "RedisTestSupport"] + nio + lifecycle
         ),
     ],
     swiftLanguageModes: [.v6]

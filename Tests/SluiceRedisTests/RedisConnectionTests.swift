@@ -2,6 +2,7 @@ import NIOCore
 import NIOPosix
 import Testing
 import SluiceRedis
+import RedisTestSupport
 
 @Suite("Redis connection against a real redis-server", .serialized,
        .enabled(if: RedisServerProcess.available, "redis-server is not installed (apt-get install redis-server)"))

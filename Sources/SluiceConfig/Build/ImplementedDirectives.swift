@@ -23,6 +23,7 @@ extension ModelBuilder {
             ("<suppression>", suppressionDirectives),
             ("<warmup-schedule>", warmupDirectives),
             ("<blocklist-watch>", blocklistWatchDirectives),
+            ("<cluster>", clusterDirectives),
         ]
     }
 }

@@ -11,6 +11,8 @@ struct ModelBuilder {
     var references: [Reference] = []
     /// Definitions of `domain-macro`, before expansion.
     var macroDefinitions: [String: MacroDefinition] = [:]
+    /// Where the first `<cluster>` block opens (valid or not), to refuse a second.
+    var firstClusterBlock: SourceLocation?
 
     /// Blocks that may appear at the top level.
     static let topLevelBlocks = [
@@ -18,7 +20,7 @@ struct ModelBuilder {
         "bounce-category-patterns", "acct-file", "spool", "pattern-list", "smtp-user", "mx-rollup-list",
         "source-group", "rewrite-list", "bounce-processor", "feedback-loop-processor", "suppression",
         "warmup-schedule",
-        "blocklist-watch",
+        "blocklist-watch", "cluster",
     ]
 
     /// Directives that may appear at the top level.
@@ -154,6 +156,7 @@ struct ModelBuilder {
         case "suppression": suppression(b)
         case "warmup-schedule": warmupSchedule(b)
         case "blocklist-watch": blocklistWatch(b)
+        case "cluster": cluster(b)
         case "smtp-pattern":
             unknown(b.start, "'<smtp-pattern>' is not a PowerMTA block and is ignored; use <smtp-pattern-list NAME> "
                            + "with lines such as reply /^421 4\\.7\\.0/ mode=backoff")

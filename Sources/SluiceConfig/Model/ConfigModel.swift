@@ -62,6 +62,8 @@ public struct ConfigModel: Hashable, Sendable {
     public var suppression = SuppressionSettings()
     /// The `<blocklist-watch>` block; nil without one (no blocklist lookups).
     public var blocklistWatch: BlocklistWatchSettings?
+    /// The `<cluster>` block; nil without one (a single node: throttles and suppression in process).
+    public var cluster: ClusterSettings?
     /// `<virtual-mta>` blocks by name.
     public internal(set) var virtualMTAs: [String: VirtualMTA] = [:]
     /// `<warmup-schedule>` blocks by name.

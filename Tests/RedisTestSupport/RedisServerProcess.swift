@@ -4,21 +4,33 @@ import Glibc
 #endif
 
 /// A redis-server the tests start on a free loopback port in a temporary directory, with no
-/// persistence, and stop when done.
-final class RedisServerProcess: @unchecked Sendable {
+/// persistence, and stop when done (shared by the Redis client's and the fleet's tests).
+public final class RedisServerProcess: @unchecked Sendable {
     static let binary = "/usr/bin/redis-server"
     /// True when redis-server is installed.
-    static let available = FileManager.default.isExecutableFile(atPath: binary)
+    public static let available = FileManager.default.isExecutableFile(atPath: binary)
 
-    let port: Int
-    private let process = Process()
+    /// The loopback port it listens on (the same after ``restart()``).
+    public let port: Int
+    private var process = Process()
     private let directory: URL
 
     /// Starts the server and returns once it logs that it accepts connections.
-    init() throws {
+    public init() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-redis-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         port = try Self.freePort()
+        try launch()
+    }
+
+    /// Starts a fresh server (empty: there is no persistence) on the same port after ``kill()``.
+    public func restart() throws {
+        kill()
+        process = Process()
+        try launch()
+    }
+
+    private func launch() throws {
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
                              "--dir", directory.path, "--daemonize", "no"]
@@ -38,7 +50,7 @@ final class RedisServerProcess: @unchecked Sendable {
     }
 
     /// Kills the server with SIGKILL and waits for it to exit.
-    func kill() {
+    public func kill() {
         guard process.isRunning else { return }
         Glibc.kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
@@ -49,13 +61,14 @@ final class RedisServerProcess: @unchecked Sendable {
         try? FileManager.default.removeItem(at: directory)
     }
 
-    struct ServerFailed: Error, CustomStringConvertible {
-        var log: String
-        var description: String { "redis-server did not start: \(log)" }
+    /// Why the server did not start: its log.
+    public struct ServerFailed: Error, CustomStringConvertible {
+        public var log: String
+        public var description: String { "redis-server did not start: \(log)" }
     }
 
     /// A loopback port nothing listens on right now (bound to port 0, then released).
-    static func freePort() throws -> Int {
+    public static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.EBADF) }
         defer { close(fd) }

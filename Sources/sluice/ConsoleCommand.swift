@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SluiceConfig
 import SluiceConsole
 import SluiceControlClient
 
@@ -27,8 +28,12 @@ struct ConsoleCommand: AsyncParsableCommand {
         valueName: "NAME=SOCKET"))
     var nodes: [String] = []
 
+    @Option(help: "With --fleet and no --node: take the nodes from this configuration's <cluster> block (this node and its `member` lines).")
+    var config: String?
+
     func validate() throws {
         if !nodes.isEmpty, !fleet { throw ValidationError("--node needs --fleet") }
+        if config != nil, !fleet { throw ValidationError("--config needs --fleet") }
     }
 
     func run() async throws {
@@ -58,11 +63,12 @@ struct ConsoleCommand: AsyncParsableCommand {
         return ControlDataSource(endpoint: ControlClient(socketPath: path, client: "console"))
     }
 
-    /// The nodes of `--node`; one that does not answer yet is shown STALE until it does.
+    /// The nodes of `--node`, or of the `<cluster>` block of `--config`; one that does not answer
+    /// yet is shown STALE until it does.
     private func fleetSource() -> FleetDataSource {
         let members: [FleetMemberSpec]
         do {
-            members = try FleetMemberSpec.validated(nodes.map(FleetMemberSpec.init(parsing:)))
+            members = try FleetMemberSpec.validated(nodes.isEmpty ? clusterMembers() : nodes.map(FleetMemberSpec.init(parsing:)))
         } catch {
             fail("\(error)")
         }
@@ -70,6 +76,22 @@ struct ConsoleCommand: AsyncParsableCommand {
             FleetDataSource.Member(name: member.name, source: ControlDataSource(
                 endpoint: ControlClient(socketPath: member.socketPath, client: "console")))
         })
+    }
+
+    /// This node and the `member` lines of `--config`'s `<cluster>` block (none without `--config`).
+    private func clusterMembers() -> [FleetMemberSpec] {
+        guard let config else { return [] }
+        let result: ConfigLoadResult
+        do { result = try loadConfig(config) } catch { Foundation.exit(1) }
+        if result.hasErrors {
+            for diagnostic in result.errors { printError(diagnostic.description) }
+            Foundation.exit(1)
+        }
+        guard let cluster = result.model.cluster else {
+            fail("\(config) has no <cluster> block: name the nodes with --node NAME=SOCKET")
+        }
+        let own = ControlClient.defaultSocketPath(explicit: socket ?? result.model.controlSocket)
+        return FleetMemberSpec.members(of: cluster, ownSocket: own)
     }
 
     private func fail(_ message: String) -> Never {

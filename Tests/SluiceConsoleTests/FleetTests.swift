@@ -138,6 +138,14 @@ import Testing
         let twice = [FleetMemberSpec(name: "a", socketPath: "/1"), FleetMemberSpec(name: "a", socketPath: "/2")]
         #expect(throws: FleetMemberSpec.ParseError.self) { try FleetMemberSpec.validated(twice) }
     }
+
+    @Test func theClusterBlockNamesThisNodeFirstThenItsMembers() {
+        var cluster = ClusterSettings(redisHost: "127.0.0.1", redisPort: 6379, nodeName: "a")
+        cluster.members = [.init(name: "b", socketPath: "/run/b.sock"), .init(name: "c", socketPath: "/run/c.sock")]
+        #expect(FleetMemberSpec.members(of: cluster, ownSocket: "/var/spool/sluice/control.sock")
+                == [FleetMemberSpec(name: "a", socketPath: "/var/spool/sluice/control.sock"),
+                    FleetMemberSpec(name: "b", socketPath: "/run/b.sock"), FleetMemberSpec(name: "c", socketPath: "/run/c.sock")])
+    }
 }
 
 /// A node's data source that records requests and answers `held` (or refuses).

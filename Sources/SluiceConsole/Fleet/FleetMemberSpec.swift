@@ -1,3 +1,5 @@
+import SluiceConfig
+
 /// A fleet node as the command line or the `<cluster>` block names it: its name and the path of
 /// its control socket (a local socket, or one forwarded over SSH with `ssh -L PATH:REMOTE`).
 public struct FleetMemberSpec: Hashable, Sendable {
@@ -31,10 +33,17 @@ public struct FleetMemberSpec: Hashable, Sendable {
         self.init(name: name, socketPath: path)
     }
 
+    /// The nodes of a `<cluster>` block: this node (`node-name`, at `ownSocket`, its
+    /// `control-socket`) first, then each `member NAME SOCKET` line in file order.
+    public static func members(of cluster: ClusterSettings, ownSocket: String) -> [FleetMemberSpec] {
+        [FleetMemberSpec(name: cluster.nodeName, socketPath: ownSocket)]
+            + cluster.members.filter { $0.name != cluster.nodeName }.map { FleetMemberSpec(name: $0.name, socketPath: $0.socketPath) }
+    }
+
     /// `members` after checking that the names are unique and there is at least one.
     public static func validated(_ members: [FleetMemberSpec]) throws(ParseError) -> [FleetMemberSpec] {
         guard !members.isEmpty else {
-            throw ParseError(description: "--fleet needs nodes: --node NAME=SOCKET (repeatable)")
+            throw ParseError(description: "--fleet needs nodes: --node NAME=SOCKET (repeatable), or --config FILE with a <cluster> block")
         }
         var seen = Set<String>()
         for m in members where !seen.insert(m.name).inserted {

@@ -13,6 +13,14 @@ import Testing
     static func selectedName(_ s: ConsoleState) -> String? { s.table(s.view)?.selectedName }
 
     static let checks: [ConsoleAction: Check] = [
+        .nextNode: { key in
+            var s = FleetFixture.state(width: 80, height: 24)
+            Fixture.press([key], &s)
+            #expect(s.fleet?.focus == "a")
+            #expect(s.domains.rows.count == Fixture.domains.count)
+            var one = domainsState(); Fixture.press([key], &one)
+            #expect(one.fleet == nil && one.status?.kind == .info, "the one-node console only explains")
+        },
         .showDomains: { key in
             var s = domainsState(); Fixture.press([.char("3")], &s)
             Fixture.press([key], &s)
@@ -232,6 +240,8 @@ import Testing
             #expect(BindingTable.functionBar(for: view, readOnly: true).allSatisfy { !$0.changesMTA })
         }
         #expect(BindingTable.help(readOnly: true).allSatisfy { !$0.changesMTA })
+        #expect(BindingTable.help(readOnly: false).allSatisfy { !$0.fleetOnly }, "fleet keys only in the fleet console")
+        #expect(BindingTable.help(readOnly: false, fleet: true).contains { $0.fleetOnly })
         for binding in mutating {
             for key in binding.keys {
                 var s = Fixture.state(width: 80, height: 24, readOnly: true)

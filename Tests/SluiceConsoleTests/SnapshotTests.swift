@@ -14,6 +14,8 @@ import Testing
     struct Case: CustomTestStringConvertible, Sendable {
         var name: String
         var setup: @Sendable (inout ConsoleState) -> Void
+        /// True for the fleet console (three nodes, one stale: ``FleetFixture``).
+        var fleet = false
         var testDescription: String { name }
     }
 
@@ -70,6 +72,11 @@ import Testing
         },
         Case(name: "read-only") { s in s.readOnly = true; Fixture.press([.char("2"), .char(">"), .down], &s) },
         Case(name: "stale") { s in _ = ConsoleReducer.reduce(&s, .tick(Fixture.now + TimeSpan.seconds(30))) },
+        Case(name: "fleet-domains", setup: { _ in }, fleet: true),
+        Case(name: "fleet-queues", setup: { s in Fixture.press([.char("2")], &s) }, fleet: true),
+        Case(name: "fleet-vmtas", setup: { s in Fixture.press([.char("3"), .down], &s) }, fleet: true),
+        Case(name: "fleet-node", setup: { s in Fixture.press([.char("n"), .char("n")], &s) }, fleet: true),
+        Case(name: "fleet-help", setup: { s in Fixture.press([.char("?")], &s) }, fleet: true),
     ]
 
     static let sizes = [(80, 24), (160, 48)]
@@ -94,7 +101,7 @@ import Testing
     @Test(arguments: cases)
     func view(_ c: Case) throws {
         for (w, h) in Self.sizes {
-            var state = Fixture.state(width: w, height: h)
+            var state = c.fleet ? FleetFixture.state(width: w, height: h) : Fixture.state(width: w, height: h)
             c.setup(&state)
             let actual = Self.golden(state)
             let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()

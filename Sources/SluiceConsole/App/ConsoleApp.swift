@@ -39,12 +39,25 @@ public struct ConsoleApp: Sendable {
         case inputClosed
     }
 
+    /// The reducer event for what the data source reported at `now`.
+    static func event(for feed: ConsoleFeed, at now: Instant) -> ConsoleEvent {
+        switch feed {
+        case .snapshot(let s): .snapshot(s, at: now)
+        case .events(let e): .events(e)
+        case .disconnected(let why): .connectionLost(why)
+        case .node(let node, .snapshot(let s)): .nodeSnapshot(node: node, s, at: now)
+        case .node(let node, .disconnected(let why)): .nodeLost(node: node, why)
+        case .node(_, let inner): event(for: inner, at: now)
+        }
+    }
+
     /// Runs until the operator quits, a signal arrives or the terminal closes; restores the
     /// terminal (``TerminalBackend/shutdown()``) on every one of those paths.
     public func run() async -> ConsoleExit {
         let (inputs, sink) = AsyncStream.makeStream(of: Input.self)
         let size = backend.size
-        var state = ConsoleState(width: size.width, height: size.height, now: clock.now(), readOnly: readOnly)
+        var state = ConsoleState(width: size.width, height: size.height, now: clock.now(), readOnly: readOnly,
+                                 fleet: dataSource.fleetNodes)
         let backend = self.backend, dataSource = self.dataSource, clock = self.clock, tick = self.tick
 
         let tasks = [
@@ -60,11 +73,7 @@ public struct ConsoleApp: Sendable {
             },
             Task {
                 for await feed in dataSource.feed() {
-                    switch feed {
-                    case .snapshot(let s): sink.yield(.event(.snapshot(s, at: clock.now())))
-                    case .events(let e): sink.yield(.event(.events(e)))
-                    case .disconnected(let why): sink.yield(.event(.connectionLost(why)))
-                    }
+                    sink.yield(.event(ConsoleApp.event(for: feed, at: clock.now())))
                 }
             },
             Task {

@@ -8,6 +8,8 @@ public enum ConsoleFeed: Sendable {
     case events([EventRecord])
     /// The daemon stopped answering; the source keeps trying to reconnect and sends snapshots again when it can.
     case disconnected(String)
+    /// What one node of a fleet reports (``FleetDataSource``).
+    indirect case node(String, ConsoleFeed)
 }
 
 /// Where the console gets its data and sends its actions: the control-plane client implements it
@@ -19,4 +21,11 @@ public protocol ConsoleDataSource: Sendable {
     func perform(_ request: OperatorRequest) async -> Result<String, OperatorError>
     /// The effective settings of a domain or queue (`domain/vmta`), with origins.
     func settings(for target: String) async -> Result<SettingsSnapshot, OperatorError>
+    /// The names of the nodes when the source is a fleet (``FleetDataSource``), nil for one node.
+    var fleetNodes: [String]? { get }
+}
+
+extension ConsoleDataSource {
+    /// One node.
+    public var fleetNodes: [String]? { nil }
 }

@@ -56,6 +56,8 @@ public enum ConsoleAction: String, Hashable, Sendable, CaseIterable {
     case deleteQueue
     /// Cancel the selected active control (Detail view).
     case undo
+    /// Fleet console: narrow the tables and totals to the next node, then back to the whole fleet.
+    case nextNode
 }
 
 /// Where a binding applies.
@@ -89,10 +91,14 @@ public struct Binding: Hashable, Sendable {
     public var help: String
     /// True for actions that change the MTA; hidden and refused under `--read-only`.
     public var changesMTA: Bool
+    /// True for bindings of the fleet console only (`sluice console --fleet`): hidden in the
+    /// function bar and the help of the one-node console.
+    public var fleetOnly: Bool
 
     /// Creates a binding.
     public init(_ keys: [Key], _ context: BindingContext, _ action: ConsoleAction, label: String? = nil,
-                help: String, changesMTA: Bool = false) {
+                help: String, changesMTA: Bool = false, fleetOnly: Bool = false) {
+        self.fleetOnly = fleetOnly
         self.keys = keys
         self.context = context
         self.action = action
@@ -140,6 +146,8 @@ public enum BindingTable {
         Binding([.char("s")], targets, .schedule, label: "Sched", help: "retry now", changesMTA: true),
         Binding([.char("D")], targets, .deleteQueue, label: "Del", help: "delete the queue (typed confirmation)", changesMTA: true),
         Binding([.char("u")], .views([.detail]), .undo, label: "Undo", help: "cancel the selected active control", changesMTA: true),
+        Binding([.char("n")], .views([.domains, .queues, .vmtas]), .nextNode, label: "Node",
+                help: "fleet: show the next node only, then the whole fleet again", fleetOnly: true),
         Binding([.char("q"), .function(10), .ctrl("c")], .global, .quit, label: "Quit", help: "quit the console"),
     ]
 
@@ -148,11 +156,13 @@ public enum BindingTable {
         all.first { $0.keys.contains(key) && $0.context.contains(view) && !(readOnly && $0.changesMTA) }
     }
 
-    /// The bindings shown in the function bar of `view`, in table order.
-    public static func functionBar(for view: ConsoleView, readOnly: Bool) -> [Binding] {
-        all.filter { $0.label != nil && $0.context.contains(view) && !(readOnly && $0.changesMTA) }
+    /// The bindings shown in the function bar of `view`, in table order (fleet-only ones only in the fleet console).
+    public static func functionBar(for view: ConsoleView, readOnly: Bool, fleet: Bool = false) -> [Binding] {
+        all.filter { $0.label != nil && $0.context.contains(view) && !(readOnly && $0.changesMTA) && (fleet || !$0.fleetOnly) }
     }
 
-    /// The bindings listed in the help overlay.
-    public static func help(readOnly: Bool) -> [Binding] { all.filter { !(readOnly && $0.changesMTA) } }
+    /// The bindings listed in the help overlay (fleet-only ones only in the fleet console).
+    public static func help(readOnly: Bool, fleet: Bool = false) -> [Binding] {
+        all.filter { !(readOnly && $0.changesMTA) && (fleet || !$0.fleetOnly) }
+    }
 }

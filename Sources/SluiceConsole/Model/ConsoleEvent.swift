@@ -19,6 +19,10 @@ public enum ConsoleEvent: Sendable {
     case settingsLoaded(target: String, Result<SettingsSnapshot, OperatorError>)
     /// The data source lost the daemon (it keeps reconnecting by itself).
     case connectionLost(String)
+    /// A fleet node's snapshot arrived at the given instant.
+    case nodeSnapshot(node: String, NodeSnapshot, at: Instant)
+    /// A fleet node stopped answering; its last figures are kept and shown as stale.
+    case nodeLost(node: String, String)
 }
 
 /// An output of the reducer: I/O for the app loop to perform.

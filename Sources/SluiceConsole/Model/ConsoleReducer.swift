@@ -55,7 +55,38 @@ public enum ConsoleReducer {
         case .connectionLost(let reason):
             state.connectionProblem = reason
             return []
+        case .nodeSnapshot(let node, let snapshot, let at):
+            guard let i = state.fleet?.nodes.firstIndex(where: { $0.name == node }) else { return [] }
+            state.fleet?.nodes[i].snapshot = snapshot
+            state.fleet?.nodes[i].snapshotAt = at
+            state.fleet?.nodes[i].problem = nil
+            state.now = max(state.now, at)
+            remerge(&state)
+            return []
+        case .nodeLost(let node, let reason):
+            guard let i = state.fleet?.nodes.firstIndex(where: { $0.name == node }) else { return [] }
+            state.fleet?.nodes[i].problem = reason
+            remerge(&state)
+            return []
         }
+    }
+
+    /// Rebuilds the merged snapshot of a fleet console from its nodes (all, or the drill-down's one).
+    private static func remerge(_ state: inout ConsoleState) {
+        guard let fleet = state.fleet else { return }
+        let shown = fleet.shownNodes
+        if let (merged, rows) = FleetMerge.merge(shown) {
+            state.snapshot = merged
+            state.fleet?.rowNodes = rows
+        } else {
+            state.snapshot = nil
+            state.fleet?.rowNodes = FleetRowNodes()
+        }
+        state.snapshotAt = shown.compactMap(\.snapshotAt).max()
+        let problems = shown.compactMap { node in node.problem.map { "\(node.name): \($0)" } }
+        state.connectionProblem = !shown.isEmpty && problems.count == shown.count ? problems.joined(separator: "; ") : nil
+        refreshTable(&state)
+        clampDetail(&state)
     }
 
     // MARK: - Keys
@@ -149,6 +180,14 @@ public enum ConsoleReducer {
                 return []
             }
             state.modal = .form(.delete(target: target.name))
+        case .nextNode:
+            guard let fleet = state.fleet else {
+                state.status = StatusMessage("n steps through the nodes of `sluice console --fleet`", .info)
+                return []
+            }
+            state.fleet?.focus = fleet.nextFocus
+            remerge(&state)
+            state.status = StatusMessage(state.fleet?.focus.map { "showing node \($0) only (n: next node)" } ?? "showing the whole fleet", .info)
         case .undo:
             guard let control = selectedControl(state) else {
                 state.status = StatusMessage("no active control selected to undo", .error)
@@ -234,17 +273,17 @@ public enum ConsoleReducer {
             state.status = StatusMessage("h holds a domain: select a domain or queue", .error)
             return
         }
-        let held = state.snapshot?.domains.first { $0.name == domain }?.figures.held ?? false
+        let held = state.snapshot?.domains.contains { $0.name == domain && $0.figures.held } ?? false
         ask(held ? .releaseDomain(domain: domain, reason: "") : .holdDomain(domain: domain, reason: "", ttl: nil), &state)
     }
 
     private static func pauseOrResume(_ state: inout ConsoleState) {
         switch selectedTarget(state) {
         case .vmta(let name):
-            let paused = state.snapshot?.vmtas.first { $0.name == name }?.paused ?? false
+            let paused = state.snapshot?.vmtas.contains { $0.name == name && $0.paused } ?? false
             ask(paused ? .resumeVMTA(name: name, reason: "") : .pauseVMTA(name: name, reason: "", ttl: nil), &state)
         case .queue(let name):
-            let paused = state.snapshot?.queues.first { $0.name == name }?.figures.paused ?? false
+            let paused = state.snapshot?.queues.contains { $0.name == name && $0.figures.paused } ?? false
             ask(paused ? .resumeQueue(queue: name, reason: "") : .pauseQueue(queue: name, reason: "", ttl: nil), &state)
         case .domain, nil:
             state.status = StatusMessage("p pauses a vmta or queue (h holds a domain)", .error)
@@ -376,9 +415,12 @@ public enum ConsoleReducer {
         let page = state.pageSize
         func apply(_ t: inout TableState) {
             change(&t)
-            if refresh { TableRows.refresh(&t, view: view, snapshot: state.snapshot, pageSize: page) }
+            let rowNodes = state.fleet?.rowNodes
+            if refresh { TableRows.refresh(&t, view: view, snapshot: state.snapshot, rowNodes: rowNodes, pageSize: page) }
             TableRows.clamp(&t, pageSize: page)
-            t.selectedName = state.snapshot.flatMap { s in t.rows.indices.contains(t.selected) ? TableRows.name(of: t.rows[t.selected], view: view, snapshot: s) : nil }
+            t.selectedName = state.snapshot.flatMap { s in
+                t.rows.indices.contains(t.selected) ? TableRows.name(of: t.rows[t.selected], view: view, snapshot: s, rowNodes: rowNodes) : nil
+            }
         }
         switch view {
         case .domains: apply(&state.domains)

@@ -105,17 +105,23 @@ public struct ConsoleState: Hashable, Sendable {
     public var modal: Modal?
     /// The status line.
     public var status: StatusMessage?
+    /// The fleet console's nodes (`sluice console --fleet`); nil for one node. ``snapshot`` is then
+    /// the merge of the nodes' snapshots.
+    public var fleet: FleetState?
 
-    /// Creates the initial state.
-    public init(width: Int, height: Int, now: Instant, readOnly: Bool = false) {
+    /// Creates the initial state; `fleet` names the nodes of a fleet console.
+    public init(width: Int, height: Int, now: Instant, readOnly: Bool = false, fleet: [String]? = nil) {
         self.width = width
         self.height = height
         self.now = now
         self.readOnly = readOnly
+        self.fleet = fleet.map(FleetState.init(names:))
     }
 
-    /// True when the last snapshot is older than ``staleAfterSeconds`` or the source reported a problem.
+    /// True when the last snapshot is older than ``staleAfterSeconds`` or the source reported a
+    /// problem; in the fleet console, when every shown node is stale.
     public var isStale: Bool {
+        if let fleet { return fleet.shownNodes.allSatisfy { $0.isStale(at: now) } }
         guard let at = snapshotAt else { return true }
         return connectionProblem != nil || (now - at).milliseconds > Self.staleAfterSeconds * 1000
     }

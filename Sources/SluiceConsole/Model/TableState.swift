@@ -51,6 +51,8 @@ public enum ColumnID: String, Hashable, Sendable, CaseIterable {
     case warmup
     /// The DNS blocklists listing a vmta's source address.
     case listings
+    /// The fleet console's node of a row (shown, not sortable: `n` narrows to one node instead).
+    case node
 
     /// The columns of a view, left to right.
     public static func columns(of view: ConsoleView) -> [ColumnID] {
@@ -118,7 +120,8 @@ extension QueueRow: FigureRow {}
 /// Sorting and filtering rows of a snapshot: pure functions of the snapshot and the table state.
 enum TableRows {
     /// Recomputes `table.rows` for `view` from `snapshot`, keeping the selection on the same name.
-    static func refresh(_ table: inout TableState, view: ConsoleView, snapshot: NodeSnapshot?, pageSize: Int) {
+    static func refresh(_ table: inout TableState, view: ConsoleView, snapshot: NodeSnapshot?, rowNodes: FleetRowNodes? = nil,
+                        pageSize: Int) {
         guard let snapshot else { table.rows = []; table.selected = 0; table.scroll = 0; return }
         let filter = table.filter.lowercased()
         switch view {
@@ -131,11 +134,13 @@ enum TableRows {
         case .diagnostics, .detail:
             return
         }
-        if let name = table.selectedName, let pos = position(of: name, in: table.rows, view: view, snapshot: snapshot) {
+        if let name = table.selectedName,
+           let pos = table.rows.firstIndex(where: { self.name(of: $0, view: view, snapshot: snapshot, rowNodes: rowNodes) == name }) {
             table.selected = pos
         }
         clamp(&table, pageSize: pageSize)
-        table.selectedName = table.rows.indices.contains(table.selected) ? name(of: table.rows[table.selected], view: view, snapshot: snapshot) : nil
+        table.selectedName = table.rows.indices.contains(table.selected)
+            ? name(of: table.rows[table.selected], view: view, snapshot: snapshot, rowNodes: rowNodes) : nil
     }
 
     /// Keeps the selection inside the rows and on screen.
@@ -147,23 +152,17 @@ enum TableRows {
         table.scroll = max(0, min(table.scroll, max(0, table.rows.count - page)))
     }
 
-    /// The name of row `index` of `view`'s snapshot array.
-    static func name(of index: Int, view: ConsoleView, snapshot: NodeSnapshot) -> String? {
-        switch view {
+    /// The name of row `index` of `view`'s snapshot array; in the fleet console `NAME@NODE`, as
+    /// the same name appears once per node.
+    static func name(of index: Int, view: ConsoleView, snapshot: NodeSnapshot, rowNodes: FleetRowNodes? = nil) -> String? {
+        let name: String? = switch view {
         case .domains: snapshot.domains.indices.contains(index) ? snapshot.domains[index].name : nil
         case .queues: snapshot.queues.indices.contains(index) ? snapshot.queues[index].name : nil
         case .vmtas: snapshot.vmtas.indices.contains(index) ? snapshot.vmtas[index].name : nil
         case .diagnostics, .detail: nil
         }
-    }
-
-    private static func position(of name: String, in rows: [Int], view: ConsoleView, snapshot: NodeSnapshot) -> Int? {
-        switch view {
-        case .domains: rows.firstIndex { snapshot.domains[$0].name == name }
-        case .queues: rows.firstIndex { snapshot.queues[$0].name == name }
-        case .vmtas: rows.firstIndex { snapshot.vmtas[$0].name == name }
-        case .diagnostics, .detail: nil
-        }
+        guard let name, let node = rowNodes?.node(of: index, in: view) else { return name }
+        return "\(name)@\(node)"
     }
 
     private static func matches(_ name: String, _ f: QueueFigures, filter: String) -> Bool {
@@ -209,13 +208,13 @@ enum TableRows {
             let keys = rows.map { key($0.figures) }
             idx.sort { a, b in
                 if keys[a] != keys[b] { return desc ? keys[a] > keys[b] : keys[a] < keys[b] }
-                return rows[a].name < rows[b].name
+                return rows[a].name != rows[b].name ? rows[a].name < rows[b].name : a < b
             }
         } else {
             idx.sort { a, b in
                 let x = text(rows[a]), y = text(rows[b])
                 if x != y { return desc ? x > y : x < y }
-                return rows[a].name < rows[b].name
+                return rows[a].name != rows[b].name ? rows[a].name < rows[b].name : a < b
             }
         }
         return idx
@@ -252,7 +251,7 @@ enum TableRows {
             if let x = key(rows[a]), let y = key(rows[b]), x != y { return desc ? x > y : x < y }
             let x = text(rows[a]), y = text(rows[b])
             if x != y { return desc ? x > y : x < y }
-            return rows[a].name < rows[b].name
+            return rows[a].name != rows[b].name ? rows[a].name < rows[b].name : a < b
         }
         return idx
     }

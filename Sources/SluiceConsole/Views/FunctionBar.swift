@@ -3,7 +3,7 @@ enum FunctionBar {
     static func draw(_ state: ConsoleState, on canvas: inout Canvas, glyphs: GlyphSet, y: Int) {
         canvas.fill(x: 0, y: y, width: canvas.width, height: 1, role: .functionLabel)
         var x = 0
-        for binding in BindingTable.functionBar(for: state.view, readOnly: state.readOnly) {
+        for binding in BindingTable.functionBar(for: state.view, readOnly: state.readOnly, fleet: state.fleet != nil) {
             guard let label = binding.label, let key = binding.keys.first else { continue }
             let keyText = key.label(glyphs)
             let need = DisplayWidth.of(keyText) + DisplayWidth.of(label) + 1

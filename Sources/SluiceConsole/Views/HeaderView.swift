@@ -15,11 +15,15 @@ enum HeaderView {
             return
         }
         let s = snap.status
-        // Line 0: node, uptime, freshness.
+        // Line 0: node, uptime, freshness (the fleet console: its nodes and which are stale).
         var x = canvas.put(" sluice ", x: 0, y: 0, role: .header)
-        x += canvas.put(s.node, x: x, y: 0, role: .headerValue, maxWidth: max(8, w - 40))
-        x += canvas.put("  up ", x: x, y: 0, role: .header)
-        x += canvas.put(Format.duration(seconds: s.uptimeS), x: x, y: 0, role: .headerValue)
+        if let fleet = state.fleet {
+            x += drawFleet(fleet, now: state.now, on: &canvas, x: x, limit: w - 24)
+        } else {
+            x += canvas.put(s.node, x: x, y: 0, role: .headerValue, maxWidth: max(8, w - 40))
+            x += canvas.put("  up ", x: x, y: 0, role: .header)
+            x += canvas.put(Format.duration(seconds: s.uptimeS), x: x, y: 0, role: .headerValue)
+        }
         let ageSeconds = state.snapshotAt.map { Double((state.now - $0).milliseconds) / 1000 } ?? 0
         let fresh: (String, Role) = state.isStale
             ? (" STALE \(Format.duration(seconds: ageSeconds)) ", .error)
@@ -75,6 +79,33 @@ enum HeaderView {
         guard let fleet, fleet.isDegraded else { return "" }
         let since = fleet.degradedSince.map { " since " + Instant(milliseconds: Int64(($0 * 1000).rounded())).timeOfDayUTC } ?? ""
         return " fleet: degraded\(since) "
+    }
+
+    /// The fleet console's part of the first line: `fleet 3 nodes: a b c STALE 31s` (or the
+    /// drill-down's `node b of 3`), up to column `limit`. Returns the width drawn.
+    @discardableResult
+    static func drawFleet(_ fleet: FleetState, now: Instant, on canvas: inout Canvas, x start: Int, limit: Int) -> Int {
+        var x = start
+        func put(_ text: String, _ role: Role) {
+            guard x + DisplayWidth.of(text) <= limit else { return }
+            x += canvas.put(text, x: x, y: 0, role: role)
+        }
+        if let focus = fleet.focus {
+            put("node ", .header)
+            put(focus, .headerValue)
+            put(" of \(fleet.nodes.count)", .header)
+        } else {
+            put("fleet ", .header)
+            put("\(fleet.nodes.count) nodes", .headerValue)
+        }
+        put(":", .header)
+        for node in fleet.nodes {
+            put(" " + node.name, node.name == fleet.focus ? .headerValue : .header)
+            guard node.isStale(at: now) else { continue }
+            let age = node.snapshotAt.map { " " + Format.duration(seconds: Double((now - $0).milliseconds) / 1000) } ?? ""
+            put(" STALE" + age, .error)
+        }
+        return x - start
     }
 
     /// Suppressed injections and DSNs sent in the last minute, after the uptime on the first

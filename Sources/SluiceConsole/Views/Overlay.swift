@@ -23,7 +23,7 @@ enum Overlay {
 /// The `?` help: every binding of the table, with its keys and help text.
 enum HelpOverlay {
     static func draw(_ state: ConsoleState, on canvas: inout Canvas, glyphs: GlyphSet) {
-        let bindings = BindingTable.help(readOnly: state.readOnly)
+        let bindings = BindingTable.help(readOnly: state.readOnly, fleet: state.fleet != nil)
         let entries = bindings.map { b in (b.keys.map { $0.label(glyphs) }.joined(separator: " "), b.help) }
         let twoColumns = canvas.width >= 120 || entries.count > canvas.height - 6
         let perColumn = twoColumns ? (entries.count + 1) / 2 : entries.count

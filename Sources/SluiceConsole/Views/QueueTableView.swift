@@ -78,8 +78,9 @@ enum QueueTableView {
         let isDomains = state.view == .domains
         guard let table = state.table(state.view) else { return }
         let complaints = snapshot.status.reputation != nil
-        let columns = Table.layout(isDomains ? specs(nameTitle: "DOMAIN", nameWidth: 16, complaints: complaints)
-                                             : specs(nameTitle: "QUEUE", nameWidth: 22, complaints: complaints),
+        let columns = Table.layout(NodeColumn.adding(to: isDomains ? specs(nameTitle: "DOMAIN", nameWidth: 16, complaints: complaints)
+                                                                   : specs(nameTitle: "QUEUE", nameWidth: 22, complaints: complaints),
+                                                     fleet: state.fleet),
                                    width: canvas.width)
         Table.drawTitles(columns, sort: table, on: &canvas, y: top, glyphs: glyphs)
         if table.rows.isEmpty {
@@ -92,7 +93,7 @@ enum QueueTableView {
             guard pos < table.rows.count else { break }
             let index = table.rows[pos]
             guard index < (isDomains ? snapshot.domains.count : snapshot.queues.count) else { break }
-            let cells: [ColumnID: TableCell]
+            var cells: [ColumnID: TableCell]
             if isDomains {
                 let row = snapshot.domains[index]
                 cells = self.cells(name: row.name, row.figures)
@@ -100,7 +101,10 @@ enum QueueTableView {
                 let row = snapshot.queues[index]
                 cells = self.cells(name: row.name, row.figures)
             }
-            Table.drawRow(cells, columns: columns, selected: pos == table.selected, on: &canvas, y: top + 1 + line, glyphs: glyphs)
+            let node = NodeColumn.cell(state, index: index)
+            cells[.node] = node?.0
+            Table.drawRow(cells, columns: columns, selected: pos == table.selected, greyed: node?.stale ?? false,
+                          on: &canvas, y: top + 1 + line, glyphs: glyphs)
         }
     }
 }

@@ -20,6 +20,28 @@ struct TableCell {
     var role: Role
 }
 
+/// The fleet console's NODE column: its spec, placed right after the name column, and its cells.
+enum NodeColumn {
+    /// Shown after a stale node's name.
+    static let staleMark = " STALE"
+
+    /// `specs` with a NODE column after the name column when `fleet` is set.
+    static func adding(to specs: [ColumnSpec], fleet: FleetState?) -> [ColumnSpec] {
+        guard let fleet else { return specs }
+        let width = max(4, fleet.nodes.map { DisplayWidth.of($0.name) }.max() ?? 0) + staleMark.count
+        var out = specs
+        out.insert(ColumnSpec(id: .node, title: "NODE", width: width, priority: 0), at: min(1, out.count))
+        return out
+    }
+
+    /// The NODE cell of row `index` of `view`, and whether the row's node is stale.
+    static func cell(_ state: ConsoleState, index: Int) -> (TableCell, stale: Bool)? {
+        guard let fleet = state.fleet, let node = fleet.rowNodes.node(of: index, in: state.view) else { return nil }
+        let stale = fleet.nodes.first { $0.name == node }?.isStale(at: state.now) ?? true
+        return (TableCell(text: stale ? node + staleMark : node, role: stale ? .error : .headerValue), stale)
+    }
+}
+
 /// Lays columns out to a width and draws rows: the shared body of the Domains, Queues and VMTAs views.
 enum Table {
     /// The columns that fit in `width`, in their original order, with spare width given to flex columns.
@@ -60,8 +82,9 @@ enum Table {
         }
     }
 
-    /// Draws one row at `y`; a selected row is drawn in the selection role throughout.
-    static func drawRow(_ cells: [ColumnID: TableCell], columns: [ColumnSpec], selected: Bool,
+    /// Draws one row at `y`; a selected row is drawn in the selection role throughout, a row of
+    /// a stale fleet node (`greyed`) in the dim role.
+    static func drawRow(_ cells: [ColumnID: TableCell], columns: [ColumnSpec], selected: Bool, greyed: Bool = false,
                         on canvas: inout Canvas, y: Int, glyphs: GlyphSet) {
         var x = 0
         for c in columns {
@@ -69,7 +92,11 @@ enum Table {
             canvas.put(Format.pad(cell.text, c.width, right: c.rightAligned, ellipsis: glyphs.ellipsis), x: x, y: y, role: cell.role)
             x += c.width + 1
         }
-        if selected { canvas.restyle(x: 0, y: y, width: canvas.width, role: .selection) }
+        if selected {
+            canvas.restyle(x: 0, y: y, width: canvas.width, role: .selection)
+        } else if greyed {
+            canvas.restyle(x: 0, y: y, width: canvas.width, role: .dim)
+        }
     }
 
     /// Draws a centred notice in an empty table body.

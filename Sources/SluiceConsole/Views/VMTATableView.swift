@@ -36,9 +36,11 @@ enum VMTATableView {
     static func draw(_ state: ConsoleState, snapshot: NodeSnapshot, on canvas: inout Canvas, glyphs: GlyphSet,
                      top: Int, rows: Int) {
         let table = state.vmtas
-        let columns = Table.layout(specs(complaints: snapshot.status.reputation != nil,
-                                         listings: snapshot.vmtas.contains { !$0.listings.isEmpty },
-                                         warmup: snapshot.vmtas.contains { $0.warmup != nil }), width: canvas.width)
+        let columns = Table.layout(NodeColumn.adding(to: specs(complaints: snapshot.status.reputation != nil,
+                                                               listings: snapshot.vmtas.contains { !$0.listings.isEmpty },
+                                                               warmup: snapshot.vmtas.contains { $0.warmup != nil }),
+                                                     fleet: state.fleet),
+                                   width: canvas.width)
         Table.drawTitles(columns, sort: table, on: &canvas, y: top, glyphs: glyphs)
         if table.rows.isEmpty {
             Table.drawEmpty(table.filter.isEmpty ? "no virtual MTAs" : "no vmtas match '\(table.filter)'", on: &canvas, y: top + 2)
@@ -48,7 +50,9 @@ enum VMTATableView {
             let pos = table.scroll + line
             guard pos < table.rows.count, table.rows[pos] < snapshot.vmtas.count else { break }
             let v = snapshot.vmtas[table.rows[pos]]
+            let node = NodeColumn.cell(state, index: table.rows[pos])
             let cells: [ColumnID: TableCell] = [
+                .node: node?.0 ?? TableCell(text: "", role: .normal),
                 .name: TableCell(text: v.name, role: .normal),
                 .source: TableCell(text: v.source, role: .dim),
                 .delivered: TableCell(text: Format.rate(v.deliveredPerMin), role: v.deliveredPerMin > 0 ? .ok : .dim),
@@ -64,7 +68,8 @@ enum VMTATableView {
                 .busiest: TableCell(text: v.busiestDomains.joined(separator: ", "), role: .normal),
                 .warmup: warmupCell(v.warmup),
             ]
-            Table.drawRow(cells, columns: columns, selected: pos == table.selected, on: &canvas, y: top + 1 + line, glyphs: glyphs)
+            Table.drawRow(cells, columns: columns, selected: pos == table.selected, greyed: node?.stale ?? false,
+                          on: &canvas, y: top + 1 + line, glyphs: glyphs)
         }
     }
 }

@@ -10,7 +10,8 @@ extension MailNode: ControlledNode {
         let now = self.now
         let snapshot = NodeSnapshotBuilder(core: core, inbound: servers.inboundGate?.statistics, uptime: (now - startedAt).seconds,
                                            spool: spool, spoolDirectory: spoolDirectory, now: now).build()
-        let annotated = reputation.read { $0.annotated(snapshot, at: now) }
+        var annotated = reputation.read { $0.annotated(snapshot, at: now) }
+        annotated.patterns = core.replyPatterns.summaries(at: now, limit: NodeSnapshotBuilder.patternRows).map(NodeSnapshotBuilder.row)
         return blocklist?.annotated(annotated) ?? annotated
     }
 

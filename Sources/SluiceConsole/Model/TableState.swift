@@ -48,7 +48,7 @@ public enum ColumnID: String, Hashable, Sendable, CaseIterable {
              .why, .lastError]
         case .vmtas:
             [.name, .source, .delivered, .deferred, .complaintsHour, .complaintsDay, .connections, .queued, .state, .listings, .busiest]
-        case .diagnostics, .detail: []
+        case .diagnostics, .detail, .patterns: []
         }
     }
 
@@ -115,7 +115,7 @@ enum TableRows {
             table.rows = sortedIndices(snapshot.queues, filter: filter, table: table)
         case .vmtas:
             table.rows = vmtaIndices(snapshot.vmtas, filter: filter, table: table)
-        case .diagnostics, .detail:
+        case .diagnostics, .detail, .patterns:
             return
         }
         if let name = table.selectedName, let pos = position(of: name, in: table.rows, view: view, snapshot: snapshot) {
@@ -140,7 +140,7 @@ enum TableRows {
         case .domains: snapshot.domains.indices.contains(index) ? snapshot.domains[index].name : nil
         case .queues: snapshot.queues.indices.contains(index) ? snapshot.queues[index].name : nil
         case .vmtas: snapshot.vmtas.indices.contains(index) ? snapshot.vmtas[index].name : nil
-        case .diagnostics, .detail: nil
+        case .diagnostics, .detail, .patterns: nil
         }
     }
 
@@ -149,7 +149,7 @@ enum TableRows {
         case .domains: rows.firstIndex { snapshot.domains[$0].name == name }
         case .queues: rows.firstIndex { snapshot.queues[$0].name == name }
         case .vmtas: rows.firstIndex { snapshot.vmtas[$0].name == name }
-        case .diagnostics, .detail: nil
+        case .diagnostics, .detail, .patterns: nil
         }
     }
 

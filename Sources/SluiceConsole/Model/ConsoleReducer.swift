@@ -299,11 +299,22 @@ public enum ConsoleReducer {
         updateTable(&state, refresh: false) { $0.selected = row }
     }
 
-    /// The newest deferral incident: of the templates with deferrals and at least
-    /// ``incidentMinimum`` replies in the last two minutes, the one first seen last.
+    /// The worst current deferral incident: of the templates with deferrals, at least
+    /// ``incidentMinimum`` replies in the last two minutes and at least half of their top
+    /// domain's deferrals and bounces, the one whose replies most outnumber that domain's
+    /// deliveries over the same two minutes (a provider refusing nearly everything ranks above
+    /// greylisting or full mailboxes among deliveries); ties go to the one first seen last.
     public static func newestIncident(_ snapshot: NodeSnapshot) -> PatternRow? {
-        snapshot.patterns.filter { $0.deferred > 0 && $0.perMinute.suffix(2).reduce(0, +) >= incidentMinimum && !$0.domains.isEmpty }
-            .max { $0.firstSeen != $1.firstSeen ? $0.firstSeen < $1.firstSeen : $0.template > $1.template }
+        var delivered: [String: Double] = [:]
+        for d in snapshot.domains { delivered[d.name] = d.figures.deliveredPerMin * 2 }
+        func recent(_ p: PatternRow) -> Int { p.perMinute.suffix(2).reduce(0, +) }
+        func severity(_ p: PatternRow) -> Double {
+            let r = Double(recent(p))
+            return r / (r + (p.domains.first.flatMap { delivered[$0.name] } ?? 0))
+        }
+        return snapshot.patterns.filter {
+            $0.deferred > 0 && recent($0) >= incidentMinimum && ($0.domains.first?.share ?? 0) >= 0.5
+        }.max { severity($0) != severity($1) ? severity($0) < severity($1) : $0.firstSeen < $1.firstSeen }
     }
 
     /// Replies in the last two minutes that make a template an incident for `!`.

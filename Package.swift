@@ -21,6 +21,13 @@ let package = Package(
         .library(name: "SluiceConfig", targets: ["SluiceConfig"]),
         .library(name: "SluiceBase", targets: ["SluiceBase"]),
         .library(name: "SluiceControlProtocol", targets: ["SluiceControlProtocol"]),
+        // The core modules whose unit tests Sanitize/ runs under ThreadSanitizer and AddressSanitizer.
+        .library(name: "SluiceCore", targets: ["SluiceCore"]),
+        .library(name: "SluiceSpool", targets: ["SluiceSpool"]),
+        .library(name: "SluiceSQLite", targets: ["SluiceSQLite"]),
+        .library(name: "SluiceSuppression", targets: ["SluiceSuppression"]),
+        .library(name: "SluiceRedis", targets: ["SluiceRedis"]),
+        .library(name: "SluiceAccounting", targets: ["SluiceAccounting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -93,7 +100,7 @@ let package = Package(
         .target(name: "SluiceSandbox", dependencies: ["SluiceConfig", "SluiceBase"], resources: [.copy("Profiles")]),
         // The sandbox on the network: the SMTP receiver around SandboxReceiver and the traffic
         // generator that injects a TrafficPlan over SMTP.
-        .target(name: "SluiceSandboxServer", dependencies: ["SluiceSandbox", "SluiceSMTP"] + nio),
+        .target(name: "SluiceSandboxServer", dependencies: ["SluiceBase", "SluiceSandbox", "SluiceSMTP"] + nio),
         // Inbound bounce and complaint reports read from raw messages: RFC 3464, ARF (RFC 5965),
         // Microsoft JMRP and the common non-standard bounces. Pure: bytes in, values out.
         .target(name: "SluiceReports"),

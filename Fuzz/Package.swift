@@ -26,5 +26,8 @@ let package = Package(
         .executableTarget(name: "FuzzControl", dependencies: [
             "FuzzDriver", .product(name: "SluiceControlProtocol", package: "sluice"),
         ]),
+        .executableTarget(name: "FuzzCommand", dependencies: [
+            "FuzzDriver", .product(name: "SluiceBase", package: "sluice"),
+        ]),
     ]
 )

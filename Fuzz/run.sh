@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 seconds=${1:-20}
 shift || true
-targets=${*:-Reports Config Reply Control}
+targets=${*:-Reports Config Reply Control Command}
 out=${FUZZ_OUT:-/tmp/sluice-fuzz}
 mkdir -p "$out"
 swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -use-ld=lld

@@ -1,8 +1,9 @@
+import SluiceBase
 import SluiceSandbox
 import SluiceSMTP
 
 extension SandboxCommand {
-    /// The sandbox's event for one command line (without its line ending), parsed by SluiceSMTP's
+    /// The sandbox's event for one command line (without its line ending), parsed by SluiceBase's
     /// ``SMTPCommandParser``: the commands a receiver answers map to their events; the ones the
     /// sandbox does not offer (STARTTLS, AUTH, VRFY, HELP) and unknown verbs are
     /// ``unrecognized(_:)``; a known verb with bad syntax is ``malformed(_:)`` with the parser's reply.

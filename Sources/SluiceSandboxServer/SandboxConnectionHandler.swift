@@ -6,7 +6,7 @@ import SluiceSMTP
 
 /// Serves one client connection for a ``SandboxReceiver``: frames the bytes with SluiceSMTP's
 /// ``SMTPLineFramer`` and ``DataReceiver`` (content is counted, never stored, so a client cannot
-/// make the sandbox hold more than one command line), parses commands with SluiceSMTP's
+/// make the sandbox hold more than one command line), parses commands with SluiceBase's
 /// ``SMTPCommandParser``, asks the receiver for each command's ``SandboxAction``, waits the
 /// action's delay, sends the reply and closes when told to. Replies leave in command order; while
 /// one is delayed no further input is processed and, past

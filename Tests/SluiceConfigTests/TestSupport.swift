@@ -23,8 +23,8 @@ func containsControlCharacters(_ text: String) -> Bool {
     text.unicodeScalars.contains { ($0.value < 0x20 && $0 != "\t") || (0x7F...0x9F).contains($0.value) }
 }
 
-/// The repository root (two levels above this file's directory).
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+/// The repository root (two levels above this file's real directory: Sanitize/Tests links here).
+let repositoryRoot = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath().deletingLastPathComponent()
     .deletingLastPathComponent().deletingLastPathComponent()
 
 /// A fresh temporary directory, removed by the caller.

@@ -1,7 +1,7 @@
 import SluiceBase
 
 /// An SMTP client event the sandbox answers, as the server layer hands it over after framing and
-/// parsing (SluiceSandboxServer uses SluiceSMTP's framing and command parser).
+/// parsing (SluiceSandboxServer uses SluiceSMTP's framing and SluiceBase's command parser).
 public enum SandboxCommand: Hashable, Sendable {
     /// EHLO (`extended`) or HELO with the client's name.
     case hello(String, extended: Bool)

@@ -13,7 +13,8 @@ An optional JSON argument adds names (lower case) to the table, e.g.
 (TTL 60; a listed name answers NOERROR without records for the types it does not list). Each
 "txt" entry is one TXT record, its list the record's <character-string>s (each at most 255
 bytes of UTF-8). "rcode" answers every query for the name with that response code (2 SERVFAIL,
-5 REFUSED) and no records.
+5 REFUSED) and no records; "drop": true leaves every query for the name unanswered (a name
+server that times out).
 Each line written to stdin is a JSON object that changes the table the same way while the stub
 runs (a name mapped to null is removed: it answers NXDOMAIN again); the stub answers each such
 line with {"updated": N} once the change is in force.
@@ -51,6 +52,8 @@ def answer(query, extra):
     records, rcode = [], 0
     if name in extra:
         entry = extra[name]
+        if entry.get("drop"):
+            return None
         rcode = entry.get("rcode", 0)
         if rcode:
             pass
@@ -96,7 +99,9 @@ def main():
         while True:
             data, peer = sock.recvfrom(4096)
             try:
-                sock.sendto(answer(data, extra), peer)
+                reply = answer(data, extra)
+                if reply is not None:
+                    sock.sendto(reply, peer)
             except Exception as error:  # a malformed query gets no answer
                 print(json.dumps({"error": str(error)}), flush=True)
 

@@ -1,5 +1,3 @@
-import SluiceBase
-
 /// One SMTP command (RFC 5321 §4.1.1 and the extensions Sluice speaks).
 public enum SMTPCommand: Hashable, Sendable {
     /// `HELO domain`.

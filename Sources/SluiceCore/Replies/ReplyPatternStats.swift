@@ -10,7 +10,7 @@ public enum ReplyOutcome: String, Hashable, Sendable {
 
 /// One template's figures, as ``ReplyPatternStats/summaries(at:limit:)`` reports them.
 public struct ReplyPatternSummary: Hashable, Sendable {
-    /// The normalised reply (``ReplyTemplate``).
+    /// The normalised reply (``DiagnosticTemplate``).
     public var template: String
     /// The newest reply that produced it, as received.
     public var example: String
@@ -65,7 +65,7 @@ public struct RecordedReply: Hashable, Sendable {
     }
 }
 
-/// Deferral and bounce replies clustered into templates (``ReplyTemplate``) with per-minute
+/// Deferral and bounce replies clustered into templates (``DiagnosticTemplate``) with per-minute
 /// counts over the last hour and the domains and vmtas each one hits. Bounded memory: at most
 /// ``capacity`` templates (the least recently seen are dropped first, a tenth at a time so that
 /// eviction costs O(log n) per reply amortised), at most ``namesPerTemplate`` domains and vmtas
@@ -110,7 +110,7 @@ public struct ReplyPatternStats: Sendable {
     /// Counts one deferral or bounce `reply` given on `queue` at `time`.
     public mutating func record(_ reply: String, outcome: ReplyOutcome, queue: QueueKey, at time: Instant) {
         let ms = time.milliseconds
-        let template = ReplyTemplate.normalise(reply)
+        let template = DiagnosticTemplate.normalise(reply)
         if entries[template] == nil, entries.count >= capacity { evictOldest() }
         var entry = entries.removeValue(forKey: template) ?? Entry(example: reply, firstSeen: time, lastSeen: time)
         entry.example = reply

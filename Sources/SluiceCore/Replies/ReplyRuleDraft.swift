@@ -1,7 +1,7 @@
 import SluiceBase
 import SluiceConfig
 
-/// A reply rule drafted from a template (``ReplyTemplate``), and what it would have done: the
+/// A reply rule drafted from a template (``DiagnosticTemplate``), and what it would have done: the
 /// dry run counts the recorded replies its pattern matches, per queue, and names the existing
 /// `<smtp-pattern-list>` rule that already matches them (the first match wins, so that rule
 /// would keep acting on them unless the new one is put before it).
@@ -10,8 +10,8 @@ public enum ReplyRuleDraft {
     /// widened to what it stands for, whitespace runs matched loosely.
     public static func pattern(for template: String) -> String {
         let placeholders: [String: String] = [
-            ReplyTemplate.address: #"\S*@\S*"#, ReplyTemplate.ip: #"[0-9A-Fa-f.:]+"#, ReplyTemplate.host: #"[A-Za-z0-9.-]+"#,
-            ReplyTemplate.id: #"\S+"#, ReplyTemplate.number: #"[0-9]+"#, ReplyTemplate.time: #"[0-9:./TZ+-]+"#,
+            DiagnosticTemplate.address: #"\S*@\S*"#, DiagnosticTemplate.ip: #"[0-9A-Fa-f.:]+"#, DiagnosticTemplate.host: #"[A-Za-z0-9.-]+"#,
+            DiagnosticTemplate.id: #"\S+"#, DiagnosticTemplate.number: #"[0-9]+"#, DiagnosticTemplate.time: #"[0-9:./TZ+-]+"#,
         ]
         var text = template
         if text.hasSuffix("…") { text.removeLast() }

@@ -3,7 +3,7 @@ import Testing
 
 /// Real providers' replies (addresses, IPs and ids changed) and the templates they reduce to.
 @Suite("Reply templates")
-struct ReplyTemplateTests {
+struct DiagnosticTemplateTests {
     static let cases: [(reply: String, template: String)] = [
         ("421-4.7.28 [203.0.113.5      15] Our system has detected an unusual rate of unsolicited mail originating from your IP address. "
          + "421-4.7.28 To protect our users from spam, mail sent from your IP address has been temporarily rate limited. "
@@ -42,28 +42,28 @@ struct ReplyTemplateTests {
 
     @Test("Provider replies reduce to their templates", arguments: cases.indices)
     func template(_ i: Int) {
-        #expect(ReplyTemplate.normalise(Self.cases[i].reply) == Self.cases[i].template)
+        #expect(DiagnosticTemplate.normalise(Self.cases[i].reply) == Self.cases[i].template)
     }
 
     @Test("Normalising a template changes nothing", arguments: cases.indices)
     func idempotent(_ i: Int) {
-        let once = ReplyTemplate.normalise(Self.cases[i].reply)
-        #expect(ReplyTemplate.normalise(once) == once)
+        let once = DiagnosticTemplate.normalise(Self.cases[i].reply)
+        #expect(DiagnosticTemplate.normalise(once) == once)
     }
 
     @Test("Replies differing only in addresses, IPs and ids share a template; other codes do not")
     func clustering() {
-        let a = ReplyTemplate.normalise("421 4.7.0 [TSS04] Messages from 203.0.113.5 temporarily deferred - 4.16.55.1")
-        let b = ReplyTemplate.normalise("421 4.7.0 [TSS04] Messages from 198.51.100.99 temporarily deferred - 4.16.56.2")
-        let c = ReplyTemplate.normalise("421 4.7.0 [TSS09] Messages from 203.0.113.5 temporarily deferred - 4.16.55.1")
+        let a = DiagnosticTemplate.normalise("421 4.7.0 [TSS04] Messages from 203.0.113.5 temporarily deferred - 4.16.55.1")
+        let b = DiagnosticTemplate.normalise("421 4.7.0 [TSS04] Messages from 198.51.100.99 temporarily deferred - 4.16.56.2")
+        let c = DiagnosticTemplate.normalise("421 4.7.0 [TSS09] Messages from 203.0.113.5 temporarily deferred - 4.16.55.1")
         #expect(a == b)
         #expect(a != c)
     }
 
     @Test("Long replies are cut with an ellipsis")
     func cut() {
-        let t = ReplyTemplate.normalise("550 5.7.1 " + String(repeating: "word ", count: 100))
-        #expect(t.count == ReplyTemplate.maximumLength)
+        let t = DiagnosticTemplate.normalise("550 5.7.1 " + String(repeating: "word ", count: 100))
+        #expect(t.count == DiagnosticTemplate.maximumLength)
         #expect(t.hasSuffix("…"))
     }
 }

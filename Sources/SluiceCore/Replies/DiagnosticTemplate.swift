@@ -6,7 +6,7 @@
 /// and providers' short codes (`TSS04`, `S3140`, `BL21`) are kept: they name the problem.
 ///
 /// Pure and deterministic; `normalise(normalise(x)) == normalise(x)`.
-public enum ReplyTemplate {
+public enum DiagnosticTemplate {
     /// Placeholder of an email address.
     public static let address = "{addr}"
     /// Placeholder of an IPv4 or IPv6 address.

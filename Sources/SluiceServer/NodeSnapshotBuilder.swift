@@ -52,7 +52,12 @@ struct NodeSnapshotBuilder {
             deferredPerMin: stats[.deferredAttempts].per1m * 60,
             bouncedPerMin: (stats[.bounced].per1m + stats[.expired].per1m) * 60,
             rateLimit: engine.settings(for: queue.key).maxMsgRate.value.description, mode: queue.mode.rawValue,
-            held: queue.heldBy != nil, paused: queue.pausedBy != nil, why: queue.why, lastError: queue.lastError ?? "")
+            held: queue.heldBy != nil, paused: queue.pausedBy != nil, why: queue.why, lastError: queue.lastError ?? "",
+            refused: Int(stats[.refusedConnections].total), refusedPerMin: stats[.refusedConnections].per1m * 60,
+            oldestAgeS: queue.oldestQueued.map { Double((now - $0).milliseconds) / 1000 },
+            drainS: QueueFigures.drainSeconds(queued: queue.queued + queue.inFlight,
+                                              deliveredPerMin: stats[.delivered].per1m * 60),
+            latency: queue.latency)
     }
 
     func vmtas(_ queues: [QueueSnapshot]) -> [VMTARow] {
@@ -70,7 +75,8 @@ struct NodeSnapshotBuilder {
                            queued: mine.reduce(0) { $0 + $1.queued + $1.inFlight },
                            deliveredPerMin: mine.reduce(0) { $0 + $1.stats[.delivered].per1m * 60 },
                            deferredPerMin: mine.reduce(0) { $0 + $1.stats[.deferredAttempts].per1m * 60 },
-                           busiestDomains: Array(busiest), warmup: warmup[name])
+                           busiestDomains: Array(busiest), warmup: warmup[name],
+                           refusedPerMin: mine.reduce(0) { $0 + $1.stats[.refusedConnections].per1m * 60 })
         }
     }
 
@@ -88,7 +94,8 @@ struct NodeSnapshotBuilder {
             in: .init(msgs: messagesReceived, perS: total[.injected].per1m),
             out: .init(delivered: Int(total[.delivered].total), deferred: Int(total[.deferredAttempts].total),
                        bounced: Int(bounced.total + expired.total), perS: total[.delivered].per1m,
-                       deferredPerS: total[.deferredAttempts].per1m, bouncedPerS: bounced.per1m + expired.per1m),
+                       deferredPerS: total[.deferredAttempts].per1m, bouncedPerS: bounced.per1m + expired.per1m,
+                       refused: Int(total[.refusedConnections].total), refusedPerS: total[.refusedConnections].per1m),
             connections: .init(in: inboundConnections, out: engine.openConnections, refusedIn: refusedInbound),
             spool: .init(bytes: spool.statistics().diskBytes, freeBytes: FileSystem.freeBytes(spoolDirectory) ?? 0),
             controls: engine.activeControls.map(ControlTranslation.info),

@@ -11,10 +11,15 @@ enum Fixture {
     static let nowS = 1_795_000_000.0
 
     static func figures(queued: Int, dlv: Double, def: Double, bnc: Double, conn: Int, rate: String = "unlimited",
-                        mode: String = "normal", held: Bool = false, paused: Bool = false, why: String = "", error: String = "") -> QueueFigures {
-        QueueFigures(queued: queued, delivered: Int(dlv * 600), deferred: Int(def * 600), bounced: Int(bnc * 600), connections: conn,
-                     deliveredPerMin: dlv, deferredPerMin: def, bouncedPerMin: bnc, rateLimit: rate, mode: mode,
-                     held: held, paused: paused, why: why, lastError: error)
+                        mode: String = "normal", held: Bool = false, paused: Bool = false, why: String = "", error: String = "",
+                        ref: Double = 0, oldest: Double? = nil, latency: [(seconds: Int64, count: Int)] = []) -> QueueFigures {
+        var histogram = LatencyHistogram()
+        for (seconds, count) in latency { for _ in 0..<count { histogram.record(milliseconds: seconds * 1000) } }
+        return QueueFigures(queued: queued, delivered: Int(dlv * 600), deferred: Int(def * 600), bounced: Int(bnc * 600), connections: conn,
+                            deliveredPerMin: dlv, deferredPerMin: def, bouncedPerMin: bnc, rateLimit: rate, mode: mode,
+                            held: held, paused: paused, why: why, lastError: error, refused: Int(ref * 600), refusedPerMin: ref,
+                            oldestAgeS: queued > 0 ? oldest : nil, drainS: QueueFigures.drainSeconds(queued: queued, deliveredPerMin: dlv),
+                            latency: latency.isEmpty ? nil : histogram)
     }
 
     static let gmailError = "421 4.7.0 [TSS] Our system has detected an unusual rate of unsolicited mail originating from your IP address. To protect our users from spam, mail sent from your IP address has been temporarily rate limited."
@@ -23,11 +28,14 @@ enum Fixture {
 
     static let domains: [DomainRow] = [
         DomainRow(name: "gmail.com", figures: figures(queued: 48_210, dlv: 312, def: 1_480, bnc: 2.5, conn: 3, rate: "5/s", mode: "backoff",
-                                                      why: "backoff: backoff-max-msg-rate 5/s (gmail.conf:21)", error: gmailError)),
+                                                      why: "backoff: backoff-max-msg-rate 5/s (gmail.conf:21)", error: gmailError,
+                                                      oldest: 7_420, latency: [(3, 800), (40, 150), (900, 50)])),
         DomainRow(name: "yahoo.com", figures: figures(queued: 21_877, dlv: 0, def: 0, bnc: 0, conn: 0, rate: "40/s", held: true,
-                                                      why: "held by alice: TSS04 storm", error: yahooError)),
+                                                      why: "held by alice: TSS04 storm", error: yahooError,
+                                                      ref: 42, oldest: 1_260, latency: [(2, 500), (600, 20)])),
         DomainRow(name: "outlook.com", figures: figures(queued: 9_402, dlv: 1_200, def: 35, bnc: 1.2, conn: 12, rate: "20/s",
-                                                        why: outlookWhy, error: "451 4.7.500 Server busy. Please try again later.")),
+                                                        why: outlookWhy, error: "451 4.7.500 Server busy. Please try again later.",
+                                                        oldest: 95, latency: [(1, 1_000), (8, 40)])),
         DomainRow(name: "hotmail.de", figures: figures(queued: 312, dlv: 96, def: 0, bnc: 7.5, conn: 2, rate: "20/s", why: "",
                                                        error: "550 5.1.1 <hans.mueller@hotmail.de>: Recipient address rejected: User unknown")),
         DomainRow(name: "mail.very-long-subdomain-name.example-corporation.co.uk",
@@ -50,7 +58,7 @@ enum Fixture {
 
     static let vmtas: [VMTARow] = [
         VMTARow(name: "vmta1", source: "127.0.0.10", paused: false, connections: 20, queued: 68_850, deliveredPerMin: 1_671,
-                deferredPerMin: 1_518, busiestDomains: ["outlook.com", "gmail.com", "hotmail.de"]),
+                deferredPerMin: 1_518, busiestDomains: ["outlook.com", "gmail.com", "hotmail.de"], refusedPerMin: 42),
         VMTARow(name: "vmta2", source: "127.0.0.11", paused: true, connections: 0, queued: 12_040, deliveredPerMin: 0,
                 deferredPerMin: 0, busiestDomains: ["gmail.com"]),
     ]
@@ -72,7 +80,8 @@ enum Fixture {
         status: StatusSnapshot(
             node: "mx1.example.net", uptimeS: 273_645, queued: 80_850,
             in: .init(msgs: 9_120_442, perS: 41.5), out: .init(delivered: 8_800_121, deferred: 410_233, bounced: 12_004,
-                                                              perS: 27.9, deferredPerS: 25.3, bouncedPerS: 0.19),
+                                                              perS: 27.9, deferredPerS: 25.3, bouncedPerS: 0.19,
+                                                              refused: 25_200, refusedPerS: 0.7),
             connections: .init(in: 14, out: 20), spool: .init(bytes: 3_435_973_836, freeBytes: 44_023_414_784),
             controls: controls, history: .init(in: history(42), out: history(28))),
         domains: domains, queues: queues, vmtas: vmtas, patterns: patterns)

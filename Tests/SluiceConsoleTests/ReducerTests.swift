@@ -19,7 +19,8 @@ import Testing
     @Test func sortsByComplaintRateWithRowsWithoutFiguresLast() {
         var s = Fixture.state(width: 160, height: 48)
         _ = ConsoleReducer.reduce(&s, .snapshot(Fixture.reputationSnapshot, at: Fixture.now))
-        Fixture.press([.char(">"), .char(">"), .char(">"), .char(">")], &s)
+        // queued → delivered → deferred → refused → bounced → complaints-1h.
+        Fixture.press([.char(">"), .char(">"), .char(">"), .char(">"), .char(">")], &s)
         #expect(s.domains.sortColumn == .complaintsHour && s.domains.descending)
         #expect(s.status?.text == "sorted by complaints-1h descending")
         let order = s.domains.rows.map { Fixture.reputationSnapshot.domains[$0].name }
@@ -28,6 +29,24 @@ import Testing
         Fixture.press([.char(">")], &s)
         #expect(s.domains.sortColumn == .complaintsDay)
         #expect(s.domains.rows.first.map { Fixture.reputationSnapshot.domains[$0].name } == "hotmail.de")  // 1.30 per 1,000
+    }
+
+    @Test func sortsByTimeInQueueAndRefusals() {
+        var s = Fixture.state(width: 160, height: 48)
+        // complaints-1h → complaints-24h → oldest → drain → p50 → p95.
+        Fixture.press([.char(">"), .char(">"), .char(">"), .char(">"), .char(">"), .char(">"), .char(">")], &s)
+        #expect(s.domains.sortColumn == .oldest && s.domains.descending)
+        let names = { s.domains.rows.map { Fixture.snapshot.domains[$0].name } }
+        #expect(Array(names().prefix(3)) == ["gmail.com", "yahoo.com", "outlook.com"])
+        Fixture.press([.char(">")], &s)
+        #expect(s.domains.sortColumn == .drain)
+        #expect(names().first == "yahoo.com", "queued with nothing delivered never drains: first")
+        Fixture.press([.char(">"), .char(">")], &s)
+        #expect(s.domains.sortColumn == .latencyP95)
+        #expect(names().first == "gmail.com", "its p95 is 50 s")
+        Fixture.press([.char("<"), .char("<"), .char("<"), .char("<"), .char("<"), .char("<"), .char("<")], &s)
+        #expect(s.domains.sortColumn == .refused)
+        #expect(names().first == "yahoo.com", "TSS04 refusals at the greeting")
     }
 
     @Test func staleAfterFiveSilentSecondsAndOnConnectionLoss() {

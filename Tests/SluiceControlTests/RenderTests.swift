@@ -48,6 +48,35 @@ struct RenderTests {
         #expect(plain["disabled_sources"] == nil, "absent when none")
     }
 
+    @Test("show domains: refused connections beside deferrals, oldest age, drain time and latency quantiles; JSON reads back")
+    func domainsShowRefusalsAndTimeInQueue() async throws {
+        var rows = await FakeNode().snapshot().domains
+        var latency = LatencyHistogram()
+        for _ in 0..<99 { latency.record(milliseconds: 1_500) }
+        latency.record(milliseconds: 4_000_000)
+        rows[0].figures.refused = 17
+        rows[0].figures.oldestAgeS = 3_723
+        rows[0].figures.drainS = 90
+        rows[0].figures.latency = latency
+        let lines = ShowRenderer.domains(rows).split(separator: "\n").map(String.init)
+        let header = lines[0].split(separator: " ").map(String.init)
+        #expect(Array(header.prefix(13)) == ["Domain", "Rcpt", "Dlvd", "Dfrd", "Refused", "Bncd", "Conn", "Dlvd/min", "Oldest",
+                                              "Drain", "p50", "p95", "p99"])
+        let cells = lines[1].split(separator: " ").map(String.init)
+        #expect(cells[4] == "17")
+        #expect(Array(cells[8...12]) == ["1h2m3s", "1m30s", "1s", "1s", "2s"],
+                "99 of 100 within (1, 2] s: p50 and p95 inside it, p99 at its top")
+        let other = lines[2].split(separator: " ")
+        #expect([8, 10, 11, 12].allSatisfy { other[$0] == "-" }, "nothing waits, no outcome yet: dashes")
+        let json = try JSONEncoder().encode(rows[0])
+        #expect(try JSONDecoder().decode(DomainRow.self, from: json) == rows[0])
+        var old = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
+        for key in ["refused_connections", "refused_connections_per_min", "oldest_queued_age_s", "drain_s", "latency"] { old[key] = nil }
+        let decoded = try JSONDecoder().decode(DomainRow.self, from: try JSONSerialization.data(withJSONObject: old))
+        #expect(decoded.figures.refused == 0 && decoded.figures.latency == nil && decoded.figures.oldestAgeS == nil,
+                "a row from an older node reads without them")
+    }
+
     @Test func domainsShowHeldState() async {
         let node = FakeNode()
         _ = try? await node.execute(.hold(domain: "gmail.com"),

@@ -36,6 +36,8 @@ struct RedisChannelHandlerTests {
     @Test("replies split across reads complete their commands in order; the commands are written as RESP")
     func inOrder() throws {
         let channel = try makeChannel()
+        // Tears the pipeline down even when the handler closed the channel (no cycle is left).
+        defer { _ = try? channel.finish(acceptAlreadyClosed: true) }
         let replies = try send(channel, [["GET", "a"], ["INCR", "n"]])
         #expect(try channel.readOutbound(as: ByteBuffer.self).map { Array($0.readableBytesView) }
             == RESPEncoder.encode(command: ["GET", "a"]) + RESPEncoder.encode(command: ["INCR", "n"]))
@@ -46,12 +48,13 @@ struct RedisChannelHandlerTests {
         #expect(result(replies[1]) == nil)
         try receive(channel, "\r\n")
         #expect(result(replies[1]) == .success(.integer(7)))
-        _ = try? channel.finish()
     }
 
     @Test("malformed bytes fail every pending command with the protocol error and close the channel")
     func protocolError() throws {
         let channel = try makeChannel()
+        // Tears the pipeline down even when the handler closed the channel (no cycle is left).
+        defer { _ = try? channel.finish(acceptAlreadyClosed: true) }
         let replies = try send(channel, [["PING"], ["PING"]])
         try receive(channel, "+PONG\r\n?bad\r\n")
         #expect(result(replies[0]) == .success(.simpleString("PONG")))
@@ -62,6 +65,8 @@ struct RedisChannelHandlerTests {
     @Test("a bulk string over the limit is a protocol error")
     func overLimit() throws {
         let channel = try makeChannel()
+        // Tears the pipeline down even when the handler closed the channel (no cycle is left).
+        defer { _ = try? channel.finish(acceptAlreadyClosed: true) }
         let replies = try send(channel, [["GET", "big"]])
         try receive(channel, "$17\r\n")
         #expect(result(replies[0]) == .failure(.protocolError(.bulkTooLong(17))))
@@ -70,6 +75,8 @@ struct RedisChannelHandlerTests {
     @Test("a reply nobody asked for closes the connection")
     func unsolicited() throws {
         let channel = try makeChannel()
+        // Tears the pipeline down even when the handler closed the channel (no cycle is left).
+        defer { _ = try? channel.finish(acceptAlreadyClosed: true) }
         try receive(channel, "+OK\r\n")
         #expect(!channel.isActive)
     }
@@ -77,6 +84,8 @@ struct RedisChannelHandlerTests {
     @Test("closing fails pending commands with connectionLost, and commands sent after fail at once")
     func closeFailsPending() throws {
         let channel = try makeChannel()
+        // Tears the pipeline down even when the handler closed the channel (no cycle is left).
+        defer { _ = try? channel.finish(acceptAlreadyClosed: true) }
         let replies = try send(channel, [["BLPOP", "q", "0"]])
         try channel.close().wait()
         #expect(result(replies[0]) == .failure(.connectionLost))

@@ -15,6 +15,18 @@ public enum ColumnID: String, Hashable, Sendable, CaseIterable {
     case deferred
     /// Bounced per minute.
     case bounced
+    /// Delivery connections refused with a reply (421 at the greeting or after EHLO) per minute.
+    case refused
+    /// Age of the oldest waiting recipient's message.
+    case oldest
+    /// Time to deliver what is queued at the current delivery rate.
+    case drain
+    /// Injection-to-final-outcome delay, median.
+    case latencyP50 = "p50"
+    /// Injection-to-final-outcome delay, 95th percentile.
+    case latencyP95 = "p95"
+    /// Injection-to-final-outcome delay, 99th percentile.
+    case latencyP99 = "p99"
     /// Complaints per 1,000 delivered over the last hour.
     case complaintsHour = "complaints-1h"
     /// Complaints per 1,000 delivered over the last 24 hours.
@@ -44,10 +56,10 @@ public enum ColumnID: String, Hashable, Sendable, CaseIterable {
     public static func columns(of view: ConsoleView) -> [ColumnID] {
         switch view {
         case .domains, .queues:
-            [.name, .queued, .delivered, .deferred, .bounced, .complaintsHour, .complaintsDay, .connections, .rate, .mode, .state,
-             .why, .lastError]
+            [.name, .queued, .delivered, .deferred, .refused, .bounced, .complaintsHour, .complaintsDay, .oldest, .drain,
+             .latencyP50, .latencyP95, .latencyP99, .connections, .rate, .mode, .state, .why, .lastError]
         case .vmtas:
-            [.name, .source, .delivered, .deferred, .complaintsHour, .complaintsDay, .connections, .queued, .state, .listings, .busiest]
+            [.name, .source, .delivered, .deferred, .refused, .complaintsHour, .complaintsDay, .connections, .queued, .state, .listings, .busiest]
         case .diagnostics, .detail, .patterns: []
         }
     }
@@ -55,7 +67,8 @@ public enum ColumnID: String, Hashable, Sendable, CaseIterable {
     /// True when larger values come first by default (figures), false for text (A→Z).
     public var descendingByDefault: Bool {
         switch self {
-        case .queued, .delivered, .deferred, .bounced, .complaintsHour, .complaintsDay, .connections, .rate, .state: true
+        case .queued, .delivered, .deferred, .refused, .bounced, .complaintsHour, .complaintsDay, .oldest, .drain, .latencyP50,
+             .latencyP95, .latencyP99, .connections, .rate, .state: true
         default: false
         }
     }
@@ -167,6 +180,13 @@ enum TableRows {
             case .delivered: f.deliveredPerMin
             case .deferred: f.deferredPerMin
             case .bounced: f.bouncedPerMin
+            case .refused: f.refusedPerMin
+            case .oldest: f.oldestAgeS ?? -1
+            // Mail queued with nothing delivered never drains: it sorts as the longest.
+            case .drain: f.drainS ?? (f.queued > 0 ? .infinity : -1)
+            case .latencyP50: f.latency?.quantile(0.5) ?? -1
+            case .latencyP95: f.latency?.quantile(0.95) ?? -1
+            case .latencyP99: f.latency?.quantile(0.99) ?? -1
             case .complaintsHour: f.complaints?.lastHour.perThousand ?? -1
             case .complaintsDay: f.complaints?.lastDay.perThousand ?? -1
             case .connections: Double(f.connections)
@@ -183,8 +203,8 @@ enum TableRows {
             default: r.name
             }
         }
-        let numeric: Bool = [.queued, .delivered, .deferred, .bounced, .complaintsHour, .complaintsDay, .connections, .rate, .state]
-            .contains(col)
+        let numeric: Bool = [.queued, .delivered, .deferred, .refused, .bounced, .complaintsHour, .complaintsDay, .oldest, .drain,
+                             .latencyP50, .latencyP95, .latencyP99, .connections, .rate, .state].contains(col)
         if numeric {
             let keys = rows.map { key($0.figures) }
             idx.sort { a, b in
@@ -211,6 +231,7 @@ enum TableRows {
             switch table.sortColumn {
             case .delivered: r.deliveredPerMin
             case .deferred: r.deferredPerMin
+            case .refused: r.refusedPerMin
             case .connections: Double(r.connections)
             case .queued: Double(r.queued)
             case .state: r.paused ? 1 : 0

@@ -33,9 +33,9 @@ enum HeaderView {
         if !badge.isEmpty, badgeX > x { canvas.put(badge, x: badgeX, y: 0, role: .error) }
         if w - freshWidth > x { canvas.put(fresh.0, x: w - freshWidth, y: 0, role: fresh.1) }
 
-        // Line 1: throughput with sparklines, deferral and bounce rates.
+        // Line 1: throughput with sparklines, deferral, refused-connection and bounce rates.
         let attempts = s.out.perS + s.out.deferredPerS + s.out.bouncedPerS
-        let sparkWidth = max(4, min(60, (w - 56) / 2))
+        let sparkWidth = max(4, min(60, (w - 70) / 2))
         x = canvas.put(" in ", x: 0, y: 1, role: .dim)
         x += canvas.put(Format.pad(Format.rate(s.in.perS) + "/s", 8, right: true), x: x, y: 1, role: .figure)
         x += 1 + canvas.put(Sparkline.render(s.history.in, width: sparkWidth, glyphs: glyphs), x: x + 1, y: 1, role: .sparkline)
@@ -45,6 +45,8 @@ enum HeaderView {
         x += canvas.put("  defer ", x: x, y: 1, role: .dim)
         let deferPct = Format.percent(s.out.deferredPerS, of: attempts)
         x += canvas.put(deferPct, x: x, y: 1, role: s.out.deferredPerS > 0 ? .warn : .figure)
+        x += canvas.put("  refused/m ", x: x, y: 1, role: .dim)
+        x += canvas.put(Format.rate(s.out.refusedPerS * 60), x: x, y: 1, role: s.out.refusedPerS > 0 ? .warn : .figure)
         x += canvas.put("  bounce ", x: x, y: 1, role: .dim)
         canvas.put(Format.percent(s.out.bouncedPerS, of: attempts), x: x, y: 1, role: s.out.bouncedPerS > 0 ? .error : .figure)
 

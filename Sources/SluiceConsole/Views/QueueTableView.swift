@@ -5,6 +5,12 @@ import SluiceControlProtocol
 /// When the node reports complaint figures, two columns show complaints per 1,000 delivered over
 /// the last hour and 24 hours in the colour of their level. On a narrow terminal the hour's rate
 /// stays and the rate limit (also in the Detail view and usually in "why not faster") gives way.
+///
+/// REF/m, beside the recipients' DEF/m, counts connections the remote host refused with a reply
+/// (a 421 greeting: Yahoo's TSS04); OLDEST is the age of the oldest waiting recipient, DRAIN the
+/// time to deliver the queue at the last minute's rate ("never" when nothing is being delivered),
+/// P50/P95/P99 the injection-to-final-outcome delays since start. Columns drop by priority on
+/// narrow terminals.
 enum QueueTableView {
     static func specs(nameTitle: String, nameWidth: Int, complaints: Bool) -> [ColumnSpec] {
         var specs = [
@@ -12,7 +18,13 @@ enum QueueTableView {
             ColumnSpec(id: .queued, title: "QUEUED", width: 7, rightAligned: true, priority: 1),
             ColumnSpec(id: .delivered, title: "DLV/m", width: 5, rightAligned: true, priority: 2),
             ColumnSpec(id: .deferred, title: "DEF/m", width: 5, rightAligned: true, priority: 3),
+            ColumnSpec(id: .refused, title: "REF/m", width: 5, rightAligned: true, priority: 3),
             ColumnSpec(id: .bounced, title: "BNC/m", width: 5, rightAligned: true, priority: 5),
+            ColumnSpec(id: .oldest, title: "OLDEST", width: 6, rightAligned: true, priority: 6),
+            ColumnSpec(id: .drain, title: "DRAIN", width: 6, rightAligned: true, priority: 7),
+            ColumnSpec(id: .latencyP50, title: "P50", width: 6, rightAligned: true, priority: 12),
+            ColumnSpec(id: .latencyP95, title: "P95", width: 6, rightAligned: true, priority: 8),
+            ColumnSpec(id: .latencyP99, title: "P99", width: 6, rightAligned: true, priority: 12),
         ]
         if complaints {
             specs += [ColumnSpec(id: .complaintsHour, title: "CPL1h", width: 5, rightAligned: true, priority: 6),
@@ -37,7 +49,14 @@ enum QueueTableView {
             .queued: TableCell(text: Format.count(f.queued), role: f.queued == 0 ? .dim : .normal),
             .delivered: TableCell(text: Format.rate(f.deliveredPerMin), role: f.deliveredPerMin > 0 ? .ok : .dim),
             .deferred: TableCell(text: Format.rate(f.deferredPerMin), role: f.deferredPerMin > 0 ? .warn : .dim),
+            .refused: TableCell(text: Format.rate(f.refusedPerMin), role: f.refusedPerMin > 0 ? .warn : .dim),
             .bounced: TableCell(text: Format.rate(f.bouncedPerMin), role: f.bouncedPerMin > 0 ? .error : .dim),
+            .oldest: durationCell(f.oldestAgeS),
+            .drain: f.drainS.map { TableCell(text: Format.duration(seconds: $0), role: .normal) }
+                ?? TableCell(text: f.queued > 0 ? "never" : "-", role: f.queued > 0 ? .warn : .dim),
+            .latencyP50: durationCell(f.latency?.quantile(0.5)),
+            .latencyP95: durationCell(f.latency?.quantile(0.95)),
+            .latencyP99: durationCell(f.latency?.quantile(0.99)),
             .complaintsHour: ComplaintCells.cell(f.complaints?.lastHour),
             .complaintsDay: ComplaintCells.cell(f.complaints?.lastDay),
             .connections: TableCell(text: String(f.connections), role: f.connections == 0 ? .dim : .normal),
@@ -47,6 +66,11 @@ enum QueueTableView {
             .why: TableCell(text: f.why, role: .normal),
             .lastError: TableCell(text: f.lastError, role: errorRole),
         ]
+    }
+
+    /// A time-in-queue cell: `12m05s`, or a dim `-` without a figure.
+    static func durationCell(_ seconds: Double?) -> TableCell {
+        seconds.map { TableCell(text: Format.duration(seconds: $0), role: .normal) } ?? TableCell(text: "-", role: .dim)
     }
 
     static func draw(_ state: ConsoleState, snapshot: NodeSnapshot, on canvas: inout Canvas, glyphs: GlyphSet,

@@ -11,6 +11,7 @@ enum VMTATableView {
             ColumnSpec(id: .source, title: "SOURCE IP", width: 15, priority: 1),
             ColumnSpec(id: .delivered, title: "DLV/m", width: 6, rightAligned: true, priority: 2),
             ColumnSpec(id: .deferred, title: "DEF/m", width: 6, rightAligned: true, priority: 3),
+            ColumnSpec(id: .refused, title: "REF/m", width: 6, rightAligned: true, priority: 3),
         ]
         if complaints {
             specs += [ColumnSpec(id: .complaintsHour, title: "CPL1h", width: 5, rightAligned: true, priority: 7),
@@ -52,6 +53,7 @@ enum VMTATableView {
                 .source: TableCell(text: v.source, role: .dim),
                 .delivered: TableCell(text: Format.rate(v.deliveredPerMin), role: v.deliveredPerMin > 0 ? .ok : .dim),
                 .deferred: TableCell(text: Format.rate(v.deferredPerMin), role: v.deferredPerMin > 0 ? .warn : .dim),
+                .refused: TableCell(text: Format.rate(v.refusedPerMin), role: v.refusedPerMin > 0 ? .warn : .dim),
                 .complaintsHour: ComplaintCells.cell(v.complaints?.lastHour),
                 .complaintsDay: ComplaintCells.cell(v.complaints?.lastDay),
                 .connections: TableCell(text: String(v.connections), role: v.connections == 0 ? .dim : .normal),

@@ -28,7 +28,8 @@ public enum ShowRenderer {
         table.add(["uptime", Formatting.duration(s.uptimeS)])
         table.add(["queued", "\(s.queued) recipients"])
         table.add(["in", "\(s.in.msgs) messages, \(Formatting.decimal(s.in.perS))/s"])
-        table.add(["out", "\(s.out.delivered) delivered, \(s.out.deferred) deferred, \(s.out.bounced) bounced, "
+        table.add(["out", "\(s.out.delivered) delivered, \(s.out.deferred) deferred, \(s.out.refused) connections refused, "
+                   + "\(s.out.bounced) bounced, "
                    + "\(Formatting.decimal(s.out.perS))/s delivered"])
         table.add(["connections", "\(s.connections.in) in, \(s.connections.out) out"])
         table.add(["spool", "\(Formatting.bytes(s.spool.bytes)) used, \(Formatting.bytes(s.spool.freeBytes)) free"])
@@ -71,15 +72,18 @@ public enum ShowRenderer {
     /// `show vmtas`.
     public static func vmtas(_ rows: [VMTARow]) -> String {
         var table = TextTable([.init("VMTA"), .init("Source"), .init("Rcpt", .right), .init("Conn", .right),
-                               .init("Dlvd/min", .right), .init("Dfrd/min", .right), .init("State"), .init("Busiest domains")])
+                               .init("Dlvd/min", .right), .init("Dfrd/min", .right), .init("Rfsd/min", .right), .init("State"),
+                               .init("Busiest domains")])
         for v in rows {
             table.add([v.name, v.source, "\(v.queued)", "\(v.connections)", Formatting.decimal(v.deliveredPerMin),
-                       Formatting.decimal(v.deferredPerMin), state(v), v.busiestDomains.prefix(3).joined(separator: ", ")])
+                       Formatting.decimal(v.deferredPerMin), Formatting.decimal(v.refusedPerMin), state(v),
+                       v.busiestDomains.prefix(3).joined(separator: ", ")])
         }
         table.totals = ["total (\(plural(rows.count, "vmta")))", "", "\(rows.map(\.queued).reduce(0, +))",
                         "\(rows.map(\.connections).reduce(0, +))",
                         Formatting.decimal(rows.map(\.deliveredPerMin).reduce(0, +)),
-                        Formatting.decimal(rows.map(\.deferredPerMin).reduce(0, +)), "", ""]
+                        Formatting.decimal(rows.map(\.deferredPerMin).reduce(0, +)),
+                        Formatting.decimal(rows.map(\.refusedPerMin).reduce(0, +)), "", ""]
         return table.render()
     }
 
@@ -134,24 +138,32 @@ public enum ShowRenderer {
     private static func plural(_ n: Int, _ noun: String) -> String { n == 1 ? "1 \(noun)" : "\(n) \(noun)s" }
 
     private static func figureColumns(first: String) -> [TextTable.Column] {
-        [.init(first), .init("Rcpt", .right), .init("Dlvd", .right), .init("Dfrd", .right), .init("Bncd", .right),
-         .init("Conn", .right), .init("Dlvd/min", .right), .init("Rate"), .init("Mode"), .init("State"), .init("Why / last error")]
+        [.init(first), .init("Rcpt", .right), .init("Dlvd", .right), .init("Dfrd", .right), .init("Refused", .right),
+         .init("Bncd", .right), .init("Conn", .right), .init("Dlvd/min", .right), .init("Oldest", .right), .init("Drain", .right),
+         .init("p50", .right), .init("p95", .right), .init("p99", .right), .init("Rate"), .init("Mode"), .init("State"),
+         .init("Why / last error")]
     }
+
+    /// A time-in-queue cell: `1h2m3s`, or `-` when there is no figure.
+    private static func seconds(_ value: Double?) -> String { value.map(Formatting.duration) ?? "-" }
 
     private static func figureCells(_ name: String, _ f: QueueFigures) -> [String] {
         var state: [String] = []
         if f.held { state.append("held") }
         if f.paused { state.append("paused") }
         let why = [f.why, f.lastError].filter { !$0.isEmpty }.joined(separator: " | ")
-        return [name, "\(f.queued)", "\(f.delivered)", "\(f.deferred)", "\(f.bounced)", "\(f.connections)",
-                Formatting.decimal(f.deliveredPerMin), f.rateLimit, f.mode, state.isEmpty ? "active" : state.joined(separator: ","),
+        return [name, "\(f.queued)", "\(f.delivered)", "\(f.deferred)", "\(f.refused)", "\(f.bounced)", "\(f.connections)",
+                Formatting.decimal(f.deliveredPerMin), seconds(f.oldestAgeS), seconds(f.drainS),
+                seconds(f.latency?.quantile(0.5)), seconds(f.latency?.quantile(0.95)), seconds(f.latency?.quantile(0.99)),
+                f.rateLimit, f.mode, state.isEmpty ? "active" : state.joined(separator: ","),
                 Formatting.truncate(why, reasonWidth)]
     }
 
     private static func totalCells(_ label: String, _ figures: [QueueFigures]) -> [String] {
         [label, "\(figures.map(\.queued).reduce(0, +))", "\(figures.map(\.delivered).reduce(0, +))",
-         "\(figures.map(\.deferred).reduce(0, +))", "\(figures.map(\.bounced).reduce(0, +))",
+         "\(figures.map(\.deferred).reduce(0, +))", "\(figures.map(\.refused).reduce(0, +))",
+         "\(figures.map(\.bounced).reduce(0, +))",
          "\(figures.map(\.connections).reduce(0, +))", Formatting.decimal(figures.map(\.deliveredPerMin).reduce(0, +)),
-         "", "", "", ""]
+         seconds(figures.compactMap(\.oldestAgeS).max()), "", "", "", "", "", "", "", ""]
     }
 }

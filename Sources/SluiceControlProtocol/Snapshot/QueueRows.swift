@@ -33,11 +33,33 @@ public struct QueueFigures: Codable, Hashable, Sendable {
     /// Complaints against deliveries over the last hour and day (JSON `complaints`, optional;
     /// nil when the node does not report them or has seen nothing for the row in 24 hours).
     public var complaints: ComplaintFigures?
+    /// Delivery connections the remote host refused with a reply (421 at the greeting or after
+    /// EHLO) since start: deferrals of the queue as a whole, beside the recipients' ``deferred``
+    /// (JSON `refused_connections`, 0 when absent).
+    public var refused: Int
+    /// Refused connections per minute (JSON `refused_connections_per_min`).
+    public var refusedPerMin: Double
+    /// The age in seconds of the oldest waiting recipient's message (JSON `oldest_queued_age_s`,
+    /// nil when nothing waits).
+    public var oldestAgeS: Double?
+    /// Seconds to deliver what is queued at the last minute's delivery rate (JSON `drain_s`; nil
+    /// when nothing is queued or nothing was delivered in the last minute).
+    public var drainS: Double?
+    /// Injection-to-final-outcome delays since start (JSON `latency`; nil from a node that does
+    /// not report them).
+    public var latency: LatencyHistogram?
 
     /// Creates the figures.
     public init(queued: Int, delivered: Int, deferred: Int, bounced: Int, connections: Int,
                 deliveredPerMin: Double, deferredPerMin: Double, bouncedPerMin: Double, rateLimit: String,
-                mode: String, held: Bool, paused: Bool, why: String, lastError: String, complaints: ComplaintFigures? = nil) {
+                mode: String, held: Bool, paused: Bool, why: String, lastError: String, complaints: ComplaintFigures? = nil,
+                refused: Int = 0, refusedPerMin: Double = 0, oldestAgeS: Double? = nil, drainS: Double? = nil,
+                latency: LatencyHistogram? = nil) {
+        self.refused = refused
+        self.refusedPerMin = refusedPerMin
+        self.oldestAgeS = oldestAgeS
+        self.drainS = drainS
+        self.latency = latency
         self.queued = queued
         self.delivered = delivered
         self.deferred = deferred
@@ -55,13 +77,82 @@ public struct QueueFigures: Codable, Hashable, Sendable {
         self.complaints = complaints
     }
 
+    /// Seconds to deliver `queued` recipients at `deliveredPerMin`; nil when nothing is queued or
+    /// nothing is being delivered.
+    public static func drainSeconds(queued: Int, deliveredPerMin: Double) -> Double? {
+        guard queued > 0, deliveredPerMin > 0 else { return nil }
+        return Double(queued) / deliveredPerMin * 60
+    }
+
     enum CodingKeys: String, CodingKey {
-        case queued, delivered, deferred, bounced, connections, mode, held, paused, why, complaints
+        case queued, delivered, deferred, bounced, connections, mode, held, paused, why, complaints, latency
         case deliveredPerMin = "delivered_per_min"
         case deferredPerMin = "deferred_per_min"
         case bouncedPerMin = "bounced_per_min"
         case rateLimit = "rate_limit"
         case lastError = "last_error"
+        case refused = "refused_connections"
+        case refusedPerMin = "refused_connections_per_min"
+        case oldestAgeS = "oldest_queued_age_s"
+        case drainS = "drain_s"
+        case latencyP50 = "latency_p50_s"
+        case latencyP95 = "latency_p95_s"
+        case latencyP99 = "latency_p99_s"
+    }
+
+    /// Decodes the figures; the refusal, time-in-queue and latency figures may be missing (a node
+    /// from before them); the latency quantiles are derived from the histogram, not read.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        queued = try c.decode(Int.self, forKey: .queued)
+        delivered = try c.decode(Int.self, forKey: .delivered)
+        deferred = try c.decode(Int.self, forKey: .deferred)
+        bounced = try c.decode(Int.self, forKey: .bounced)
+        connections = try c.decode(Int.self, forKey: .connections)
+        deliveredPerMin = try c.decode(Double.self, forKey: .deliveredPerMin)
+        deferredPerMin = try c.decode(Double.self, forKey: .deferredPerMin)
+        bouncedPerMin = try c.decode(Double.self, forKey: .bouncedPerMin)
+        rateLimit = try c.decode(String.self, forKey: .rateLimit)
+        mode = try c.decode(String.self, forKey: .mode)
+        held = try c.decode(Bool.self, forKey: .held)
+        paused = try c.decode(Bool.self, forKey: .paused)
+        why = try c.decode(String.self, forKey: .why)
+        lastError = try c.decode(String.self, forKey: .lastError)
+        complaints = try c.decodeIfPresent(ComplaintFigures.self, forKey: .complaints)
+        refused = try c.decodeIfPresent(Int.self, forKey: .refused) ?? 0
+        refusedPerMin = try c.decodeIfPresent(Double.self, forKey: .refusedPerMin) ?? 0
+        oldestAgeS = try c.decodeIfPresent(Double.self, forKey: .oldestAgeS)
+        drainS = try c.decodeIfPresent(Double.self, forKey: .drainS)
+        latency = try c.decodeIfPresent(LatencyHistogram.self, forKey: .latency)
+    }
+
+    /// Encodes the figures, with the latency histogram's p50, p95 and p99 beside it for readers
+    /// of `show domains --json`.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(queued, forKey: .queued)
+        try c.encode(delivered, forKey: .delivered)
+        try c.encode(deferred, forKey: .deferred)
+        try c.encode(bounced, forKey: .bounced)
+        try c.encode(connections, forKey: .connections)
+        try c.encode(deliveredPerMin, forKey: .deliveredPerMin)
+        try c.encode(deferredPerMin, forKey: .deferredPerMin)
+        try c.encode(bouncedPerMin, forKey: .bouncedPerMin)
+        try c.encode(rateLimit, forKey: .rateLimit)
+        try c.encode(mode, forKey: .mode)
+        try c.encode(held, forKey: .held)
+        try c.encode(paused, forKey: .paused)
+        try c.encode(why, forKey: .why)
+        try c.encode(lastError, forKey: .lastError)
+        try c.encodeIfPresent(complaints, forKey: .complaints)
+        try c.encode(refused, forKey: .refused)
+        try c.encode(refusedPerMin, forKey: .refusedPerMin)
+        try c.encodeIfPresent(oldestAgeS, forKey: .oldestAgeS)
+        try c.encodeIfPresent(drainS, forKey: .drainS)
+        try c.encodeIfPresent(latency, forKey: .latency)
+        try c.encodeIfPresent(latency?.quantile(0.5), forKey: .latencyP50)
+        try c.encodeIfPresent(latency?.quantile(0.95), forKey: .latencyP95)
+        try c.encodeIfPresent(latency?.quantile(0.99), forKey: .latencyP99)
     }
 }
 
@@ -153,6 +244,9 @@ public struct VMTARow: Codable, Hashable, Sendable {
     public var deliveredPerMin: Double
     /// Deferred per minute.
     public var deferredPerMin: Double
+    /// Delivery connections refused with a reply per minute (JSON `refused_connections_per_min`,
+    /// 0 when absent).
+    public var refusedPerMin: Double
     /// The busiest destination domains through it, busiest first.
     public var busiestDomains: [String]
     /// Complaints against deliveries through it over the last hour and day (JSON `complaints`,
@@ -167,7 +261,8 @@ public struct VMTARow: Codable, Hashable, Sendable {
     /// Creates a row.
     public init(name: String, source: String, paused: Bool, connections: Int, queued: Int,
                 deliveredPerMin: Double, deferredPerMin: Double, busiestDomains: [String], complaints: ComplaintFigures? = nil,
-                listings: [BlocklistListing] = [], warmup: WarmupFigures? = nil) {
+                listings: [BlocklistListing] = [], warmup: WarmupFigures? = nil, refusedPerMin: Double = 0) {
+        self.refusedPerMin = refusedPerMin
         self.name = name
         self.source = source
         self.paused = paused
@@ -196,6 +291,7 @@ public struct VMTARow: Codable, Hashable, Sendable {
         complaints = try c.decodeIfPresent(ComplaintFigures.self, forKey: .complaints)
         listings = try c.decodeIfPresent([BlocklistListing].self, forKey: .listings) ?? []
         warmup = try c.decodeIfPresent(WarmupFigures.self, forKey: .warmup)
+        refusedPerMin = try c.decodeIfPresent(Double.self, forKey: .refusedPerMin) ?? 0
     }
 
     enum CodingKeys: String, CodingKey {
@@ -203,13 +299,16 @@ public struct VMTARow: Codable, Hashable, Sendable {
         case deliveredPerMin = "delivered_per_min"
         case deferredPerMin = "deferred_per_min"
         case busiestDomains = "busiest_domains"
+        case refusedPerMin = "refused_connections_per_min"
     }
 }
 
 extension DomainRow {
     /// The domain rows of `queues`, one per destination domain in the order the domains first
     /// appear: counts, per-minute rates and connections are summed over the domain's queues; the
-    /// rate limit and `why` are its first queue's; the mode is `backoff` when any queue is in
+    /// rate limit and `why` are its first queue's; the oldest waiting recipient is the oldest of
+    /// any queue, the time to empty is the whole domain's at the summed rate, the latency
+    /// histograms add up; the mode is `backoff` when any queue is in
     /// backoff; the domain is held when any queue is (a hold is per domain) and paused only when
     /// every queue is; the last error is the first non-empty one. Complaint figures are not summed
     /// (a complaint whose vmta is unknown belongs to the domain and to no queue): the node sets the
@@ -230,7 +329,12 @@ extension DomainRow {
                 deferredPerMin: f.reduce(0) { $0 + $1.deferredPerMin }, bouncedPerMin: f.reduce(0) { $0 + $1.bouncedPerMin },
                 rateLimit: first.rateLimit, mode: f.contains { $0.mode == "backoff" } ? "backoff" : "normal",
                 held: f.contains(where: \.held), paused: f.allSatisfy(\.paused),
-                why: first.why, lastError: f.first { !$0.lastError.isEmpty }?.lastError ?? ""))
+                why: first.why, lastError: f.first { !$0.lastError.isEmpty }?.lastError ?? "",
+                refused: f.reduce(0) { $0 + $1.refused }, refusedPerMin: f.reduce(0) { $0 + $1.refusedPerMin },
+                oldestAgeS: f.compactMap(\.oldestAgeS).max(),
+                drainS: QueueFigures.drainSeconds(queued: f.reduce(0) { $0 + $1.queued },
+                                                  deliveredPerMin: f.reduce(0) { $0 + $1.deliveredPerMin }),
+                latency: f.compactMap(\.latency).reduce(nil) { sum, h in sum.map { $0 + h } ?? h }))
         }
     }
 }

@@ -30,8 +30,16 @@ public struct StatusSnapshot: Codable, Hashable, Sendable {
         public var deferredPerS: Double
         /// Bounced per second over the last minute.
         public var bouncedPerS: Double
+        /// Delivery connections refused with a reply (421 at the greeting or after EHLO) since
+        /// start (JSON `refused_connections`, 0 when absent).
+        public var refused: Int
+        /// Refused connections per second over the last minute (JSON `refused_connections_per_s`).
+        public var refusedPerS: Double
         /// Creates the figures.
-        public init(delivered: Int, deferred: Int, bounced: Int, perS: Double, deferredPerS: Double, bouncedPerS: Double) {
+        public init(delivered: Int, deferred: Int, bounced: Int, perS: Double, deferredPerS: Double, bouncedPerS: Double,
+                    refused: Int = 0, refusedPerS: Double = 0) {
+            self.refused = refused
+            self.refusedPerS = refusedPerS
             self.delivered = delivered
             self.deferred = deferred
             self.bounced = bounced
@@ -44,6 +52,21 @@ public struct StatusSnapshot: Codable, Hashable, Sendable {
             case perS = "per_s"
             case deferredPerS = "deferred_per_s"
             case bouncedPerS = "bounced_per_s"
+            case refused = "refused_connections"
+            case refusedPerS = "refused_connections_per_s"
+        }
+
+        /// Decodes the figures; the refused connections may be missing (an older node).
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            delivered = try c.decode(Int.self, forKey: .delivered)
+            deferred = try c.decode(Int.self, forKey: .deferred)
+            bounced = try c.decode(Int.self, forKey: .bounced)
+            perS = try c.decode(Double.self, forKey: .perS)
+            deferredPerS = try c.decode(Double.self, forKey: .deferredPerS)
+            bouncedPerS = try c.decode(Double.self, forKey: .bouncedPerS)
+            refused = try c.decodeIfPresent(Int.self, forKey: .refused) ?? 0
+            refusedPerS = try c.decodeIfPresent(Double.self, forKey: .refusedPerS) ?? 0
         }
     }
 

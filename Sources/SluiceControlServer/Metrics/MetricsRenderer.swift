@@ -40,6 +40,11 @@ public enum MetricsRenderer {
                     samples: perQueue { Double($0.delivered) })
         text.family("sluice_recipients_deferred_total", .counter, help: "Delivery attempts deferred since start, per queue.",
                     samples: perQueue { Double($0.deferred) })
+        text.family("sluice_connections_refused_total", .counter,
+                    help: "Delivery connections the remote host refused with a reply (421 at the greeting or after EHLO, "
+                        + "e.g. Yahoo TSS04) since start, per queue: deferrals of the whole queue, beside the recipients' "
+                        + "sluice_recipients_deferred_total.",
+                    samples: perQueue { Double($0.refused) })
         text.family("sluice_recipients_bounced_total", .counter, help: "Recipients bounced (expired included) since start, per queue.",
                     samples: perQueue { Double($0.bounced) })
         text.family("sluice_bounces_by_category_total", .counter, help: "Recipients bounced since start, per bounce category.",
@@ -47,6 +52,19 @@ public enum MetricsRenderer {
         text.family("sluice_queue_recipients", .gauge, help: "Recipients queued, per queue.", samples: perQueue { Double($0.queued) })
         text.family("sluice_connections_out", .gauge, help: "Open delivery connections, per queue.",
                     samples: perQueue { Double($0.connections) })
+        text.family("sluice_queue_oldest_age_seconds", .gauge,
+                    help: "Age of the message of the queue's oldest waiting recipient (queued or deferred), per queue.",
+                    samples: snapshot.queues.compactMap { q in
+                        q.figures.oldestAgeS.map { ([("node", node), ("domain", q.domain), ("vmta", q.vmta)], $0) }
+                    })
+        text.family("sluice_queue_drain_seconds", .gauge,
+                    help: "Seconds to deliver what the queue holds at the last minute's delivery rate (absent while nothing is delivered).",
+                    samples: snapshot.queues.compactMap { q in
+                        q.figures.drainS.map { ([("node", node), ("domain", q.domain), ("vmta", q.vmta)], $0) }
+                    })
+        text.histogram("sluice_delivery_latency_seconds",
+                       help: "Seconds from injection to the recipient's final outcome (delivered, bounced or expired) since start, per domain.",
+                       series: snapshot.domains.compactMap { d in d.figures.latency.map { ([("node", node), ("domain", d.name)], $0) } })
         text.family("sluice_queue_mode", .gauge, help: "1 for the queue's current mode (normal or backoff), else 0.",
                     samples: snapshot.queues.flatMap { q in
                         ["normal", "backoff"].map { mode in

@@ -1,3 +1,5 @@
+import SluiceBase
+
 /// Writes the Prometheus text exposition format, version 0.0.4: `# HELP`, `# TYPE`, then one
 /// line per sample with escaped label values.
 public struct PrometheusText: Sendable {
@@ -7,6 +9,8 @@ public struct PrometheusText: Sendable {
         case counter
         /// Goes up and down.
         case gauge
+        /// Cumulative buckets (`_bucket{le=…}`), `_sum` and `_count`.
+        case histogram
     }
 
     /// The text so far.
@@ -27,6 +31,29 @@ public struct PrometheusText: Sendable {
                 output += "{" + labels.map { "\($0.0)=\"\(Self.escapeLabelValue($0.1))\"" }.joined(separator: ",") + "}"
             }
             output += " \(Self.format(value))\n"
+        }
+    }
+
+    /// Writes one histogram family: per series, the cumulative count of each bucket of
+    /// ``LatencyHistogram/boundsSeconds`` and `+Inf` as `NAME_bucket{…,le="…"}`, then `NAME_sum`
+    /// and `NAME_count`. A family without series is left out.
+    public mutating func histogram(_ name: String, help: String, series: [([(String, String)], LatencyHistogram)]) {
+        guard !series.isEmpty else { return }
+        output += "# HELP \(name) \(Self.escapeHelp(help))\n"
+        output += "# TYPE \(name) \(Kind.histogram.rawValue)\n"
+        func line(_ suffix: String, _ labels: [(String, String)], _ value: Double) {
+            output += name + suffix + "{" + labels.map { "\($0.0)=\"\(Self.escapeLabelValue($0.1))\"" }.joined(separator: ",")
+                + "} \(Self.format(value))\n"
+        }
+        for (labels, h) in series {
+            var cumulative = 0
+            for (i, count) in h.counts.enumerated() {
+                cumulative += count
+                let le = i < LatencyHistogram.boundsSeconds.count ? Self.format(LatencyHistogram.boundsSeconds[i]) : "+Inf"
+                line("_bucket", labels + [("le", le)], Double(cumulative))
+            }
+            line("_sum", labels, h.sumSeconds)
+            line("_count", labels, Double(cumulative))
         }
     }
 

@@ -158,6 +158,7 @@ extension DeliveryEngine {
         lastReplies.removeValue(forKey: UInt64(slot) << 32 | UInt64(r))
         if let counter { count(counter, queue: q, now: now) }
         let message = messages[s].message
+        if counter != nil { queueInfo[Int(q)].latency.record(milliseconds: now - message.receivedAt.milliseconds) }
         let time = Instant(milliseconds: now)
         actions.append(.record(DeliveryRecord(
             outcome: outcome, time: time, messageID: message.id, recipient: message.recipients[r], recipientIndex: r,

@@ -30,6 +30,11 @@ public struct QueueSnapshot: Hashable, Sendable {
     public var lastError: String?
     /// Recent events, oldest first.
     public var recentEvents: [EngineEvent]
+    /// When the message of its oldest waiting recipient (queued or deferred) was received; nil
+    /// when none waits.
+    public var oldestQueued: Instant?
+    /// Injection-to-final-outcome delays of its recipients since start.
+    public var latency: LatencyHistogram
 
     /// The headline reason: the first constraint, or `sending`.
     public var why: String { constraints.first?.description ?? "sending" }
@@ -54,7 +59,8 @@ extension DeliveryEngine {
             heldBy: info.held, pausedBy: info.paused, queued: queue.queued, deferred: queue.deferred,
             inFlight: queue.inFlight, disabledSources: disabledSources(q), connections: queue.open, stats: info.stats.snapshot(atMs: now.milliseconds),
             constraints: constraints(q, now: now.milliseconds), lastError: info.lastError,
-            recentEvents: info.events.ordered)
+            recentEvents: info.events.ordered, oldestQueued: oldestWaiting(q).map(Instant.init(milliseconds:)),
+            latency: info.latency)
     }
 
     /// The queue keys, sorted.

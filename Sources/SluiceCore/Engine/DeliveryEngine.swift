@@ -183,6 +183,9 @@ public struct DeliveryEngine: Sendable {
         queueInfo[Int(q)].lastError = failure.reply.dsnDiag
         record(event: EngineEvent(time: now, kind: .connectionFailed, queue: queues[Int(q)].key,
                                   detail: failure.reply.dsnDiag, category: failure.category), queue: q)
+        // A refusal with a reply (421 at the greeting or after EHLO) is the remote host deferring
+        // the queue's mail: counted whether or not it carries recipients with it below.
+        if case .rejected = failure { count(.refusedConnections, queue: q, now: ms) }
         applyPatterns(q, to: failure.reply, source: connection.source, now: ms, into: &actions)
         // No new connection until the retry list's next step; when this was the queue's last
         // connection, the failure counts as an attempt for the transaction it would have carried.

@@ -144,6 +144,8 @@ struct QueueInfo: Sendable {
     var disabledSources: [Int: DisabledSource] = [:]
     var lastError: String?
     var stats = TrafficCounters()
+    /// Injection-to-final-outcome delays of its recipients (delivered, bounced, expired) since start.
+    var latency = LatencyHistogram()
     var events: EventRing
     /// The domain whose MX hosts the queue's connections resolve, when not the queue's own name
     /// (a rolled-up queue: one of its member domains).

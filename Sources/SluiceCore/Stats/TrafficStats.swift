@@ -14,6 +14,10 @@ public enum StatCounter: Int, CaseIterable, Hashable, Sendable, Codable, CustomS
     case connections
     /// Bytes of message content sent in accepted transactions.
     case bytes
+    /// Delivery connections the remote host refused with a reply before any transaction (a 421
+    /// at the greeting or after EHLO: Yahoo's TSS04, a provider's rate limit). Each one is a
+    /// deferral of the queue, counted beside ``deferredAttempts`` (which counts recipients).
+    case refusedConnections
 
     /// The label used in snapshots and metrics: `injected`, `delivered`, `deferred_attempts`, ….
     public var description: String {
@@ -25,6 +29,7 @@ public enum StatCounter: Int, CaseIterable, Hashable, Sendable, Codable, CustomS
         case .expired: return "expired"
         case .connections: return "connections"
         case .bytes: return "bytes"
+        case .refusedConnections: return "refused_connections"
         }
     }
 }

@@ -12,6 +12,7 @@ extension MailNode: ControlledNode {
                                            spool: spool, spoolDirectory: spoolDirectory, now: now).build()
         var annotated = reputation.read { $0.annotated(snapshot, at: now) }
         annotated.status.fleet = fleetStatus.map(FleetStatus.figures)
+        annotated.patterns = core.replyPatterns.summaries(at: now, limit: NodeSnapshotBuilder.patternRows).map(NodeSnapshotBuilder.row)
         return blocklist?.annotated(annotated) ?? annotated
     }
 

@@ -26,6 +26,17 @@ struct NodeSnapshotBuilder {
         return NodeSnapshot(status: status(), domains: DomainRow.totals(of: rows), queues: rows, vmtas: vmtas(queues))
     }
 
+    /// The most reply templates a snapshot carries (the most frequent of the last hour).
+    static let patternRows = 200
+
+    /// The wire row of a reply template.
+    static func row(_ p: ReplyPatternSummary) -> PatternRow {
+        func shares(_ s: [ReplyPatternShare]) -> [PatternRow.Share] { s.map { PatternRow.Share(name: $0.name, count: $0.count, share: $0.share) } }
+        return PatternRow(template: p.template, example: p.example, deferred: p.deferredLastHour, bounced: p.bouncedLastHour,
+                          perMinute: p.perMinute, firstSeen: Double(p.firstSeen.milliseconds) / 1000,
+                          lastSeen: Double(p.lastSeen.milliseconds) / 1000, domains: shares(p.domains), vmtas: shares(p.vmtas))
+    }
+
     /// The wire row of a disabled source.
     static func row(_ d: DisabledSource) -> DisabledSourceRow {
         DisabledSourceRow(source: d.source, destination: d.destination, since: Double(d.since.milliseconds) / 1000,

@@ -48,13 +48,70 @@ import Testing
             #expect(s.detail?.target == .domain("yahoo.com"))
             #expect(effects == [.fetchSettings(target: "yahoo.com")])
         },
+        .showPatterns: { key in
+            var s = domainsState(); Fixture.press([key], &s)
+            #expect(s.view == .patterns)
+            #expect(ConsoleReducer.selectedTarget(s) == .domain("gmail.com"), "the most frequent template's domain")
+            Fixture.press([.down], &s)
+            #expect(s.patterns.selectedTemplate?.contains("TSS04") == true)
+            #expect(ConsoleReducer.selectedTarget(s) == .domain("yahoo.com"))
+            // h holds the selected template's domain.
+            Fixture.press([.char("h")], &s)
+            #expect(s.modal == .prompt(ReasonPrompt(request: .releaseDomain(domain: "yahoo.com", reason: ""))))
+        },
+        .jumpToIncident: { key in
+            // From another view with the cursor elsewhere: Domains, yahoo.com (the TSS04 storm).
+            var s = domainsState(); Fixture.press([.char("3"), .down, key], &s)
+            #expect(s.view == .domains)
+            #expect(selectedName(s) == "yahoo.com")
+            #expect(s.status?.text.hasPrefix("newest incident: yahoo.com") == true)
+            // A filter hiding the domain is cleared.
+            var f = domainsState(); Fixture.press([.char("/")] + Fixture.type("gmail") + [.enter, key], &f)
+            #expect(selectedName(f) == "yahoo.com")
+        },
+        .commandLine: { key in
+            var s = domainsState()
+            Fixture.press([key] + Fixture.type("ho") + [.tab] + Fixture.type("ya") + [.tab], &s)
+            #expect(s.modal == .command({ var l = CommandLineState(); l.field = TextField("hold yahoo.com "); return l }()))
+            let effects = Fixture.press(Fixture.type("30m TSS04 storm") + [.enter], &s)
+            #expect(effects == [.request(.holdDomain(domain: "yahoo.com", reason: "TSS04 storm", ttl: .minutes(30)))])
+            #expect(s.modal == nil)
+            // An error goes to the status line.
+            Fixture.press([key] + Fixture.type("pause nosuch") + [.enter], &s)
+            #expect(s.status == StatusMessage(":pause nosuch: no vmta nosuch", .error))
+        },
+        .quickJump: { key in
+            var s = domainsState()
+            Fixture.press([key, .char("o")], &s)
+            #expect(selectedName(s) == "outlook.com")
+            Fixture.press([.char("x")], &s)
+            #expect(selectedName(s) == "outlook.com", "no row starts with ox: the cursor stays")
+            Fixture.press([.backspace, .backspace, .char("Q"), .enter], &s)
+            #expect(selectedName(s) == "qq.com")
+            #expect(s.modal == nil)
+            // Letters typed in the jump prompt are not actions: h did not open a hold prompt.
+            Fixture.press([key, .char("h"), .enter], &s)
+            #expect(selectedName(s) == "hotmail.de")
+            #expect(s.modal == nil)
+        },
+        .focusTTL: { key in
+            var s = domainsState()
+            Fixture.press([.char("e")], &s)
+            _ = ConsoleReducer.reduce(&s, .settingsLoaded(target: "gmail.com", .success(Fixture.gmailSettings)))
+            let effects = Fixture.press(Fixture.type("10/s") + [key] + Fixture.type("1h") + [.enter], &s)
+            #expect(effects == [.request(.setThrottle(target: "gmail.com", settings: [ThrottleSetting(directive: "max-msg-rate", value: "10/s")],
+                                                      ttl: .hours(1), persist: false, reason: "throttled from console"))])
+            // Outside the editor it only says where it works.
+            var d = domainsState(); Fixture.press([key], &d)
+            #expect(d.modal == nil && d.status?.kind == .info)
+        },
         .nextView: { key in
             var s = domainsState(); Fixture.press([key], &s)
             #expect(s.view == .queues)
         },
         .previousView: { key in
             var s = domainsState(); Fixture.press([key], &s)
-            #expect(s.view == .diagnostics, "Detail is skipped until a row was opened")
+            #expect(s.view == .patterns, "Detail is skipped until a row was opened")
         },
         .help: { key in
             var s = domainsState(); Fixture.press([key], &s)

@@ -64,6 +64,10 @@ import Testing
             _ = ConsoleReducer.reduce(&s, .settingsLoaded(target: "gmail.com", .success(Fixture.gmailSettings)))
         },
         Case(name: "help") { s in Fixture.press([.char("?")], &s) },
+        Case(name: "patterns") { s in Fixture.press([.char("6"), .down], &s) },
+        Case(name: "command-line") { s in Fixture.press([.char(":")] + Fixture.type("throttle gmail.com max-msg-r") + [.tab], &s) },
+        Case(name: "command-candidates") { s in Fixture.press([.char(":")] + Fixture.type("pause ") + [.tab], &s) },
+        Case(name: "command-error") { s in Fixture.press([.char(":")] + Fixture.type("hold aol.com 30m") + [.enter], &s) },
         Case(name: "prompt") { s in Fixture.press([.char("/")] + Fixture.type("yahoo") + [.enter, .char("h")], &s) },
         Case(name: "throttle-form") { s in
             Fixture.press([.char("e")], &s)

@@ -6,13 +6,7 @@ import Testing
 /// `capture-pane`, and the daemon asked through `sluice show … --json --socket`.
 @Suite("Console in tmux on the demo", .serialized, Peers.tmux)
 struct TmuxDemoTests {
-    /// The `sluice` executable, built next to the test bundle by `swift build --build-tests`.
-    private func sluicePath() throws -> String {
-        let executable = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
-        var directory = (executable as NSString).deletingLastPathComponent
-        if directory.hasSuffix(".xctest") { directory = (directory as NSString).deletingLastPathComponent }
-        return directory + "/sluice"
-    }
+    private func sluicePath() throws -> String { try builtSluicePath() }
 
     @Test("Hold gmail.com and edit its max-msg-rate from the console; the daemon agrees")
     func holdAndEditThroughTheConsole() throws {
@@ -104,8 +98,16 @@ struct TmuxDemoTests {
     }
 }
 
+/// The `sluice` executable, built next to the test bundle by `swift build --build-tests`.
+func builtSluicePath() throws -> String {
+    let executable = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
+    var directory = (executable as NSString).deletingLastPathComponent
+    if directory.hasSuffix(".xctest") { directory = (directory as NSString).deletingLastPathComponent }
+    return directory + "/sluice"
+}
+
 /// Polls `condition` every quarter second for up to `seconds`.
-private func poll(seconds: Double, _ condition: () throws -> Bool) rethrows -> Bool {
+func poll(seconds: Double, _ condition: () throws -> Bool) rethrows -> Bool {
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
         if try condition() { return true }
@@ -246,6 +248,12 @@ struct SluiceCLI {
         }
         guard !out.isEmpty else { throw Failure(description: "no domains in \(document)") }
         return out
+    }
+
+    /// `sluice show status --json`: the active controls as JSON objects.
+    func controls() throws -> [[String: Any]] {
+        let document = try json(["status"]) as? [String: Any]
+        return document?["controls"] as? [[String: Any]] ?? []
     }
 
     /// `sluice show settings TARGET --json`: one directive's value and origin.

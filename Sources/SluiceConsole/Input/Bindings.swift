@@ -10,6 +10,16 @@ public enum ConsoleAction: String, Hashable, Sendable, CaseIterable {
     case showDiagnostics
     /// Show the Detail view of the selected row.
     case showDetail
+    /// Show the Patterns view.
+    case showPatterns
+    /// Select the domain of the newest deferral incident in the Domains view.
+    case jumpToIncident
+    /// Open the `:` command line.
+    case commandLine
+    /// Type-ahead: jump to a row by the start of its name.
+    case quickJump
+    /// In the throttle editor: focus the TTL field.
+    case focusTTL
     /// Next view.
     case nextView
     /// Previous view.
@@ -110,9 +120,9 @@ public struct Binding: Hashable, Sendable {
 
 /// The one binding table: key handling, the function bar and the `?` help are all derived from it.
 public enum BindingTable {
-    private static let rowViews: BindingContext = .views([.domains, .queues, .vmtas, .diagnostics, .detail])
+    private static let rowViews: BindingContext = .views([.domains, .queues, .vmtas, .diagnostics, .detail, .patterns])
     private static let tables: BindingContext = .views([.domains, .queues, .vmtas])
-    private static let targets: BindingContext = .views([.domains, .queues, .diagnostics, .detail])
+    private static let targets: BindingContext = .views([.domains, .queues, .diagnostics, .detail, .patterns])
 
     /// Every binding, in help order.
     public static let all: [Binding] = [
@@ -122,6 +132,13 @@ public enum BindingTable {
         Binding([.char("3")], .global, .showVMTAs, help: "VMTAs view (sending IPs)"),
         Binding([.char("4")], .global, .showDiagnostics, help: "Diagnostics: live dsnDiag tail"),
         Binding([.char("5")], .global, .showDetail, help: "Detail of the selected row"),
+        Binding([.char("6")], .global, .showPatterns, help: "Patterns: deferral and bounce reply templates of the last hour"),
+        Binding([.char("!")], .global, .jumpToIncident,
+                help: "select the domain of the newest deferral incident (Domains view)"),
+        Binding([.char(":")], .global, .commandLine, label: "Cmd",
+                help: "command line: hold, release, pause, resume, throttle, backoff, normal, schedule (Tab completes)"),
+        Binding([.char("'")], tables, .quickJump, help: "jump to a row by the start of its name (type-ahead)"),
+        Binding([.ctrl("t")], .global, .focusTTL, help: "throttle editor: jump to the TTL field"),
         Binding([.tab], .global, .nextView, help: "next view"),
         Binding([.backTab], .global, .previousView, help: "previous view"),
         Binding([.up, .char("k")], .global, .moveUp, help: "select the row above"),

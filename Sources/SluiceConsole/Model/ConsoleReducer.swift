@@ -117,6 +117,12 @@ public enum ConsoleReducer {
         case .showVMTAs: switchView(to: .vmtas, &state)
         case .showDiagnostics: switchView(to: .diagnostics, &state)
         case .showDetail: return openDetail(&state)
+        case .showPatterns: switchView(to: .patterns, &state)
+        case .jumpToIncident: jumpToIncident(&state)
+        case .commandLine: state.modal = .command(CommandLineState())
+        case .quickJump: state.modal = .jump(TextField())
+        case .focusTTL:
+            state.status = StatusMessage("\(Key.ctrl("t").label(.ascii)) jumps to the TTL field of the throttle editor (e)", .info)
         case .nextView: cycleView(by: 1, &state)
         case .previousView: cycleView(by: -1, &state)
         case .help: state.modal = .help
@@ -205,6 +211,36 @@ public enum ConsoleReducer {
         case .help:
             if [.escape, .char("?"), .char("q"), .function(1), .enter].contains(key) { state.modal = nil }
             return []
+        case .command(var line):
+            switch key {
+            case .escape:
+                state.modal = nil
+            case .enter:
+                state.modal = nil
+                return run(line.field.text, &state)
+            case .tab:
+                let targets = CommandTargets(state.snapshot)
+                let completed = ConsoleCommandLine.complete(line.field.text, targets: targets)
+                line.candidates = completed == line.field.text ? ConsoleCommandLine.candidates(line.field.text, targets: targets) : []
+                line.field = TextField(completed)
+                state.modal = .command(line)
+            case .backspace where line.field.text.isEmpty:
+                state.modal = nil
+            default:
+                if line.field.handle(key) { line.candidates = []; state.modal = .command(line) }
+            }
+            return []
+        case .jump(var field):
+            switch key {
+            case .enter, .escape:
+                state.modal = nil
+            default:
+                if field.handle(key) {
+                    state.modal = .jump(field)
+                    jump(to: field.text, &state)
+                }
+            }
+            return []
         case .filter(var field, let previous):
             switch key {
             case .enter:
@@ -250,6 +286,8 @@ public enum ConsoleReducer {
                 case .failure(let error):
                     form.submitError = error.message
                 }
+            case .ctrl("t"):
+                if let ttl = form.fields.firstIndex(where: { $0.kind == .ttl }) { form.focus = ttl }
             case .tab, .down: form.focus = (form.focus + 1) % form.fields.count
             case .backTab, .up: form.focus = (form.focus + form.fields.count - 1) % form.fields.count
             case .char(" ") where form.fields[form.focus].isToggle:
@@ -260,6 +298,80 @@ public enum ConsoleReducer {
             state.modal = .form(form)
             return []
         }
+    }
+
+    // MARK: - Command line, type-ahead, incidents
+
+    /// Runs a `:` command line: a request goes to the control plane at once (the command names
+    /// its reason), a view name switches view, an error goes to the status line.
+    private static func run(_ text: String, _ state: inout ConsoleState) -> [ConsoleEffect] {
+        switch ConsoleCommandLine.parse(text, targets: CommandTargets(state.snapshot)) {
+        case .success(.show(let view)):
+            switchView(to: view, &state)
+            return []
+        case .success(.request(let request)):
+            if state.readOnly {
+                state.status = StatusMessage("read-only console: actions are disabled", .error)
+                return []
+            }
+            state.status = StatusMessage("\(request.summary)…", .info)
+            return [.request(request)]
+        case .failure(let error):
+            state.status = StatusMessage(":\(text): \(error.message)", .error)
+            return []
+        }
+    }
+
+    /// Moves the current table's cursor to the first row (in display order) whose name starts
+    /// with `prefix`, ignoring case; the cursor stays when none does.
+    private static func jump(to prefix: String, _ state: inout ConsoleState) {
+        let wanted = prefix.lowercased()
+        guard !wanted.isEmpty, let snapshot = state.snapshot else { return }
+        let view = state.view
+        guard let table = state.table(view),
+              let row = table.rows.firstIndex(where: { TableRows.name(of: $0, view: view, snapshot: snapshot)?.lowercased().hasPrefix(wanted) == true })
+        else {
+            state.status = StatusMessage("no row starts with '\(prefix)'", .error)
+            return
+        }
+        state.status = nil
+        updateTable(&state, refresh: false) { $0.selected = row }
+    }
+
+    /// The worst current deferral incident: of the templates with deferrals, at least
+    /// ``incidentMinimum`` replies in the last two minutes and at least half of their top
+    /// domain's deferrals and bounces, the one whose replies most outnumber that domain's
+    /// deliveries over the same two minutes (a provider refusing nearly everything ranks above
+    /// greylisting or full mailboxes among deliveries); ties go to the one first seen last.
+    public static func newestIncident(_ snapshot: NodeSnapshot) -> PatternRow? {
+        var delivered: [String: Double] = [:]
+        for d in snapshot.domains { delivered[d.name] = d.figures.deliveredPerMin * 2 }
+        func recent(_ p: PatternRow) -> Int { p.perMinute.suffix(2).reduce(0, +) }
+        func severity(_ p: PatternRow) -> Double {
+            let r = Double(recent(p))
+            return r / (r + (p.domains.first.flatMap { delivered[$0.name] } ?? 0))
+        }
+        return snapshot.patterns.filter {
+            $0.deferred > 0 && recent($0) >= incidentMinimum && ($0.domains.first?.share ?? 0) >= 0.5
+        }.max { severity($0) != severity($1) ? severity($0) < severity($1) : $0.firstSeen < $1.firstSeen }
+    }
+
+    /// Replies in the last two minutes that make a template an incident for `!`.
+    public static let incidentMinimum = 3
+
+    private static func jumpToIncident(_ state: inout ConsoleState) {
+        guard let snapshot = state.snapshot, let incident = newestIncident(snapshot), let domain = incident.domains.first?.name else {
+            state.status = StatusMessage("no deferral incident in the last two minutes", .info)
+            return
+        }
+        switchView(to: .domains, &state)
+        if !(state.domains.rows.contains { snapshot.domains.indices.contains($0) && snapshot.domains[$0].name == domain }) {
+            setFilter("", &state)
+        }
+        if let row = state.domains.rows.firstIndex(where: { snapshot.domains.indices.contains($0) && snapshot.domains[$0].name == domain }) {
+            updateTable(&state, refresh: false) { $0.selected = row }
+        }
+        state.status = StatusMessage("newest incident: \(domain) — \(incident.template)", .info)
     }
 
     // MARK: - Helpers
@@ -305,6 +417,9 @@ public enum ConsoleReducer {
             return selectedEvent(state).map { .queue($0.queue) }
         case .detail:
             return state.detail?.target
+        case .patterns:
+            let rows = snapshot.patterns
+            return rows.indices.contains(state.patterns.selected) ? rows[state.patterns.selected].domains.first.map { .domain($0.name) } : nil
         }
     }
 
@@ -379,6 +494,9 @@ public enum ConsoleReducer {
         case .detail:
             let count = detailControls(state).count
             if let d = state.detail { state.detail?.selectedControl = max(0, min(count - 1, d.selectedControl + delta)) }
+        case .patterns:
+            let rows = state.snapshot?.patterns ?? []
+            state.patterns.select(state.patterns.selected + delta, in: rows, pageSize: PatternsView.listRows(pageSize: state.pageSize))
         case .domains, .queues, .vmtas:
             updateTable(&state, refresh: false) { t in
                 t.selected = max(0, min(t.rows.count - 1, t.selected + delta))
@@ -426,11 +544,16 @@ public enum ConsoleReducer {
         case .domains: apply(&state.domains)
         case .queues: apply(&state.queues)
         case .vmtas: apply(&state.vmtas)
-        case .diagnostics, .detail: break
+        case .diagnostics, .detail, .patterns: break
         }
     }
 
-    private static func refreshTable(_ state: inout ConsoleState) { updateTable(&state) { _ in } }
+    private static func refreshTable(_ state: inout ConsoleState) {
+        updateTable(&state) { _ in }
+        if state.view == .patterns {
+            state.patterns.follow(state.snapshot?.patterns ?? [], pageSize: PatternsView.listRows(pageSize: state.pageSize))
+        }
+    }
 
     private static func clampDetail(_ state: inout ConsoleState) {
         guard let d = state.detail else { return }

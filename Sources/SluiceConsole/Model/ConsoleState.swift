@@ -36,6 +36,16 @@ public struct ReasonPrompt: Hashable, Sendable {
     }
 }
 
+/// The `:` command line being typed: the text, and the candidates the last Tab found.
+public struct CommandLineState: Hashable, Sendable {
+    /// The text after the `:`.
+    public var field = TextField()
+    /// The candidates of the last Tab that did not complete to one (shown in the status line).
+    public var candidates: [String] = []
+    /// Creates an empty command line.
+    public init() {}
+}
+
 /// The overlay that currently takes the keyboard.
 public enum Modal: Hashable, Sendable {
     /// The `?` help.
@@ -46,6 +56,10 @@ public enum Modal: Hashable, Sendable {
     case prompt(ReasonPrompt)
     /// A form (throttle editor, delete confirmation).
     case form(FormState)
+    /// The `:` command line.
+    case command(CommandLineState)
+    /// Type-ahead: the cursor jumps to the first row whose name starts with the text.
+    case jump(TextField)
 }
 
 /// The Detail view's state.
@@ -99,6 +113,8 @@ public struct ConsoleState: Hashable, Sendable {
     public var vmtas = TableState(sortColumn: .delivered)
     /// The Diagnostics tail.
     public var diagnostics = DiagnosticsState()
+    /// The Patterns view.
+    public var patterns = PatternsState()
     /// The Detail view, once opened.
     public var detail: DetailState?
     /// The overlay taking the keyboard.
@@ -132,7 +148,7 @@ public struct ConsoleState: Hashable, Sendable {
         case .domains: domains
         case .queues: queues
         case .vmtas: vmtas
-        case .diagnostics, .detail: nil
+        case .diagnostics, .detail, .patterns: nil
         }
     }
 

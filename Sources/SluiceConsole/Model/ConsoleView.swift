@@ -1,4 +1,4 @@
-/// The console's views, on keys 1–5.
+/// The console's views, on keys 1–6.
 public enum ConsoleView: Int, Hashable, Sendable, CaseIterable {
     /// A row per destination domain.
     case domains = 1
@@ -10,6 +10,8 @@ public enum ConsoleView: Int, Hashable, Sendable, CaseIterable {
     case diagnostics
     /// Everything about one domain, queue or vmta.
     case detail
+    /// Deferral and bounce replies clustered into templates.
+    case patterns
 
     /// The tab title.
     public var title: String {
@@ -19,6 +21,7 @@ public enum ConsoleView: Int, Hashable, Sendable, CaseIterable {
         case .vmtas: "VMTAs"
         case .diagnostics: "Diagnostics"
         case .detail: "Detail"
+        case .patterns: "Patterns"
         }
     }
 }

@@ -62,7 +62,7 @@ public enum ColumnID: String, Hashable, Sendable, CaseIterable {
              .latencyP50, .latencyP95, .latencyP99, .connections, .rate, .mode, .state, .why, .lastError]
         case .vmtas:
             [.name, .source, .delivered, .deferred, .refused, .complaintsHour, .complaintsDay, .connections, .queued, .state, .listings, .busiest]
-        case .diagnostics, .detail: []
+        case .diagnostics, .detail, .patterns: []
         }
     }
 
@@ -131,7 +131,7 @@ enum TableRows {
             table.rows = sortedIndices(snapshot.queues, filter: filter, table: table)
         case .vmtas:
             table.rows = vmtaIndices(snapshot.vmtas, filter: filter, table: table)
-        case .diagnostics, .detail:
+        case .diagnostics, .detail, .patterns:
             return
         }
         if let name = table.selectedName,
@@ -159,7 +159,7 @@ enum TableRows {
         case .domains: snapshot.domains.indices.contains(index) ? snapshot.domains[index].name : nil
         case .queues: snapshot.queues.indices.contains(index) ? snapshot.queues[index].name : nil
         case .vmtas: snapshot.vmtas.indices.contains(index) ? snapshot.vmtas[index].name : nil
-        case .diagnostics, .detail: nil
+        case .diagnostics, .detail, .patterns: nil
         }
         guard let name, let node = rowNodes?.node(of: index, in: view) else { return name }
         return "\(name)@\(node)"

@@ -30,13 +30,15 @@ public enum ConsoleRenderer {
             DiagnosticsView.draw(state, on: &canvas, glyphs: glyphs, top: top, rows: rows)
         case .detail:
             DetailView.draw(state, on: &canvas, glyphs: glyphs, top: top, rows: rows)
+        case .patterns:
+            PatternsView.draw(state, on: &canvas, glyphs: glyphs, top: top, rows: rows)
         }
         StatusLine.draw(state, on: &canvas, glyphs: glyphs, y: state.height - 2)
         FunctionBar.draw(state, on: &canvas, glyphs: glyphs, y: state.height - 1)
         switch state.modal {
         case .help: HelpOverlay.draw(state, on: &canvas, glyphs: glyphs)
         case .form(let form): FormOverlay.draw(form, on: &canvas, glyphs: glyphs)
-        case .prompt, .filter, nil: break
+        case .prompt, .filter, .command, .jump, nil: break
         }
         return canvas
     }

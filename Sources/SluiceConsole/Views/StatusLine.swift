@@ -11,6 +11,18 @@ enum StatusLine {
             let x = canvas.put(" /", x: 0, y: y, role: .title)
             drawField(field, on: &canvas, x: x, y: y, width: canvas.width - x - 1, role: .input)
             return
+        case .command(let line):
+            let x = canvas.put(" :", x: 0, y: y, role: .title)
+            // The candidates of the last Tab, right-aligned, take at most half the line.
+            let options = line.candidates.joined(separator: " ").truncated(toWidth: canvas.width / 2, ellipsis: glyphs.ellipsis)
+            let optionsWidth = options.isEmpty ? 0 : DisplayWidth.of(options) + 2
+            drawField(line.field, on: &canvas, x: x, y: y, width: canvas.width - x - 1 - optionsWidth, role: .input)
+            if !options.isEmpty { canvas.put(options, x: canvas.width - optionsWidth + 1, y: y, role: .dim) }
+            return
+        case .jump(let field):
+            let x = canvas.put(" jump to: ", x: 0, y: y, role: .title)
+            drawField(field, on: &canvas, x: x, y: y, width: canvas.width - x - 1, role: .input)
+            return
         default: break
         }
         if let problem = state.connectionProblem {

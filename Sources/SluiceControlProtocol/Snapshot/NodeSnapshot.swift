@@ -9,12 +9,30 @@ public struct NodeSnapshot: Codable, Hashable, Sendable {
     public var queues: [QueueRow]
     /// One row per virtual MTA.
     public var vmtas: [VMTARow]
+    /// The deferral and bounce reply templates of the last hour, most frequent first (bounded:
+    /// the node sends its top ones only).
+    public var patterns: [PatternRow]
 
     /// Creates a snapshot.
-    public init(status: StatusSnapshot, domains: [DomainRow], queues: [QueueRow], vmtas: [VMTARow]) {
+    public init(status: StatusSnapshot, domains: [DomainRow], queues: [QueueRow], vmtas: [VMTARow], patterns: [PatternRow] = []) {
         self.status = status
         self.domains = domains
         self.queues = queues
         self.vmtas = vmtas
+        self.patterns = patterns
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case status, domains, queues, vmtas, patterns
+    }
+
+    /// Decodes a snapshot; one from a node without the Patterns view has no `patterns`.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        status = try c.decode(StatusSnapshot.self, forKey: .status)
+        domains = try c.decode([DomainRow].self, forKey: .domains)
+        queues = try c.decode([QueueRow].self, forKey: .queues)
+        vmtas = try c.decode([VMTARow].self, forKey: .vmtas)
+        patterns = try c.decodeIfPresent([PatternRow].self, forKey: .patterns) ?? []
     }
 }

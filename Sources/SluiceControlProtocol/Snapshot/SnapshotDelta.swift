@@ -21,10 +21,14 @@ public struct SnapshotDelta: Codable, Hashable, Sendable {
     public var vmtas: [VMTARow]
     /// Names of VMTA rows that went away.
     public var removedVMTAs: [String]
+    /// The reply templates, sent whole (bounded, and their counts move every second); nil when
+    /// unchanged.
+    public var patterns: [PatternRow]?
 
     /// Creates a delta.
     public init(status: StatusSnapshot, domains: [DomainRow] = [], removedDomains: [String] = [],
-                queues: [QueueRow] = [], removedQueues: [String] = [], vmtas: [VMTARow] = [], removedVMTAs: [String] = []) {
+                queues: [QueueRow] = [], removedQueues: [String] = [], vmtas: [VMTARow] = [], removedVMTAs: [String] = [],
+                patterns: [PatternRow]? = nil) {
         self.status = status
         self.domains = domains
         self.removedDomains = removedDomains
@@ -32,10 +36,11 @@ public struct SnapshotDelta: Codable, Hashable, Sendable {
         self.removedQueues = removedQueues
         self.vmtas = vmtas
         self.removedVMTAs = removedVMTAs
+        self.patterns = patterns
     }
 
     enum CodingKeys: String, CodingKey {
-        case status, domains, queues, vmtas
+        case status, domains, queues, vmtas, patterns
         case removedDomains = "removed_domains"
         case removedQueues = "removed_queues"
         case removedVMTAs = "removed_vmtas"
@@ -48,7 +53,8 @@ public struct SnapshotDelta: Codable, Hashable, Sendable {
               let q = changes(base.queues, next.queues, name: \.name),
               let v = changes(base.vmtas, next.vmtas, name: \.name) else { return nil }
         let delta = SnapshotDelta(status: next.status, domains: d.changed, removedDomains: d.removed,
-                                  queues: q.changed, removedQueues: q.removed, vmtas: v.changed, removedVMTAs: v.removed)
+                                  queues: q.changed, removedQueues: q.removed, vmtas: v.changed, removedVMTAs: v.removed,
+                                  patterns: base.patterns == next.patterns ? nil : next.patterns)
         guard delta.applied(to: base) == next else { return nil }
         return delta
     }
@@ -58,7 +64,8 @@ public struct SnapshotDelta: Codable, Hashable, Sendable {
         NodeSnapshot(status: status,
                      domains: Self.merge(base.domains, changed: domains, removed: removedDomains, name: \.name),
                      queues: Self.merge(base.queues, changed: queues, removed: removedQueues, name: \.name),
-                     vmtas: Self.merge(base.vmtas, changed: vmtas, removed: removedVMTAs, name: \.name))
+                     vmtas: Self.merge(base.vmtas, changed: vmtas, removed: removedVMTAs, name: \.name),
+                     patterns: patterns ?? base.patterns)
     }
 
     /// Rows of `new` that are absent from or differ from `old`, and names of `old` rows absent

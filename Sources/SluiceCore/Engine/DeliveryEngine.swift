@@ -166,6 +166,11 @@ public struct DeliveryEngine: Sendable {
         return actions
     }
 
+    /// The queue a connection (open or being opened) belongs to.
+    public func queueKey(ofConnection id: ConnectionID) -> QueueKey? {
+        connections[id].map { queues[Int($0.queue)].key }
+    }
+
     /// A connection could not be opened. The queue opens no new connection until the next step of
     /// its retry list; when it has no other connection, its next transaction is deferred with the
     /// failure (an attempt for those recipients).

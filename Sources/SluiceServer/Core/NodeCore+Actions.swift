@@ -78,10 +78,23 @@ extension NodeCore {
                 record, context: deliveryContext(of: record, destination: destination, source: source))))
         }
         if !delayWatch.isEmpty || record.outcome == .deferred { watchDelay(record) }
+        notePattern(record)
         let event = RecordMapping.event(of: record)
         recent.append(event)
         effects.append(.publishEvent(event))
         return RecordMapping.progress(of: record)
+    }
+
+    /// Clusters a deferral's or bounce's reply into the Patterns view's templates.
+    mutating func notePattern(_ record: DeliveryRecord) {
+        let outcome: ReplyOutcome
+        switch record.outcome {
+        case .deferred: outcome = .deferred
+        case .bounced, .expired: outcome = .bounced
+        case .delivered, .deleted: return
+        }
+        guard !record.diagnostic.isEmpty else { return }
+        replyPatterns.record(record.diagnostic, outcome: outcome, queue: record.queue, at: record.time)
     }
 
     /// Appends `new` to `effects`, keeping the events it publishes among the recent ones.

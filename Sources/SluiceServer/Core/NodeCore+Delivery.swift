@@ -31,6 +31,11 @@ extension NodeCore {
             return effects(of: engine.connectionOpened(id, now: now), now: now)
         case .failed(let failure):
             links[id] = nil
+            // A refusal at connection level (421 at the greeting, TSS04) defers no recipient but
+            // is the provider's reply all the same: the Patterns view counts it as a deferral.
+            if let queue = engine.queueKey(ofConnection: id), !failure.reply.dsnDiag.isEmpty {
+                replyPatterns.record(failure.reply.dsnDiag, outcome: .deferred, queue: queue, at: now)
+            }
             return effects(of: engine.connectionFailed(id, failure, now: now), now: now)
         }
     }

@@ -51,6 +51,8 @@ struct NodeCore: Sendable {
     var stopping = false
     /// The newest delivery events, for `show events`.
     var recent = EventLog(capacity: 1000)
+    /// Deferral and bounce replies clustered into templates (the console's Patterns view).
+    var replyPatterns = ReplyPatternStats()
     /// Recipients bounced or expired since start, per category.
     var bouncesByCategory: [String: Int] = [:]
     /// Live controls set with `--persist`: the override file keeps them across restarts, so the

@@ -42,7 +42,7 @@ public struct FleetRowNodes: Hashable, Sendable {
         case .domains: nodes = domains
         case .queues: nodes = queues
         case .vmtas: nodes = vmtas
-        case .diagnostics, .detail: return nil
+        case .diagnostics, .detail, .patterns: return nil
         }
         return nodes.indices.contains(index) ? nodes[index] : nil
     }

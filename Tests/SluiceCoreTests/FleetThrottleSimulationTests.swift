@@ -48,20 +48,20 @@ struct FleetThrottleSimulationTests {
         }
     }
 
-    /// Runs the nodes in 10 ms steps from `start` to `end`, each offered 30 messages a second,
-    /// answering their grant and lease requests from `book` (nil: the store is down and nothing is
+    /// Runs the nodes in 10 ms steps from `start` to `end`, each offered `offer` messages every
+    /// 100 ms (30 a second unless told), answering their grant and lease requests from `book` (nil: the store is down and nothing is
     /// answered). Returns the peak of connections open at once over all nodes.
     static func run(_ nodes: inout [Simulator], book: inout SharedBook?, from start: Int64, to end: Int64,
-                    nextID: inout UInt64) throws -> Int {
+                    nextID: inout UInt64, offer: Int = 3) throws -> Int {
         var peak = 0
         var t = start
         while t < end {
             t += 10
             for n in nodes.indices {
-                if t % 100 == 0 {
+                if t % 100 == 0, offer > 0 {
                     nodes[n].now = Instant(milliseconds: t)
-                    try nodes[n].inject(3, to: "gmail.com", firstID: nextID)
-                    nextID += 3
+                    try nodes[n].inject(offer, to: "gmail.com", firstID: nextID)
+                    nextID += UInt64(offer)
                 }
                 nodes[n].run(until: Instant(milliseconds: t))
                 while !nodes[n].fleetRequests.isEmpty {
@@ -128,5 +128,25 @@ struct FleetThrottleSimulationTests {
         let injected = Int(nextID - 1)
         let accounted = nodes.reduce(0) { $0 + $1.started.count + $1.engine.pendingRecipients }
         #expect(accounted >= injected, "nothing lost: \(accounted) started or queued of \(injected)")
+    }
+
+    @Test("a node done with its mail gives its leases back at once: another node's mail goes out within a second, not after idle-timeout")
+    func idleLeasesGoBack() throws {
+        var nodes = try Self.nodes()
+        for n in nodes.indices { nodes[n].handle(nodes[n].engine.setFleetThrottling(.shared, now: .zero)) }
+        var book: SharedBook? = SharedBook()
+        var nextID: UInt64 = 1
+        nodes[0].now = .zero
+        try nodes[0].inject(12, to: "gmail.com", firstID: nextID)
+        nextID += 12
+        _ = try Self.run(&nodes, book: &book, from: 0, to: 2_000, nextID: &nextID, offer: 0)
+        #expect(nodes[0].started.count == 12, "node 0 sent its burst: \(nodes[0].started.count)")
+        #expect(book?.leases[Self.gmail, default: 0] == 0, "no lease is held by idle connections")
+        nodes[1].now = Instant(milliseconds: 2_000)
+        try nodes[1].inject(12, to: "gmail.com", firstID: nextID)
+        nextID += 12
+        _ = try Self.run(&nodes, book: &book, from: 2_000, to: 3_000, nextID: &nextID, offer: 0)
+        #expect(nodes[1].started.count == 12, "node 1 got leases within a second: \(nodes[1].started.count) of 12 started")
+        for node in nodes { node.checkInvariants() }
     }
 }

@@ -185,9 +185,12 @@ extension DeliveryEngine {
         let maxErrors = queues[q].limits.maxErrorsPerConnection
         // While shared, a connection gives its lease back after a quantum and the queue waits a
         // moment before asking again, so that the other nodes get their turn.
+        // Nor does it keep an idle connection (and its lease) when nothing is ready: idle for
+        // idle-timeout, it would starve the nodes that have mail for the queue.
         let rotate = queues[q].shared && connection.messagesSent >= Self.leaseQuantum
         if rotate { queues[q].quota.leaseRetryAt = satAdd(now, Self.leaseRetryMs) }
-        if rotate || (perConnection > 0 && connection.messagesSent >= perConnection) || queues[q].blocked || poorer
+        let idleLease = queues[q].shared && queues[q].ready.isEmpty
+        if rotate || idleLease || (perConnection > 0 && connection.messagesSent >= perConnection) || queues[q].blocked || poorer
             || (maxErrors > 0 && connection.recipientErrors >= maxErrors)
             || queues[q].open > queues[q].connectionLimit || queues[q].isDisabled(source: connection.source) {
             close(c, into: &actions)

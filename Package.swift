@@ -189,7 +189,7 @@ let package = Package(
             name: "SluiceServerTests",
             dependencies: ["SluiceServer", "SluiceConfig", "SluiceCore", "SluiceSpool", "SluiceControlProtocol",
                            "SluiceControlServer", "SluiceControlClient", "SluiceDKIM", "SluiceSuppression", "SluiceRedis",
-                           "RedisTestSupport"] + nio + lifecycle
+                           "SluiceConsole", "RedisTestSupport"] + nio + lifecycle
         ),
     ],
     swiftLanguageModes: [.v6]

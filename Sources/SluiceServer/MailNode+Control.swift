@@ -58,20 +58,27 @@ extension MailNode: ControlledNode {
     /// Applies an operator command to the engine; lasting controls are persisted in the spool
     /// (or, for a `--persist` throttle, in the override file, whose throttles the engine then
     /// takes as data). Cancelling a `--persist` control first removes its lines from the override
-    /// file and hands the engine the rest, so neither the queues nor a restart bring it back.
+    /// file and hands the engine the rest, so neither the queues nor a restart bring it back. With a
+    /// `<cluster>` block, a hold, pause, throttle override, mode switch or schedule, and the end of
+    /// a control, is then shared with the fleet (``shareWithFleet(_:context:controlsBefore:)``).
     public func execute(_ command: ControlCommand, context: CommandContext) async throws -> CommandOutcome {
         if case .reload = command { return try reload() }
         if let lines = core.overrideLines(cancelledBy: command) {
             try persistedOverrides.remove(lines.target, directives: [lines.directive])
             perform(core.setPersistedThrottles(persistedOverrides.throttles, now: now))
         }
-        let (outcome, effects) = try core.execute(command, context: context, now: now)
+        let controlsBefore = core.engine.activeControls
+        let (done, effects) = try core.execute(command, context: context, now: now)
+        var outcome = done
         perform(effects)
         if case .setThrottle(let target, let settings, true) = command {
             do { try persistedOverrides.set(target, settings, context: context) } catch {
                 throw ControlError(error.code, "applied live but not persisted: \(error.message)")
             }
             perform(core.setPersistedThrottles(persistedOverrides.throttles, now: now))
+        }
+        if let note = await shareWithFleet(command, context: context, controlsBefore: controlsBefore) {
+            outcome.message += " (\(note))"
         }
         return outcome
     }

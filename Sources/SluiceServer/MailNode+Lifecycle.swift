@@ -22,6 +22,7 @@ extension MailNode {
         await node.restore(SpoolRecovery.read(startup.recovery, spool: startup.spool, now: startup.options.clock.now(),
                                               headerNames: node.accountingHeaderNames, log: startup.options.log),
                            pending: startup.recovery.pendingRecipients)
+        await node.startFleetActions()
         try await node.startServices(NodeServers.Context(
             configuration: configuration, options: startup.options, hostName: node.hostName,
             spoolDirectory: startup.spoolDirectory,

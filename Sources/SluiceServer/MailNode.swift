@@ -79,6 +79,10 @@ public actor MailNode {
     var fleetStatus: FleetStatus?
     /// The task following the link's events.
     var fleetWatch: Task<Void, Never>?
+    /// Carries out the operator actions other nodes publish (MailNode+FleetActions.swift).
+    var fleetActionsWatch: Task<Void, Never>?
+    /// Operator actions given while Redis was unreachable, shared when it answers again.
+    var fleetActionOutbox: [FleetAction] = []
     /// The delivery loop's current sleep.
     var wakeup: Wakeup?
     /// The listeners and the control plane, once started.

@@ -16,7 +16,10 @@ extension MailNode {
             for await event in events {
                 guard let self else { return }
                 switch event {
-                case .reconnected, .degraded:
+                case .reconnected:
+                    await self.fleetChanged(await cluster.state, liveNodes: await cluster.liveNodes)
+                    await self.resynchroniseFleetActions()
+                case .degraded:
                     await self.fleetChanged(await cluster.state, liveNodes: await cluster.liveNodes)
                 case .liveNodes(let count):
                     await self.fleetNodesCounted(count)
@@ -28,6 +31,7 @@ extension MailNode {
     /// Leaves the fleet: membership removed, leases left to lapse.
     func stopFleet() async {
         fleetWatch?.cancel()
+        fleetActionsWatch?.cancel()
         await throttleStore?.stop()
         await cluster?.stop()
     }

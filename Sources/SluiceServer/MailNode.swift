@@ -75,6 +75,8 @@ public actor MailNode {
     public nonisolated let cluster: ClusterLink?
     /// The fleet's shared throttles, with ``cluster``.
     nonisolated let throttleStore: RedisThrottleStore?
+    /// The suppression list replicated through ``cluster`` (docs/fleet.md "Suppression").
+    nonisolated let suppressionReplica: SuppressionReplica?
     /// The link's state and live node count as last reported (for status and the console).
     var fleetStatus: FleetStatus?
     /// The task following the link's events.
@@ -152,6 +154,8 @@ public actor MailNode {
         let link = configuration.cluster.map { ClusterLink(settings: $0, clock: clock, log: log) }
         cluster = link
         throttleStore = link.map { RedisThrottleStore(link: $0, clock: clock) }
+        suppressionReplica = .forCluster(link, suppression: suppression, settings: configuration.suppression,
+                                         spoolDirectory: startup.spoolDirectory, log: log)
         fleetStatus = configuration.cluster.map {
             FleetStatus(node: $0.nodeName, state: .degraded(since: started), liveNodes: $0.members.count + 1, throttling: .local)
         }

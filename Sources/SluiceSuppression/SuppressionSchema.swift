@@ -19,15 +19,15 @@ enum SuppressionSchema {
         )
         """
     static let columns = "address, scope, reason, source, time_ms"
-    /// Adds an entry, or replaces the reason, source and time of the one already there.
-    static let upsert = """
-        INSERT INTO suppression (\(columns)) VALUES (?, ?, ?, ?, ?)
-        ON CONFLICT (address, scope) DO UPDATE SET reason = excluded.reason, source = excluded.source,
-        time_ms = excluded.time_ms
-        """
+    /// Adds an entry, or replaces the one already there for the address and scope. A replaced
+    /// entry takes a new `id`, so that every change is a row "added since the last look" (what
+    /// the fleet's replication reads, ``SuppressionStore/changes(after:limit:)``).
+    static let upsert = "INSERT OR REPLACE INTO suppression (\(columns)) VALUES (?, ?, ?, ?, ?)"
     static let lookUp = "SELECT \(columns) FROM suppression WHERE address = ?"
     static let delete = "DELETE FROM suppression WHERE address = ? AND scope = ?"
     static let since = "SELECT id, address FROM suppression WHERE id > ? ORDER BY id"
+    static let changes = "SELECT id, \(columns) FROM suppression WHERE id > ? ORDER BY id LIMIT ?"
+    static let lastID = "SELECT coalesce(max(id), 0) FROM suppression"
     static let all = "SELECT \(columns) FROM suppression ORDER BY id"
     static let extent = "SELECT count(*), coalesce(max(id), 0) FROM suppression"
     static let addresses = "SELECT address FROM suppression"

@@ -11,6 +11,7 @@ extension MailNode {
         let events = await cluster.observe()
         await cluster.start()
         await throttleStore.start()
+        await suppressionReplica?.start()
         await fleetChanged(cluster.state, liveNodes: cluster.liveNodes)
         fleetWatch = Task { [weak self] in
             for await event in events {
@@ -33,6 +34,7 @@ extension MailNode {
         fleetWatch?.cancel()
         fleetActionsWatch?.cancel()
         await throttleStore?.stop()
+        await suppressionReplica?.stop()
         await cluster?.stop()
     }
 

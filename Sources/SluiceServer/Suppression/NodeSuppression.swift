@@ -31,6 +31,8 @@ public final class NodeSuppression: Sendable {
         var tasks: [Task<Void, Never>] = []
         /// A filter build is running on its thread.
         var buildingFilter = false
+        /// Told after the writer wrote and after every refresh (the fleet's replica pushes then).
+        var onChange: (@Sendable () -> Void)?
     }
 
     private let state: Mutex<State>
@@ -135,6 +137,7 @@ public final class NodeSuppression: Sendable {
             log("suppression: refresh of \(store.path): \(error)")
         }
         if store.filterNeedsRebuild { buildFilter(store) }
+        state.withLock { $0.onChange }?()
     }
 
     /// Writes the queued entries in one transaction; on failure they stay queued and the refresher
@@ -147,13 +150,15 @@ public final class NodeSuppression: Sendable {
             log("suppression: \(batch.count) entr(ies) not written to \(store.path), kept for the next try: \(error)")
             return
         }
-        state.withLock { state in
+        let onChange = state.withLock { state in
             state.queue.removeFirst(min(batch.count, state.queue.count))
             for entry in batch {
                 state.pending[entry.address]?.removeAll { $0 == entry }
                 if state.pending[entry.address]?.isEmpty == true { state.pending[entry.address] = nil }
             }
+            return state.onChange
         }
+        onChange?()
     }
 
     // MARK: - Checking
@@ -230,6 +235,42 @@ public final class NodeSuppression: Sendable {
         suppress(recipient: recipient, reason: category.rawValue,
                  source: "b \(CivilTime(record.timeLogged).isoText) \(record.queue ?? "")",
                  sender: record.orig, jobID: record.jobId, time: record.timeLogged)
+    }
+
+    // MARK: - Fleet
+
+    /// Calls `handler` (nil: no one) after each write of queued entries and after each refresh
+    /// (every second): the fleet's ``SuppressionReplica`` then reads the file's new rows.
+    func observeChanges(_ handler: (@Sendable () -> Void)?) {
+        state.withLock { $0.onChange = handler }
+    }
+
+    /// Puts in force entries another node of the fleet added (their source already says so), as
+    /// ``suppress(recipient:reason:source:sender:jobID:time:)`` does: in force for the next check,
+    /// written by the writer. The settings' reasons and scope are not consulted (the node that
+    /// added them did); an entry this node already has for the address and scope, as recent or
+    /// more, is left out. Returns the number taken; 0 when suppression is off.
+    @discardableResult
+    func applyFromFleet(_ entries: [SuppressionEntry]) -> Int {
+        guard let store else { return 0 }
+        var fresh: [SuppressionEntry] = []
+        for entry in entries {
+            var known = state.withLock { $0.pending[entry.address] ?? [] }
+            do { known += try store.entries(for: entry.address) } catch {
+                log("suppression: lookup of \(entry.address) in \(store.path) failed, fleet entry taken again: \(error)")
+            }
+            guard !known.contains(where: { $0.scope == entry.scope && $0.time >= entry.time }),
+                  !fresh.contains(where: { $0.address == entry.address && $0.scope == entry.scope && $0.time >= entry.time })
+            else { continue }
+            fresh.append(entry)
+        }
+        guard !fresh.isEmpty else { return 0 }
+        state.withLock { state in
+            for entry in fresh { state.pending[entry.address, default: []].append(entry) }
+            state.queue += fresh
+        }
+        writerWakeup.yield()
+        return fresh.count
     }
 
     // MARK: - Reload

@@ -219,7 +219,7 @@ public actor SuppressionReplica {
             let from = position.stream.flatMap(SuppressionStreamID.init)
             let replies = try await link.sendBatch([
                 ["XINFO", "STREAM", stream],
-                ["XRANGE", stream, "(\(from ?? .zero))", "+", "COUNT", String(Self.batchSize)],
+                ["XRANGE", stream, "(" + (from ?? .zero).description, "+", "COUNT", String(Self.batchSize)],  // exclusive
             ])
             let info = SuppressionStreamInfo(replies[0])  // nil: no stream yet
             guard let from else {

@@ -46,6 +46,8 @@ public struct DemoConfiguration: Hashable, Sendable {
     public static let blocklistZone = "dnsbl.sandbox.test"
     /// The vmta the sandbox's blocklist lists part-way through a run.
     public static let listedVirtualMTA = (name: "vmta3", address: "127.0.0.12")
+    /// The vmta Gmail starts deferring part-way (`421 4.7.28`, an unusual rate from its IP).
+    public static let deferredVirtualMTA = (name: "vmta2", address: "127.0.0.11")
 
     /// `dns-server` and the `<blocklist-watch>` (every 5 s, pausing a listed vmta) when the run
     /// has the sandbox's DNS blocklist.

@@ -11,12 +11,13 @@ public struct DemoNetwork: Sendable {
     public let servers: [String: SandboxServer]
     /// The sandbox's DNS blocklist (the node's `dns-server`).
     public let dns: SandboxDNSServer
-    /// Lists ``DemoConfiguration/listedVirtualMTA`` part-way.
-    let listing: Task<Void, Never>
+    /// The demo's scripted turns: Gmail deferring ``DemoConfiguration/deferredVirtualMTA``,
+    /// then the blocklist listing ``DemoConfiguration/listedVirtualMTA``.
+    let turns: [Task<Void, Never>]
 
     /// Closes the receivers' servers and the DNS blocklist.
     func close() async {
-        listing.cancel()
+        for turn in turns { turn.cancel() }
         for server in servers.values { try? await server.close() }
         try? await dns.close()
     }

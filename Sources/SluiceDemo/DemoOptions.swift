@@ -19,11 +19,15 @@ public struct DemoOptions: Hashable, Sendable {
     public var messageSizes: ClosedRange<Int>
     /// How long after the start the sandbox's DNS blocklist lists vmta3 (a run on the wall clock).
     public var listingAfter: TimeSpan
+    /// How long after the start Gmail begins deferring vmta2 (a run on the wall clock).
+    public var deferringAfter: TimeSpan
 
     /// Creates options; the defaults are DESIGN.md's `sluice demo`.
     public init(rate: Double = 200, seed: UInt64 = 1, directory: String? = nil, controlSocket: String? = nil, connections: Int = 8,
-                messageSizes: ClosedRange<Int> = 2_048...24_576, listingAfter: TimeSpan = .seconds(20)) {
+                messageSizes: ClosedRange<Int> = 2_048...24_576, listingAfter: TimeSpan = .seconds(20),
+                deferringAfter: TimeSpan = .seconds(30)) {
         self.listingAfter = listingAfter
+        self.deferringAfter = deferringAfter
         self.rate = rate
         self.seed = seed
         self.directory = directory

@@ -38,13 +38,27 @@ extension DemoRun {
             let generator = TrafficGenerator(plan: try setup.plan(), host: "127.0.0.1", port: port, connections: options.connections,
                                              group: MultiThreadedEventLoopGroup.singleton)
             let network = DemoNetwork(smtpPort: port, controlSocketPath: await node.controlSocketPath ?? socket, servers: servers,
-                                      dns: dns, listing: listLater(dns: dns, receivers: receivers, setup: setup))
+                                      dns: dns, turns: [deferLater(receivers: receivers, setup: setup),
+                                                                listLater(dns: dns, receivers: receivers, setup: setup)])
             return DemoRun(setup: setup, node: node, subscription: subscription, receivers: receivers, network: network,
                            traffic: GeneratorTraffic(generator), simulation: nil)
         } catch {
             for server in servers.values { try? await server.close() }
             try? await dnsServer?.close()
             throw await setup.abandon(started, because: error)
+        }
+    }
+
+    /// At ``DemoOptions/deferringAfter``, the Gmail receiver starts deferring
+    /// ``DemoConfiguration/deferredVirtualMTA`` (drill B: the one vmta Gmail defers).
+    private static func deferLater(receivers: [String: SandboxReceiver], setup: DemoSetup) -> Task<Void, Never> {
+        let (clock, at, log) = (setup.clock, setup.startedAt + setup.options.deferringAfter, setup.log)
+        return Task {
+            do { try await clock.sleep(until: at) } catch { return }
+            let deferred = DemoConfiguration.deferredVirtualMTA
+            guard let address = IPAddress(deferred.address) else { return }
+            receivers["gmail"]?.deferSource(address)
+            log.write("demo: gmail now defers \(deferred.name) (\(deferred.address)) with 421 4.7.28")
         }
     }
 

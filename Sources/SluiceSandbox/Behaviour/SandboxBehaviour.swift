@@ -160,6 +160,14 @@ public struct SandboxBehaviour: Sendable {
                                                   + "\(blocklist); mail from it is refused. \(profile.hostname)")
     }
 
+    /// From now on, defers mail from `source` at MAIL with the `421 4.7.28` Gmail gives an
+    /// address sending at an unusual rate (the demo's one deferred vmta).
+    public mutating func deferSource(_ source: IPAddress) {
+        refusedSources[source] = SMTPReply(421, "4.7.28", "[\(source)] Our system has detected an unusual rate of unsolicited mail "
+                                                  + "originating from your IP address. To protect our users from spam, mail sent from "
+                                                  + "your IP address has been temporarily rate limited. \(profile.hostname)")
+    }
+
     private mutating func mail(from sender: String, in session: inout SandboxSession, at now: Instant) -> SandboxAction {
         switch session.phase {
         case .greeted: return refuse(503, "5.5.1", "EHLO/HELO first", .protocolError)

@@ -37,6 +37,11 @@ public final class SandboxReceiver: @unchecked Sendable {
         lock.withLock { behaviour.refuseSource(source, naming: blocklist) }
     }
 
+    /// See ``SandboxBehaviour/deferSource(_:)``.
+    public func deferSource(_ source: IPAddress) {
+        lock.withLock { behaviour.deferSource(source) }
+    }
+
     /// See ``SandboxBehaviour/handle(_:in:at:)``.
     public func handle(_ command: SandboxCommand, in session: inout SandboxSession, at now: Instant) -> SandboxAction {
         lock.lock()

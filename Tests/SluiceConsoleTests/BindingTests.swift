@@ -229,6 +229,16 @@ import Testing
             #expect(Fixture.press([.down, key, .enter], &s) == [.request(.resumeVMTA(name: "vmta2", reason: "resumed from console"))])
             var q = domainsState(); Fixture.press([.char("2")], &q)
             #expect(Fixture.press([key, .enter], &q) == [.request(.pauseQueue(queue: "gmail.com/vmta1", reason: "paused from console", ttl: nil))])
+            // On a domain: the one queue its deferrals come from (Gmail deferring vmta2 while vmta1 delivers).
+            var d = domainsState()
+            var snapshot = Fixture.snapshot
+            snapshot.queues[0].figures.deferredPerMin = 12
+            snapshot.queues[1].figures = Fixture.figures(queued: 12_040, dlv: 0, def: 900, bnc: 0, conn: 2, error: Fixture.gmailError)
+            _ = ConsoleReducer.reduce(&d, .snapshot(snapshot, at: Fixture.now))
+            #expect(Fixture.press([key, .enter], &d) == [.request(.pauseQueue(queue: "gmail.com/vmta2", reason: "paused from console", ttl: nil))])
+            // Gmail deferring every vmta alike: nothing stands out, h is the answer.
+            var all = domainsState(); Fixture.press([key], &all)
+            #expect(all.modal == nil && all.status?.text.contains("none stands out for gmail.com") == true)
         },
         .editThrottles: { key in
             var s = domainsState()

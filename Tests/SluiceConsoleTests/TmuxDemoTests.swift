@@ -250,6 +250,21 @@ struct SluiceCLI {
         return out
     }
 
+    /// `sluice show queues --json`: deferrals and connection refusals, and deliveries, a minute, and
+    /// whether paused, by queue.
+    func queues() throws -> [String: (deferredOrRefusedPerMin: Double, deliveredPerMin: Double, paused: Bool)] {
+        let document = try json(["queues"])
+        let rows = (document as? [[String: Any]]) ?? ((document as? [String: Any])?["queues"] as? [[String: Any]]) ?? []
+        var out: [String: (deferredOrRefusedPerMin: Double, deliveredPerMin: Double, paused: Bool)] = [:]
+        for row in rows {
+            guard let name = row["name"] as? String else { continue }
+            let trouble = ((row["deferred_per_min"] as? NSNumber)?.doubleValue ?? 0)
+                + ((row["refused_connections_per_min"] as? NSNumber)?.doubleValue ?? 0)
+            out[name] = (trouble, (row["delivered_per_min"] as? NSNumber)?.doubleValue ?? 0, row["paused"] as? Bool ?? false)
+        }
+        return out
+    }
+
     /// `sluice show status --json`: the active controls as JSON objects.
     func controls() throws -> [[String: Any]] {
         let document = try json(["status"]) as? [String: Any]

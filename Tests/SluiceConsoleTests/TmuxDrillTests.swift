@@ -70,22 +70,55 @@ struct TmuxDrillTests {
         let delay = (seenAt - first + 86_400).truncatingRemainder(dividingBy: 86_400)
         #expect(delay <= 2 + 1 + 0.5, "TSS04 first seen at \(first) s of the day, on screen at \(seenAt): \(delay) s")
 
-        // `!` jumps to the worst incident's domain (from wherever the cursor is), h asks, Enter
-        // holds. Known issue: in the demo's first minute `!` can rank greylisting on a small
-        // domain (no deliveries yet) above yahoo.com's TSS04; the keys are sent regardless.
+        // `!` counts a template as an incident from its third reply (as an operator would read
+        // the row before acting); then it jumps to the newest incident's domain from wherever
+        // the cursor is, h asks, Enter holds.
+        let replies = try Regex(#"^\s*(\d+)"#)
+        try #require(poll(seconds: 30) {
+            guard let line = drill.session.rows(containing: "[TSS04]").first, let count = line.firstMatch(of: replies) else { return false }
+            return Int(count.output[1].substring ?? "") ?? 0 >= 3
+        }, "TSS04 never reached 3 replies:\n\(drill.session.capture())")
         let before = drill.keystrokes
         drill.press("!")
-        withKnownIssue("! may pick a greylisted small domain instead of yahoo.com in the demo's first minute", isIntermittent: true) {
-            try #require(poll(seconds: 30) { drill.session.capture().contains("newest incident: yahoo.com") },
-                         "! did not select yahoo.com:\n\(drill.session.capture())")
-            drill.press("h")
-            try #require(poll(seconds: 30) { drill.session.capture().contains("Hold yahoo.com — reason:") },
-                         "no prompt to hold yahoo.com:\n\(drill.session.capture())")
-            drill.press("Enter")
-            #expect(drill.keystrokes - before <= 4)
-            #expect(poll(seconds: 60) { (try? drill.daemon.domains())?["yahoo.com"]?.held == true },
-                    "the daemon never held yahoo.com:\n\(drill.session.capture())")
-        }
+        try #require(poll(seconds: 30) { drill.session.capture().contains("newest incident: yahoo.com") },
+                     "! did not select yahoo.com:\n\(drill.session.capture())")
+        drill.press("h")
+        try #require(poll(seconds: 30) { drill.session.capture().contains("Hold yahoo.com — reason:") },
+                     "no prompt to hold yahoo.com:\n\(drill.session.capture())")
+        drill.press("Enter")
+        #expect(drill.keystrokes - before <= 4)
+        #expect(poll(seconds: 60) { (try? drill.daemon.domains())?["yahoo.com"]?.held == true },
+                "the daemon never held yahoo.com:\n\(drill.session.capture())")
+    }
+
+    @Test("Drill B: from the Domains view, the one vmta Gmail defers is identified and paused in at most 3 keys once gmail.com is found")
+    func drillB() throws {
+        let drill = try Drill()
+        defer { drill.stop() }
+        try #require(poll(seconds: 60) { drill.session.capture().contains("gmail.com") }, "gmail.com never appeared:\n\(drill.session.capture())")
+        // The demo's Gmail starts deferring vmta2 (421 4.7.28) 30 s in, while vmta1 delivers.
+        try #require(poll(seconds: 120) {
+            guard let queues = try? drill.daemon.queues(), let vmta2 = queues["gmail.com/vmta2"] else { return false }
+            let gmail = queues.filter { $0.key.hasPrefix("gmail.com/") && !$0.value.paused }
+            let deferred = gmail.values.reduce(0) { $0 + $1.deferredOrRefusedPerMin }
+            // Clearly (4/5, where the console asks 2/3), so that the console's snapshot, up to a
+            // second older, agrees.
+            return deferred > 0 && vmta2.deferredOrRefusedPerMin >= deferred * 4 / 5 && (queues["gmail.com/vmta1"]?.deliveredPerMin ?? 0) > 0
+        }, "Gmail never deferred vmta2 alone: \(String(describing: try? drill.daemon.queues()))")
+        // Found: the cursor on gmail.com (type-ahead). Then p names the queue its deferrals come
+        // from, Enter pauses it.
+        drill.press("'")
+        drill.type("gm")
+        drill.press("Enter")
+        let found = drill.keystrokes
+        drill.press("p")
+        try #require(poll(seconds: 30) { drill.session.capture().contains("Pause gmail.com/vmta2 — reason:") },
+                     "p did not name gmail.com/vmta2:\n\(drill.session.capture())")
+        drill.press("Enter")
+        #expect(drill.keystrokes - found <= 3, "\(drill.keystrokes - found) keystrokes after gmail.com was found")
+        #expect(poll(seconds: 60) { (try? drill.daemon.queues())?["gmail.com/vmta2"]?.paused == true },
+                "the daemon never paused gmail.com/vmta2:\n\(drill.session.capture())")
+        #expect((try? drill.daemon.queues())?["gmail.com/vmta1"]?.paused == false, "vmta1 keeps sending to Gmail")
     }
 
     @Test("Drill C: gmail.com's max-msg-rate set to 10/s for 1 h in at most 12 keys, applied by the daemon within 1 s")

@@ -338,22 +338,37 @@ public enum ConsoleReducer {
         updateTable(&state, refresh: false) { $0.selected = row }
     }
 
-    /// The worst current deferral incident: of the templates with deferrals, at least
-    /// ``incidentMinimum`` replies in the last two minutes and at least half of their top
-    /// domain's deferrals and bounces, the one whose replies most outnumber that domain's
-    /// deliveries over the same two minutes (a provider refusing nearly everything ranks above
-    /// greylisting or full mailboxes among deliveries); ties go to the one first seen last.
+    /// The newest deferral incident: of the templates with deferrals, at least
+    /// ``incidentMinimum`` replies in the last two minutes, not greylisting
+    /// (``incidentWeight(_:)`` 0) and either a rate or reputation refusal or at least half of
+    /// their top domain's deferrals and bounces, the
+    /// heaviest kind first (rate and reputation refusals above the rest), then the one first
+    /// seen last (what just started, not the backoff an operator already knows about), then the
+    /// one refusing most of its domain's traffic.
     public static func newestIncident(_ snapshot: NodeSnapshot) -> PatternRow? {
         var delivered: [String: Double] = [:]
         for d in snapshot.domains { delivered[d.name] = d.figures.deliveredPerMin * 2 }
         func recent(_ p: PatternRow) -> Int { p.perMinute.suffix(2).reduce(0, +) }
-        func severity(_ p: PatternRow) -> Double {
+        func refused(_ p: PatternRow) -> Double {
             let r = Double(recent(p))
             return r / (r + (p.domains.first.flatMap { delivered[$0.name] } ?? 0))
         }
+        func rank(_ p: PatternRow) -> (Double, Double, Double) { (incidentWeight(p.template), p.firstSeen, refused(p)) }
         return snapshot.patterns.filter {
-            $0.deferred > 0 && recent($0) >= incidentMinimum && ($0.domains.first?.share ?? 0) >= 0.5
-        }.max { severity($0) != severity($1) ? severity($0) < severity($1) : $0.firstSeen < $1.firstSeen }
+            let weight = incidentWeight($0.template)
+            return $0.deferred > 0 && recent($0) >= incidentMinimum && weight > 0 && (weight >= 3 || ($0.domains.first?.share ?? 0) >= 0.5)
+        }.max { rank($0) < rank($1) }
+    }
+
+    /// How strongly a reply template says "the provider is limiting this sender": 3 for rate,
+    /// volume and reputation refusals (`421` at connection level, `4.7.0`, Yahoo's `TSS0x`,
+    /// Microsoft's `4.7.650`/`S3150`, "rate limited", "too many", "blocked"), 0 for greylisting
+    /// (normal SMTP: the retry goes through), 1 for anything else.
+    public static func incidentWeight(_ template: String) -> Double {
+        let text = template.lowercased()
+        if text.contains("greylist") || text.contains("graylist") { return 0 }
+        let signs = ["[tss0", "4.7.0", "4.7.650", "s3150", "rate limit", "too many", "unexpected volume", "blocked", "421 "]
+        return signs.contains { text.contains($0) } ? 3 : 1
     }
 
     /// Replies in the last two minutes that make a template an incident for `!`.
@@ -397,9 +412,29 @@ public enum ConsoleReducer {
         case .queue(let name):
             let paused = state.snapshot?.queues.contains { $0.name == name && $0.figures.paused } ?? false
             ask(paused ? .resumeQueue(queue: name, reason: "") : .pauseQueue(queue: name, reason: "", ttl: nil), &state)
-        case .domain, nil:
+        case .domain(let domain):
+            guard let snapshot = state.snapshot, let queue = deferringQueue(of: domain, in: snapshot) else {
+                state.status = StatusMessage("p pauses a vmta or queue, or the one queue a domain's deferrals come from: "
+                                             + "none stands out for \(domain) (h holds the domain)", .error)
+                return
+            }
+            ask(.pauseQueue(queue: queue.name, reason: "", ttl: nil), &state)
+        case nil:
             state.status = StatusMessage("p pauses a vmta or queue (h holds a domain)", .error)
         }
+    }
+
+    /// The queue (`domain/vmta`) a domain's deferrals come from, when one stands out: not paused,
+    /// at least two thirds of the deferrals and connection refusals a minute of the domain's
+    /// running queues, while another of them delivers. `p` on the domain pauses it: the provider
+    /// is refusing one sending IP, not the sender. nil when the trouble is the domain's (hold it).
+    public static func deferringQueue(of domain: String, in snapshot: NodeSnapshot) -> QueueRow? {
+        let running = snapshot.queues.filter { $0.name.hasPrefix(domain + "/") && !$0.figures.paused }
+        func trouble(_ q: QueueRow) -> Double { q.figures.deferredPerMin + q.figures.refusedPerMin }
+        let total = running.reduce(0) { $0 + trouble($1) }
+        guard total > 0, let worst = running.max(by: { trouble($0) < trouble($1) }), trouble(worst) >= total * 2 / 3,
+              running.contains(where: { $0.name != worst.name && $0.figures.deliveredPerMin > 0 }) else { return nil }
+        return worst
     }
 
     /// The target of row actions: the selected row, or the Detail view's target.

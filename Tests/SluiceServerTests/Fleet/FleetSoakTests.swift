@@ -70,14 +70,7 @@ struct FleetSoakTests {
                 max-msg-rate 30/s
                 max-smtp-out 6
             </domain>
-            <cluster>
-                redis 127.0.0.1:\(redisPort)
-                node-name \(name)
-                heartbeat 500ms
-                command-timeout 500ms
-                connect-timeout 500ms
-            </cluster>
-            """)
+            """ + clusterBlock(node: name, redisPort: redisPort, heartbeat: "500ms"))
     }
 
     func figures(_ path: String) -> Figures? {
@@ -121,7 +114,7 @@ struct FleetSoakTests {
 
     /// The soak proper, once the nodes have started.
     func run(_ nodes: [MailNode], redis: RedisServerProcess, sinkPort: Int, dir: String) async throws {
-        try await waitUntil("three live nodes") { await fleet(nodes).map { $0?.liveNodes } == [3, 3, 3] }
+        try await waitForLiveNodes(nodes)
 
         struct Endpoint: Encodable { var host: String; var port: Int }
         struct Spec: Encodable { var sink: Endpoint; var nodes: [Endpoint]; var rate: Double; var seconds: Int; var domain: String; var out: String }

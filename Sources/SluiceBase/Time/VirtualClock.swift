@@ -1,5 +1,5 @@
+import Foundation
 import SluiceConfig
-import Synchronization
 
 /// A clock moved by hand, for tests and simulations: ``now()`` stands still until ``advance(by:)``
 /// or ``advance(to:)`` moves it, and a task sleeping on it wakes when the clock is moved to or past
@@ -11,7 +11,11 @@ import Synchronization
 /// await clock.waitForSleepers(1)
 /// clock.advance(by: .seconds(30))   // the task wakes
 /// ```
-public final class VirtualClock: Clock, Sendable {
+///
+/// Its state is guarded by an `NSLock` (a pthread mutex) rather than `Synchronization.Mutex`:
+/// ThreadSanitizer, which CI runs over the tests that use this clock, sees a pthread mutex's
+/// hand-over and reported every access under `Mutex` as a race.
+public final class VirtualClock: Clock, @unchecked Sendable {
     private struct Sleeper {
         let deadline: Instant
         let continuation: CheckedContinuation<Void, any Error>
@@ -35,11 +39,25 @@ public final class VirtualClock: Clock, Sendable {
         }
     }
 
-    private let state: Mutex<State>
+    private let state: LockedState
+
+    /// The clock's state behind its lock.
+    private final class LockedState: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value: State
+
+        init(_ value: State) { self.value = value }
+
+        func withLock<T>(_ body: (inout State) throws -> T) rethrows -> T {
+            lock.lock()
+            defer { lock.unlock() }
+            return try body(&value)
+        }
+    }
 
     /// Creates a clock reading `start` (by default 1,000 seconds after the epoch).
     public init(_ start: Instant = Instant(milliseconds: 1_000_000)) {
-        state = Mutex(State(now: start))
+        state = LockedState(State(now: start))
     }
 
     /// The instant the clock was last moved to.

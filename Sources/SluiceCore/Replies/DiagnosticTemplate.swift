@@ -60,7 +60,9 @@ public enum DiagnosticTemplate {
 
     /// One whitespace-separated token, its wrapping punctuation kept.
     static func normaliseToken(_ token: Substring) -> String {
-        if token.contains("://") { return String(token) }
+        // Most tokens are words: without a digit, `@` or `=` nothing in them is replaced.
+        guard token.utf8.contains(where: { (48...57).contains($0) || $0 == 64 || $0 == 61 }) else { return String(token) }
+        if isURL(token) { return String(token) }
         var start = token.startIndex, end = token.endIndex
         while start < end, isWrapping(token[start]) { start = token.index(after: start) }
         // A trailing colon belongs to the text (`refused:`, `<a@b>:`), not to an IPv6 address.
@@ -73,6 +75,16 @@ public enum DiagnosticTemplate {
         let core = token[start..<end]
         guard !core.isEmpty else { return String(token) }
         return String(token[token.startIndex..<start]) + classify(core) + String(token[end...])
+    }
+
+    /// True when `token` has `://` (a URL, kept whole).
+    private static func isURL(_ token: Substring) -> Bool {
+        var previous: (UInt8, UInt8) = (0, 0)
+        for byte in token.utf8 {
+            if previous == (58, 47), byte == 47 { return true }
+            previous = (previous.1, byte)
+        }
+        return false
     }
 
     /// The placeholder or the kept text of a token without its wrapping punctuation.
@@ -147,6 +159,6 @@ public enum DiagnosticTemplate {
 }
 
 private extension Character {
-    var isASCIIDigit: Bool { isASCII && isNumber }
-    var isASCIILetter: Bool { isASCII && isLetter }
+    var isASCIIDigit: Bool { asciiValue.map { (48...57).contains($0) } ?? false }
+    var isASCIILetter: Bool { asciiValue.map { (65...90).contains($0) || (97...122).contains($0) } ?? false }
 }

@@ -67,7 +67,7 @@ extension MailNode: ControlledNode {
             try persistedOverrides.remove(lines.target, directives: [lines.directive])
             perform(core.setPersistedThrottles(persistedOverrides.throttles, now: now))
         }
-        let controlsBefore = core.engine.activeControls
+        let controlsBefore = cluster == nil ? [] : core.engine.activeControls  // Only the fleet needs them.
         let (done, effects) = try core.execute(command, context: context, now: now)
         var outcome = done
         perform(effects)

@@ -122,16 +122,11 @@ extension MailNode {
 
     /// The actions in an HGETALL reply (field, value, field, value …); undecodable values skipped.
     static func actions(in reply: RESPValue) -> [FleetAction] {
-        guard case .array(let items?) = reply else { return [] }
-        var actions: [FleetAction] = []
-        var index = 1
-        while index < items.count {
-            if case .bulkString(let bytes?) = items[index], let action = try? JSONDecoder().decode(FleetAction.self, from: Data(bytes)) {
-                actions.append(action)
-            }
-            index += 2
+        let items = reply.elements ?? []
+        return stride(from: 1, to: items.count, by: 2).compactMap { index in
+            guard case .bulkString(let bytes?) = items[index] else { return nil }
+            return try? JSONDecoder().decode(FleetAction.self, from: Data(bytes))
         }
-        return actions
     }
 
     private static func json(_ action: FleetAction) -> String? {

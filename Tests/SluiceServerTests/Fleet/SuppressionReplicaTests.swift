@@ -26,6 +26,13 @@ struct SuppressionReplicaTests {
             """ + clusterBlock(node: node, redisPort: redisPort))
     }
 
+    /// The configurations of nodes a, b and c.
+    func configurations(_ dir: String, redisPort: Int, sinkPort: Int) throws -> (ConfigModel, ConfigModel, ConfigModel) {
+        (try configuration(dir, node: "a", redisPort: redisPort, sinkPort: sinkPort),
+         try configuration(dir, node: "b", redisPort: redisPort, sinkPort: sinkPort),
+         try configuration(dir, node: "c", redisPort: redisPort, sinkPort: sinkPort))
+    }
+
     /// The entry `node` has for `address` (any sender), or nil.
     func entry(_ node: MailNode, _ address: String) -> SuppressionEntry? {
         node.suppression.check(recipient: address, sender: "news@origin.test", jobID: nil)
@@ -43,9 +50,7 @@ struct SuppressionReplicaTests {
     func complaintReachesTheFleet() async throws {
         try await withFleetPeers { peers in
             let (dir, redis, sink) = (peers.dir, peers.redis, peers.sink)
-            let (a, b, c) = (try configuration(dir, node: "a", redisPort: redis.port, sinkPort: sink.port),
-                             try configuration(dir, node: "b", redisPort: redis.port, sinkPort: sink.port),
-                             try configuration(dir, node: "c", redisPort: redis.port, sinkPort: sink.port))
+            let (a, b, c) = try configurations(dir, redisPort: redis.port, sinkPort: sink.port)
             try await withNode(a, directory: dir + "/a") { nodeA, eventsA in
                 try await withNode(b, directory: dir + "/b") { nodeB, _ in
                     try await withNode(c, directory: dir + "/c") { nodeC, eventsC in
@@ -101,9 +106,7 @@ struct SuppressionReplicaTests {
     func resynchronises() async throws {
         try await withFleetPeers { peers in
             let (dir, redis, sink) = (peers.dir, peers.redis, peers.sink)
-            let (a, b, c) = (try configuration(dir, node: "a", redisPort: redis.port, sinkPort: sink.port),
-                             try configuration(dir, node: "b", redisPort: redis.port, sinkPort: sink.port),
-                             try configuration(dir, node: "c", redisPort: redis.port, sinkPort: sink.port))
+            let (a, b, c) = try configurations(dir, redisPort: redis.port, sinkPort: sink.port)
             let time = Instant(milliseconds: 1_764_930_672_000)
             try await withNode(a, directory: dir + "/a") { nodeA, _ in
                 try await withNode(b, directory: dir + "/b") { nodeB, _ in

@@ -28,11 +28,11 @@ let package = Package(
         .library(name: "SluiceSuppression", targets: ["SluiceSuppression"]),
         .library(name: "SluiceRedis", targets: ["SluiceRedis"]),
         .library(name: "SluiceAccounting", targets: ["SluiceAccounting"]),
+        .library(name: "SluiceTLS", targets: ["SluiceTLS"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
-        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
@@ -51,11 +51,13 @@ let package = Package(
         // SMTP on SwiftNIO: the injection server and the delivery client, reply parsing.
         .target(
             name: "SluiceSMTP",
-            dependencies: ["SluiceBase"] + nio + [
-                .product(name: "NIOTLS", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
-            ]
+            dependencies: ["SluiceBase", "SluiceTLS", .product(name: "NIOTLS", package: "swift-nio")] + nio
         ),
+        // TLS as a SwiftNIO channel handler on Debian's OpenSSL (libssl-dev), for STARTTLS both ways:
+        // contexts, certificates and keys from PEM, sessions over memory buffers. No BoringSSL to build.
+        .target(name: "SluiceTLS", dependencies: ["CSSL", .product(name: "NIOTLS", package: "swift-nio")] + nio),
+        // Debian's libssl and libcrypto; see Sources/CSSL/shim.h.
+        .systemLibrary(name: "CSSL", path: "Sources/CSSL"),
         // MX / A / AAAA resolution through the system resolver, with a TTL cache; TXT lookups.
         .target(name: "SluiceDNS", dependencies: ["SluiceBase", "SluiceConfig", "CResolv"]),
         // DKIM signing (RFC 6376, RFC 8463): keys, canonicalization, signatures, key records.
@@ -147,6 +149,7 @@ let package = Package(
         .testTarget(name: "SluiceConfigTests", dependencies: ["SluiceConfig", "SluiceBase"]),
         .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore"]),
         .testTarget(name: "SluiceSpoolTests", dependencies: ["SluiceSpool"]),
+        .testTarget(name: "SluiceTLSTests", dependencies: ["SluiceTLS", .product(name: "NIOEmbedded", package: "swift-nio")] + nio),
         .testTarget(name: "SluiceSuppressionTests", dependencies: ["SluiceSuppression", "SluiceSQLite", "SluiceBase"]),
         .testTarget(
             name: "SluiceSMTPTests",

@@ -1,6 +1,6 @@
 // swift-tools-version:6.0
 // The unit tests of Sluice's core modules under a sanitizer, built apart from the main package so
-// that swift-nio-ssl's BoringSSL (which these modules do not use) is not built a second time:
+// that a sanitized build compiles these modules and their tests only, not the whole product:
 //
 //   cd Sanitize && swift test --sanitize=thread  --scratch-path .build-tsan
 //   cd Sanitize && swift test --sanitize=address --scratch-path .build-asan
@@ -34,6 +34,12 @@ let package = Package(
         .target(name: "RedisTestSupport", path: "Tests/RedisTestSupport"),
         .testTarget(name: "SluiceRedisTests", dependencies: [
             .product(name: "SluiceRedis", package: sluice), "RedisTestSupport",
+            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+        ]),
+        // The TLS handler on OpenSSL: memory BIOs, sessions and credentials freed, under ASan and LSan.
+        .testTarget(name: "SluiceTLSTests", dependencies: [
+            .product(name: "SluiceTLS", package: sluice),
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"),
         ]),

@@ -1,6 +1,6 @@
 import Foundation
 import NIOCore
-import NIOSSL
+import SluiceTLS
 
 /// Why a server certificate file cannot be used; ``description`` is one line for the operator.
 public struct SMTPServerTLSError: Error, CustomStringConvertible, Sendable {
@@ -45,33 +45,23 @@ extension SMTPServerTLS {
             throw failure("its private key is encrypted: give the passphrase after the file name "
                         + "(smtp-server-tls-certificate FILE PASSPHRASE)")
         }
-        let chain: [NIOSSLCertificate]
-        do { chain = try certificates.map { try NIOSSLCertificate(bytes: Array($0.text.utf8), format: .pem) } } catch {
+        let chain: [TLSCertificate]
+        do { chain = try certificates.map { try TLSCertificate(pem: Array($0.text.utf8)) } } catch {
             throw failure("a certificate in it cannot be read: \(error)")
         }
-        let privateKey: NIOSSLPrivateKey
+        let privateKey: TLSPrivateKey
         do {
-            // Always a callback: without one BoringSSL would prompt for a passphrase on stdin.
-            let secret = Array((passphrase ?? "").utf8)
-            privateKey = try NIOSSLPrivateKey(bytes: Array(key.text.utf8), format: .pem) { (setter: NIOSSLPassphraseSetter<[UInt8]>) in
-                setter(secret)
-            }
+            // Never prompts: without a passphrase an encrypted key is simply refused.
+            privateKey = try TLSPrivateKey(pem: Array(key.text.utf8), passphrase: passphrase ?? "")
         } catch {
             throw failure(key.isEncrypted ? "its private key cannot be decrypted with the passphrase given"
                                           : "its private key cannot be read: \(error)")
         }
-        let configuration = TLSConfiguration.makeServerConfiguration(
-            certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(privateKey))
-        let context: NIOSSLContext
-        do { context = try NIOSSLContext(configuration: configuration) } catch {
+        let context: TLSContext
+        do { context = try TLSContext.server(certificateChain: chain, privateKey: privateKey) } catch {
             throw failure("its private key does not belong to its first certificate, or the TLS library refused them: \(error)")
         }
-        return SMTPServerTLS { channel in
-            // Installed at once when on the loop, before the client's ClientHello can be read.
-            TLSHandshakeWatcher.onLoop(channel) {
-                TLSHandshakeWatcher.install(NIOSSLServerHandler(context: context), on: channel)
-            }
-        }
+        return server(context)
     }
 }
 

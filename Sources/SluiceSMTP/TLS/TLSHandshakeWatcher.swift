@@ -1,8 +1,7 @@
 import NIOCore
-import NIOSSL
 import NIOTLS
 
-/// Sits right behind a NIOSSL handler and completes a promise when the handshake has finished
+/// Sits right behind a TLS handler and completes a promise when the handshake has finished
 /// (or fails it when the handshake fails or the connection ends first), then removes itself.
 final class TLSHandshakeWatcher: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = NIOAny

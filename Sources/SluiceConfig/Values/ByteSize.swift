@@ -30,7 +30,8 @@ public struct ByteSize: Hashable, Sendable, Comparable, CustomStringConvertible 
     /// The largest exact binary multiple: `50M`, `1G`, `1500`; `unlimited` for ``unlimited``.
     public var description: String {
         if self == .unlimited { return "unlimited" }
-        for (unit, size) in [("T", Int64(1) << 40), ("G", 1 << 30), ("M", 1 << 20), ("K", 1 << 10)]
+        let units: [(String, Int64)] = [("T", 1 << 40), ("G", 1 << 30), ("M", 1 << 20), ("K", 1 << 10)]
+        for (unit, size) in units
         where bytes >= size && bytes % size == 0 {
             return "\(bytes / size)\(unit)"
         }

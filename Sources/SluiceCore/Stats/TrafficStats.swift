@@ -61,8 +61,12 @@ public struct TrafficStats: Hashable, Sendable {
         for (counter, y) in b.counters {
             guard let x = counters[counter] else { counters[counter] = y; continue }
             let n = max(x.history.count, y.history.count)
-            let history = (0..<n).map { i in
-                UInt32(clamping: UInt64(i < x.history.count ? x.history[i] : 0) + UInt64(i < y.history.count ? y.history[i] : 0))
+            // Spelled out with its types: as one expression it took the type checker 1.9 s.
+            var history = [UInt32](repeating: 0, count: n)
+            for i in 0..<n {
+                let left: UInt64 = i < x.history.count ? UInt64(x.history[i]) : 0
+                let right: UInt64 = i < y.history.count ? UInt64(y.history[i]) : 0
+                history[i] = UInt32(clamping: left + right)
             }
             counters[counter] = CounterStats(total: x.total + y.total, per10s: x.per10s + y.per10s, per1m: x.per1m + y.per1m,
                                              per5m: x.per5m + y.per5m, per1h: x.per1h + y.per1h, history: history)

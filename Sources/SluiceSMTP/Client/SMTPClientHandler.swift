@@ -95,14 +95,22 @@ final class SMTPClientHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     // MARK: - Actions
 
+    /// Performs `actions` in order; what they write leaves in one flush at the end (a pipelined
+    /// MAIL, RCPT… and DATA in one segment), or before a close or the TLS handshake.
     private func perform(_ actions: [SMTPClientStateMachine.Action]) {
+        var unflushed = false
+        defer { if unflushed { context?.flush() } }
         for action in actions {
             switch action {
             case .write(let text):
                 write(ByteBuffer(string: text))
+                unflushed = true
             case .writeContent(let content):
                 write(ByteBuffer(bytes: content))
+                unflushed = true
             case .startTLS:
+                if unflushed { context?.flush() }
+                unflushed = false
                 startTLS()
             case .armTimeout(let phase, let span):
                 arm(phase, after: span)
@@ -120,14 +128,17 @@ final class SMTPClientHandler: ChannelInboundHandler, RemovableChannelHandler {
             case .close:
                 timeout?.cancel()
                 timeout = nil
+                if unflushed { context?.flush() }
+                unflushed = false
                 context?.close(promise: nil)
             }
         }
     }
 
-    /// A failed write closes the channel; the machine hears of it through ``channelInactive(context:)``.
+    /// Queues `bytes` for the next flush. A failed write closes the channel; the machine hears of
+    /// it through ``channelInactive(context:)``.
     private func write(_ bytes: ByteBuffer) {
-        context?.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
+        context?.write(wrapOutboundOut(bytes), promise: nil)
     }
 
     private func arm(_ phase: SMTPClientPhase, after span: TimeSpan) {

@@ -28,6 +28,8 @@ final class SMTPServerHandler: ChannelDuplexHandler {
     /// The source group the admitted connection counts against.
     private var admittedGroup: String?
     private var idleTimer: Scheduled<Void>?
+    /// When the connection counts as idle, moved by every read and every reply.
+    private var idleDeadline = NIODeadline.now()
     private var sessionTimer: Scheduled<Void>?
     private var commandTimer: Scheduled<Void>?
     private var dataRateTimer: Scheduled<Void>?
@@ -144,11 +146,23 @@ final class SMTPServerHandler: ChannelDuplexHandler {
         return body(&session)
     }
 
+    /// Restarts the idle timeout. Activity only moves the deadline; the one scheduled check,
+    /// when it comes early, schedules itself again for the deadline (no timer per read).
     private func armIdleTimer(context: ChannelHandlerContext) {
-        idleTimer?.cancel()
         guard session != nil else { return }
-        idleTimer = context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(configuration.idleTimeout.milliseconds)) { [self] in
-            timedOut(.idle, context: context)
+        idleDeadline = .now() + .milliseconds(configuration.idleTimeout.milliseconds)
+        if idleTimer == nil { scheduleIdleCheck(context: context) }
+    }
+
+    private func scheduleIdleCheck(context: ChannelHandlerContext) {
+        idleTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: idleDeadline) { [self] in
+            idleTimer = nil
+            guard session != nil else { return }
+            if NIODeadline.now() < idleDeadline {
+                scheduleIdleCheck(context: context)
+            } else {
+                timedOut(.idle, context: context)
+            }
         }
     }
 

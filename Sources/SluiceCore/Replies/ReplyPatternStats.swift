@@ -111,16 +111,10 @@ public struct ReplyPatternStats: Sendable {
     public mutating func record(_ reply: String, outcome: ReplyOutcome, queue: QueueKey, at time: Instant) {
         let ms = time.milliseconds
         let template = DiagnosticTemplate.normalise(reply)
-        if entries[template] == nil, entries.count >= capacity { evictOldest() }
-        var entry = entries.removeValue(forKey: template) ?? Entry(example: reply, firstSeen: time, lastSeen: time)
-        entry.example = reply
-        entry.total += 1
-        entry.lastSeen = max(entry.lastSeen, time)
-        entry.minutes.add(atMs: ms)
-        if outcome == .bounced { entry.bouncedMinutes.add(atMs: ms) }
-        Self.count(queue.domain, in: &entry.domains, limit: namesPerTemplate, atMs: ms)
-        Self.count(queue.vmta, in: &entry.vmtas, limit: namesPerTemplate, atMs: ms)
-        entries[template] = entry
+        if entries.count >= capacity, entries[template] == nil { evictOldest() }
+        // Updated in place: one hash of the template, no copy of its rings.
+        Self.update(&entries[template, default: Entry(example: reply, firstSeen: time, lastSeen: time)],
+                    reply: reply, outcome: outcome, queue: queue, at: time, namesPerTemplate: namesPerTemplate)
         domainTotals[queue.domain, default: BucketRing(slots: 60, slotMs: 60_000)].add(atMs: ms)
         vmtaTotals[queue.vmta, default: BucketRing(slots: 60, slotMs: 60_000)].add(atMs: ms)
         guard replyCapacity > 0 else { return }
@@ -164,11 +158,25 @@ public struct ReplyPatternStats: Sendable {
         }.sorted { $0.count != $1.count ? $0.count > $1.count : $0.name < $1.name }
     }
 
+    private static func update(_ entry: inout Entry, reply: String, outcome: ReplyOutcome, queue: QueueKey, at time: Instant,
+                               namesPerTemplate: Int) {
+        let ms = time.milliseconds
+        entry.example = reply
+        entry.total += 1
+        entry.lastSeen = max(entry.lastSeen, time)
+        entry.minutes.add(atMs: ms)
+        if outcome == .bounced { entry.bouncedMinutes.add(atMs: ms) }
+        count(queue.domain, in: &entry.domains, limit: namesPerTemplate, atMs: ms)
+        count(queue.vmta, in: &entry.vmtas, limit: namesPerTemplate, atMs: ms)
+    }
+
     /// Counts `name` in `counts`; past `limit` names, the least counted half is dropped.
     private static func count(_ name: String, in counts: inout [String: BucketRing], limit: Int, atMs ms: Int64) {
-        if counts[name] == nil, counts.count >= limit {
-            let keep = counts.sorted { $0.value.sum(lastSlots: 60, atMs: ms) > $1.value.sum(lastSlots: 60, atMs: ms) }.prefix(limit / 2)
-            counts = Dictionary(uniqueKeysWithValues: keep.map { ($0.key, $0.value) })
+        if counts.count >= limit, counts[name] == nil {
+            // Each name's hour summed once, not once per comparison.
+            let keep = counts.map { (name: $0.key, ring: $0.value, sum: $0.value.sum(lastSlots: 60, atMs: ms)) }
+                .sorted { $0.sum > $1.sum }.prefix(limit / 2)
+            counts = Dictionary(uniqueKeysWithValues: keep.map { ($0.name, $0.ring) })
         }
         counts[name, default: BucketRing(slots: 60, slotMs: 60_000)].add(atMs: ms)
     }

@@ -9,13 +9,9 @@ public final class TLSCertificate: @unchecked Sendable {
     ///
     /// - Throws: ``TLSError`` when `pem` holds no readable certificate.
     public init(pem: [UInt8]) throws(TLSError) {
-        ERR_clear_error()
-        let certificate = pem.withUnsafeBytes { bytes -> OpaquePointer? in
-            guard let bio = BIO_new_mem_buf(bytes.baseAddress, Int32(bytes.count)) else { return nil }
-            defer { BIO_free(bio) }
-            return PEM_read_bio_X509(bio, nil, nil, nil)
+        guard let certificate = readPEM(pem, { PEM_read_bio_X509($0, nil, nil, nil) }) else {
+            throw TLSError.fromQueue("the certificate cannot be read")
         }
-        guard let certificate else { throw TLSError.fromQueue("the certificate cannot be read") }
         pointer = certificate
     }
 
@@ -32,10 +28,7 @@ public final class TLSPrivateKey: @unchecked Sendable {
     ///
     /// - Throws: ``TLSError`` when `pem` holds no readable key or the passphrase does not open it.
     public init(pem: [UInt8], passphrase: String? = nil) throws(TLSError) {
-        ERR_clear_error()
-        let key = pem.withUnsafeBytes { bytes -> OpaquePointer? in
-            guard let bio = BIO_new_mem_buf(bytes.baseAddress, Int32(bytes.count)) else { return nil }
-            defer { BIO_free(bio) }
+        let key = readPEM(pem) { bio in
             guard let passphrase else { return sluice_read_private_key(bio, nil) }
             return passphrase.withCString { sluice_read_private_key(bio, $0) }
         }
@@ -44,4 +37,15 @@ public final class TLSPrivateKey: @unchecked Sendable {
     }
 
     deinit { EVP_PKEY_free(pointer) }
+}
+
+/// Runs `read` on a memory BIO over `pem`, inside the borrow of its bytes (OpenSSL reads them
+/// there, never after), with this thread's error queue cleared first.
+private func readPEM(_ pem: [UInt8], _ read: (OpaquePointer) -> OpaquePointer?) -> OpaquePointer? {
+    ERR_clear_error()
+    return pem.withUnsafeBytes { bytes -> OpaquePointer? in
+        guard let bio = BIO_new_mem_buf(bytes.baseAddress, Int32(bytes.count)) else { return nil }
+        defer { BIO_free(bio) }
+        return read(bio)
+    }
 }

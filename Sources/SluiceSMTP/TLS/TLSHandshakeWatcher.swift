@@ -1,4 +1,5 @@
 import NIOCore
+import SluiceTLS
 import NIOTLS
 
 /// Sits right behind a TLS handler and completes a promise when the handshake has finished
@@ -40,22 +41,24 @@ final class TLSHandshakeWatcher: ChannelInboundHandler, RemovableChannelHandler 
         promise = nil
     }
 
-    /// Adds `tlsHandler` at the front of `channel`'s pipeline with a watcher behind it; the
-    /// future completes when the handshake is done. Call on the channel's event loop.
-    static func install(_ tlsHandler: some ChannelHandler & RemovableChannelHandler, on channel: any Channel) -> EventLoopFuture<Void> {
-        let promise = channel.eventLoop.makePromise(of: Void.self)
-        do {
-            let operations = channel.pipeline.syncOperations
-            try operations.addHandler(tlsHandler, position: .first)
-            try operations.addHandler(TLSHandshakeWatcher(promise: promise), position: .after(tlsHandler))
-        } catch {
-            promise.fail(error)
+    /// Adds the handler `makeHandler` makes at the front of `channel`'s pipeline with a watcher
+    /// behind it, at once when on the channel's event loop (before any further bytes can be read),
+    /// else on it; the future completes when the handshake is done, or fails with why it could not
+    /// start or did not finish.
+    static func start(on channel: any Channel,
+                      _ makeHandler: @escaping @Sendable () throws -> TLSHandler) -> EventLoopFuture<Void> {
+        let install: @Sendable () -> EventLoopFuture<Void> = {
+            let promise = channel.eventLoop.makePromise(of: Void.self)
+            do {
+                let tlsHandler = try makeHandler()
+                let operations = channel.pipeline.syncOperations
+                try operations.addHandler(tlsHandler, position: .first)
+                try operations.addHandler(TLSHandshakeWatcher(promise: promise), position: .after(tlsHandler))
+            } catch {
+                promise.fail(error)
+            }
+            return promise.futureResult
         }
-        return promise.futureResult
-    }
-
-    /// Runs `body` now when on `channel`'s event loop, else submits it there.
-    static func onLoop(_ channel: any Channel, _ body: @escaping @Sendable () -> EventLoopFuture<Void>) -> EventLoopFuture<Void> {
-        channel.eventLoop.inEventLoop ? body() : channel.eventLoop.flatSubmit(body)
+        return channel.eventLoop.inEventLoop ? install() : channel.eventLoop.flatSubmit(install)
     }
 }

@@ -19,14 +19,7 @@ extension SMTPServerTLS {
     /// STARTTLS (and implicit TLS) with the sessions of `context`.
     static func server(_ context: TLSContext) -> SMTPServerTLS {
         SMTPServerTLS { channel in
-            // Installed at once when on the loop, before the client's ClientHello can be read.
-            TLSHandshakeWatcher.onLoop(channel) {
-                do {
-                    return TLSHandshakeWatcher.install(try TLSHandler(context: context), on: channel)
-                } catch {
-                    return channel.eventLoop.makeFailedFuture(error)
-                }
-            }
+            TLSHandshakeWatcher.start(on: channel) { try TLSHandler(context: context) }
         }
     }
 }
@@ -40,13 +33,7 @@ extension SMTPClientTLS {
     public static func standard(verifyPeer: Bool = false) throws -> SMTPClientTLS {
         let context = try TLSContext.client(verifyPeer: verifyPeer)
         return SMTPClientTLS { channel, serverName in
-            TLSHandshakeWatcher.onLoop(channel) {
-                do {
-                    return TLSHandshakeWatcher.install(try TLSHandler(context: context, serverName: serverName), on: channel)
-                } catch {
-                    return channel.eventLoop.makeFailedFuture(error)
-                }
-            }
+            TLSHandshakeWatcher.start(on: channel) { try TLSHandler(context: context, serverName: serverName) }
         }
     }
 }

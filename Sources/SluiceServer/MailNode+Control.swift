@@ -12,6 +12,7 @@ extension MailNode: ControlledNode {
                                            spool: spool, spoolDirectory: spoolDirectory, now: now).build()
         var annotated = reputation.read { $0.annotated(snapshot, at: now) }
         annotated.status.fleet = fleetStatus.map(FleetStatus.figures)
+        annotated.jobs = NodeSnapshotBuilder.jobs(core.engine, now: now)
         annotated.patterns = core.replyPatterns.summaries(at: now, limit: NodeSnapshotBuilder.patternRows).map(NodeSnapshotBuilder.row)
         return blocklist?.annotated(annotated) ?? annotated
     }
@@ -27,7 +28,7 @@ extension MailNode: ControlledNode {
         case .domain(let domain):
             let queues = core.engine.queueKeys.filter { $0.domain == domain }
             keys = queues.isEmpty ? [QueueKey(domain: domain, vmta: "default")] : queues
-        case .vmta: keys = []
+        case .vmta, .job: keys = []
         }
         if let first = keys.first {
             let stats = keys.compactMap { core.dkimStats[$0] }
@@ -42,7 +43,7 @@ extension MailNode: ControlledNode {
         switch target {
         case .domain(let domain): snapshot.reputation = reputation.read { $0.detail(domain: domain, vmta: nil, at: now) }
         case .queue(let key): snapshot.reputation = reputation.read { $0.detail(domain: key.domain, vmta: key.vmta, at: now) }
-        case .vmta: break
+        case .vmta, .job: break
         }
         return snapshot
     }

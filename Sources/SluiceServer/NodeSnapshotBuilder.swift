@@ -37,6 +37,26 @@ struct NodeSnapshotBuilder {
                           lastSeen: Double(p.lastSeen.milliseconds) / 1000, domains: shares(p.domains), vmtas: shares(p.vmtas))
     }
 
+    /// The most job rows a snapshot carries (those with the most recipients queued, then the
+    /// most recently active).
+    static let jobRows = 500
+
+    /// The job rows of a snapshot: the busiest ``jobRows`` jobs, by name.
+    static func jobs(_ engine: DeliveryEngine, now: Instant) -> [JobRow] {
+        engine.jobSnapshots(now: now)
+            .sorted { ($0.pending, $0.lastActivity) > ($1.pending, $1.lastActivity) }
+            .prefix(jobRows).map(row).sorted { $0.name < $1.name }
+    }
+
+    /// The wire row of a job.
+    static func row(_ j: JobSnapshot) -> JobRow {
+        JobRow(name: j.id, queued: j.pending, delivered: j.delivered, deferred: j.deferredAttempts,
+               bounced: j.bounced + j.expired, deleted: j.deleted, complained: j.complained, suppressed: j.suppressed,
+               progress: j.progress, deliveredPerMin: j.deliveredPerMinute, paused: j.pausedBy != nil,
+               pausedBy: j.pausedBy?.description, firstSeen: Double(j.firstSeen.milliseconds) / 1000,
+               lastActivity: Double(j.lastActivity.milliseconds) / 1000)
+    }
+
     /// The wire row of a disabled source.
     static func row(_ d: DisabledSource) -> DisabledSourceRow {
         DisabledSourceRow(source: d.source, destination: d.destination, since: Double(d.since.milliseconds) / 1000,

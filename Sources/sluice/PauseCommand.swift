@@ -2,14 +2,15 @@ import ArgumentParser
 import SluiceControlProtocol
 import SluiceCore
 
-/// What `pause` and `resume` apply to.
-enum PauseKind: String, ExpressibleByArgument, CaseIterable { case vmta, queue }
+/// What `pause` and `resume` apply to (and `delete --job`).
+enum PauseKind: String, ExpressibleByArgument, CaseIterable { case vmta, queue, job }
 
-/// The target of `pause`/`resume`.
-func pauseTarget(_ kind: PauseKind, _ name: String) throws -> ControlTarget {
+/// The target `pause`, `resume` and `delete --job` name: a vmta, a queue or a job.
+func namedTarget(_ kind: PauseKind, _ name: String) throws -> ControlTarget {
     do {
         switch kind {
         case .vmta: return try ControlTarget.vmtaNamed(name)
+        case .job: return try ControlTarget.jobNamed(name)
         case .queue:
             let target = try ControlTarget.domainOrQueue(name)
             guard case .queue = target else { throw ControlError(.usage, "'\(name)' is not a queue: expected DOMAIN/VMTA") }
@@ -20,29 +21,30 @@ func pauseTarget(_ kind: PauseKind, _ name: String) throws -> ControlTarget {
     }
 }
 
-/// `sluice pause vmta NAME | queue DOMAIN/VMTA [--reason TEXT] [--for D]`.
+/// `sluice pause vmta NAME | queue DOMAIN/VMTA | job ID [--reason TEXT] [--for D]`.
 struct Pause: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Stop a virtual MTA or a queue from opening connections.")
-    @Argument(help: ArgumentHelp("`vmta` or `queue`.", valueName: "vmta|queue")) var kind: PauseKind
-    @Argument(help: "The vmta's name, or DOMAIN/VMTA.") var name: String
+    static let configuration = CommandConfiguration(
+        abstract: "Stop a virtual MTA or a queue from opening connections, or a job's mail from being sent in any queue.")
+    @Argument(help: ArgumentHelp("`vmta`, `queue` or `job`.", valueName: "vmta|queue|job")) var kind: PauseKind
+    @Argument(help: "The vmta's name, DOMAIN/VMTA, or the job id (X-Job).") var name: String
     @OptionGroup var action: ActionOptions
     @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
-        try await ControlCLI.run(.execute(.pause(target: try pauseTarget(kind, name))), connection: connection,
+        try await ControlCLI.run(.execute(.pause(target: try namedTarget(kind, name))), connection: connection,
                                  reason: action.reason, ttlSeconds: try action.ttlSeconds())
     }
 }
 
-/// `sluice resume vmta NAME | queue DOMAIN/VMTA`.
+/// `sluice resume vmta NAME | queue DOMAIN/VMTA | job ID`.
 struct Resume: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Undo a pause.")
-    @Argument(help: ArgumentHelp("`vmta` or `queue`.", valueName: "vmta|queue")) var kind: PauseKind
-    @Argument(help: "The vmta's name, or DOMAIN/VMTA.") var name: String
+    @Argument(help: ArgumentHelp("`vmta`, `queue` or `job`.", valueName: "vmta|queue|job")) var kind: PauseKind
+    @Argument(help: "The vmta's name, DOMAIN/VMTA, or the job id (X-Job).") var name: String
     @Option(help: ArgumentHelp("Why, recorded in the audit log.", valueName: "text")) var reason: String?
     @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
-        try await ControlCLI.run(.execute(.resume(target: try pauseTarget(kind, name))), connection: connection, reason: reason)
+        try await ControlCLI.run(.execute(.resume(target: try namedTarget(kind, name))), connection: connection, reason: reason)
     }
 }

@@ -13,17 +13,23 @@ struct Schedule: AsyncParsableCommand {
     }
 }
 
-/// `sluice delete --queue DOMAIN[/VMTA] [--dsn]`.
+/// `sluice delete --queue DOMAIN[/VMTA] | --job ID [--dsn]`.
 struct Delete: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Remove every queued recipient of a domain or queue.")
-    @Option(help: "DOMAIN or DOMAIN/VMTA.") var queue: String
+    static let configuration = CommandConfiguration(
+        abstract: "Remove every queued recipient of a domain, a queue or a job (in every queue it has mail in).")
+    @Option(help: "DOMAIN or DOMAIN/VMTA.") var queue: String?
+    @Option(help: "A job id (X-Job).") var job: String?
     @Flag(help: "Bounce them (with DSNs to the senders) instead of dropping them silently.") var dsn = false
     @Option(help: ArgumentHelp("Why, recorded in the audit log.", valueName: "text")) var reason: String?
     @OptionGroup var connection: ConnectionOptions
 
+    func validate() throws {
+        guard (queue == nil) != (job == nil) else { throw ValidationError("give exactly one of --queue and --job") }
+    }
+
     func run() async throws {
-        try await ControlCLI.run(.execute(.delete(target: try domainOrQueue(queue), asBounces: dsn)), connection: connection,
-                                 reason: reason)
+        let target = try job.map { try namedTarget(.job, $0) } ?? domainOrQueue(queue ?? "")
+        try await ControlCLI.run(.execute(.delete(target: target, asBounces: dsn)), connection: connection, reason: reason)
     }
 }
 

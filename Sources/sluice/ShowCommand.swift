@@ -1,12 +1,12 @@
 import ArgumentParser
 import SluiceControlProtocol
 
-/// `sluice show status|queues|domains|topdomains|vmtas|warmup|settings`.
+/// `sluice show status|queues|domains|topdomains|vmtas|jobs|warmup|settings`.
 struct Show: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show the running daemon's figures.",
         subcommands: [ShowStatus.self, ShowQueues.self, ShowDomains.self, ShowTopDomains.self, ShowVMTAs.self,
-                      ShowWarmup.self, ShowSettingsCommand.self]
+                      ShowJobs.self, ShowWarmup.self, ShowSettingsCommand.self]
     )
 }
 
@@ -47,6 +47,13 @@ struct ShowVMTAs: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "vmtas", abstract: "One line per virtual MTA.")
     @OptionGroup var options: ShowOptions
     func run() async throws { try await ControlCLI.run(.vmtas, connection: options.connection, json: options.json) }
+}
+
+struct ShowJobs: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "jobs", abstract: "One line per job (X-Job): queued, delivered, deferred, bounced, complaints, progress.")
+    @OptionGroup var options: ShowOptions
+    func run() async throws { try await ControlCLI.run(.jobs, connection: options.connection, json: options.json) }
 }
 
 struct ShowWarmup: AsyncParsableCommand {

@@ -59,6 +59,28 @@ import Testing
             Fixture.press([.char("h")], &s)
             #expect(s.modal == .prompt(ReasonPrompt(request: .releaseDomain(domain: "yahoo.com", reason: ""))))
         },
+        .showJobs: { key in
+            var s = domainsState(); Fixture.press([key], &s)
+            #expect(s.view == .jobs)
+            #expect(selectedName(s) == "newsletter-2611", "the job with the most recipients queued first")
+            #expect(s.jobs.rows.map { Fixture.jobs[$0].name } == ["newsletter-2611", "winback-q4", "receipts", "promo-1125"])
+            #expect(ConsoleReducer.selectedJob(s)?.name == "newsletter-2611")
+            // p pauses the selected job, D deletes it after typing its name.
+            #expect(Fixture.press([.char("p"), .enter], &s)
+                    == [.request(.pauseJob(job: "newsletter-2611", reason: "paused from console", ttl: nil))])
+            #expect(Fixture.press([.down, .char("p"), .enter], &s) == [.request(.resumeJob(job: "winback-q4", reason: "resumed from console"))])
+            Fixture.press([.char("D")], &s)
+            let effects = Fixture.press(Fixture.type("winback-q4") + [.enter], &s)
+            #expect(effects == [.request(.deleteJob(job: "winback-q4", bounce: false, reason: "deleted from console"))])
+            // Filters: by name, or a state word.
+            Fixture.press([.char("/")] + Fixture.type("paused") + [.enter], &s)
+            #expect(s.jobs.rows.map { Fixture.jobs[$0].name } == ["winback-q4"])
+            Fixture.press([.char("/"), .ctrl("u")] + Fixture.type("done") + [.enter], &s)
+            #expect(s.jobs.rows.map { Fixture.jobs[$0].name } == ["promo-1125"])
+            // Enter has no Detail for a job: it says so.
+            Fixture.press([.enter], &s)
+            #expect(s.view == .jobs && s.status?.kind == .info)
+        },
         .jumpToIncident: { key in
             // From another view with the cursor elsewhere: Domains, yahoo.com (the TSS04 storm).
             var s = domainsState(); Fixture.press([.char("3"), .down, key], &s)
@@ -111,7 +133,7 @@ import Testing
         },
         .previousView: { key in
             var s = domainsState(); Fixture.press([key], &s)
-            #expect(s.view == .patterns, "Detail is skipped until a row was opened")
+            #expect(s.view == .jobs, "Detail is skipped until a row was opened")
         },
         .help: { key in
             var s = domainsState(); Fixture.press([key], &s)

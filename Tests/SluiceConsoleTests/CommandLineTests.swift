@@ -34,6 +34,24 @@ struct CommandLineTests {
         #expect(Self.parse("vmtas") == .success(.show(.vmtas)))
     }
 
+    @Test("pause and resume take `job ID`; Tab offers `job`, then the job ids; :jobs shows the view")
+    func jobs() {
+        let targets = CommandTargets(vmtas: ["vmta1"], jobs: ["newsletter-2611", "receipts"])
+        #expect(ConsoleCommandLine.parse("pause job newsletter-2611 2h wrong link", targets: targets)
+                == .success(.request(.pauseJob(job: "newsletter-2611", reason: "wrong link", ttl: .hours(2)))))
+        #expect(ConsoleCommandLine.parse("resume job receipts", targets: targets)
+                == .success(.request(.resumeJob(job: "receipts", reason: "resumed from console"))))
+        #expect(ConsoleCommandLine.parse("pause job nosuch", targets: targets) == .failure(OperatorError("no job nosuch")))
+        #expect(ConsoleCommandLine.parse("pause job", targets: targets)
+                == .failure(OperatorError("usage: pause VMTA|DOMAIN/VMTA|job ID [TTL] [reason]")))
+        #expect(ConsoleCommandLine.complete("pause j", targets: targets) == "pause job ")
+        #expect(ConsoleCommandLine.complete("pause job n", targets: targets) == "pause job newsletter-2611 ")
+        #expect(ConsoleCommandLine.candidates("resume job ", targets: targets) == ["newsletter-2611", "receipts"])
+        #expect(ConsoleCommandLine.parse("jobs", targets: targets) == .success(.show(.jobs)))
+        // Without jobs in the snapshot, `job` is not offered.
+        #expect(ConsoleCommandLine.candidates("pause ", targets: Self.targets).contains("job") == false)
+    }
+
     @Test("Errors say what is wrong", arguments: [
         ("", "type a command, e.g. hold DOMAIN 30m reason"),
         ("frobnicate x", "unknown command 'frobnicate'; Tab completes"),

@@ -84,7 +84,7 @@ enum Fixture {
                                                               refused: 25_200, refusedPerS: 0.7),
             connections: .init(in: 14, out: 20), spool: .init(bytes: 3_435_973_836, freeBytes: 44_023_414_784),
             controls: controls, history: .init(in: history(42), out: history(28))),
-        domains: domains, queues: queues, vmtas: vmtas, patterns: patterns)
+        domains: domains, queues: queues, vmtas: vmtas, patterns: patterns, jobs: jobs)
 
     static let events: [EventRecord] = [
         EventRecord(time: nowS - 9, kind: "delivered", queue: "outlook.com/vmta1", recipient: "jane@outlook.com", code: 250,

@@ -65,6 +65,8 @@ import Testing
         },
         Case(name: "help") { s in Fixture.press([.char("?")], &s) },
         Case(name: "patterns") { s in Fixture.press([.char("6"), .down], &s) },
+        Case(name: "jobs") { s in Fixture.press([.char("7"), .down], &s) },
+        Case(name: "jobs-delete") { s in Fixture.press([.char("7"), .down, .char("D")] + Fixture.type("winback"), &s) },
         Case(name: "command-line") { s in Fixture.press([.char(":")] + Fixture.type("throttle gmail.com max-msg-r") + [.tab], &s) },
         Case(name: "command-candidates") { s in Fixture.press([.char(":")] + Fixture.type("pause ") + [.tab], &s) },
         Case(name: "command-error") { s in Fixture.press([.char(":")] + Fixture.type("hold aol.com 30m") + [.enter], &s) },

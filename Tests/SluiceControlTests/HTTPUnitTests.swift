@@ -128,6 +128,11 @@ struct HTTPUnitTests {
             .command(.events(filter: EventFilter(kind: "bounced", queue: "gmail.com", limit: 3)), reason: nil, ttlSeconds: nil))
         #expect(try route("POST", "/api/v1/pause", #"{"vmta":"vmta1","reason":"ip warmup","for":"2h"}"#) ==
             .command(.execute(.pause(target: .vmta("vmta1"))), reason: "ip warmup", ttlSeconds: 7200))
+        #expect(try route("POST", "/api/v1/pause", #"{"job":"newsletter-2611","reason":"wrong link"}"#) ==
+            .command(.execute(.pause(target: .job("newsletter-2611"))), reason: "wrong link", ttlSeconds: nil))
+        #expect(try route("POST", "/api/v1/delete", #"{"job":"newsletter-2611","dsn":true}"#) ==
+            .command(.execute(.delete(target: .job("newsletter-2611"), asBounces: true)), reason: nil, ttlSeconds: nil))
+        #expect(try route("GET", "/api/v1/jobs") == .command(.jobs, reason: nil, ttlSeconds: nil))
         #expect(try route("POST", "/api/v1/throttle", #"{"target":"gmail.com/vmta1","settings":{"max-msg-rate":"20/s"},"persist":true}"#) ==
             .command(.execute(.setThrottle(target: try .domainOrQueue("gmail.com/vmta1"),
                                            settings: [.init(directive: "max-msg-rate", value: "20/s")], persist: true)),

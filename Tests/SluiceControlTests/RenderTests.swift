@@ -77,6 +77,33 @@ struct RenderTests {
                 "a row from an older node reads without them")
     }
 
+    @Test("show jobs: one line per job with progress and state, totals; the JSON reads back; a job target round-trips")
+    func jobsTable() throws {
+        let rows = [
+            JobRow(name: "newsletter-2611", queued: 480, delivered: 510, deferred: 91, bounced: 6, deleted: 0, complained: 1,
+                   suppressed: 12, progress: 0.517, deliveredPerMin: 142, paused: false, pausedBy: nil, firstSeen: 100, lastActivity: 200),
+            JobRow(name: "winback", queued: 10, delivered: 0, deferred: 0, bounced: 0, deleted: 0, complained: 0, suppressed: 0,
+                   progress: 0, deliveredPerMin: 0, paused: true, pausedBy: "#4 pause job winback by console: complaints",
+                   firstSeen: 100, lastActivity: 150),
+        ]
+        let lines = ShowRenderer.jobs(rows).split(separator: "\n").map(String.init)
+        #expect(lines[0].hasPrefix("Job"))
+        #expect(lines[1].contains("newsletter-2611") && lines[1].contains("51%") && lines[1].hasSuffix("sending"))
+        #expect(lines[2].contains("0%") && lines[2].hasSuffix("#4 pause job winback by console: complaints"))
+        #expect(lines.last?.hasPrefix("total (2 jobs)") == true && lines.last?.contains("490") == true)
+        let json = try controlJSONEncoder().encode(ControlResult.jobs(rows))
+        #expect(String(decoding: json, as: UTF8.self).contains(#""delivered_per_min":142"#))
+        struct JobsResult: Decodable {
+            var result: ControlResult
+            init(from decoder: any Decoder) throws { result = try ControlResult(decoding: .jobs, from: decoder) }
+        }
+        #expect(try JSONDecoder().decode(JobsResult.self, from: json).result == .jobs(rows))
+        let target = try JSONDecoder().decode(ControlTarget.self, from: Data(#"{"job":"winback"}"#.utf8))
+        #expect(target == .job("winback"))
+        #expect(String(decoding: try JSONEncoder().encode(ControlTarget.job("winback")), as: UTF8.self) == #"{"job":"winback"}"#)
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(ControlTarget.self, from: Data(#"{"job":"two words"}"#.utf8)) }
+    }
+
     @Test func domainsShowHeldState() async {
         let node = FakeNode()
         _ = try? await node.execute(.hold(domain: "gmail.com"),

@@ -50,11 +50,11 @@ struct Simulator {
 
     /// Injects single-domain messages `count` times with `recipientsEach` recipients at `now`.
     mutating func inject(_ count: Int, to domain: String, recipientsEach: Int = 1, vmta: String? = nil,
-                         firstID: UInt64, size: Int = 1000) throws {
+                         firstID: UInt64, size: Int = 1000, job: String? = nil) throws {
         for n in 0..<count {
             let recipients = (0..<recipientsEach).map { "u\($0)@\(domain)" }
             let message = Message(id: MessageID(firstID + UInt64(n)), sender: "bounce@sender.example",
-                                  recipients: recipients, size: size, vmta: "", receivedAt: now)
+                                  recipients: recipients, size: size, jobID: job, vmta: "", receivedAt: now)
             handle(try engine.inject(message, route: InjectionRoute(defaultVMTA: vmta), now: now))
         }
     }
@@ -186,8 +186,10 @@ extension DeliveryEngine {
         var problems: [String] = []
         var queued = Array(repeating: 0, count: queues.count)
         var inFlight = queued, deferred = queued
+        var jobPending: [String: Int] = [:]
         for record in messages where record.live {
             var pending: Int32 = 0
+            defer { if let job = record.message.jobID { jobPending[job, default: 0] += Int(pending) } }
             for r in record.recipients {
                 switch r.phase {
                 case .queued: queued[Int(r.queue)] += 1; pending += 1
@@ -212,6 +214,9 @@ extension DeliveryEngine {
             if q.idle.contains(where: { connections[$0].map { q.isDisabled(source: $0.source) } ?? false }) {
                 problems.append("\(q.key): an idle connection from a disabled source")
             }
+        }
+        for (job, ledger) in jobs where ledger.pending != jobPending[job, default: 0] {
+            problems.append("job \(job): pending \(ledger.pending), counted \(jobPending[job, default: 0])")
         }
         if totalConnections != connections.count { problems.append("total connections \(totalConnections) vs \(connections.count)") }
         return problems

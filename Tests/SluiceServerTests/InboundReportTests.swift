@@ -83,6 +83,7 @@ struct InboundReportTests {
             try await waitUntil("the complaint") { events.events(kind: "complaint").count == 1 }
             let complaint = try #require(events.events(kind: "complaint").first)
             #expect(complaint.recipient == "reader@good.test" && complaint.queue == "good.test/v1" && complaint.category == "abuse")
+            #expect(await node.snapshot().jobs.first { $0.name == "spring-sale" }?.complained == 1, "a complaint of the job")
             try await waitUntil("the suppression") {
                 node.suppression.check(recipient: "reader@good.test", sender: "x@origin.test", jobID: nil) != nil
             }

@@ -119,6 +119,9 @@ struct SuppressionEndToEndTests {
             #expect(results[1].ok && results[2].ok)
             try await waitUntil("the autumn delivery") { events.events(kind: "delivered").count == 1 }
             #expect(events.events(kind: "suppressed").map(\.recipient) == ["later@good.test", "jobbed@good.test"])
+            let jobs = await node.snapshot().jobs
+            #expect(jobs.first { $0.name == "spring" }?.suppressed == 1, "the job's recipient dropped after DATA")
+            #expect(jobs.first { $0.name == "autumn" }?.delivered == 1)
         }
         let bounces = rows(dir)
         #expect(bounces.map { [$0["rcpt"], $0["bounceCat"], $0["jobId"]] } == [["jobbed@good.test", "suppressed", "spring"]])

@@ -89,10 +89,13 @@ public enum ControlCommand: Hashable, Sendable, CustomStringConvertible {
         UInt64(id.hasPrefix("#") ? String(id.dropFirst()) : id)
     }
 
-    /// `hold gmail.com`, `set-throttle gmail.com/vmta1 max-msg-rate=20/s (persist)`.
+    /// `hold gmail.com`, `set-throttle gmail.com/vmta1 max-msg-rate=20/s (persist)`, `pause job newsletter-2611`.
     public var description: String {
         var parts = [verb]
-        if let t = targetName { parts.append(t) }
+        switch self {
+        case .pause(.job(let j)), .resume(.job(let j)), .delete(.job(let j), _): parts.append("job \(j)")
+        default: if let t = targetName { parts.append(t) }
+        }
         switch self {
         case .setMode(_, let mode): parts.append(mode)
         case .setThrottle(_, let settings, let persist):

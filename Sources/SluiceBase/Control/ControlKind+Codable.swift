@@ -2,7 +2,7 @@
 /// one file per control, and controls persisted by earlier versions must load. It is the shape
 /// Swift's synthesized `Codable` gave these enums, targets included:
 /// `{"hold":{"_0":{"domain":{"_0":"gmail.com"}}}}`, `{"pause":{"_0":{"vmta":{"_0":"vmta1"}}}}`,
-/// `{"pause":{"_0":{"queue":{"_0":"gmail.com/vmta1"}}}}`,
+/// `{"pause":{"_0":{"queue":{"_0":"gmail.com/vmta1"}}}}`, `{"pause":{"_0":{"job":{"_0":"newsletter-2611"}}}}`,
 /// `{"throttle":{"_0":{"domain":{"_0":"gmail.com"}},"directive":"max-msg-rate","value":"10/s"}}`.
 /// The target is read as written (no name checks: it was checked when the control was set, and a
 /// queue of a rollup or a pattern list may have any name).
@@ -12,7 +12,7 @@ extension ControlKind: Codable {
         case target = "_0"
         case directive, value
     }
-    private enum TargetKind: String, CodingKey { case domain, vmta, queue }
+    private enum TargetKind: String, CodingKey { case domain, vmta, queue, job }
     private enum Payload: String, CodingKey { case name = "_0" }
 
     /// Decodes the persisted form.
@@ -56,13 +56,14 @@ extension ControlKind: Codable {
     private static func decodeTarget(_ c: KeyedDecodingContainer<TargetKind>) throws -> ControlTarget {
         guard c.allKeys.count == 1, let kind = c.allKeys.first else {
             throw DecodingError.dataCorrupted(.init(codingPath: c.codingPath,
-                                                    debugDescription: "a target is an object with exactly one of domain, vmta or queue"))
+                                                    debugDescription: "a target is an object with exactly one of domain, vmta, queue or job"))
         }
         let payload = try c.nestedContainer(keyedBy: Payload.self, forKey: kind)
         switch kind {
         case .domain: return .domain(try payload.decode(String.self, forKey: .name))
         case .vmta: return .vmta(try payload.decode(String.self, forKey: .name))
         case .queue: return .queue(try payload.decode(QueueKey.self, forKey: .name))
+        case .job: return .job(try payload.decode(String.self, forKey: .name))
         }
     }
 
@@ -78,6 +79,9 @@ extension ControlKind: Codable {
         case .queue(let k):
             var payload = c.nestedContainer(keyedBy: Payload.self, forKey: .queue)
             try payload.encode(k, forKey: .name)
+        case .job(let j):
+            var payload = c.nestedContainer(keyedBy: Payload.self, forKey: .job)
+            try payload.encode(j, forKey: .name)
         }
     }
 }

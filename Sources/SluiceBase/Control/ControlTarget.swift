@@ -1,10 +1,10 @@
-/// What an operator control or command applies to: a destination domain, a virtual MTA or one
-/// queue.
+/// What an operator control or command applies to: a destination domain, a virtual MTA, one
+/// queue or a job.
 ///
 /// Written `gmail.com` (a domain), `gmail.com/vmta1` (a queue) on the command line; the kind of
 /// target a command expects decides how a bare name is read (`pause vmta NAME` names a vmta).
 /// Its JSON on the control plane is one key: `{"domain":"gmail.com"}`, `{"vmta":"vmta1"}`,
-/// `{"queue":"gmail.com/vmta1"}`, checked like typed input when decoded. (A persisted
+/// `{"queue":"gmail.com/vmta1"}`, `{"job":"newsletter-2611"}`, checked like typed input when decoded. (A persisted
 /// ``Control`` keeps its own, older form; see ``ControlKind``.)
 public enum ControlTarget: Hashable, Sendable, Codable, CustomStringConvertible {
     /// Every queue of a destination domain (lowercase).
@@ -13,6 +13,9 @@ public enum ControlTarget: Hashable, Sendable, Codable, CustomStringConvertible 
     case vmta(String)
     /// One queue, `domain/vmta`.
     case queue(QueueKey)
+    /// Every queued recipient of a job (the message's X-Job header, PowerMTA's `jobid-header`),
+    /// whichever queues they are in. Only pause, resume and delete take a job.
+    case job(String)
 
     /// Reads `DOMAIN/VMTA` as a queue and anything else as a domain (lowercased).
     ///
@@ -39,13 +42,29 @@ public enum ControlTarget: Hashable, Sendable, Codable, CustomStringConvertible 
         return .vmta(trimmed)
     }
 
-    /// True when the target covers `key`.
+    /// Reads a job id: printable, no white space, at most 255 characters.
+    ///
+    /// - Throws: ``ControlError`` with code `usage` for an empty or malformed id.
+    public static func jobNamed(_ text: String) throws(ControlError) -> ControlTarget {
+        let trimmed = trimmingSpaces(text)
+        guard isName(trimmed) else { throw ControlError(.usage, "'\(text)' is not a job id") }
+        return .job(trimmed)
+    }
+
+    /// True when the target covers every recipient of `key` (a job covers no queue whole).
     public func covers(_ key: QueueKey) -> Bool {
         switch self {
         case .domain(let d): return key.domain == d
         case .vmta(let v): return key.vmta == v
         case .queue(let q): return key == q
+        case .job: return false
         }
+    }
+
+    /// The job's id, for a job target.
+    public var jobID: String? {
+        if case .job(let id) = self { return id }
+        return nil
     }
 
     /// True for one queue (a throttle on it applies after its domain's).
@@ -60,6 +79,7 @@ public enum ControlTarget: Hashable, Sendable, Codable, CustomStringConvertible 
         case .domain(let d): return d
         case .vmta(let v): return "vmta \(v)"
         case .queue(let k): return k.description
+        case .job(let j): return "job \(j)"
         }
     }
 
@@ -69,6 +89,7 @@ public enum ControlTarget: Hashable, Sendable, Codable, CustomStringConvertible 
         case .domain(let d): return d
         case .vmta(let v): return v
         case .queue(let k): return k.description
+        case .job(let j): return j
         }
     }
 
@@ -101,10 +122,10 @@ public enum ControlTarget: Hashable, Sendable, Codable, CustomStringConvertible 
         return String(s)
     }
 
-    private enum Keys: String, CodingKey { case domain, vmta, queue }
+    private enum Keys: String, CodingKey { case domain, vmta, queue, job }
 
-    /// Decodes `{"domain":…}`, `{"vmta":…}` or `{"queue":"DOMAIN/VMTA"}`, checking the name as
-    /// ``domainOrQueue(_:)`` and ``vmtaNamed(_:)`` do.
+    /// Decodes `{"domain":…}`, `{"vmta":…}`, `{"queue":"DOMAIN/VMTA"}` or `{"job":…}`, checking the
+    /// name as ``domainOrQueue(_:)``, ``vmtaNamed(_:)`` and ``jobNamed(_:)`` do.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: Keys.self)
         do {
@@ -116,8 +137,10 @@ public enum ControlTarget: Hashable, Sendable, Codable, CustomStringConvertible 
             } else if let q = try c.decodeIfPresent(String.self, forKey: .queue) {
                 self = try .domainOrQueue(q)
                 guard case .queue = self else { throw ControlError(.usage, "'\(q)' is not a queue name: expected DOMAIN/VMTA") }
+            } else if let j = try c.decodeIfPresent(String.self, forKey: .job) {
+                self = try .jobNamed(j)
             } else {
-                throw ControlError(.usage, "a target needs one of domain, vmta or queue")
+                throw ControlError(.usage, "a target needs one of domain, vmta, queue or job")
             }
         } catch let error as ControlError {
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.message))
@@ -131,6 +154,7 @@ public enum ControlTarget: Hashable, Sendable, Codable, CustomStringConvertible 
         case .domain(let d): try c.encode(d, forKey: .domain)
         case .vmta(let v): try c.encode(v, forKey: .vmta)
         case .queue(let k): try c.encode(k.description, forKey: .queue)
+        case .job(let j): try c.encode(j, forKey: .job)
         }
     }
 }

@@ -98,6 +98,9 @@ extension OperatorRequest {
         case .resumeVMTA(let name, _): return .resume(target: try .vmtaNamed(name))
         case .pauseQueue(let queue, _, _): return .pause(target: try .domainOrQueue(queue))
         case .resumeQueue(let queue, _): return .resume(target: try .domainOrQueue(queue))
+        case .pauseJob(let job, _, _): return .pause(target: try .jobNamed(job))
+        case .resumeJob(let job, _): return .resume(target: try .jobNamed(job))
+        case .deleteJob(let job, let bounce, _): return .delete(target: try .jobNamed(job), asBounces: bounce)
         case .setMode(let target, let mode, _): return .setMode(target: try .domainOrQueue(target), mode: mode.rawValue)
         case .setThrottle(let target, let settings, _, let persist, _):
             return .setThrottle(target: try .domainOrQueue(target), settings: settings, persist: persist)
@@ -110,7 +113,7 @@ extension OperatorRequest {
     /// How long the control should last, for the requests that take one.
     var ttl: TimeSpan? {
         switch self {
-        case .holdDomain(_, _, let ttl), .pauseVMTA(_, _, let ttl), .pauseQueue(_, _, let ttl),
+        case .holdDomain(_, _, let ttl), .pauseVMTA(_, _, let ttl), .pauseQueue(_, _, let ttl), .pauseJob(_, _, let ttl),
              .setThrottle(_, _, let ttl, _, _):
             return ttl
         default:

@@ -14,7 +14,7 @@ public enum FleetMerge {
         let reported = nodes.compactMap { node in node.snapshot.map { (node.name, $0) } }
         guard !reported.isEmpty else { return nil }
         var rows = FleetRowNodes()
-        var domains: [DomainRow] = [], queues: [QueueRow] = [], vmtas: [VMTARow] = []
+        var domains: [DomainRow] = [], queues: [QueueRow] = [], vmtas: [VMTARow] = [], jobs: [JobRow] = []
         for (name, snapshot) in reported {
             domains += snapshot.domains
             rows.domains += Array(repeating: name, count: snapshot.domains.count)
@@ -22,9 +22,11 @@ public enum FleetMerge {
             rows.queues += Array(repeating: name, count: snapshot.queues.count)
             vmtas += snapshot.vmtas
             rows.vmtas += Array(repeating: name, count: snapshot.vmtas.count)
+            jobs += snapshot.jobs
+            rows.jobs += Array(repeating: name, count: snapshot.jobs.count)
         }
         let status = totals(reported, fleetSize: nodes.count)
-        return (NodeSnapshot(status: status, domains: domains, queues: queues, vmtas: vmtas), rows)
+        return (NodeSnapshot(status: status, domains: domains, queues: queues, vmtas: vmtas, jobs: jobs), rows)
     }
 
     /// The control id `NODE:ID` split into node and the node's own id, or nil when it has no node.

@@ -31,6 +31,8 @@ public struct FleetRowNodes: Hashable, Sendable {
     public var queues: [String] = []
     /// Node of each merged vmta row.
     public var vmtas: [String] = []
+    /// Node of each merged job row.
+    public var jobs: [String] = []
 
     /// Creates empty row nodes.
     public init() {}
@@ -42,6 +44,7 @@ public struct FleetRowNodes: Hashable, Sendable {
         case .domains: nodes = domains
         case .queues: nodes = queues
         case .vmtas: nodes = vmtas
+        case .jobs: nodes = jobs
         case .diagnostics, .detail, .patterns: return nil
         }
         return nodes.indices.contains(index) ? nodes[index] : nil

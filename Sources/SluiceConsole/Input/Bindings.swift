@@ -12,6 +12,8 @@ public enum ConsoleAction: String, Hashable, Sendable, CaseIterable {
     case showDetail
     /// Show the Patterns view.
     case showPatterns
+    /// Show the Jobs view.
+    case showJobs
     /// Select the domain of the newest deferral incident in the Domains view.
     case jumpToIncident
     /// Open the `:` command line.
@@ -54,7 +56,7 @@ public enum ConsoleAction: String, Hashable, Sendable, CaseIterable {
     case freeze
     /// Hold or release the selected domain.
     case hold
-    /// Pause or resume the selected vmta or queue.
+    /// Pause or resume the selected vmta, queue or job.
     case pause
     /// Edit the selected domain's or queue's throttles.
     case editThrottles
@@ -62,7 +64,7 @@ public enum ConsoleAction: String, Hashable, Sendable, CaseIterable {
     case toggleBackoff
     /// Retry the selected domain or queue now.
     case schedule
-    /// Delete the selected domain's or queue's recipients.
+    /// Delete the selected domain's, queue's or job's recipients.
     case deleteQueue
     /// Cancel the selected active control (Detail view).
     case undo
@@ -121,7 +123,7 @@ public struct Binding: Hashable, Sendable {
 /// The one binding table: key handling, the function bar and the `?` help are all derived from it.
 public enum BindingTable {
     private static let rowViews: BindingContext = .views([.domains, .queues, .vmtas, .diagnostics, .detail, .patterns])
-    private static let tables: BindingContext = .views([.domains, .queues, .vmtas])
+    private static let tables: BindingContext = .views([.domains, .queues, .vmtas, .jobs])
     private static let targets: BindingContext = .views([.domains, .queues, .diagnostics, .detail, .patterns])
 
     /// Every binding, in help order.
@@ -133,6 +135,7 @@ public enum BindingTable {
         Binding([.char("4")], .global, .showDiagnostics, help: "Diagnostics: live dsnDiag tail"),
         Binding([.char("5")], .global, .showDetail, help: "Detail of the selected row"),
         Binding([.char("6")], .global, .showPatterns, help: "Patterns: deferral and bounce reply templates of the last hour"),
+        Binding([.char("7")], .global, .showJobs, help: "Jobs: progress of each job (X-Job) across every queue"),
         Binding([.char("!")], .global, .jumpToIncident,
                 help: "select the domain of the newest deferral incident (Domains view)"),
         Binding([.char(":")], .global, .commandLine, label: "Cmd",
@@ -150,18 +153,19 @@ public enum BindingTable {
         Binding([.char("<")], tables, .sortLeft, help: "sort by the column to the left"),
         Binding([.char(">")], tables, .sortRight, label: "Sort", help: "sort by the column to the right"),
         Binding([.char("I")], tables, .invertSort, help: "invert the sort order"),
-        Binding([.char("/")], .views([.domains, .queues, .vmtas, .diagnostics]), .filter, label: "Filter",
-                help: "filter rows (Diagnostics: text or regex, domain:X, cat:X, class:4xx)"),
+        Binding([.char("/")], .views([.domains, .queues, .vmtas, .jobs, .diagnostics]), .filter, label: "Filter",
+                help: "filter rows (Jobs: name, paused, done; Diagnostics: text or regex, domain:X, cat:X, class:4xx)"),
         Binding([.escape], .global, .back, help: "clear the filter; leave Detail"),
         Binding([.char(" ")], .views([.diagnostics]), .freeze, label: "Freeze", help: "freeze or resume the tail"),
         Binding([.enter], rowViews, .showDetail, label: "Detail", help: "open the selected row's Detail"),
         Binding([.char("h")], targets, .hold, label: "Hold", help: "hold or release the domain", changesMTA: true),
-        Binding([.char("p")], .views([.domains, .queues, .vmtas, .diagnostics, .detail]), .pause, label: "Pause",
-                help: "pause/resume a vmta or queue (domain: its deferring queue)", changesMTA: true),
+        Binding([.char("p")], .views([.domains, .queues, .vmtas, .jobs, .diagnostics, .detail]), .pause, label: "Pause",
+                help: "pause/resume a vmta, queue or job (domain: its deferring queue)", changesMTA: true),
         Binding([.char("e")], targets, .editThrottles, label: "Edit", help: "edit throttles (with TTL, persist)", changesMTA: true),
         Binding([.char("b")], targets, .toggleBackoff, label: "Backoff", help: "switch backoff/normal mode", changesMTA: true),
         Binding([.char("s")], targets, .schedule, label: "Sched", help: "retry now", changesMTA: true),
-        Binding([.char("D")], targets, .deleteQueue, label: "Del", help: "delete the queue (typed confirmation)", changesMTA: true),
+        Binding([.char("D")], .views([.domains, .queues, .jobs, .diagnostics, .detail, .patterns]), .deleteQueue, label: "Del",
+                help: "delete the queue's or job's recipients (typed confirmation)", changesMTA: true),
         Binding([.char("u")], .views([.detail]), .undo, label: "Undo", help: "cancel the selected active control", changesMTA: true),
         Binding([.char("n")], .views([.domains, .queues, .vmtas]), .nextNode, label: "Node",
                 help: "fleet: show the next node only, then the whole fleet again", fleetOnly: true),

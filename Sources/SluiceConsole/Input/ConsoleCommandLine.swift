@@ -11,7 +11,7 @@ public enum ConsoleCommand: Hashable, Sendable {
     case show(ConsoleView)
 }
 
-/// The names a command line can complete: the snapshot's domains, vmtas and queues.
+/// The names a command line can complete: the snapshot's domains, vmtas, queues and jobs.
 public struct CommandTargets: Hashable, Sendable {
     /// Destination domains.
     public var domains: [String]
@@ -19,18 +19,21 @@ public struct CommandTargets: Hashable, Sendable {
     public var vmtas: [String]
     /// Queues, `domain/vmta`.
     public var queues: [String]
+    /// Jobs (X-Job).
+    public var jobs: [String]
 
     /// Creates the lists.
-    public init(domains: [String] = [], vmtas: [String] = [], queues: [String] = []) {
+    public init(domains: [String] = [], vmtas: [String] = [], queues: [String] = [], jobs: [String] = []) {
         self.domains = domains
         self.vmtas = vmtas
         self.queues = queues
+        self.jobs = jobs
     }
 
     /// The names in `snapshot` (none without one).
     public init(_ snapshot: NodeSnapshot?) {
         self.init(domains: snapshot?.domains.map(\.name) ?? [], vmtas: snapshot?.vmtas.map(\.name) ?? [],
-                  queues: snapshot?.queues.map(\.name) ?? [])
+                  queues: snapshot?.queues.map(\.name) ?? [], jobs: snapshot?.jobs.map(\.name) ?? [])
     }
 }
 
@@ -40,10 +43,11 @@ public struct CommandTargets: Hashable, Sendable {
 /// :hold yahoo.com 30m TSS04 storm      hold a domain (TTL and reason optional)
 /// :release yahoo.com                   release it
 /// :pause vmta3 [TTL] [reason]          pause a vmta or a queue (domain/vmta)
-/// :resume vmta3                        resume it
+/// :pause job newsletter-2611 [TTL] [reason]   pause a job in every queue
+/// :resume vmta3 | :resume job ID       resume it
 /// :throttle gmail.com max-msg-rate=10/s 1h [reason]
 /// :backoff gmail.com | :normal gmail.com | :schedule gmail.com
-/// :domains | :queues | :vmtas | :diagnostics | :patterns
+/// :domains | :queues | :vmtas | :diagnostics | :patterns | :jobs
 /// ```
 public enum ConsoleCommandLine {
     /// A verb: its name, what its first argument names, and its help.
@@ -62,7 +66,7 @@ public enum ConsoleCommandLine {
         case none
         /// A domain.
         case domain
-        /// A vmta or a queue.
+        /// A vmta or a queue, or `job` and a job id.
         case vmtaOrQueue
         /// A domain or a queue.
         case domainOrQueue
@@ -72,8 +76,8 @@ public enum ConsoleCommandLine {
     public static let verbs: [Verb] = [
         Verb(name: "hold", argument: .domain, usage: "hold DOMAIN [TTL] [reason]"),
         Verb(name: "release", argument: .domain, usage: "release DOMAIN [reason]"),
-        Verb(name: "pause", argument: .vmtaOrQueue, usage: "pause VMTA|DOMAIN/VMTA [TTL] [reason]"),
-        Verb(name: "resume", argument: .vmtaOrQueue, usage: "resume VMTA|DOMAIN/VMTA [reason]"),
+        Verb(name: "pause", argument: .vmtaOrQueue, usage: "pause VMTA|DOMAIN/VMTA|job ID [TTL] [reason]"),
+        Verb(name: "resume", argument: .vmtaOrQueue, usage: "resume VMTA|DOMAIN/VMTA|job ID [reason]"),
         Verb(name: "throttle", argument: .domainOrQueue, usage: "throttle DOMAIN[/VMTA] DIRECTIVE=VALUE… [TTL] [reason]"),
         Verb(name: "backoff", argument: .domainOrQueue, usage: "backoff DOMAIN[/VMTA] [reason]"),
         Verb(name: "normal", argument: .domainOrQueue, usage: "normal DOMAIN[/VMTA] [reason]"),
@@ -83,7 +87,11 @@ public enum ConsoleCommandLine {
         Verb(name: "vmtas", argument: .none, usage: "vmtas"),
         Verb(name: "diagnostics", argument: .none, usage: "diagnostics"),
         Verb(name: "patterns", argument: .none, usage: "patterns"),
+        Verb(name: "jobs", argument: .none, usage: "jobs"),
     ]
+
+    /// The word that makes `pause` and `resume` take a job id.
+    public static let jobKeyword = "job"
 
     /// The directives `throttle` takes.
     public static let throttleDirectives: [String] = DomainDirective.all.filter(\.isThrottle).map(\.name)
@@ -103,14 +111,24 @@ public enum ConsoleCommandLine {
             case "vmtas": .vmtas
             case "diagnostics": .diagnostics
             case "patterns": .patterns
+            case "jobs": .jobs
             default: .domains
             }
             return .success(.show(view))
         }
         guard words.count >= 2 else { return .failure(OperatorError("usage: \(verb.usage)")) }
-        let target = words[1]
+        var target = words[1]
         var rest = Array(words.dropFirst(2))
+        var job: String?
+        if verb.argument == .vmtaOrQueue, target.lowercased() == jobKeyword, !targets.vmtas.contains(target) {
+            guard let id = rest.first else { return .failure(OperatorError("usage: \(verb.usage)")) }
+            if !targets.jobs.isEmpty && !targets.jobs.contains(id) { return .failure(OperatorError("no job \(id)")) }
+            job = id
+            target = id
+            rest.removeFirst()
+        }
         switch verb.argument {
+        case _ where job != nil: break
         case .domain where target.contains("/"):
             return .failure(OperatorError("\(verb.name) takes a domain, not the queue \(target)"))
         case .domain where !targets.domains.isEmpty && !targets.domains.contains(target):
@@ -144,6 +162,8 @@ public enum ConsoleCommandLine {
         switch verb.name {
         case "hold": request = .holdDomain(domain: target, reason: "", ttl: ttl)
         case "release": request = .releaseDomain(domain: target, reason: "")
+        case "pause" where job != nil: request = .pauseJob(job: target, reason: "", ttl: ttl)
+        case "resume" where job != nil: request = .resumeJob(job: target, reason: "")
         case "pause": request = target.contains("/") ? .pauseQueue(queue: target, reason: "", ttl: ttl) : .pauseVMTA(name: target, reason: "", ttl: ttl)
         case "resume": request = target.contains("/") ? .resumeQueue(queue: target, reason: "") : .resumeVMTA(name: target, reason: "")
         case "throttle": request = .setThrottle(target: target, settings: settings, ttl: ttl, persist: false, reason: "")
@@ -165,10 +185,13 @@ public enum ConsoleCommandLine {
             let names: [String] = switch verb.argument {
             case .none: []
             case .domain: targets.domains
-            case .vmtaOrQueue: targets.vmtas + targets.queues
+            case .vmtaOrQueue: targets.vmtas + targets.queues + (targets.jobs.isEmpty ? [] : [jobKeyword])
             case .domainOrQueue: targets.domains + targets.queues
             }
             return names.filter { $0.lowercased().hasPrefix(lower) }
+        }
+        if words.count == 3, verb.argument == .vmtaOrQueue, words[1].lowercased() == jobKeyword {
+            return targets.jobs.filter { $0.lowercased().hasPrefix(lower) }
         }
         if verb.name == "throttle", !partial.contains("=") {
             return throttleDirectives.map { $0 + "=" }.filter { $0.hasPrefix(lower) }

@@ -118,6 +118,7 @@ public enum ConsoleReducer {
         case .showDiagnostics: switchView(to: .diagnostics, &state)
         case .showDetail: return openDetail(&state)
         case .showPatterns: switchView(to: .patterns, &state)
+        case .showJobs: switchView(to: .jobs, &state)
         case .jumpToIncident: jumpToIncident(&state)
         case .commandLine: state.modal = .command(CommandLineState())
         case .quickJump: state.modal = .jump(TextField())
@@ -180,6 +181,12 @@ public enum ConsoleReducer {
                 return []
             }
             ask(.schedule(target: target.name, reason: ""), &state)
+        case .deleteQueue where state.view == .jobs:
+            guard let job = selectedJob(state) else {
+                state.status = StatusMessage("D deletes a job's queued recipients: select one", .error)
+                return []
+            }
+            state.modal = .form(.delete(job: job.name))
         case .deleteQueue:
             guard let target = selectedTarget(state), target.domain != nil else {
                 state.status = StatusMessage("D deletes a domain's or queue's recipients: select one", .error)
@@ -405,6 +412,14 @@ public enum ConsoleReducer {
     }
 
     private static func pauseOrResume(_ state: inout ConsoleState) {
+        if state.view == .jobs {
+            guard let job = selectedJob(state) else {
+                state.status = StatusMessage("p pauses a job: select one", .error)
+                return
+            }
+            ask(job.paused ? .resumeJob(job: job.name, reason: "") : .pauseJob(job: job.name, reason: "", ttl: nil), &state)
+            return
+        }
         switch selectedTarget(state) {
         case .vmta(let name):
             let paused = state.snapshot?.vmtas.contains { $0.name == name && $0.paused } ?? false
@@ -455,7 +470,16 @@ public enum ConsoleReducer {
         case .patterns:
             let rows = snapshot.patterns
             return rows.indices.contains(state.patterns.selected) ? rows[state.patterns.selected].domains.first.map { .domain($0.name) } : nil
+        case .jobs:
+            return nil
         }
+    }
+
+    /// The selected row of the Jobs view.
+    public static func selectedJob(_ state: ConsoleState) -> JobRow? {
+        guard state.view == .jobs, let snapshot = state.snapshot, state.jobs.rows.indices.contains(state.jobs.selected) else { return nil }
+        let index = state.jobs.rows[state.jobs.selected]
+        return snapshot.jobs.indices.contains(index) ? snapshot.jobs[index] : nil
     }
 
     /// The Diagnostics line under the selection, after filtering.
@@ -532,7 +556,7 @@ public enum ConsoleReducer {
         case .patterns:
             let rows = state.snapshot?.patterns ?? []
             state.patterns.select(state.patterns.selected + delta, in: rows, pageSize: PatternsView.listRows(pageSize: state.pageSize))
-        case .domains, .queues, .vmtas:
+        case .domains, .queues, .vmtas, .jobs:
             updateTable(&state, refresh: false) { t in
                 t.selected = max(0, min(t.rows.count - 1, t.selected + delta))
             }
@@ -579,6 +603,7 @@ public enum ConsoleReducer {
         case .domains: apply(&state.domains)
         case .queues: apply(&state.queues)
         case .vmtas: apply(&state.vmtas)
+        case .jobs: apply(&state.jobs)
         case .diagnostics, .detail, .patterns: break
         }
     }

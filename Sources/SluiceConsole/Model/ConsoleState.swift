@@ -111,6 +111,8 @@ public struct ConsoleState: Hashable, Sendable {
     public var queues = TableState(sortColumn: .queued)
     /// The VMTAs table.
     public var vmtas = TableState(sortColumn: .delivered)
+    /// The Jobs table.
+    public var jobs = TableState(sortColumn: .queued)
     /// The Diagnostics tail.
     public var diagnostics = DiagnosticsState()
     /// The Patterns view.
@@ -148,6 +150,7 @@ public struct ConsoleState: Hashable, Sendable {
         case .domains: domains
         case .queues: queues
         case .vmtas: vmtas
+        case .jobs: jobs
         case .diagnostics, .detail, .patterns: nil
         }
     }

@@ -1,4 +1,4 @@
-/// The console's views, on keys 1–6.
+/// The console's views, on keys 1–7.
 public enum ConsoleView: Int, Hashable, Sendable, CaseIterable {
     /// A row per destination domain.
     case domains = 1
@@ -12,6 +12,8 @@ public enum ConsoleView: Int, Hashable, Sendable, CaseIterable {
     case detail
     /// Deferral and bounce replies clustered into templates.
     case patterns
+    /// A row per job (X-Job): its progress through every queue it has mail in.
+    case jobs
 
     /// The tab title.
     public var title: String {
@@ -22,6 +24,7 @@ public enum ConsoleView: Int, Hashable, Sendable, CaseIterable {
         case .diagnostics: "Diagnostics"
         case .detail: "Detail"
         case .patterns: "Patterns"
+        case .jobs: "Jobs"
         }
     }
 }

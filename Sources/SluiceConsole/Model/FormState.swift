@@ -77,6 +77,8 @@ public struct FormState: Hashable, Sendable {
         case throttle(target: String)
         /// Delete a domain's or queue's recipients.
         case delete(target: String)
+        /// Delete a job's recipients in every queue.
+        case deleteJob(job: String)
     }
 
     /// The directives the throttle editor offers, in order.
@@ -106,8 +108,17 @@ public struct FormState: Hashable, Sendable {
 
     /// The delete confirmation for `target`.
     public static func delete(target: String) -> FormState {
-        FormState(purpose: .delete(target: target), fields: [
-            FormField(kind: .confirm(expected: target), input: TextField()),
+        confirmation(.delete(target: target), expected: target)
+    }
+
+    /// The delete confirmation for a job.
+    public static func delete(job: String) -> FormState {
+        confirmation(.deleteJob(job: job), expected: job)
+    }
+
+    private static func confirmation(_ purpose: Purpose, expected: String) -> FormState {
+        FormState(purpose: purpose, fields: [
+            FormField(kind: .confirm(expected: expected), input: TextField()),
             FormField(kind: .bounce, input: TextField()),
             FormField(kind: .reason, input: TextField("deleted from console", prefilled: true)),
         ], loading: false)
@@ -149,6 +160,10 @@ public struct FormState: Hashable, Sendable {
         case .delete(let target):
             let bounce = fields.first { $0.kind == .bounce }?.isOn ?? false
             let request = OperatorRequest.deleteQueue(target: target, bounce: bounce, reason: "")
+            return .success(request.with(reason: reasonText.isEmpty ? request.defaultReason : reasonText))
+        case .deleteJob(let job):
+            let bounce = fields.first { $0.kind == .bounce }?.isOn ?? false
+            let request = OperatorRequest.deleteJob(job: job, bounce: bounce, reason: "")
             return .success(request.with(reason: reasonText.isEmpty ? request.defaultReason : reasonText))
         }
     }

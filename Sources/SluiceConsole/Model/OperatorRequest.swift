@@ -17,6 +17,12 @@ public enum OperatorRequest: Hashable, Sendable {
     case pauseQueue(queue: String, reason: String, ttl: TimeSpan?)
     /// Resume a paused queue.
     case resumeQueue(queue: String, reason: String)
+    /// Pause a job's mail in every queue.
+    case pauseJob(job: String, reason: String, ttl: TimeSpan?)
+    /// Resume a paused job.
+    case resumeJob(job: String, reason: String)
+    /// Delete a job's queued recipients in every queue, optionally returning DSNs (bounces).
+    case deleteJob(job: String, bounce: Bool, reason: String)
     /// Force a domain or queue into backoff or back to normal mode.
     case setMode(target: String, mode: QueueMode, reason: String)
     /// Override throttle directives of a domain or queue.
@@ -32,7 +38,8 @@ public enum OperatorRequest: Hashable, Sendable {
     public var reason: String {
         switch self {
         case .holdDomain(_, let r, _), .releaseDomain(_, let r), .pauseVMTA(_, let r, _), .resumeVMTA(_, let r),
-             .pauseQueue(_, let r, _), .resumeQueue(_, let r), .setMode(_, _, let r), .setThrottle(_, _, _, _, let r),
+             .pauseQueue(_, let r, _), .resumeQueue(_, let r), .pauseJob(_, let r, _), .resumeJob(_, let r),
+             .deleteJob(_, _, let r), .setMode(_, _, let r), .setThrottle(_, _, _, _, let r),
              .schedule(_, let r), .deleteQueue(_, _, let r), .cancelControl(_, let r):
             r
         }
@@ -47,6 +54,9 @@ public enum OperatorRequest: Hashable, Sendable {
         case .resumeVMTA(let n, _): .resumeVMTA(name: n, reason: reason)
         case .pauseQueue(let q, _, let t): .pauseQueue(queue: q, reason: reason, ttl: t)
         case .resumeQueue(let q, _): .resumeQueue(queue: q, reason: reason)
+        case .pauseJob(let j, _, let t): .pauseJob(job: j, reason: reason, ttl: t)
+        case .resumeJob(let j, _): .resumeJob(job: j, reason: reason)
+        case .deleteJob(let j, let b, _): .deleteJob(job: j, bounce: b, reason: reason)
         case .setMode(let t, let m, _): .setMode(target: t, mode: m, reason: reason)
         case .setThrottle(let t, let s, let ttl, let p, _): .setThrottle(target: t, settings: s, ttl: ttl, persist: p, reason: reason)
         case .schedule(let t, _): .schedule(target: t, reason: reason)
@@ -64,6 +74,9 @@ public enum OperatorRequest: Hashable, Sendable {
         case .resumeVMTA(let n, _): "resume vmta \(n)"
         case .pauseQueue(let q, _, _): "pause \(q)"
         case .resumeQueue(let q, _): "resume \(q)"
+        case .pauseJob(let j, _, _): "pause job \(j)"
+        case .resumeJob(let j, _): "resume job \(j)"
+        case .deleteJob(let j, let b, _): b ? "delete job \(j) with DSNs" : "delete job \(j)"
         case .setMode(let t, let m, _): "set \(t) to \(m.rawValue)"
         case .setThrottle(let t, let s, _, _, _): "throttle \(t) " + s.map { "\($0.directive)=\($0.value)" }.joined(separator: " ")
         case .schedule(let t, _): "schedule \(t) now"
@@ -77,12 +90,12 @@ public enum OperatorRequest: Hashable, Sendable {
         switch self {
         case .holdDomain: "held from console"
         case .releaseDomain: "released from console"
-        case .pauseVMTA, .pauseQueue: "paused from console"
-        case .resumeVMTA, .resumeQueue: "resumed from console"
+        case .pauseVMTA, .pauseQueue, .pauseJob: "paused from console"
+        case .resumeVMTA, .resumeQueue, .resumeJob: "resumed from console"
         case .setMode(_, let m, _): "\(m.rawValue) mode set from console"
         case .setThrottle: "throttled from console"
         case .schedule: "scheduled from console"
-        case .deleteQueue: "deleted from console"
+        case .deleteQueue, .deleteJob: "deleted from console"
         case .cancelControl: "undone from console"
         }
     }

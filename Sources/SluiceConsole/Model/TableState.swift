@@ -51,6 +51,12 @@ public enum ColumnID: String, Hashable, Sendable, CaseIterable {
     case warmup
     /// The DNS blocklists listing a vmta's source address.
     case listings
+    /// A job's share of its recipients that are final.
+    case progress
+    /// A job's complaints.
+    case complained
+    /// A job's recipients refused by the suppression list.
+    case suppressed
     /// The fleet console's node of a row (shown, not sortable: `n` narrows to one node instead).
     case node
 
@@ -62,6 +68,8 @@ public enum ColumnID: String, Hashable, Sendable, CaseIterable {
              .latencyP50, .latencyP95, .latencyP99, .connections, .rate, .mode, .state, .why, .lastError]
         case .vmtas:
             [.name, .source, .delivered, .deferred, .refused, .complaintsHour, .complaintsDay, .connections, .queued, .state, .listings, .busiest]
+        case .jobs:
+            [.name, .state, .progress, .queued, .delivered, .deferred, .bounced, .complained, .suppressed, .rate]
         case .diagnostics, .detail, .patterns: []
         }
     }
@@ -70,7 +78,7 @@ public enum ColumnID: String, Hashable, Sendable, CaseIterable {
     public var descendingByDefault: Bool {
         switch self {
         case .queued, .delivered, .deferred, .refused, .bounced, .complaintsHour, .complaintsDay, .oldest, .drain, .latencyP50,
-             .latencyP95, .latencyP99, .connections, .rate, .state: true
+             .latencyP95, .latencyP99, .connections, .rate, .state, .progress, .complained, .suppressed: true
         default: false
         }
     }
@@ -131,6 +139,8 @@ enum TableRows {
             table.rows = sortedIndices(snapshot.queues, filter: filter, table: table)
         case .vmtas:
             table.rows = vmtaIndices(snapshot.vmtas, filter: filter, table: table)
+        case .jobs:
+            table.rows = jobIndices(snapshot.jobs, filter: filter, table: table)
         case .diagnostics, .detail, .patterns:
             return
         }
@@ -159,6 +169,7 @@ enum TableRows {
         case .domains: snapshot.domains.indices.contains(index) ? snapshot.domains[index].name : nil
         case .queues: snapshot.queues.indices.contains(index) ? snapshot.queues[index].name : nil
         case .vmtas: snapshot.vmtas.indices.contains(index) ? snapshot.vmtas[index].name : nil
+        case .jobs: snapshot.jobs.indices.contains(index) ? snapshot.jobs[index].name : nil
         case .diagnostics, .detail, .patterns: nil
         }
         guard let name, let node = rowNodes?.node(of: index, in: view) else { return name }
@@ -255,4 +266,43 @@ enum TableRows {
         }
         return idx
     }
+
+    /// The Jobs rows: filtered by name (or `paused`, `done`), sorted by the column; in the Jobs
+    /// view `delivered`, `deferred` and `bounced` are totals and `rate` is delivered a minute.
+    private static func jobIndices(_ rows: [JobRow], filter: String, table: TableState) -> [Int] {
+        var idx = rows.indices.filter { i in
+            filter.isEmpty || rows[i].name.lowercased().contains(filter)
+                || (filter == "paused" && rows[i].paused) || (filter == "done" && rows[i].queued == 0)
+        }
+        let desc = table.descending
+        func key(_ r: JobRow) -> Double? {
+            switch table.sortColumn {
+            case .queued: Double(r.queued)
+            case .delivered: Double(r.delivered)
+            case .deferred: Double(r.deferred)
+            case .bounced: Double(r.bounced)
+            case .complained: Double(r.complained)
+            case .suppressed: Double(r.suppressed)
+            case .progress: r.progress
+            case .rate: r.deliveredPerMin
+            case .state: r.paused ? 1 : 0
+            default: nil
+            }
+        }
+        let byName = key(rows.first ?? JobRow.empty) == nil
+        idx.sort { a, b in
+            if let x = key(rows[a]), let y = key(rows[b]), x != y { return desc ? x > y : x < y }
+            let x = rows[a].name, y = rows[b].name
+            if x != y { return byName && desc ? x > y : x < y }
+            return a < b
+        }
+        return idx
+    }
+}
+
+extension JobRow {
+    /// A row with nothing in it (to ask a sort key whether it is numeric).
+    static let empty = JobRow(name: "", queued: 0, delivered: 0, deferred: 0, bounced: 0, deleted: 0, complained: 0,
+                              suppressed: 0, progress: 0, deliveredPerMin: 0, paused: false, pausedBy: nil, firstSeen: 0,
+                              lastActivity: 0)
 }

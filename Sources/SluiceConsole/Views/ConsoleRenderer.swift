@@ -26,6 +26,12 @@ public enum ConsoleRenderer {
             } else {
                 Table.drawEmpty("waiting for the daemon…", on: &canvas, y: top + 2)
             }
+        case .jobs:
+            if let snapshot = state.snapshot {
+                JobsTableView.draw(state, snapshot: snapshot, on: &canvas, glyphs: glyphs, top: top, rows: rows)
+            } else {
+                Table.drawEmpty("waiting for the daemon…", on: &canvas, y: top + 2)
+            }
         case .diagnostics:
             DiagnosticsView.draw(state, on: &canvas, glyphs: glyphs, top: top, rows: rows)
         case .detail:

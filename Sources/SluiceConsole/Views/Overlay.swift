@@ -50,6 +50,7 @@ enum FormOverlay {
         switch form.purpose {
         case .throttle(let t): title = "Edit throttles: \(t)" + (form.loading ? " (loading current values…)" : "")
         case .delete(let t): title = "Delete the recipients of \(t)"
+        case .deleteJob(let j): title = "Delete the queued recipients of job \(j), in every queue"
         }
         let box = Overlay.frame(on: &canvas, width: min(canvas.width - 2, 84), height: form.fields.count + 5, title: title, glyphs: glyphs)
         let labelWidth = min(26, box.width / 3)

@@ -14,6 +14,7 @@ public enum ShowRenderer {
         case .queues(let rows): return queues(rows, now: now)
         case .domains(let rows): return domains(rows)
         case .vmtas(let rows): return vmtas(rows)
+        case .jobs(let rows): return jobs(rows)
         case .settings(let s): return settings(s)
         case .events(let events): return self.events(events)
         case .controls(let controls): return self.controls(controls, now: now)
@@ -96,6 +97,29 @@ public enum ShowRenderer {
                         Formatting.decimal(rows.map(\.deferredPerMin).reduce(0, +)),
                         Formatting.decimal(rows.map(\.refusedPerMin).reduce(0, +)), "", ""]
         return table.render()
+    }
+
+    /// `show jobs`: one line per job with its progress through every queue it has mail in.
+    public static func jobs(_ rows: [JobRow]) -> String {
+        var table = TextTable([.init("Job"), .init("Queued", .right), .init("Dlvd", .right), .init("Dfrd", .right),
+                               .init("Bncd", .right), .init("Dltd", .right), .init("Cmpl", .right), .init("Suppr", .right),
+                               .init("Done", .right), .init("Dlvd/min", .right), .init("State")])
+        for j in rows {
+            table.add([j.name, "\(j.queued)", "\(j.delivered)", "\(j.deferred)", "\(j.bounced)", "\(j.deleted)",
+                       "\(j.complained)", "\(j.suppressed)", percent(j.progress), Formatting.decimal(j.deliveredPerMin),
+                       j.pausedBy.map { Formatting.truncate($0, reasonWidth) } ?? (j.queued == 0 ? "done" : "sending")])
+        }
+        func sum(_ k: KeyPath<JobRow, Int>) -> String { "\(rows.map { $0[keyPath: k] }.reduce(0, +))" }
+        table.totals = ["total (\(plural(rows.count, "job")))", sum(\.queued), sum(\.delivered), sum(\.deferred),
+                        sum(\.bounced), sum(\.deleted), sum(\.complained), sum(\.suppressed), "",
+                        Formatting.decimal(rows.map(\.deliveredPerMin).reduce(0, +)), ""]
+        return table.render()
+    }
+
+    /// `0.4`→`40%`, never 100% while anything is left.
+    static func percent(_ fraction: Double) -> String {
+        let p = Int((fraction * 100).rounded(.down))
+        return "\(min(100, max(0, p)))%"
     }
 
     /// A vmta's state cell: `active` or `paused`, with its blocklist listings

@@ -48,7 +48,7 @@ public enum CommandValidator {
             }
         case .pause(let target), .resume(let target):
             if case .domain(let d) = target {
-                throw ControlError(.usage, "\(command.verb) applies to a vmta or a queue; use hold/release for domain \(d)")
+                throw ControlError(.usage, "\(command.verb) applies to a vmta, a queue or a job; use hold/release for domain \(d)")
             }
         case .setMode(let target, let mode):
             try requireDomainOrQueue(target, command)
@@ -58,8 +58,12 @@ public enum CommandValidator {
         case .setThrottle(let target, let settings, _):
             try requireDomainOrQueue(target, command)
             try validate(throttle: settings)
-        case .schedule(let target), .delete(let target, _):
+        case .schedule(let target):
             try requireDomainOrQueue(target, command)
+        case .delete(let target, _):
+            if case .vmta(let v) = target {
+                throw ControlError(.usage, "delete applies to a domain, a queue (DOMAIN/VMTA) or a job, not vmta \(v)")
+            }
         case .reload:
             break
         case .cancelControl(let id):
@@ -122,8 +126,13 @@ public enum CommandValidator {
     }
 
     private static func requireDomainOrQueue(_ target: ControlTarget, _ command: ControlCommand) throws(ControlError) {
-        if case .vmta(let v) = target {
+        switch target {
+        case .vmta(let v):
             throw ControlError(.usage, "\(command.verb) applies to a domain or a queue (DOMAIN/VMTA), not vmta \(v)")
+        case .job(let j):
+            throw ControlError(.usage, "\(command.verb) applies to a domain or a queue (DOMAIN/VMTA), not job \(j)")
+        case .domain, .queue:
+            break
         }
     }
 }

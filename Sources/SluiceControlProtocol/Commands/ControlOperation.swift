@@ -45,6 +45,8 @@ public enum ControlOperation: Codable, Hashable, Sendable {
     case topDomains(limit: Int)
     /// One row per virtual MTA.
     case vmtas
+    /// One row per job (X-Job).
+    case jobs
     /// A domain's or queue's effective settings with origins, live overrides included.
     case settings(target: ControlTarget)
     /// Recent delivery events.
@@ -61,7 +63,7 @@ public enum ControlOperation: Codable, Hashable, Sendable {
     }
 
     private enum Query: Codable {
-        case status, queues, domains, topDomains(limit: Int), vmtas, settings(target: ControlTarget)
+        case status, queues, domains, topDomains(limit: Int), vmtas, jobs, settings(target: ControlTarget)
         case events(filter: EventFilter), listControls
     }
 
@@ -72,7 +74,7 @@ public enum ControlOperation: Codable, Hashable, Sendable {
         init?(intValue: Int) { nil }
     }
 
-    private static let queryNames: Set<String> = ["status", "queues", "domains", "topDomains", "vmtas", "settings", "events", "listControls"]
+    private static let queryNames: Set<String> = ["status", "queues", "domains", "topDomains", "vmtas", "jobs", "settings", "events", "listControls"]
 
     public init(from decoder: any Decoder) throws {
         let keys = try decoder.container(keyedBy: AnyKey.self).allKeys
@@ -87,6 +89,7 @@ public enum ControlOperation: Codable, Hashable, Sendable {
             case .domains: self = .domains
             case .topDomains(let limit): self = .topDomains(limit: limit)
             case .vmtas: self = .vmtas
+            case .jobs: self = .jobs
             case .settings(let target): self = .settings(target: target)
             case .events(let filter): self = .events(filter: filter)
             case .listControls: self = .listControls
@@ -103,6 +106,7 @@ public enum ControlOperation: Codable, Hashable, Sendable {
         case .domains: try Query.domains.encode(to: encoder)
         case .topDomains(let limit): try Query.topDomains(limit: limit).encode(to: encoder)
         case .vmtas: try Query.vmtas.encode(to: encoder)
+        case .jobs: try Query.jobs.encode(to: encoder)
         case .settings(let target): try Query.settings(target: target).encode(to: encoder)
         case .events(let filter): try Query.events(filter: filter).encode(to: encoder)
         case .listControls: try Query.listControls.encode(to: encoder)

@@ -15,7 +15,8 @@ public struct ControlInfo: Codable, Hashable, Sendable {
     public var id: String
     /// Hold, pause or throttle.
     public var kind: Kind
-    /// What it applies to: a domain (`gmail.com`), a vmta (`vmta1`) or a queue (`gmail.com/vmta1`).
+    /// What it applies to: a domain (`gmail.com`), a vmta (`vmta1`), a queue (`gmail.com/vmta1`) or a job
+    /// (`job newsletter-2611`).
     public var target: String
     /// A short human summary, e.g. `max-msg-rate=20/s` or `backoff`.
     public var detail: String

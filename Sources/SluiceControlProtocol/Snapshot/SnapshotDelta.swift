@@ -24,11 +24,13 @@ public struct SnapshotDelta: Codable, Hashable, Sendable {
     /// The reply templates, sent whole (bounded, and their counts move every second); nil when
     /// unchanged.
     public var patterns: [PatternRow]?
+    /// The job rows, sent whole (bounded); nil when unchanged.
+    public var jobs: [JobRow]?
 
     /// Creates a delta.
     public init(status: StatusSnapshot, domains: [DomainRow] = [], removedDomains: [String] = [],
                 queues: [QueueRow] = [], removedQueues: [String] = [], vmtas: [VMTARow] = [], removedVMTAs: [String] = [],
-                patterns: [PatternRow]? = nil) {
+                patterns: [PatternRow]? = nil, jobs: [JobRow]? = nil) {
         self.status = status
         self.domains = domains
         self.removedDomains = removedDomains
@@ -37,10 +39,11 @@ public struct SnapshotDelta: Codable, Hashable, Sendable {
         self.vmtas = vmtas
         self.removedVMTAs = removedVMTAs
         self.patterns = patterns
+        self.jobs = jobs
     }
 
     enum CodingKeys: String, CodingKey {
-        case status, domains, queues, vmtas, patterns
+        case status, domains, queues, vmtas, patterns, jobs
         case removedDomains = "removed_domains"
         case removedQueues = "removed_queues"
         case removedVMTAs = "removed_vmtas"
@@ -54,7 +57,8 @@ public struct SnapshotDelta: Codable, Hashable, Sendable {
               let v = changes(base.vmtas, next.vmtas, name: \.name) else { return nil }
         let delta = SnapshotDelta(status: next.status, domains: d.changed, removedDomains: d.removed,
                                   queues: q.changed, removedQueues: q.removed, vmtas: v.changed, removedVMTAs: v.removed,
-                                  patterns: base.patterns == next.patterns ? nil : next.patterns)
+                                  patterns: base.patterns == next.patterns ? nil : next.patterns,
+                                  jobs: base.jobs == next.jobs ? nil : next.jobs)
         guard delta.applied(to: base) == next else { return nil }
         return delta
     }
@@ -65,7 +69,7 @@ public struct SnapshotDelta: Codable, Hashable, Sendable {
                      domains: Self.merge(base.domains, changed: domains, removed: removedDomains, name: \.name),
                      queues: Self.merge(base.queues, changed: queues, removed: removedQueues, name: \.name),
                      vmtas: Self.merge(base.vmtas, changed: vmtas, removed: removedVMTAs, name: \.name),
-                     patterns: patterns ?? base.patterns)
+                     patterns: patterns ?? base.patterns, jobs: jobs ?? base.jobs)
     }
 
     /// Rows of `new` that are absent from or differ from `old`, and names of `old` rows absent

@@ -2,7 +2,7 @@ import Foundation
 
 /// The answer to a ``ControlOperation``, encoded as DESIGN.md's `--json` documents:
 /// `show status` is the ``StatusSnapshot`` itself, `show domains` is `{"domains":[…]}`,
-/// `show queues` `{"queues":[…]}`, `show vmtas` `{"vmtas":[…]}`, `show settings` the
+/// `show queues` `{"queues":[…]}`, `show vmtas` `{"vmtas":[…]}`, `show jobs` `{"jobs":[…]}`, `show settings` the
 /// ``SettingsSnapshot``, events `{"events":[…]}`, controls `{"controls":[…]}`, and a mutating
 /// command its ``CommandOutcome``.
 public enum ControlResult: Hashable, Sendable, Encodable {
@@ -14,6 +14,8 @@ public enum ControlResult: Hashable, Sendable, Encodable {
     case domains([DomainRow])
     /// `vmtas`.
     case vmtas([VMTARow])
+    /// `jobs`.
+    case jobs([JobRow])
     /// `settings`.
     case settings(SettingsSnapshot)
     /// `events`.
@@ -23,7 +25,7 @@ public enum ControlResult: Hashable, Sendable, Encodable {
     /// Any mutating command.
     case outcome(CommandOutcome)
 
-    private enum Keys: String, CodingKey { case queues, domains, vmtas, events, controls }
+    private enum Keys: String, CodingKey { case queues, domains, vmtas, jobs, events, controls }
 
     public func encode(to encoder: any Encoder) throws {
         switch self {
@@ -39,6 +41,9 @@ public enum ControlResult: Hashable, Sendable, Encodable {
         case .vmtas(let rows):
             var c = encoder.container(keyedBy: Keys.self)
             try c.encode(rows, forKey: .vmtas)
+        case .jobs(let rows):
+            var c = encoder.container(keyedBy: Keys.self)
+            try c.encode(rows, forKey: .jobs)
         case .events(let events):
             var c = encoder.container(keyedBy: Keys.self)
             try c.encode(events, forKey: .events)
@@ -60,6 +65,8 @@ public enum ControlResult: Hashable, Sendable, Encodable {
             self = .domains(try decoder.container(keyedBy: Keys.self).decode([DomainRow].self, forKey: .domains))
         case .vmtas:
             self = .vmtas(try decoder.container(keyedBy: Keys.self).decode([VMTARow].self, forKey: .vmtas))
+        case .jobs:
+            self = .jobs(try decoder.container(keyedBy: Keys.self).decode([JobRow].self, forKey: .jobs))
         case .events:
             self = .events(try decoder.container(keyedBy: Keys.self).decode([EventRecord].self, forKey: .events))
         case .listControls:

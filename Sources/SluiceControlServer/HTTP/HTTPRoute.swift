@@ -15,6 +15,7 @@ public enum HTTPRoute: Hashable, Sendable {
         var domain: String?
         var vmta: String?
         var queue: String?
+        var job: String?
         var target: String?
         var mode: String?
         var settings: [String: String]?
@@ -48,6 +49,7 @@ public enum HTTPRoute: Hashable, Sendable {
             case ("GET", "queues"): return .command(.queues, reason: nil, ttlSeconds: nil)
             case ("GET", "domains"): return .command(.domains, reason: nil, ttlSeconds: nil)
             case ("GET", "vmtas"): return .command(.vmtas, reason: nil, ttlSeconds: nil)
+            case ("GET", "jobs"): return .command(.jobs, reason: nil, ttlSeconds: nil)
             case ("GET", "topdomains"):
                 return .command(.topDomains(limit: try intParameter(query["limit"], default: 20)), reason: nil, ttlSeconds: nil)
             case ("GET", "settings"):
@@ -94,8 +96,10 @@ public enum HTTPRoute: Hashable, Sendable {
             if let vmta = body.vmta { t = try ControlTarget.vmtaNamed(vmta) } else if let queue = body.queue {
                 t = try ControlTarget.domainOrQueue(queue)
                 guard case .queue = t else { throw ControlError(.usage, "\"queue\" must be DOMAIN/VMTA") }
+            } else if let job = body.job {
+                t = try ControlTarget.jobNamed(job)
             } else {
-                throw ControlError(.usage, "\"vmta\" or \"queue\" is required")
+                throw ControlError(.usage, "\"vmta\", \"queue\" or \"job\" is required")
             }
             return name == "pause" ? .pause(target: t) : .resume(target: t)
         case "mode":
@@ -106,7 +110,9 @@ public enum HTTPRoute: Hashable, Sendable {
             let ordered = settings.sorted { $0.key < $1.key }.map { ThrottleSetting(directive: $0.key.lowercased(), value: $0.value) }
             return .setThrottle(target: try target(), settings: ordered, persist: body.persist ?? false)
         case "schedule": return .schedule(target: try target())
-        case "delete": return .delete(target: try target(), asBounces: body.dsn ?? false)
+        case "delete":
+            let t = try body.job.map { (job: String) throws(ControlError) -> ControlTarget in try ControlTarget.jobNamed(job) }
+            return .delete(target: try t ?? target(), asBounces: body.dsn ?? false)
         case "reload": return .reload
         default: throw notFound(path)
         }
@@ -139,7 +145,7 @@ public enum HTTPRoute: Hashable, Sendable {
 
     /// Where the Prometheus text is served: the conventional scrape path and the API's own.
     private static let metricsPaths: Set<String> = ["/metrics", "/api/v1/metrics"]
-    private static let queries: Set<String> = ["status", "queues", "domains", "vmtas", "topdomains", "settings", "controls", "events"]
+    private static let queries: Set<String> = ["status", "queues", "domains", "vmtas", "jobs", "topdomains", "settings", "controls", "events"]
     private static let actions: Set<String> = ["hold", "release", "pause", "resume", "mode", "throttle", "schedule", "delete", "reload"]
     private static let methodNotAllowed = HTTPAccess.Refusal(status: 405, message: "method not allowed")
     private static func notFound(_ path: String) -> HTTPAccess.Refusal { HTTPAccess.Refusal(status: 404, message: "no endpoint \(path)") }

@@ -70,7 +70,7 @@ public enum OverrideFile {
             switch o.target {
             case .domain(let d): byDomain[d, default: []].append(o)
             case .queue(let k): byQueue[k.vmta, default: [:]][k.domain, default: []].append(o)
-            case .vmta: continue
+            case .vmta, .job: continue
             }
         }
         for domain in byDomain.keys.sorted() {

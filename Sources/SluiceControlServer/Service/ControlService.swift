@@ -67,6 +67,7 @@ public final class ControlService: Sendable {
         case .domains: return .domains(await node.snapshot().domains)
         case .topDomains(let limit): return .domains(Self.topDomains(await node.snapshot().domains, limit: limit))
         case .vmtas: return .vmtas(await node.snapshot().vmtas)
+        case .jobs: return .jobs(await node.snapshot().jobs)
         case .listControls: return .controls(await node.snapshot().status.controls)
         case .events(let filter): return .events(await node.recentEvents(matching: filter))
         case .settings(let target):

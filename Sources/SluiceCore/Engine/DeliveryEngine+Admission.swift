@@ -85,6 +85,7 @@ extension DeliveryEngine {
         }
         let received = message.receivedAt.milliseconds
         messages[Int(slot)] = MessageRecord(message: message, recipients: recipients, pending: pending, live: true)
+        noteJobAdmitted(message, pending: Int(pending), now: now)
         slotOfMessage[message.id] = slot
         if pending == 0 {
             finishMessage(slot, into: &actions)
@@ -164,8 +165,13 @@ extension DeliveryEngine {
         refreshSources(q)
     }
 
-    /// Adds a message with ready recipients to a queue's ready list.
+    /// Adds a message with ready recipients to a queue's ready list (or parks it while its job is
+    /// paused).
     mutating func pushReady(_ q: UInt32, _ slot: UInt32, receivedAt: Int64, now: Int64) {
+        if isJobPaused(slot) {
+            park(slot, queue: q, now: now)
+            return
+        }
         queues[Int(q)].ready.push(slot)
         let expiry = satAdd(receivedAt, queues[Int(q)].bounceAfterMs)
         if expiry < queues[Int(q)].earliestReadyExpiry {

@@ -46,6 +46,7 @@ extension DeliveryEngine {
         case .setThrottle(let target, let settings, _):
             let t = target.normalized
             if case .vmta = t { throw .badTarget("throttles are overridden per domain or per queue, not per vmta") }
+            if case .job = t { throw .badTarget("throttles are overridden per domain or per queue, not per job") }
             var checked: [(DomainDirective, String)] = []
             for setting in settings {
                 guard let directive = DomainDirective.named(setting.directive) else {
@@ -69,7 +70,11 @@ extension DeliveryEngine {
             }
         case .delete(let target, let asBounces):
             let why = "deleted by \(request.who)" + (request.why.isEmpty ? "" : ": \(request.why)")
-            for q in try matchingQueues(target.normalized) {
+            if case .job(let job) = target {
+                try deleteJob(job, asBounces: asBounces, diagnostic: asBounces ? "550 5.0.0 \(why)" : why, now: ms,
+                              into: &actions)
+            }
+            for q in target.jobID == nil ? try matchingQueues(target.normalized) : [] {
                 deleteQueued(q, asBounces: asBounces, diagnostic: asBounces ? "550 5.0.0 \(why)" : why,
                              now: ms, into: &actions)
                 service(q, now: ms, into: &actions)
@@ -101,10 +106,14 @@ extension DeliveryEngine {
             guard queueIndex[key] != nil || configuration.virtualMTANames.contains(key.vmta) else {
                 throw .unknownQueue(key.description)
             }
+        case .job:
+            // A job may be paused before its first message arrives (a campaign about to start).
+            break
         }
     }
 
     func matchingQueues(_ target: ControlTarget) throws(ControlError) -> [UInt32] {
+        if case .job(let job) = target { throw .badTarget("a job is paused, resumed or deleted, not '\(job)' as a queue") }
         let matched = queues.indices.filter { target.covers(queues[$0].key) }.map { UInt32($0) }
         guard !matched.isEmpty else { throw .unknownQueue(target.description) }
         return matched
@@ -178,8 +187,13 @@ extension DeliveryEngine {
         }
     }
 
-    /// Recomputes the settings and hold/pause state of the target's queues and services them.
+    /// Recomputes the settings and hold/pause state of the target's queues and services them
+    /// (for a job: whether it is paused).
     mutating func reapply(_ target: ControlTarget, now: Int64, into actions: inout [EngineAction]) {
+        if case .job(let job) = target {
+            reapplyJobPause(job, now: now, into: &actions)
+            return
+        }
         for q in queues.indices where target.covers(queues[q].key) {
             refresh(UInt32(q))
             service(UInt32(q), now: now, into: &actions)

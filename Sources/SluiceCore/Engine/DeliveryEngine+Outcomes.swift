@@ -98,6 +98,7 @@ extension DeliveryEngine {
             let attempts = messages[s].recipients[r].attempts &+ 1
             messages[s].recipients[r].attempts = attempts == 0 ? .max : attempts
             count(.deferredAttempts, queue: q, now: now)
+            noteJobOutcome(slot, .deferredAttempts, final: false, now: now)
             let maxAttempts = queues[Int(q)].limits.maxAttempts
             if now >= expiresAt || (maxAttempts > 0 && Int(attempts) >= maxAttempts) {
                 lastReplies[UInt64(slot) << 32 | UInt64(r)] = reply.dsnDiag
@@ -157,6 +158,7 @@ extension DeliveryEngine {
         messages[s].recipients[r].phase = phase
         lastReplies.removeValue(forKey: UInt64(slot) << 32 | UInt64(r))
         if let counter { count(counter, queue: q, now: now) }
+        noteJobOutcome(slot, counter, final: true, now: now)
         let message = messages[s].message
         if counter != nil { queueInfo[Int(q)].latency.record(milliseconds: now - message.receivedAt.milliseconds) }
         let time = Instant(milliseconds: now)

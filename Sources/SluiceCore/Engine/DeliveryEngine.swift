@@ -57,6 +57,12 @@ public struct DeliveryEngine: Sendable {
     var queuesOfVMTA: [String: [UInt32]] = [:]
     var totalCounters = TrafficCounters()
     var events: EventRing
+    /// Per-job figures and parked mail, by job id (``JobLedger``).
+    var jobs: [String: JobLedger] = [:]
+    /// The jobs a pause control covers now.
+    var pausedJobs: Set<String> = []
+    /// When finished jobs were last looked for to forget (ms).
+    var jobsPrunedAt: Int64 = .min
     /// The last deferral reply per deferred recipient (`slot << 32 | index`), for expiry records.
     var lastReplies: [UInt64: String] = [:]
 
@@ -124,6 +130,10 @@ public struct DeliveryEngine: Sendable {
         let ms = now.milliseconds
         expireControls(now: now, into: &actions)
         rollWarmup(now: ms)
+        if ms >= satAdd(jobsPrunedAt, 60_000) {
+            jobsPrunedAt = ms
+            forgetFinishedJobs(now: ms)
+        }
         while let top = wakeups.min, top.time <= ms {
             _ = wakeups.popMin()
             let q = top.index

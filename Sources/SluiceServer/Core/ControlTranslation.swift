@@ -23,7 +23,9 @@ enum ControlTranslation {
         case .pause: (kind, detail) = (.pause, "paused")
         case .throttle(_, let directive, let value): (kind, detail) = (.throttle, "\(directive)=\(value)")
         }
-        return ControlInfo(id: String(control.id), kind: kind, target: control.kind.target.name, detail: detail, who: control.who,
+        // A job is named `job ID`, so that it never reads as a domain or vmta of the same name.
+        let target = control.kind.target.jobID.map { "job \($0)" } ?? control.kind.target.name
+        return ControlInfo(id: String(control.id), kind: kind, target: target, detail: detail, who: control.who,
                            why: control.why, createdAt: Double(control.createdAt.milliseconds) / 1000,
                            expiresAt: control.expiresAt.map { Double($0.milliseconds) / 1000 })
     }

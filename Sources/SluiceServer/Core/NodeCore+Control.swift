@@ -61,6 +61,8 @@ extension NodeCore {
             key = engine.queueKeys.first { $0.domain == domain } ?? QueueKey(domain: domain, vmta: "default")
         case .vmta(let vmta):
             throw ControlError(.usage, "settings are per domain or queue, not per virtual MTA ('\(vmta)')")
+        case .job(let job):
+            throw ControlError(.usage, "settings are per domain or queue, not per job ('\(job)')")
         }
         return SettingsSnapshot(queue: target.name, settings: engine.settings(for: key),
                                 history: deliveredHistory(of: target, now: now),
@@ -74,7 +76,7 @@ extension NodeCore {
         switch target {
         case .queue(let key): sample = engine.queuedSample(of: key, limit: Self.queuedSampleLimit)
         case .domain(let domain): sample = engine.queuedSample(ofDomain: domain, limit: Self.queuedSampleLimit)
-        case .vmta: sample = []
+        case .vmta, .job: sample = []
         }
         return sample.map {
             SettingsSnapshot.QueuedRecipient(recipient: $0.recipient,
@@ -91,6 +93,7 @@ extension NodeCore {
         case .queue(let key): stats = engine.snapshot(of: key, now: now)?.stats
         case .domain(let domain): stats = engine.domainStats(domain, now: now)
         case .vmta(let vmta): stats = engine.vmtaStats(vmta, now: now)
+        case .job: stats = nil
         }
         return stats?[.delivered].history.map(Int.init) ?? []
     }

@@ -9,7 +9,12 @@ extension MailNode {
     /// its events (which also feed the complaint rates and the Detail view's recent reports).
     func recordInboundReport(_ written: [AccountingRecord], _ published: [EventRecord]) {
         let now = self.now
-        for record in written { _ = records.perform(.writeAccounting(record), now: now) }
+        for record in written {
+            _ = records.perform(.writeAccounting(record), now: now)
+            // A feedback report about a job's message is a complaint of that job (as the warm-up
+            // schedules count every complaint event).
+            if record.type == .feedback, let job = record.jobId { core.engine.noteJobComplaints(job, now: now) }
+        }
         for event in published {
             core.recent.append(event)
             _ = records.perform(.publishEvent(event), now: now)

@@ -14,6 +14,7 @@ extension MailNode {
     func recordSuppressed(_ dropped: [(recipient: ReceivedRecipient, entry: SuppressionEntry)], of message: ReceivedMessage,
                           vmta: String) {
         let now = self.now
+        if let job = message.jobID { core.engine.noteJobSuppressed(job, count: dropped.count, now: now) }
         for (recipient, entry) in dropped {
             let reply = NodeSuppression.reply(for: entry)
             let domain = SuppressionScope.domain(ofSender: recipient.address) ?? ""

@@ -108,7 +108,7 @@ struct NodeStartup: Sendable {
         let resolver = MXResolver(querier: querier, clock: options.clock)
         let transport = options.transport ?? NIODeliveryTransport(
             resolver: resolver, group: MultiThreadedEventLoopGroup.singleton, tls: try? SMTPClientTLS.standard(verifyPeer: false),
-            deliveryGuard: options.deliveryGuard, mxPort: options.mxPort, clock: options.clock)
+            deliveryGuard: options.deliveryGuard, mxPort: options.mxPort, clock: options.clock, log: options.log)
         let rollups = RollupResolver(resolver: resolver, clock: options.clock, timeout: options.rollupLookupTimeout)
         for warning in report.warnings { options.log("spool: \(warning)") }
         let warmupFile = WarmupFile(spoolDirectory: directory)

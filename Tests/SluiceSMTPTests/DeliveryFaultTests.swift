@@ -104,9 +104,27 @@ struct DeliveryFaultTests {
         #expect(outcome?.connectionReusable == false)
     }
 
-    @Test("STARTTLS answered 220, then no TLS in answer to the hello: a transient 4.7.5 TLS failure")
+    @Test("STARTTLS answered 220, then no TLS in answer to the hello: with opportunistic TLS, delivered in plain text on a second connection")
+    func brokenTLSFallsBackToPlainText() async throws {
+        var outcome: TransactionOutcome?
+        var fallback: String?
+        var encrypted: Bool?
+        let error = try await connect(.brokenTLS, tls: try .standard()) { connection in
+            fallback = connection.tlsFallback
+            encrypted = await connection.tlsActive
+            outcome = await connection.send(Self.transaction)
+        }
+        #expect(error == nil)
+        #expect(encrypted == false)
+        #expect(fallback?.hasPrefix("STARTTLS failed (") == true, "\(String(describing: fallback))")
+        #expect(outcome?.recipients.map(\.disposition) == [.delivered, .delivered])
+    }
+
+    @Test("the same peer with require-starttls: a transient 4.7.5 TLS failure, no plain-text retry")
     func brokenTLS() async throws {
-        let error = try await connect(.brokenTLS, tls: try .standard())
+        var required = Self.configuration
+        required.tlsPolicy = .required
+        let error = try await connect(.brokenTLS, tls: try .standard(), configuration: required)
         guard let error else {
             Issue.record("connected over a broken TLS handshake")
             return

@@ -27,6 +27,10 @@ public actor SMTPClientConnection {
     public let capabilities: ESMTPCapabilities
     /// True after a successful STARTTLS.
     public let tlsActive: Bool
+    /// Why this session is in plain text although the peer offered STARTTLS: the TLS handshake
+    /// of the first connection failed and, TLS being opportunistic, the client connected again
+    /// without it (``connect(host:port:configuration:tls:group:clock:)``). Nil otherwise.
+    public nonisolated let tlsFallback: String?
     /// Transactions sent so far (whatever their outcome).
     public private(set) var transactionsSent = 0
     /// False once the connection has failed, been told 421, or been closed.
@@ -40,7 +44,8 @@ public actor SMTPClientConnection {
     private var idleGeneration = 0
 
     private init(channel: any Channel, handler: NIOLoopBound<SMTPClientHandler>, host: String,
-                 configuration: SMTPClientConfiguration, session: SMTPClientStateMachine.Session, clock: any Clock) {
+                 configuration: SMTPClientConfiguration, session: SMTPClientStateMachine.Session, tlsFallback: String?,
+                 clock: any Clock) {
         self.channel = channel
         self.handler = handler
         self.clock = clock
@@ -51,6 +56,7 @@ public actor SMTPClientConnection {
         self.greeting = session.greeting
         self.capabilities = session.capabilities
         self.tlsActive = session.tlsActive
+        self.tlsFallback = tlsFallback
     }
 
     deinit {
@@ -60,6 +66,13 @@ public actor SMTPClientConnection {
     // MARK: - Opening
 
     /// Connects to `host:port` and runs the greeting, EHLO and (as configured) STARTTLS.
+    ///
+    /// With opportunistic TLS (`use-starttls yes` without `require-starttls`), a peer whose TLS
+    /// handshake fails (a host that speaks only TLS 1.0 under the system's TLS 1.2 floor, a broken
+    /// TLS stack) is connected to again, once, without STARTTLS, as Postfix does at
+    /// `smtp_tls_security_level = may`: the mail goes in plain text, as it would to a peer that
+    /// offers no STARTTLS, instead of being deferred at every retry until it expires.
+    /// ``tlsFallback`` says why.
     ///
     /// - Parameters:
     ///   - host: An IP address (from MX resolution or an `smtp-hosts` literal) or a host name.
@@ -72,6 +85,19 @@ public actor SMTPClientConnection {
     public static func connect(host: String, port: Int, configuration: SMTPClientConfiguration, tls: SMTPClientTLS? = nil,
                                group: any EventLoopGroup,
                                clock: any Clock = WallClock()) async throws(SMTPClientError) -> SMTPClientConnection {
+        do {
+            return try await open(host: host, port: port, configuration: configuration, tls: tls, tlsFallback: nil,
+                                  group: group, clock: clock)
+        } catch .tlsFailed(let why) where tls != nil && configuration.tlsPolicy == .opportunistic {
+            return try await open(host: host, port: port, configuration: configuration, tls: nil,
+                                  tlsFallback: "STARTTLS failed (\(why)); delivered without TLS", group: group, clock: clock)
+        }
+    }
+
+    /// One connection attempt: the channel, the greeting, EHLO and (with `tls`) STARTTLS.
+    private static func open(host: String, port: Int, configuration: SMTPClientConfiguration, tls: SMTPClientTLS?,
+                             tlsFallback: String?, group: any EventLoopGroup,
+                             clock: any Clock) async throws(SMTPClientError) -> SMTPClientConnection {
         let loop = group.next()
         let opening = loop.makePromise(of: SMTPClientStateMachine.Session.self)
         let installed = loop.makePromise(of: NIOLoopBound<SMTPClientHandler>.self)
@@ -88,7 +114,7 @@ public actor SMTPClientConnection {
             let handler = try await installed.futureResult.get()
             let session = try await opening.futureResult.get()
             let connection = SMTPClientConnection(channel: channel, handler: handler, host: host, configuration: configuration,
-                                                  session: session, clock: clock)
+                                                  session: session, tlsFallback: tlsFallback, clock: clock)
             await connection.armIdleTimer()
             return connection
         } catch {

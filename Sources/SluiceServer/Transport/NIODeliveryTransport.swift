@@ -15,17 +15,22 @@ final class NIODeliveryTransport: DeliveryTransport {
     let mxPort: Int
     /// The node's clock, for the connections' idle timers.
     let clock: any SluiceCore.Clock
+    /// The node's log: a connection that fell back to plain text after a failed TLS handshake
+    /// is noted there.
+    let log: @Sendable (String) -> Void
     private let table = DeliveryHandleTable<SMTPClientConnection>()
 
     /// Creates a transport resolving with `resolver` and connecting on `group`.
     init(resolver: MXResolver, group: any EventLoopGroup, tls: SMTPClientTLS?,
-         deliveryGuard: (@Sendable (IPAddress) -> Bool)?, mxPort: Int, clock: any SluiceCore.Clock) {
+         deliveryGuard: (@Sendable (IPAddress) -> Bool)?, mxPort: Int, clock: any SluiceCore.Clock,
+         log: @escaping @Sendable (String) -> Void) {
         self.resolver = resolver
         self.group = group
         self.tls = tls
         self.deliveryGuard = deliveryGuard
         self.mxPort = mxPort
         self.clock = clock
+        self.log = log
     }
 
     /// Tries the plan's targets in order; hosts that said 421 lately go last.
@@ -50,6 +55,9 @@ final class NIODeliveryTransport: DeliveryTransport {
                     let connection = try await SMTPClientConnection.connect(
                         host: target.address, port: target.port, configuration: plan.client, tls: tls, group: group,
                         clock: clock)
+                    if let fallback = connection.tlsFallback {
+                        log("delivery: \(plan.domain) via \(target.address):\(target.port): \(fallback)")
+                    }
                     return .connected(table.register(connection), target)
                 } catch .greetingRefused(let greeting) where greeting.code >= 500 && plan.bounceUpon5xxGreeting {
                     return .verdict(greeting)

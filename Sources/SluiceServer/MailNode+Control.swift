@@ -48,6 +48,12 @@ extension MailNode: ControlledNode {
         return snapshot
     }
 
+    /// What a reply rule with `pattern` would have matched among the replies of the last hour,
+    /// against the pattern lists in force per queue.
+    public func replyRuleDryRun(pattern: String) async throws -> ReplyRuleDryRunResult {
+        try core.replyRuleDryRun(pattern: pattern, now: now)
+    }
+
     /// The newest events passing `filter`, oldest first.
     public func recentEvents(matching filter: EventFilter) async -> [EventRecord] {
         core.recent.recent(matching: filter)

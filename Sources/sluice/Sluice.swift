@@ -7,7 +7,7 @@ struct Sluice: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sluice",
         abstract: "A high-volume mail transfer agent with a live operations console.",
-        subcommands: [CheckConfigCommand.self, Show.self, Hold.self, Release.self, Pause.self, Resume.self,
+        subcommands: [CheckConfigCommand.self, Show.self, Hold.self, Release.self, Pause.self, Resume.self, ReplyRule.self,
                       SetCommand.self, Schedule.self, Delete.self, Reload.self, Controls.self, Cancel.self,
                       ConsoleCommand.self, SpoolCommand.self, DKIMCommand.self, SuppressCommand.self, ServeCommand.self, SandboxCommand.self, DemoCommand.self],
         defaultSubcommand: DemoCommand.self

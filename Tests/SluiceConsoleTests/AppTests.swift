@@ -27,6 +27,11 @@ final class FakeDataSource: ConsoleDataSource {
     func settings(for target: String) async -> Result<SettingsSnapshot, OperatorError> {
         target == "gmail.com" ? .success(Fixture.gmailSettings) : .failure(OperatorError("no settings for \(target)"))
     }
+
+    /// Every pattern matches the fixture's Yahoo replies.
+    func dryRun(pattern: String) async -> Result<ReplyRuleDryRunResult, OperatorError> {
+        .success(Fixture.yahooDryRun(pattern))
+    }
 }
 
 @Suite struct AppTests {

@@ -300,6 +300,28 @@ import Testing
             let effects = Fixture.press(Fixture.type("gmail.com/vmta1") + [.tab, .char(" "), .enter], &s)
             #expect(effects == [.request(.deleteQueue(target: "gmail.com/vmta1", bounce: true, reason: "deleted from console"))])
         },
+        .replyRule: { key in
+            var s = domainsState(); Fixture.press([.char("6"), .down], &s)
+            let template = Fixture.patterns[1].template
+            let pattern = TemplatePattern.pattern(for: template)
+            #expect(Fixture.press([key], &s) == [.dryRun(pattern: pattern)], "the dry run starts with the form")
+            guard case .form(let form) = s.modal else { Issue.record("no form"); return }
+            #expect(form.purpose == .replyRule(template: template))
+            #expect(form.fields.map(\.input.text).prefix(3) == [pattern, "mode=backoff", "yahoo.com"])
+            #expect(Fixture.press([.enter], &s) == [.dryRun(pattern: pattern)], "no rule before its dry run")
+            _ = ConsoleReducer.reduce(&s, .dryRunLoaded(pattern: pattern, .success(Fixture.yahooDryRun(pattern))))
+            // The action changed to disabling the source address for an hour, then applied.
+            let effects = Fixture.press([.tab, .ctrl("u")] + Fixture.type("disable-source-ip=1h") + [.enter], &s)
+            #expect(effects == [.request(.addReplyRule(target: "yahoo.com", pattern: pattern, actions: "disable-source-ip=1h", ttl: nil,
+                                                       reason: "reply rule from console"))])
+            // An edited pattern needs a new dry run before Enter applies it.
+            var e = domainsState(); Fixture.press([.char("6"), .down, key], &e)
+            _ = ConsoleReducer.reduce(&e, .dryRunLoaded(pattern: pattern, .success(Fixture.yahooDryRun(pattern))))
+            #expect(Fixture.press([.end, .char("x"), .enter], &e) == [.dryRun(pattern: pattern + "x")])
+            // Outside the Patterns view it only explains.
+            var d = domainsState()
+            #expect(Fixture.press([key], &d).isEmpty && d.status?.kind == .info)
+        },
         .undo: { key in
             var s = domainsState()
             Fixture.press([.down, .enter], &s)

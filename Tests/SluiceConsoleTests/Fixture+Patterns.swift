@@ -31,4 +31,12 @@ extension Fixture {
                    firstSeen: nowS - 3_400, lastSeen: nowS - 4,
                    domains: [.init(name: "qq.com", count: 180, share: 1.0)], vmtas: [.init(name: "vmta1", count: 180, share: 0.01)]),
     ]
+
+    /// The dry run of a rule drafted from the TSS04 template: most of Yahoo's deferrals, which
+    /// yahoo.conf's backoff rule takes today.
+    static func yahooDryRun(_ pattern: String) -> ReplyRuleDryRunResult {
+        ReplyRuleDryRunResult(pattern: pattern, matched: 2_405, examined: 50_000,
+                              queues: [.init(name: "yahoo.com/vmta1", count: 2_405, share: 1)],
+                              alreadyMatchedBy: [.init(list: "yahoo", rule: #"/^421 4\.7\.0/"#, location: "yahoo.conf:7", count: 2_405)])
+    }
 }

@@ -168,4 +168,8 @@ final class RecordingSource: ConsoleDataSource {
     }
 
     func settings(for target: String) async -> Result<SettingsSnapshot, OperatorError> { .failure(OperatorError("none")) }
+
+    func dryRun(pattern: String) async -> Result<ReplyRuleDryRunResult, OperatorError> {
+        failing ? .failure(OperatorError("refused")) : .success(Fixture.yahooDryRun(pattern))
+    }
 }

@@ -65,6 +65,11 @@ import Testing
         },
         Case(name: "help") { s in Fixture.press([.char("?")], &s) },
         Case(name: "patterns") { s in Fixture.press([.char("6"), .down], &s) },
+        Case(name: "reply-rule") { s in
+            Fixture.press([.char("6"), .down, .char("R")], &s)
+            let pattern = TemplatePattern.pattern(for: Fixture.patterns[1].template)
+            _ = ConsoleReducer.reduce(&s, .dryRunLoaded(pattern: pattern, .success(Fixture.yahooDryRun(pattern))))
+        },
         Case(name: "jobs") { s in Fixture.press([.char("7"), .down], &s) },
         Case(name: "jobs-delete") { s in Fixture.press([.char("7"), .down, .char("D")] + Fixture.type("winback"), &s) },
         Case(name: "command-line") { s in Fixture.press([.char(":")] + Fixture.type("throttle gmail.com max-msg-r") + [.tab], &s) },

@@ -21,7 +21,7 @@ struct CommandTests {
             #expect(json.contains("\"kind\":\"\(kind.rawValue)\""), "\(json)")
             #expect(try JSONDecoder().decode(ControlInfo.self, from: Data(json.utf8)) == info)
         }
-        #expect(ControlInfo.Kind.allCases.map(\.rawValue) == ["hold", "pause", "throttle"])
+        #expect(ControlInfo.Kind.allCases.map(\.rawValue) == ["hold", "pause", "throttle", "reply-rule"])
         let unknown = #"{"id":"c1","kind":"mode","target":"a","detail":"","who":"","why":"","created_at":1}"#
         #expect(throws: DecodingError.self) { try JSONDecoder().decode(ControlInfo.self, from: Data(unknown.utf8)) }
     }
@@ -36,7 +36,9 @@ struct CommandTests {
             .execute(.setMode(target: .domain("gmail.com"), mode: "backoff")),
             .execute(.setThrottle(target: queue, settings: [.init(directive: "max-msg-rate", value: "20/s")], persist: true)),
             .execute(.schedule(target: queue)), .execute(.delete(target: queue, asBounces: true)), .execute(.reload),
-            .execute(.cancelControl(id: "c1")),
+            .execute(.cancelControl(id: "c1")), .jobs, .replyRuleDryRun(pattern: #"\[TSS04\]"#),
+            .execute(.pause(target: .job("newsletter-2611"))), .execute(.delete(target: .job("promo"), asBounces: false)),
+            .execute(.addReplyRule(target: .domain("yahoo.com"), pattern: #"\[TSS04\]"#, actions: "disable-source-ip=1h bounce-rcpt")),
         ]
         for command in commands {
             let (json, back) = try roundTrip(command)
@@ -45,6 +47,9 @@ struct CommandTests {
         #expect(try roundTrip(.execute(.hold(domain: "gmail.com"))).0 == #"{"hold":{"domain":"gmail.com"}}"#)
         #expect(try roundTrip(.execute(.pause(target: .vmta("vmta1")))).0 == #"{"pause":{"target":{"vmta":"vmta1"}}}"#)
         #expect(try roundTrip(.status).0 == #"{"status":{}}"#)
+        #expect(try roundTrip(.execute(.pause(target: .job("n")))).0 == #"{"pause":{"target":{"job":"n"}}}"#)
+        #expect(try roundTrip(.execute(.addReplyRule(target: .domain("y.com"), pattern: "x", actions: "bounce-rcpt"))).0
+                == #"{"addReplyRule":{"actions":"bounce-rcpt","pattern":"x","target":{"domain":"y.com"}}}"#)
         #expect(queue == .queue(QueueKey(domain: "gmail.com", vmta: "vmta1")))
     }
 

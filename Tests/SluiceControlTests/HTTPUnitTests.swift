@@ -133,6 +133,10 @@ struct HTTPUnitTests {
         #expect(try route("POST", "/api/v1/delete", #"{"job":"newsletter-2611","dsn":true}"#) ==
             .command(.execute(.delete(target: .job("newsletter-2611"), asBounces: true)), reason: nil, ttlSeconds: nil))
         #expect(try route("GET", "/api/v1/jobs") == .command(.jobs, reason: nil, ttlSeconds: nil))
+        #expect(try route("POST", "/api/v1/replyrule", #"{"target":"yahoo.com","pattern":"TSS04","actions":"disable-source-ip=1h","for":"2h"}"#)
+                == .command(.execute(.addReplyRule(target: .domain("yahoo.com"), pattern: "TSS04", actions: "disable-source-ip=1h")),
+                            reason: nil, ttlSeconds: 7200))
+        #expect(try route("GET", "/api/v1/replyrule?pattern=TSS0%5B0-9%5D") == .command(.replyRuleDryRun(pattern: "TSS0[0-9]"), reason: nil, ttlSeconds: nil))
         #expect(try route("POST", "/api/v1/throttle", #"{"target":"gmail.com/vmta1","settings":{"max-msg-rate":"20/s"},"persist":true}"#) ==
             .command(.execute(.setThrottle(target: try .domainOrQueue("gmail.com/vmta1"),
                                            settings: [.init(directive: "max-msg-rate", value: "20/s")], persist: true)),

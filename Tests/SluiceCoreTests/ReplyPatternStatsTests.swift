@@ -88,7 +88,7 @@ struct ReplyPatternStatsTests {
         }
         let now = Self.t0 + TimeSpan.seconds(60)
         let template = try #require(stats.summaries(at: now, limit: 10).first { $0.template.contains("TSS04") }).template
-        let regex = try PatternRegex(ReplyRuleDraft.pattern(for: template))
+        let regex = try PatternRegex(TemplatePattern.pattern(for: template))
         let existing = SMTPPatternList(name: "yahoo", rules: [
             SMTPPatternRule(regex: try PatternRegex(#"^421 4\.7\.0"#), actions: [.mode(.backoff)],
                             location: SourceLocation(file: "yahoo.conf", line: 7, column: 5)),
@@ -108,7 +108,7 @@ struct ReplyPatternStatsTests {
         #expect(replayed == dry.matched)
         // The Gmail template's pattern matches its own replies and not the others.
         let gmail = try #require(stats.summaries(at: now, limit: 10).first { $0.template.contains("gsmtp") }).template
-        let gmailRegex = try PatternRegex(ReplyRuleDraft.pattern(for: gmail))
+        let gmailRegex = try PatternRegex(TemplatePattern.pattern(for: gmail))
         #expect(replies.filter { gmailRegex.matches($0.0) }.count == 10)
     }
 }

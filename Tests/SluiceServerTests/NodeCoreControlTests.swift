@@ -1,3 +1,4 @@
+import Foundation
 import SluiceConfig
 import SluiceControlProtocol
 import SluiceControlServer
@@ -24,6 +25,40 @@ struct NodeCoreControlTests {
         #expect(request == ControlRequest(who: "root (uid 0) via cli", why: "why", duration: TimeSpan(milliseconds: 600_400),
                                           client: "cli"))
         #expect(ControlTranslation.request(from: Self.context()).duration == nil)
+    }
+
+    @Test("a reply rule's dry run counts the core's recorded replies of the last hour per queue, with the configured rule that takes them; applied, it is a reply-rule control")
+    func replyRuleDryRunAndControl() throws {
+        var core = try F.core("""
+            <smtp-pattern-list one>
+                reply /^421/ mode=backoff
+            </smtp-pattern-list>
+            <domain one.test>
+                smtp-pattern-list one
+            </domain>
+            """)
+        let one = QueueKey(domain: "one.test", vmta: "v1"), two = QueueKey(domain: "two.test", vmta: "v1")
+        for i in 0..<6 {
+            core.replyPatterns.record("421 4.7.0 [TSS04] Messages from 192.0.2.\(i) deferred", outcome: .deferred,
+                                      queue: i < 4 ? one : two, at: F.t0 + .seconds(Int64(i)))
+        }
+        core.replyPatterns.record("421 4.7.0 [TSS04] an old one", outcome: .deferred, queue: one, at: F.t0 - .hours(2))
+        core.replyPatterns.record("550 5.1.1 no such user", outcome: .bounced, queue: one, at: F.t0)
+        _ = try core.engine.inject(F.message(1, to: ["a@one.test"]), route: InjectionRoute(defaultVMTA: "v1"), now: F.t0)
+        let run = try core.replyRuleDryRun(pattern: #"\[TSS04\]"#, now: F.t0 + .minutes(1))
+        #expect(run.matched == 6 && run.examined == 7, "the two-hour-old reply is not looked at")
+        #expect(run.queues.map(\.name) == ["one.test/v1", "two.test/v1"] && run.queues.map(\.count) == [4, 2])
+        #expect(run.alreadyMatchedBy.map(\.list) == ["one"] && run.alreadyMatchedBy.first?.count == 4)
+        #expect(throws: ControlError.self) { try core.replyRuleDryRun(pattern: "(", now: F.t0) }
+
+        let (outcome, _) = try core.execute(.addReplyRule(target: .domain("one.test"), pattern: #"\[TSS04\]"#, actions: "bounce-rcpt"),
+                                            context: Self.context(for: 3600), now: F.t0)
+        let info = try #require(outcome.control)
+        #expect(info.kind == .replyRule && info.target == "one.test" && info.detail == #"/\[TSS04\]/ bounce-rcpt"#)
+        #expect(core.engine.replyRuleMatch(for: one, reply: "421 4.7.0 [TSS04] x")?.origin == "reply-rule #\(info.id)")
+        // Persisted as a control: its kind survives the spool's JSON.
+        let control = try #require(core.engine.activeControls.first)
+        #expect(try JSONDecoder().decode(Control.self, from: JSONEncoder().encode(control)) == control)
     }
 
     @Test("engine controls in the control plane's form: kind, target, detail, who, why, times in seconds")

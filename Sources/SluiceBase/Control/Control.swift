@@ -9,11 +9,14 @@ public enum ControlKind: Hashable, Sendable, CustomStringConvertible {
     /// A throttle directive overridden for a domain or a queue; the configured value returns when
     /// the control ends.
     case throttle(ControlTarget, directive: String, value: String)
+    /// A reply rule tried before the domain's or queue's smtp-pattern-list: replies matching the
+    /// regular expression `pattern` get `actions` (as written in a `reply /re/ …` line).
+    case replyRule(ControlTarget, pattern: String, actions: String)
 
     /// The target.
     public var target: ControlTarget {
         switch self {
-        case .hold(let t), .pause(let t), .throttle(let t, _, _): return t
+        case .hold(let t), .pause(let t), .throttle(let t, _, _), .replyRule(let t, _, _): return t
         }
     }
 
@@ -23,6 +26,7 @@ public enum ControlKind: Hashable, Sendable, CustomStringConvertible {
         case .hold(let t): return "hold \(t)"
         case .pause(let t): return "pause \(t)"
         case .throttle(let t, let d, let v): return "throttle \(t) \(d)=\(v)"
+        case .replyRule(let t, let p, let a): return "reply-rule \(t) /\(p)/ \(a)"
         }
     }
 
@@ -31,6 +35,7 @@ public enum ControlKind: Hashable, Sendable, CustomStringConvertible {
         switch (self, other) {
         case (.hold(let a), .hold(let b)), (.pause(let a), .pause(let b)): return a == b
         case (.throttle(let a, let d1, _), .throttle(let b, let d2, _)): return a == b && d1 == d2
+        case (.replyRule(let a, let p1, _), .replyRule(let b, let p2, _)): return a == b && p1 == p2
         default: return false
         }
     }

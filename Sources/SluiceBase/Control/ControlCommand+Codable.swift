@@ -3,14 +3,14 @@
 /// the shape Swift's synthesized `Codable` gave the control plane's `MutatingCommand`, which
 /// this type replaces: `{"hold":{"domain":"gmail.com"}}`, `{"setMode":{"target":…,"mode":"backoff"}}`,
 /// `{"setThrottle":{"target":…,"settings":[{"directive":…,"value":…}],"persist":false}}`,
-/// `{"delete":{"target":…,"asBounces":true}}`, `{"reload":{}}`, `{"cancelControl":{"id":"7"}}`.
+/// `{"delete":{"target":…,"asBounces":true}}`, `{"addReplyRule":{"target":…,"pattern":"…","actions":"mode=backoff"}}`, `{"reload":{}}`, `{"cancelControl":{"id":"7"}}`.
 extension ControlCommand: Codable {
     private enum Action: String, CodingKey {
-        case hold, release, pause, resume, setMode, setThrottle, schedule, delete, reload, cancelControl
+        case hold, release, pause, resume, setMode, setThrottle, addReplyRule, schedule, delete, reload, cancelControl
     }
 
     private enum Argument: String, CodingKey {
-        case domain, target, mode, settings, persist, asBounces, id
+        case domain, target, mode, settings, persist, asBounces, id, pattern, actions
     }
 
     /// Decodes the one-key form.
@@ -33,6 +33,9 @@ extension ControlCommand: Codable {
         case .setThrottle:
             self = .setThrottle(target: try target(), settings: try c.decode([ThrottleSetting].self, forKey: .settings),
                                 persist: try c.decode(Bool.self, forKey: .persist))
+        case .addReplyRule:
+            self = .addReplyRule(target: try target(), pattern: try c.decode(String.self, forKey: .pattern),
+                                 actions: try c.decode(String.self, forKey: .actions))
         case .schedule: self = .schedule(target: try target())
         case .delete: self = .delete(target: try target(), asBounces: try c.decode(Bool.self, forKey: .asBounces))
         case .reload: self = .reload
@@ -65,6 +68,11 @@ extension ControlCommand: Codable {
             try c.encode(target, forKey: .target)
             try c.encode(settings, forKey: .settings)
             try c.encode(persist, forKey: .persist)
+        case .addReplyRule(let target, let pattern, let actions):
+            var c = outer.nestedContainer(keyedBy: Argument.self, forKey: .addReplyRule)
+            try c.encode(target, forKey: .target)
+            try c.encode(pattern, forKey: .pattern)
+            try c.encode(actions, forKey: .actions)
         case .schedule(let target):
             var c = outer.nestedContainer(keyedBy: Argument.self, forKey: .schedule)
             try c.encode(target, forKey: .target)

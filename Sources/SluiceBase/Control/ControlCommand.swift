@@ -40,6 +40,11 @@ public enum ControlCommand: Hashable, Sendable, CustomStringConvertible {
     /// Override throttle directives of a domain or queue; `persist` also writes them to the
     /// override file so they survive a restart.
     case setThrottle(target: ControlTarget, settings: [ThrottleSetting], persist: Bool)
+    /// Add a reply rule to a domain's or queue's smtp-pattern-list, tried before the configured
+    /// rules: replies matching `pattern` (a regular expression) get `actions`, written as in a
+    /// `reply /re/ ACTION…` line (`mode=backoff`, `disable-source-ip=1h`, `bounce-rcpt`,
+    /// `bounce-queue`). A lasting control: audited, with a TTL, persisted, cancelled like the others.
+    case addReplyRule(target: ControlTarget, pattern: String, actions: String)
     /// Retry every deferred recipient of a domain or queue now.
     case schedule(target: ControlTarget)
     /// Remove every queued recipient of a domain or queue, as bounces (with DSNs) when `asBounces`.
@@ -58,6 +63,7 @@ public enum ControlCommand: Hashable, Sendable, CustomStringConvertible {
         case .resume: return "resume"
         case .setMode: return "set-mode"
         case .setThrottle: return "set-throttle"
+        case .addReplyRule: return "reply-rule"
         case .schedule: return "schedule"
         case .delete: return "delete"
         case .reload: return "reload"
@@ -69,7 +75,8 @@ public enum ControlCommand: Hashable, Sendable, CustomStringConvertible {
     public var targetName: String? {
         switch self {
         case .hold(let d), .release(let d): return d
-        case .pause(let t), .resume(let t), .setMode(let t, _), .setThrottle(let t, _, _), .schedule(let t), .delete(let t, _):
+        case .pause(let t), .resume(let t), .setMode(let t, _), .setThrottle(let t, _, _), .addReplyRule(let t, _, _),
+             .schedule(let t), .delete(let t, _):
             return t.name
         case .reload: return nil
         case .cancelControl(let id): return id
@@ -79,7 +86,7 @@ public enum ControlCommand: Hashable, Sendable, CustomStringConvertible {
     /// True for the actions that create a lasting control and so accept a TTL (`--for`).
     public var acceptsTTL: Bool {
         switch self {
-        case .hold, .pause, .setMode, .setThrottle: return true
+        case .hold, .pause, .setMode, .setThrottle, .addReplyRule: return true
         default: return false
         }
     }
@@ -101,6 +108,7 @@ public enum ControlCommand: Hashable, Sendable, CustomStringConvertible {
         case .setThrottle(_, let settings, let persist):
             parts += settings.map(\.description)
             if persist { parts.append("(persist)") }
+        case .addReplyRule(_, let pattern, let actions): parts += ["/\(pattern)/", actions]
         case .delete(_, let asBounces): if asBounces { parts.append("(dsn)") }
         default: break
         }

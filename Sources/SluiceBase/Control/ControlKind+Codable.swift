@@ -3,14 +3,15 @@
 /// Swift's synthesized `Codable` gave these enums, targets included:
 /// `{"hold":{"_0":{"domain":{"_0":"gmail.com"}}}}`, `{"pause":{"_0":{"vmta":{"_0":"vmta1"}}}}`,
 /// `{"pause":{"_0":{"queue":{"_0":"gmail.com/vmta1"}}}}`, `{"pause":{"_0":{"job":{"_0":"newsletter-2611"}}}}`,
-/// `{"throttle":{"_0":{"domain":{"_0":"gmail.com"}},"directive":"max-msg-rate","value":"10/s"}}`.
+/// `{"throttle":{"_0":{"domain":{"_0":"gmail.com"}},"directive":"max-msg-rate","value":"10/s"}}`,
+/// `{"replyRule":{"_0":{"domain":{"_0":"gmail.com"}},"pattern":"421 4\\.7\\.0","actions":"mode=backoff"}}`.
 /// The target is read as written (no name checks: it was checked when the control was set, and a
 /// queue of a rollup or a pattern list may have any name).
 extension ControlKind: Codable {
-    private enum Kind: String, CodingKey { case hold, pause, throttle }
+    private enum Kind: String, CodingKey { case hold, pause, throttle, replyRule }
     private enum Field: String, CodingKey {
         case target = "_0"
-        case directive, value
+        case directive, value, pattern, actions
     }
     private enum TargetKind: String, CodingKey { case domain, vmta, queue, job }
     private enum Payload: String, CodingKey { case name = "_0" }
@@ -32,6 +33,9 @@ extension ControlKind: Codable {
         case .throttle:
             self = .throttle(target, directive: try fields.decode(String.self, forKey: .directive),
                              value: try fields.decode(String.self, forKey: .value))
+        case .replyRule:
+            self = .replyRule(target, pattern: try fields.decode(String.self, forKey: .pattern),
+                              actions: try fields.decode(String.self, forKey: .actions))
         }
     }
 
@@ -50,6 +54,11 @@ extension ControlKind: Codable {
             try Self.encode(target, into: fields.nestedContainer(keyedBy: TargetKind.self, forKey: .target))
             try fields.encode(directive, forKey: .directive)
             try fields.encode(value, forKey: .value)
+        case .replyRule(let target, let pattern, let actions):
+            var fields = outer.nestedContainer(keyedBy: Field.self, forKey: .replyRule)
+            try Self.encode(target, into: fields.nestedContainer(keyedBy: TargetKind.self, forKey: .target))
+            try fields.encode(pattern, forKey: .pattern)
+            try fields.encode(actions, forKey: .actions)
         }
     }
 

@@ -40,22 +40,12 @@ extension ModelBuilder {
     }
 
     private mutating func smtpPatternAction(_ word: Word) -> SMTPPatternAction? {
-        let text = word.text.lowercased()
-        switch text {
-        case "mode=backoff": return .mode(.backoff)
-        case "mode=normal": return .mode(.normal)
-        case "bounce-queue": return .bounceQueue
-        case "bounce-rcpt": return .bounceRecipient
-        case "disable-source-ip": return .disableSourceIP(nil)
-        default:
-            if text.hasPrefix("disable-source-ip=") {
-                do { return .disableSourceIP(try TimeSpan(parsing: String(text.dropFirst(18)))) } catch {
-                    self.error(word.location, "invalid value for 'disable-source-ip': \(error)")
-                    return nil
-                }
+        do { return try SMTPPatternAction(parsing: word.text) } catch {
+            if word.text.lowercased().hasPrefix("disable-source-ip=") {
+                self.error(word.location, "invalid value for 'disable-source-ip': \(error)")
+            } else {
+                self.error(word.location, "unknown action '\(word.text)'; expected \(SMTPPatternAction.expectedActions)")
             }
-            error(word.location, "unknown action '\(word.text)'; expected mode=backoff, mode=normal, bounce-queue, "
-                               + "bounce-rcpt or disable-source-ip[=DURATION]")
             return nil
         }
     }

@@ -18,6 +18,38 @@ public enum SMTPPatternAction: Hashable, Sendable {
     /// `disable-source-ip` (optionally `=DURATION`, 1h without): the source address the reply was
     /// given to stops sending to the domain for that long; the vmta's other addresses go on.
     case disableSourceIP(TimeSpan?)
+
+    /// The actions a `reply /re/ …` line takes.
+    public static let expectedActions = "mode=backoff, mode=normal, bounce-queue, bounce-rcpt or disable-source-ip[=DURATION]"
+
+    /// Reads one action as written in a `reply /re/ ACTION…` line (case-insensitive).
+    ///
+    /// - Throws: ``ValueError`` for an unknown action or a bad `disable-source-ip` duration.
+    public init(parsing word: String) throws(ValueError) {
+        let text = word.lowercased()
+        switch text {
+        case "mode=backoff": self = .mode(.backoff)
+        case "mode=normal": self = .mode(.normal)
+        case "bounce-queue": self = .bounceQueue
+        case "bounce-rcpt": self = .bounceRecipient
+        case "disable-source-ip": self = .disableSourceIP(nil)
+        default:
+            let prefix = "disable-source-ip="
+            guard text.hasPrefix(prefix) else { throw ValueError(expected: Self.expectedActions, found: word) }
+            self = .disableSourceIP(try TimeSpan(parsing: String(text.dropFirst(prefix.count))))
+        }
+    }
+
+    /// Reads the actions of a rule, separated by white space (`disable-source-ip=1h mode=backoff`).
+    ///
+    /// - Throws: ``ValueError`` for no action, or the first bad one.
+    public static func parseList(_ text: String) throws(ValueError) -> [SMTPPatternAction] {
+        let words = text.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        guard !words.isEmpty else { throw ValueError(expected: "at least one action: \(expectedActions)", found: text) }
+        var actions: [SMTPPatternAction] = []
+        for word in words { actions.append(try SMTPPatternAction(parsing: word)) }
+        return actions
+    }
 }
 
 /// One `reply /re/ ACTION…` line.

@@ -112,6 +112,11 @@ public struct ConsoleApp: Sendable {
                         let result = await dataSource.settings(for: target)
                         sink.yield(.event(.settingsLoaded(target: target, result)))
                     }
+                case .dryRun(let pattern):
+                    Task {
+                        let result = await dataSource.dryRun(pattern: pattern)
+                        sink.yield(.event(.dryRunLoaded(pattern: pattern, result)))
+                    }
                 }
             }
             backend.present(ConsoleRenderer.render(state, glyphs: glyphs))

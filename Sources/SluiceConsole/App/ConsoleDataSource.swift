@@ -21,6 +21,8 @@ public protocol ConsoleDataSource: Sendable {
     func perform(_ request: OperatorRequest) async -> Result<String, OperatorError>
     /// The effective settings of a domain or queue (`domain/vmta`), with origins.
     func settings(for target: String) async -> Result<SettingsSnapshot, OperatorError>
+    /// What a reply rule with `pattern` would have matched in the last hour (a dry run).
+    func dryRun(pattern: String) async -> Result<ReplyRuleDryRunResult, OperatorError>
     /// The names of the nodes when the source is a fleet (``FleetDataSource``), nil for one node.
     var fleetNodes: [String]? { get }
 }

@@ -73,6 +73,17 @@ public struct ControlDataSource: ConsoleDataSource {
         }
     }
 
+    /// The daemon's dry run of a reply rule.
+    public func dryRun(pattern: String) async -> Result<ReplyRuleDryRunResult, OperatorError> {
+        do {
+            let result = try await endpoint.send(.replyRuleDryRun(pattern: pattern), reason: nil, ttlSeconds: nil)
+            guard case .dryRun(let run) = result else { return .failure(OperatorError("unexpected answer")) }
+            return .success(run)
+        } catch {
+            return .failure(OperatorError(error.message))
+        }
+    }
+
     /// The target's effective settings from the daemon.
     public func settings(for target: String) async -> Result<SettingsSnapshot, OperatorError> {
         do {
@@ -106,6 +117,8 @@ extension OperatorRequest {
             return .setThrottle(target: try .domainOrQueue(target), settings: settings, persist: persist)
         case .schedule(let target, _): return .schedule(target: try .domainOrQueue(target))
         case .deleteQueue(let target, let bounce, _): return .delete(target: try .domainOrQueue(target), asBounces: bounce)
+        case .addReplyRule(let target, let pattern, let actions, _, _):
+            return .addReplyRule(target: try .domainOrQueue(target), pattern: pattern, actions: actions)
         case .cancelControl(let id, _): return .cancelControl(id: id)
         }
     }
@@ -114,6 +127,7 @@ extension OperatorRequest {
     var ttl: TimeSpan? {
         switch self {
         case .holdDomain(_, _, let ttl), .pauseVMTA(_, _, let ttl), .pauseQueue(_, _, let ttl), .pauseJob(_, _, let ttl),
+             .addReplyRule(_, _, _, let ttl, _),
              .setThrottle(_, _, let ttl, _, _):
             return ttl
         default:

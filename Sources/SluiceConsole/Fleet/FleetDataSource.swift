@@ -78,6 +78,19 @@ public struct FleetDataSource: ConsoleDataSource {
         return .failure(OperatorError(problems.isEmpty ? "no nodes" : problems.joined(separator: "; ")))
     }
 
+    /// The dry run of the first node that answers (each node has its own recorded replies; the
+    /// rule, once applied, is sent to every node).
+    public func dryRun(pattern: String) async -> Result<ReplyRuleDryRunResult, OperatorError> {
+        var problems: [String] = []
+        for member in members {
+            switch await member.source.dryRun(pattern: pattern) {
+            case .success(let run): return .success(run)
+            case .failure(let error): problems.append("\(member.name): \(error.message)")
+            }
+        }
+        return .failure(OperatorError(problems.isEmpty ? "no nodes" : problems.joined(separator: "; ")))
+    }
+
     /// One answer for the per-node results: success naming every node when all succeeded,
     /// otherwise a failure naming the nodes that refused and the ones that accepted.
     static func combine(_ results: [(node: String, Result<String, OperatorError>)]) -> Result<String, OperatorError> {

@@ -66,6 +66,8 @@ public enum ConsoleAction: String, Hashable, Sendable, CaseIterable {
     case schedule
     /// Delete the selected domain's, queue's or job's recipients.
     case deleteQueue
+    /// Turn the selected reply template into a reply rule, after a dry run (Patterns view).
+    case replyRule
     /// Cancel the selected active control (Detail view).
     case undo
     /// Fleet console: narrow the tables and totals to the next node, then back to the whole fleet.
@@ -166,6 +168,9 @@ public enum BindingTable {
         Binding([.char("s")], targets, .schedule, label: "Sched", help: "retry now", changesMTA: true),
         Binding([.char("D")], .views([.domains, .queues, .jobs, .diagnostics, .detail, .patterns]), .deleteQueue, label: "Del",
                 help: "delete the queue's or job's recipients (typed confirmation)", changesMTA: true),
+        Binding([.char("R")], .views([.patterns]), .replyRule, label: "Rule",
+                help: "turn the template into a reply rule (mode=backoff, disable-source-ip=…, bounce-rcpt, bounce-queue); dry run first",
+                changesMTA: true),
         Binding([.char("u")], .views([.detail]), .undo, label: "Undo", help: "cancel the selected active control", changesMTA: true),
         Binding([.char("n")], .views([.domains, .queues, .vmtas]), .nextNode, label: "Node",
                 help: "fleet: show the next node only, then the whole fleet again", fleetOnly: true),

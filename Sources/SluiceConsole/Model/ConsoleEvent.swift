@@ -15,6 +15,8 @@ public enum ConsoleEvent: Sendable {
     case resize(width: Int, height: Int)
     /// A request finished with the control plane's message or an error.
     case requestFinished(OperatorRequest, Result<String, OperatorError>)
+    /// A reply rule's dry run arrived for `pattern`.
+    case dryRunLoaded(pattern: String, Result<ReplyRuleDryRunResult, OperatorError>)
     /// Effective settings arrived for a domain or queue.
     case settingsLoaded(target: String, Result<SettingsSnapshot, OperatorError>)
     /// The data source lost the daemon (it keeps reconnecting by itself).
@@ -31,6 +33,8 @@ public enum ConsoleEffect: Hashable, Sendable {
     case request(OperatorRequest)
     /// Fetch effective settings; they come back as ``ConsoleEvent/settingsLoaded(target:_:)``.
     case fetchSettings(target: String)
+    /// Run a reply rule's dry run; it comes back as ``ConsoleEvent/dryRunLoaded(pattern:_:)``.
+    case dryRun(pattern: String)
     /// Leave the console.
     case quit
 }

@@ -52,6 +52,15 @@ public enum ConsoleReducer {
                 state.modal = .form(form)
             }
             return []
+        case .dryRunLoaded(let pattern, let result):
+            guard case .form(var form) = state.modal, case .replyRule = form.purpose, form.pattern == pattern else { return [] }
+            form.loading = false
+            switch result {
+            case .success(let run): form.dryRun = run; form.submitError = nil
+            case .failure(let e): form.submitError = "dry run failed: \(e.message)"
+            }
+            state.modal = .form(form)
+            return []
         case .connectionLost(let reason):
             state.connectionProblem = reason
             return []
@@ -193,6 +202,16 @@ public enum ConsoleReducer {
                 return []
             }
             state.modal = .form(.delete(target: target.name))
+        case .replyRule:
+            let rows = state.snapshot?.patterns ?? []
+            guard state.view == .patterns, rows.indices.contains(state.patterns.selected) else {
+                state.status = StatusMessage("R turns the selected template of the Patterns view (6) into a reply rule", .info)
+                return []
+            }
+            let row = rows[state.patterns.selected]
+            let form = FormState.replyRule(template: row.template, target: row.domains.first?.name ?? "")
+            state.modal = .form(form)
+            return form.pattern.map { [.dryRun(pattern: $0)] } ?? []
         case .nextNode:
             guard let fleet = state.fleet else {
                 state.status = StatusMessage("n steps through the nodes of `sluice console --fleet`", .info)
@@ -285,6 +304,14 @@ public enum ConsoleReducer {
                 state.status = StatusMessage("cancelled", .info)
                 return []
             case .enter:
+                if case .replyRule = form.purpose, !form.dryRunIsCurrent, let pattern = form.pattern,
+                   form.fields.allSatisfy({ $0.error == nil }) {
+                    // The rule is applied only after a dry run of the pattern as it now stands.
+                    form.loading = true
+                    form.submitError = nil
+                    state.modal = .form(form)
+                    return [.dryRun(pattern: pattern)]
+                }
                 switch form.request() {
                 case .success(let request):
                     state.modal = nil

@@ -18,6 +18,12 @@ public struct FormField: Hashable, Sendable {
         case confirm(expected: String)
         /// Whether a delete returns DSNs (bounces) to senders (a toggle).
         case bounce
+        /// A reply rule's regular expression.
+        case pattern
+        /// A reply rule's actions, as in a `reply /re/ …` line.
+        case actions
+        /// The domain or queue (`domain/vmta`) a reply rule applies to.
+        case target
     }
 
     /// The kind.
@@ -44,6 +50,9 @@ public struct FormField: Hashable, Sendable {
         case .reason: "reason"
         case .confirm(let expected): "type \(expected) to confirm"
         case .bounce: "return DSNs (bounce)"
+        case .pattern: "pattern (regex)"
+        case .actions: "actions"
+        case .target: "domain or queue"
         }
     }
 
@@ -63,13 +72,22 @@ public struct FormField: Hashable, Sendable {
             } catch { return "TTL: \(error)" }
         case .confirm(let expected):
             return text == expected ? nil : "type \(expected) exactly to confirm"
+        case .pattern:
+            guard !text.isEmpty else { return "pattern: an empty one would match every reply" }
+            do { _ = try PatternRegex(text) } catch { return "pattern: \(error)" }
+            return nil
+        case .actions:
+            do { _ = try SMTPPatternAction.parseList(text) } catch { return "actions: \(error)" }
+            return nil
+        case .target:
+            return text.isEmpty || text.contains(" ") ? "a domain, or a queue as domain/vmta" : nil
         case .persist, .bounce, .reason:
             return nil
         }
     }
 }
 
-/// A form overlay: the throttle editor or the delete confirmation.
+/// A form overlay: the throttle editor, the delete confirmation or the reply-rule form.
 public struct FormState: Hashable, Sendable {
     /// Which form.
     public enum Purpose: Hashable, Sendable {
@@ -79,6 +97,14 @@ public struct FormState: Hashable, Sendable {
         case delete(target: String)
         /// Delete a job's recipients in every queue.
         case deleteJob(job: String)
+        /// Turn a reply template into a reply rule, after a dry run.
+        case replyRule(template: String)
+
+        /// True for the reply-rule form.
+        public var isReplyRule: Bool {
+            if case .replyRule = self { return true }
+            return false
+        }
     }
 
     /// The directives the throttle editor offers, in order.
@@ -97,6 +123,8 @@ public struct FormState: Hashable, Sendable {
     public var loading: Bool
     /// The error of the last submission attempt.
     public var submitError: String?
+    /// The reply-rule form's last dry run, for the pattern it names.
+    public var dryRun: ReplyRuleDryRunResult?
 
     /// The throttle editor for `target`, waiting for its settings.
     public static func throttle(target: String) -> FormState {
@@ -123,6 +151,25 @@ public struct FormState: Hashable, Sendable {
             FormField(kind: .reason, input: TextField("deleted from console", prefilled: true)),
         ], loading: false)
     }
+
+    /// The reply-rule form for a template: its pattern, `mode=backoff`, the template's top domain.
+    public static func replyRule(template: String, target: String) -> FormState {
+        FormState(purpose: .replyRule(template: template), fields: [
+            FormField(kind: .pattern, input: TextField(TemplatePattern.pattern(for: template), prefilled: true)),
+            FormField(kind: .actions, input: TextField("mode=backoff", prefilled: true)),
+            FormField(kind: .target, input: TextField(target, prefilled: true)),
+            FormField(kind: .ttl, input: TextField()),
+            FormField(kind: .reason, input: TextField("reply rule from console", prefilled: true)),
+        ], loading: true)
+    }
+
+    /// The pattern typed in a reply-rule form (nil for other forms).
+    public var pattern: String? {
+        fields.first { $0.kind == .pattern }?.input.text.trimmingSpaces
+    }
+
+    /// True when the reply-rule form's dry run is for the pattern as typed now.
+    public var dryRunIsCurrent: Bool { dryRun != nil && dryRun?.pattern == pattern }
 
     /// Fills current values and origins from `settings`, prefilling each directive field with its value.
     public mutating func load(_ settings: SettingsSnapshot) {
@@ -164,6 +211,13 @@ public struct FormState: Hashable, Sendable {
         case .deleteJob(let job):
             let bounce = fields.first { $0.kind == .bounce }?.isOn ?? false
             let request = OperatorRequest.deleteJob(job: job, bounce: bounce, reason: "")
+            return .success(request.with(reason: reasonText.isEmpty ? request.defaultReason : reasonText))
+        case .replyRule:
+            guard dryRunIsCurrent else { return .failure(OperatorError("dry run first (Enter runs it)")) }
+            func text(_ kind: FormField.Kind) -> String { fields.first { $0.kind == kind }?.input.text.trimmingSpaces ?? "" }
+            let ttl = text(.ttl).isEmpty ? nil : try? TimeSpan(parsing: text(.ttl))
+            let request = OperatorRequest.addReplyRule(target: text(.target), pattern: text(.pattern), actions: text(.actions),
+                                                       ttl: ttl, reason: "")
             return .success(request.with(reason: reasonText.isEmpty ? request.defaultReason : reasonText))
         }
     }

@@ -31,6 +31,8 @@ public enum OperatorRequest: Hashable, Sendable {
     case schedule(target: String, reason: String)
     /// Delete every recipient of a domain or queue, optionally returning DSNs (bounces).
     case deleteQueue(target: String, bounce: Bool, reason: String)
+    /// Add a reply rule to a domain's or queue's pattern list, tried before the configured rules.
+    case addReplyRule(target: String, pattern: String, actions: String, ttl: TimeSpan?, reason: String)
     /// Cancel an active control (undo).
     case cancelControl(id: String, reason: String)
 
@@ -40,7 +42,7 @@ public enum OperatorRequest: Hashable, Sendable {
         case .holdDomain(_, let r, _), .releaseDomain(_, let r), .pauseVMTA(_, let r, _), .resumeVMTA(_, let r),
              .pauseQueue(_, let r, _), .resumeQueue(_, let r), .pauseJob(_, let r, _), .resumeJob(_, let r),
              .deleteJob(_, _, let r), .setMode(_, _, let r), .setThrottle(_, _, _, _, let r),
-             .schedule(_, let r), .deleteQueue(_, _, let r), .cancelControl(_, let r):
+             .schedule(_, let r), .deleteQueue(_, _, let r), .addReplyRule(_, _, _, _, let r), .cancelControl(_, let r):
             r
         }
     }
@@ -61,6 +63,7 @@ public enum OperatorRequest: Hashable, Sendable {
         case .setThrottle(let t, let s, let ttl, let p, _): .setThrottle(target: t, settings: s, ttl: ttl, persist: p, reason: reason)
         case .schedule(let t, _): .schedule(target: t, reason: reason)
         case .deleteQueue(let t, let b, _): .deleteQueue(target: t, bounce: b, reason: reason)
+        case .addReplyRule(let t, let p, let a, let ttl, _): .addReplyRule(target: t, pattern: p, actions: a, ttl: ttl, reason: reason)
         case .cancelControl(let id, _): .cancelControl(id: id, reason: reason)
         }
     }
@@ -81,6 +84,7 @@ public enum OperatorRequest: Hashable, Sendable {
         case .setThrottle(let t, let s, _, _, _): "throttle \(t) " + s.map { "\($0.directive)=\($0.value)" }.joined(separator: " ")
         case .schedule(let t, _): "schedule \(t) now"
         case .deleteQueue(let t, let b, _): b ? "delete \(t) with DSNs" : "delete \(t)"
+        case .addReplyRule(let t, let p, let a, _, _): "reply-rule \(t) /\(p)/ \(a)"
         case .cancelControl(let id, _): "cancel control \(id)"
         }
     }
@@ -96,6 +100,7 @@ public enum OperatorRequest: Hashable, Sendable {
         case .setThrottle: "throttled from console"
         case .schedule: "scheduled from console"
         case .deleteQueue, .deleteJob: "deleted from console"
+        case .addReplyRule: "reply rule from console"
         case .cancelControl: "undone from console"
         }
     }

@@ -112,8 +112,9 @@ enum DetailView {
             case .hold: .held
             case .pause: .paused
             case .throttle: .normal
+            case .replyRule: .backoff
             }
-            return [TableCell(text: Format.pad(c.kind.rawValue, 9), role: role), TableCell(text: "\(c.target) \(c.detail) ", role: .normal),
+            return [TableCell(text: Format.pad(c.kind.rawValue, 10), role: role), TableCell(text: "\(c.target) \(c.detail) ", role: .normal),
                     TableCell(text: "by \(c.who): \(c.why) (\(expiry))", role: .dim)]
         }
         let controlRows = min(left, 1 + min(max(1, controls.count), 4))

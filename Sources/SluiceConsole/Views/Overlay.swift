@@ -18,6 +18,36 @@ enum Overlay {
         canvas.put(" \(title) ", x: x0 + 2, y: y0, role: .title, maxWidth: max(0, w - 4))
         return (x0 + 2, y0 + 1, max(0, w - 4), max(0, h - 2))
     }
+
+    /// `text` cut into lines of at most `width` display columns, at spaces where it can.
+    static func wrap(_ text: String, width: Int) -> [String] {
+        guard width > 0 else { return [] }
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ") {
+            let candidate = line.isEmpty ? String(word) : line + " " + word
+            if DisplayWidth.of(candidate) <= width {
+                line = candidate
+                continue
+            }
+            if !line.isEmpty { lines.append(line) }
+            line = String(word)
+            while DisplayWidth.of(line) > width {
+                var head = "", used = 0
+                for c in line {
+                    let w = DisplayWidth.of(c)
+                    if used + w > width { break }
+                    head.append(c)
+                    used += w
+                }
+                guard !head.isEmpty else { break }
+                lines.append(head)
+                line = String(line.dropFirst(head.count))
+            }
+        }
+        if !line.isEmpty { lines.append(line) }
+        return lines
+    }
 }
 
 /// The `?` help: every binding of the table, with its keys and help text.
@@ -51,10 +81,14 @@ enum FormOverlay {
         case .throttle(let t): title = "Edit throttles: \(t)" + (form.loading ? " (loading current values…)" : "")
         case .delete(let t): title = "Delete the recipients of \(t)"
         case .deleteJob(let j): title = "Delete the queued recipients of job \(j), in every queue"
+        case .replyRule(let template): title = "Reply rule from: \(template)"
         }
-        let box = Overlay.frame(on: &canvas, width: min(canvas.width - 2, 84), height: form.fields.count + 5, title: title, glyphs: glyphs)
+        let dryRunLines = form.purpose.isReplyRule ? 2 : 0
+        let box = Overlay.frame(on: &canvas, width: min(canvas.width - 2, 84), height: form.fields.count + 5 + dryRunLines,
+                                title: title, glyphs: glyphs)
         let labelWidth = min(26, box.width / 3)
-        let inputWidth = min(22, max(6, box.width - labelWidth - 2))
+        // A reply rule's pattern is long: its fields take the whole width.
+        let inputWidth = form.purpose.isReplyRule ? max(6, box.width - labelWidth - 1) : min(22, max(6, box.width - labelWidth - 2))
         for (i, field) in form.fields.enumerated() {
             let y = box.y + i
             guard y < box.y + box.height - 2 else { break }
@@ -73,6 +107,21 @@ enum FormOverlay {
                 let note = "now \(current)" + (origin.map { " (\($0))" } ?? "")
                 let nx = ix + inputWidth + 1
                 canvas.put(note.truncated(toWidth: box.x + box.width - nx, ellipsis: glyphs.ellipsis), x: nx, y: y, role: .dim)
+            }
+        }
+        if form.purpose.isReplyRule {
+            let y = box.y + form.fields.count + 1
+            let text: String
+            let role: Role
+            if form.loading {
+                (text, role) = ("dry run…", .dim)
+            } else if let run = form.dryRun, form.dryRunIsCurrent {
+                (text, role) = ("dry run: " + run.summary, run.matched == 0 ? .warn : .overlay)
+            } else {
+                (text, role) = ("the pattern changed: \(glyphs.enterKey) runs the dry run again", .warn)
+            }
+            for (i, line) in Overlay.wrap(text, width: box.width).prefix(2).enumerated() {
+                canvas.put(line, x: box.x, y: y + i, role: role)
             }
         }
         let message = form.fields[form.focus].error ?? form.submitError ?? form.fields.lazy.compactMap(\.error).first

@@ -18,6 +18,7 @@ public enum ShowRenderer {
         case .settings(let s): return settings(s)
         case .events(let events): return self.events(events)
         case .controls(let controls): return self.controls(controls, now: now)
+        case .dryRun(let d): return dryRun(d)
         case .outcome(let o): return o.message + "\n"
         }
     }
@@ -114,6 +115,22 @@ public enum ShowRenderer {
                         sum(\.bounced), sum(\.deleted), sum(\.complained), sum(\.suppressed), "",
                         Formatting.decimal(rows.map(\.deliveredPerMin).reduce(0, +)), ""]
         return table.render()
+    }
+
+    /// `sluice reply-rule … --dry-run`: the summary, then the queues and the rules already matching.
+    public static func dryRun(_ d: ReplyRuleDryRunResult) -> String {
+        var text = "/\(d.pattern)/ \(d.summary)\n"
+        if !d.queues.isEmpty {
+            var table = TextTable([.init("Queue"), .init("Replies", .right), .init("Share", .right)])
+            for q in d.queues { table.add([q.name, "\(q.count)", percent(q.share)]) }
+            text += table.render()
+        }
+        if !d.alreadyMatchedBy.isEmpty {
+            var table = TextTable([.init("Already matched by"), .init("Rule"), .init("Where"), .init("Replies", .right)])
+            for r in d.alreadyMatchedBy { table.add(["smtp-pattern-list \(r.list)", r.rule, r.location, "\(r.count)"]) }
+            text += table.render()
+        }
+        return text
     }
 
     /// `0.4`→`40%`, never 100% while anything is left.

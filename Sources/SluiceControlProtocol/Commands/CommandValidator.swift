@@ -25,6 +25,8 @@ public enum CommandValidator {
             if let kind = filter.kind, !eventKinds.contains(kind) {
                 throw ControlError(.usage, "unknown event kind '\(kind)': expected one of \(eventKinds.sorted().joined(separator: ", "))")
             }
+        case .replyRuleDryRun(let pattern):
+            try validate(replyPattern: pattern)
         default:
             break
         }
@@ -58,6 +60,10 @@ public enum CommandValidator {
         case .setThrottle(let target, let settings, _):
             try requireDomainOrQueue(target, command)
             try validate(throttle: settings)
+        case .addReplyRule(let target, let pattern, let actions):
+            try requireDomainOrQueue(target, command)
+            try validate(replyPattern: pattern)
+            do { _ = try SMTPPatternAction.parseList(actions) } catch { throw ControlError(.badSetting, "actions: \(error)") }
         case .schedule(let target):
             try requireDomainOrQueue(target, command)
         case .delete(let target, _):
@@ -123,6 +129,14 @@ public enum CommandValidator {
         } catch {
             throw ControlError(.usage, "bad duration '\(text)'")
         }
+    }
+
+    /// Checks a reply rule's pattern: 1 to 1,000 characters, a valid regular expression.
+    private static func validate(replyPattern pattern: String) throws(ControlError) {
+        guard !pattern.isEmpty, pattern.utf8.count <= 1_000 else {
+            throw ControlError(.usage, "a reply rule's pattern is 1 to 1,000 characters (an empty one would match every reply)")
+        }
+        do { _ = try PatternRegex(pattern) } catch { throw ControlError(.badSetting, "pattern: \(error)") }
     }
 
     private static func requireDomainOrQueue(_ target: ControlTarget, _ command: ControlCommand) throws(ControlError) {

@@ -53,6 +53,8 @@ public enum ControlOperation: Codable, Hashable, Sendable {
     case events(filter: EventFilter)
     /// The active controls.
     case listControls
+    /// What a reply rule with this pattern would have matched in the last hour (changes nothing).
+    case replyRuleDryRun(pattern: String)
     /// An action that changes the node.
     case execute(ControlCommand)
 
@@ -64,7 +66,7 @@ public enum ControlOperation: Codable, Hashable, Sendable {
 
     private enum Query: Codable {
         case status, queues, domains, topDomains(limit: Int), vmtas, jobs, settings(target: ControlTarget)
-        case events(filter: EventFilter), listControls
+        case events(filter: EventFilter), listControls, replyRuleDryRun(pattern: String)
     }
 
     private struct AnyKey: CodingKey {
@@ -74,7 +76,8 @@ public enum ControlOperation: Codable, Hashable, Sendable {
         init?(intValue: Int) { nil }
     }
 
-    private static let queryNames: Set<String> = ["status", "queues", "domains", "topDomains", "vmtas", "jobs", "settings", "events", "listControls"]
+    private static let queryNames: Set<String> = ["status", "queues", "domains", "topDomains", "vmtas", "jobs", "settings", "events", "listControls",
+                                                          "replyRuleDryRun"]
 
     public init(from decoder: any Decoder) throws {
         let keys = try decoder.container(keyedBy: AnyKey.self).allKeys
@@ -93,6 +96,7 @@ public enum ControlOperation: Codable, Hashable, Sendable {
             case .settings(let target): self = .settings(target: target)
             case .events(let filter): self = .events(filter: filter)
             case .listControls: self = .listControls
+            case .replyRuleDryRun(let pattern): self = .replyRuleDryRun(pattern: pattern)
             }
         } else {
             self = .execute(try ControlCommand(from: decoder))
@@ -110,6 +114,7 @@ public enum ControlOperation: Codable, Hashable, Sendable {
         case .settings(let target): try Query.settings(target: target).encode(to: encoder)
         case .events(let filter): try Query.events(filter: filter).encode(to: encoder)
         case .listControls: try Query.listControls.encode(to: encoder)
+        case .replyRuleDryRun(let pattern): try Query.replyRuleDryRun(pattern: pattern).encode(to: encoder)
         case .execute(let m): try m.encode(to: encoder)
         }
     }

@@ -1,7 +1,7 @@
-/// An active operator control as the control plane reports it: a hold, a pause or a throttle
-/// override, with who set it, why and until when.
+/// An active operator control as the control plane reports it: a hold, a pause, a throttle
+/// override or a reply rule, with who set it, why and until when.
 public struct ControlInfo: Codable, Hashable, Sendable {
-    /// What kind of control it is; encoded as its raw value (`"hold"`, `"pause"`, `"throttle"`).
+    /// What kind of control it is; encoded as its raw value (`"hold"`, `"pause"`, `"throttle"`, `"reply-rule"`).
     public enum Kind: String, Codable, Hashable, Sendable, CaseIterable {
         /// A held domain (`hold DOMAIN`).
         case hold
@@ -9,6 +9,8 @@ public struct ControlInfo: Codable, Hashable, Sendable {
         case pause
         /// A live throttle override (`set throttle`).
         case throttle
+        /// A live reply rule tried before the smtp-pattern-list (`sluice reply-rule`, the Patterns view).
+        case replyRule = "reply-rule"
     }
 
     /// The control's id, used to cancel it (`sluice cancel ID`, the console's undo).

@@ -22,6 +22,8 @@ public enum ControlResult: Hashable, Sendable, Encodable {
     case events([EventRecord])
     /// `listControls`.
     case controls([ControlInfo])
+    /// `replyRuleDryRun`.
+    case dryRun(ReplyRuleDryRunResult)
     /// Any mutating command.
     case outcome(CommandOutcome)
 
@@ -31,6 +33,7 @@ public enum ControlResult: Hashable, Sendable, Encodable {
         switch self {
         case .status(let s): try s.encode(to: encoder)
         case .settings(let s): try s.encode(to: encoder)
+        case .dryRun(let d): try d.encode(to: encoder)
         case .outcome(let o): try o.encode(to: encoder)
         case .queues(let rows):
             var c = encoder.container(keyedBy: Keys.self)
@@ -58,6 +61,7 @@ public enum ControlResult: Hashable, Sendable, Encodable {
         switch command {
         case .status: self = .status(try StatusSnapshot(from: decoder))
         case .settings: self = .settings(try SettingsSnapshot(from: decoder))
+        case .replyRuleDryRun: self = .dryRun(try ReplyRuleDryRunResult(from: decoder))
         case .execute: self = .outcome(try CommandOutcome(from: decoder))
         case .queues:
             self = .queues(try decoder.container(keyedBy: Keys.self).decode([QueueRow].self, forKey: .queues))

@@ -17,6 +17,8 @@ public enum HTTPRoute: Hashable, Sendable {
         var queue: String?
         var job: String?
         var target: String?
+        var pattern: String?
+        var actions: String?
         var mode: String?
         var settings: [String: String]?
         var persist: Bool?
@@ -50,6 +52,9 @@ public enum HTTPRoute: Hashable, Sendable {
             case ("GET", "domains"): return .command(.domains, reason: nil, ttlSeconds: nil)
             case ("GET", "vmtas"): return .command(.vmtas, reason: nil, ttlSeconds: nil)
             case ("GET", "jobs"): return .command(.jobs, reason: nil, ttlSeconds: nil)
+            case ("GET", "replyrule"):
+                guard let pattern = query["pattern"] else { throw ControlError(.usage, "expected /api/v1/replyrule?pattern=RE (a dry run)") }
+                return .command(.replyRuleDryRun(pattern: pattern), reason: nil, ttlSeconds: nil)
             case ("GET", "topdomains"):
                 return .command(.topDomains(limit: try intParameter(query["limit"], default: 20)), reason: nil, ttlSeconds: nil)
             case ("GET", "settings"):
@@ -109,6 +114,9 @@ public enum HTTPRoute: Hashable, Sendable {
             guard let settings = body.settings else { throw ControlError(.usage, "\"settings\" is required") }
             let ordered = settings.sorted { $0.key < $1.key }.map { ThrottleSetting(directive: $0.key.lowercased(), value: $0.value) }
             return .setThrottle(target: try target(), settings: ordered, persist: body.persist ?? false)
+        case "replyrule":
+            guard let pattern = body.pattern else { throw ControlError(.usage, "\"pattern\" is required") }
+            return .addReplyRule(target: try target(), pattern: pattern, actions: body.actions ?? "mode=backoff")
         case "schedule": return .schedule(target: try target())
         case "delete":
             let t = try body.job.map { (job: String) throws(ControlError) -> ControlTarget in try ControlTarget.jobNamed(job) }
@@ -146,7 +154,8 @@ public enum HTTPRoute: Hashable, Sendable {
     /// Where the Prometheus text is served: the conventional scrape path and the API's own.
     private static let metricsPaths: Set<String> = ["/metrics", "/api/v1/metrics"]
     private static let queries: Set<String> = ["status", "queues", "domains", "vmtas", "jobs", "topdomains", "settings", "controls", "events"]
-    private static let actions: Set<String> = ["hold", "release", "pause", "resume", "mode", "throttle", "schedule", "delete", "reload"]
+    private static let actions: Set<String> = ["hold", "release", "pause", "resume", "mode", "throttle", "replyrule", "schedule",
+                                               "delete", "reload"]
     private static let methodNotAllowed = HTTPAccess.Refusal(status: 405, message: "method not allowed")
     private static func notFound(_ path: String) -> HTTPAccess.Refusal { HTTPAccess.Refusal(status: 404, message: "no endpoint \(path)") }
 }

@@ -70,6 +70,8 @@ public final class ControlService: Sendable {
         case .jobs: return .jobs(await node.snapshot().jobs)
         case .listControls: return .controls(await node.snapshot().status.controls)
         case .events(let filter): return .events(await node.recentEvents(matching: filter))
+        case .replyRuleDryRun(let pattern):
+            do { return .dryRun(try await node.replyRuleDryRun(pattern: pattern)) } catch { throw Self.classify(error) }
         case .settings(let target):
             do { return .settings(try await node.settings(for: target)) } catch { throw Self.classify(error) }
         case .execute: throw ControlError(.internal, "not a query")

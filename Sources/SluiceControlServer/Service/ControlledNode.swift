@@ -47,6 +47,9 @@ public protocol ControlledNode: Sendable {
     func execute(_ command: ControlCommand, context: CommandContext) async throws -> CommandOutcome
     /// Recipients bounced since start per bounce category (`bad-mailbox`: 12, …), for `/metrics`.
     func bouncesByCategory() async -> [String: Int]
+    /// What a reply rule with `pattern` would have matched among the node's recorded replies of
+    /// the last hour. Throws ``ControlError`` `bad-setting` for a pattern that does not compile.
+    func replyRuleDryRun(pattern: String) async throws -> ReplyRuleDryRunResult
 }
 
 extension ControlledNode {

@@ -155,6 +155,7 @@ extension DeliveryEngine {
         let paused = controls.first { if case .pause(let t) = $0.kind { return t.covers(key) } else { return false } }
         queueInfo[Int(q)].settings = settings
         queueInfo[Int(q)].patternList = settings.smtpPatternList.value.flatMap { configuration.smtpPatternList(named: $0) }
+        queueInfo[Int(q)].replyRules = controls.isEmpty ? [] : liveReplyRules(for: key)
         queueInfo[Int(q)].held = held
         queueInfo[Int(q)].paused = paused
         queues[Int(q)].limits = QueueLimits(settings)

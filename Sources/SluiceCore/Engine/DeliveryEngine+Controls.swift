@@ -59,6 +59,14 @@ extension DeliveryEngine {
             for (directive, value) in checked {
                 install(make(.throttle(t, directive: directive.name, value: value)), now: ms, announce: true, into: &actions)
             }
+        case .addReplyRule(let target, let pattern, let ruleActions):
+            let t = target.normalized
+            switch t {
+            case .vmta, .job: throw .badTarget("reply rules apply to a domain or a queue, not \(t)")
+            case .domain, .queue: break
+            }
+            _ = try LiveReplyRule.compile(pattern: pattern, actions: ruleActions)
+            install(make(.replyRule(t, pattern: pattern, actions: ruleActions)), now: ms, announce: true, into: &actions)
         case .schedule(let target):
             for q in try matchingQueues(target.normalized) {
                 var slots: [UInt32] = []

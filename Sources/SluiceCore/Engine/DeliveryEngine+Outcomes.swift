@@ -202,20 +202,24 @@ extension DeliveryEngine {
     /// Replies whose category is remembered.
     static let categoryCacheSize = 4096
 
-    /// True when the queue's smtp-pattern-list answers `reply` with `bounce-rcpt`.
+    /// True when the queue's reply rules (live ones, then its smtp-pattern-list) answer `reply`
+    /// with `bounce-rcpt`.
     func bouncesRecipient(_ q: UInt32, _ reply: SMTPReply) -> Bool {
-        queueInfo[Int(q)].patternList?.firstMatch(reply.dsnDiag)?.actions.contains(.bounceRecipient) ?? false
+        guard queueInfo[Int(q)].patternList != nil || !queueInfo[Int(q)].replyRules.isEmpty else { return false }
+        return matchingReplyRule(q, reply.dsnDiag)?.rule.actions.contains(.bounceRecipient) ?? false
     }
 
-    /// Matches a reply against the queue's smtp-pattern-list and performs the first matching
-    /// rule's actions; `source` is the index of the source address the reply was given to.
+    /// Matches a reply against the queue's live reply rules, then its smtp-pattern-list, and
+    /// performs the first matching rule's actions; `source` is the index of the source address
+    /// the reply was given to.
     mutating func applyPatterns(_ q: UInt32, to reply: SMTPReply, source: Int?, now: Int64,
                                 into actions: inout [EngineAction]) {
-        guard let list = queueInfo[Int(q)].patternList, let rule = list.firstMatch(reply.dsnDiag) else { return }
+        guard queueInfo[Int(q)].patternList != nil || !queueInfo[Int(q)].replyRules.isEmpty,
+              let (rule, listName, origin) = matchingReplyRule(q, reply.dsnDiag) else { return }
         for action in rule.actions {
             switch action {
             case .mode(let mode):
-                switchMode(q, to: mode, because: "smtp-pattern-list \(list.name) \(rule.regex): \(reply.dsnDiag)", now: now)
+                switchMode(q, to: mode, because: "\(origin) \(rule.regex): \(reply.dsnDiag)", now: now)
             case .bounceQueue:
                 deleteQueued(q, asBounces: true, diagnostic: reply.dsnDiag, now: now, into: &actions)
             case .bounceRecipient:
@@ -223,7 +227,7 @@ extension DeliveryEngine {
             case .disableSourceIP(let span):
                 guard let source else { break }
                 disableSource(q, source, for: span ?? DeliveryEngine.defaultSourceDisableSpan, reply: reply,
-                              patternList: list.name, now: now, into: &actions)
+                              patternList: listName, now: now, into: &actions)
             }
         }
     }

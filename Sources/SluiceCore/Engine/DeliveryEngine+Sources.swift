@@ -71,7 +71,7 @@ extension DeliveryEngine {
         queueInfo[i].disabledSources[source] = entry
         record(event: EngineEvent(time: entry.since, kind: .sourceDisabled, queue: entry.queue,
                                   detail: "\(entry.sourceLabel) disabled for \(entry.destination) until "
-                                      + "\(entry.until.timeOfDayUTC) (smtp-pattern-list \(patternList)): \(entry.reply)"),
+                                      + "\(entry.until.timeOfDayUTC) (\(entry.ruleOrigin)): \(entry.reply)"),
                queue: q)
         actions.append(.sourceDisabled(entry))
         if queues[i].allSourcesDisabled, queues[i].limits.backoffUponAllSourcesDisabled {

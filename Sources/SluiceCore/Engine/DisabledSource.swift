@@ -16,8 +16,14 @@ public struct DisabledSource: Hashable, Sendable {
     public var until: Instant
     /// The remote reply that disabled it (dsnDiag).
     public var reply: String
-    /// The `<smtp-pattern-list>` whose `disable-source-ip` rule matched the reply.
+    /// The `<smtp-pattern-list>` whose `disable-source-ip` rule matched the reply, or the live
+    /// reply rule's name (`reply-rule #7`).
     public var patternList: String
+
+    /// `smtp-pattern-list gmail`, or `reply-rule #7` for a live rule.
+    public var ruleOrigin: String {
+        patternList.hasPrefix("reply-rule #") ? patternList : "smtp-pattern-list \(patternList)"
+    }
 
     /// The destination domain.
     public var destination: String { queue.domain }

@@ -136,6 +136,8 @@ struct QueueInfo: Sendable {
     /// control changes.
     var settings: DomainSettings
     var patternList: SMTPPatternList?
+    /// The live reply rules covering it, tried before ``patternList`` (``LiveReplyRule``).
+    var replyRules: [LiveReplyRule] = []
     var held: Control?
     var paused: Control?
     /// The vmta's source addresses (`smtp-source-host`); empty for the node's own address.

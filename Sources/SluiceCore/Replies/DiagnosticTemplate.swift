@@ -1,3 +1,5 @@
+import SluiceConfig
+
 /// A remote reply (dsnDiag) reduced to its template: the parts that differ from one reply of the
 /// same kind to the next — addresses, IP addresses, host names with numbers, message and
 /// transaction ids, plain numbers, dates and times — are replaced by placeholders, so that
@@ -8,17 +10,17 @@
 /// Pure and deterministic; `normalise(normalise(x)) == normalise(x)`.
 public enum DiagnosticTemplate {
     /// Placeholder of an email address.
-    public static let address = "{addr}"
+    public static let address = TemplatePattern.address
     /// Placeholder of an IPv4 or IPv6 address.
-    public static let ip = "{ip}"
+    public static let ip = TemplatePattern.ip
     /// Placeholder of a host name that carries numbers (`mta1234.mail.gq1.yahoo.com`).
-    public static let host = "{host}"
+    public static let host = TemplatePattern.host
     /// Placeholder of an id (queue id, message id, transaction id, long hex or mixed token).
-    public static let id = "{id}"
+    public static let id = TemplatePattern.id
     /// Placeholder of a plain number.
-    public static let number = "{n}"
+    public static let number = TemplatePattern.number
     /// Placeholder of a date, a time or a timestamp.
-    public static let time = "{time}"
+    public static let time = TemplatePattern.time
 
     /// The longest template kept, in characters; longer replies are cut (with `…`).
     public static let maximumLength = 240

@@ -1,43 +1,11 @@
 import SluiceBase
 import SluiceConfig
 
-/// A reply rule drafted from a template (``DiagnosticTemplate``), and what it would have done: the
-/// dry run counts the recorded replies its pattern matches, per queue, and names the existing
+/// What a reply rule drafted from a template (``DiagnosticTemplate``; its pattern from
+/// `TemplatePattern.pattern(for:)`) would have done: the dry run counts the recorded replies its pattern matches, per queue, and names the existing
 /// `<smtp-pattern-list>` rule that already matches them (the first match wins, so that rule
 /// would keep acting on them unless the new one is put before it).
 public enum ReplyRuleDraft {
-    /// The pattern that matches every reply of `template`: the text quoted, each placeholder
-    /// widened to what it stands for, whitespace runs matched loosely.
-    public static func pattern(for template: String) -> String {
-        let placeholders: [String: String] = [
-            DiagnosticTemplate.address: #"\S*@\S*"#, DiagnosticTemplate.ip: #"[0-9A-Fa-f.:]+"#, DiagnosticTemplate.host: #"[A-Za-z0-9.-]+"#,
-            DiagnosticTemplate.id: #"\S+"#, DiagnosticTemplate.number: #"[0-9]+"#, DiagnosticTemplate.time: #"[0-9:./TZ+-]+"#,
-        ]
-        var text = template
-        if text.hasSuffix("…") { text.removeLast() }
-        let tokens = text.split(separator: " ").map { token -> String in
-            var out = ""
-            var rest = Substring(token)
-            while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
-                let name = String(rest[open...close])
-                out += escape(rest[..<open]) + (placeholders[name] ?? escape(rest[open...close]))
-                rest = rest[rest.index(after: close)...]
-            }
-            return out + escape(rest)
-        }
-        return tokens.joined(separator: #"\s+"#)
-    }
-
-    /// `text` with regular-expression metacharacters escaped.
-    static func escape(_ text: Substring) -> String {
-        var out = ""
-        for c in text {
-            if #"\^$.|?*+()[]{}/"#.contains(c) { out.append("\\") }
-            out.append(c)
-        }
-        return out
-    }
-
     /// An existing rule that already matches some of the replies.
     public struct ExistingRule: Hashable, Sendable {
         /// The `<smtp-pattern-list>` name.

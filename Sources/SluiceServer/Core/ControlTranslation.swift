@@ -22,6 +22,7 @@ enum ControlTranslation {
         case .hold: (kind, detail) = (.hold, "held")
         case .pause: (kind, detail) = (.pause, "paused")
         case .throttle(_, let directive, let value): (kind, detail) = (.throttle, "\(directive)=\(value)")
+        case .replyRule(_, let pattern, let actions): (kind, detail) = (.replyRule, "/\(pattern)/ \(actions)")
         }
         // A job is named `job ID`, so that it never reads as a domain or vmta of the same name.
         let target = control.kind.target.jobID.map { "job \($0)" } ?? control.kind.target.name

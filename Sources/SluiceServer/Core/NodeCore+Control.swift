@@ -1,3 +1,4 @@
+import SluiceConfig
 import SluiceControlProtocol
 import SluiceControlServer
 import SluiceCore
@@ -34,6 +35,22 @@ extension NodeCore {
     /// - Throws: the engine's ``ControlError``; nothing changes then.
     mutating func apply(_ command: ControlCommand, request: ControlRequest, now: Instant) throws(ControlError) -> [NodeEffect] {
         effects(of: try engine.apply(command, by: request, now: now), now: now)
+    }
+
+    /// What a reply rule with `pattern` would have matched among the recorded replies of the hour
+    /// before `now` (``ReplyRuleDraft/dryRun(_:over:list:)``), against each queue's pattern list.
+    ///
+    /// - Throws: ``ControlError`` `bad-setting` when `pattern` is not a regular expression.
+    func replyRuleDryRun(pattern: String, now: Instant) throws(ControlError) -> ReplyRuleDryRunResult {
+        let regex: PatternRegex
+        do { regex = try PatternRegex(pattern) } catch { throw ControlError(.badSetting, "pattern: \(error)") }
+        let engine = self.engine
+        let run = ReplyRuleDraft.dryRun(regex, over: replyPatterns.recordedReplies(since: now - .hours(1)),
+                                        list: { engine.patternList(for: $0) })
+        return ReplyRuleDryRunResult(
+            pattern: pattern, matched: run.matched, examined: run.examined,
+            queues: run.queues.map { .init(name: $0.name, count: $0.count, share: $0.share) },
+            alreadyMatchedBy: run.alreadyMatchedBy.map { .init(list: $0.list, rule: $0.rule, location: $0.location, count: $0.count) })
     }
 
     /// The override-file lines a command cancels: for `cancel` of a control set with `--persist`,

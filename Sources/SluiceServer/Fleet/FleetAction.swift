@@ -65,6 +65,7 @@ public struct FleetAction: Codable, Hashable, Sendable {
         case .hold(let target): return "hold \(target)"
         case .pause(let target): return "pause \(target)"
         case .throttle(let target, let directive, _): return "throttle \(target) \(directive)"
+        case .replyRule(let target, let pattern, _): return "reply-rule \(target) /\(pattern)/"
         }
     }
 

@@ -64,6 +64,8 @@ enum FleetActionPlanner {
                 action(FleetAction.slot(of: .throttle(target.normalized, directive: setting.directive, value: setting.value)),
                        .setThrottle(target: target, settings: [setting], persist: persist))
             }
+        case .addReplyRule(let target, let pattern, let actions):
+            return [action(FleetAction.slot(of: .replyRule(target.normalized, pattern: pattern, actions: actions)), command)]
         case .cancelControl(let id):
             guard let number = ControlCommand.controlNumber(id),
                   let control = controlsBefore.first(where: { $0.id == number }) else { return [] }
@@ -170,6 +172,7 @@ enum FleetActionPlanner {
         case .pause(let target): return .pause(target.normalized)
         case .setThrottle(let target, let settings, _) where settings.count == 1:
             return .throttle(target.normalized, directive: settings[0].directive, value: settings[0].value)
+        case .addReplyRule(let target, let pattern, let actions): return .replyRule(target.normalized, pattern: pattern, actions: actions)
         default: return nil
         }
     }
@@ -187,6 +190,7 @@ enum FleetActionPlanner {
         case .pause(let target): command = .pause(target: target)
         case .throttle(let target, let directive, let value):
             command = .setThrottle(target: target, settings: [ThrottleSetting(directive: directive, value: value)], persist: false)
+        case .replyRule(let target, let pattern, let actions): command = .addReplyRule(target: target, pattern: pattern, actions: actions)
         }
         let (origin, label) = received(control.client ?? control.who, node: node)
         return FleetAction(slot: FleetAction.slot(of: control.kind), command: command, origin: origin,

@@ -54,6 +54,17 @@ extension MailNode: ControlledNode {
         try core.replyRuleDryRun(pattern: pattern, now: now)
     }
 
+    /// The history's frame of `minute`, or of the latest minute before it.
+    public func historyFrame(atOrBefore minute: Int64) async -> HistoryFrame? {
+        history.book.frame(atOrBefore: minute)
+    }
+
+    /// The named domain's, vmta's or job's minutes of the last 24 hours (up to the last recorded).
+    public func historySeries(_ kind: HistoryKind, _ name: String) async -> [HistoryPoint] {
+        let until = history.lastMinute
+        return history.book.series(kind, name, since: until - HistoryBook.minutesKept + 1, until: until)
+    }
+
     /// The newest events passing `filter`, oldest first.
     public func recentEvents(matching filter: EventFilter) async -> [EventRecord] {
         core.recent.recent(matching: filter)

@@ -1,3 +1,4 @@
+import SluiceControlProtocol
 import SluiceCore
 
 /// The delivery loop's sleep: until when, and the task to cancel to wake it sooner.
@@ -27,7 +28,30 @@ extension MailNode {
             do { try records.accounting.tick(now: time) } catch { log("accounting: \(error)") }
             core.noteComplaints(warmupComplaints.drain(), now: time)
             perform(core.tick(now: time))
+            await recordHistoryIfDue(now: time)
         }
+    }
+
+    /// Reads the history's file off the actor and adds its frames (a day of a large node takes
+    /// seconds to read; mail does not wait for it).
+    func loadHistory() {
+        let file = history.file
+        Task.detached { [weak self] in
+            let (frames, lines) = file.load()
+            await self?.restoreHistory(frames, lines: lines)
+        }
+    }
+
+    /// Adds frames read from the history file.
+    func restoreHistory(_ frames: [HistoryFrame], lines: Int) {
+        history.restore(frames, lines: lines)
+    }
+
+    /// Records the minute just ended in the history, from a snapshot taken now.
+    func recordHistoryIfDue(now: Instant) async {
+        guard let minute = history.due(at: now) else { return }
+        let frame = HistoryFrame(minute: minute, snapshot: await snapshot())
+        history.record(frame, log: log)
     }
 
     /// Cuts the loop's sleep short when the core now wants to wake earlier (work just arrived).

@@ -23,6 +23,7 @@ extension MailNode {
                                               headerNames: node.accountingHeaderNames, log: startup.options.log),
                            pending: startup.recovery.pendingRecipients)
         await node.startFleetActions()
+        await node.loadHistory()
         try await node.startServices(NodeServers.Context(
             configuration: configuration, options: startup.options, hostName: node.hostName,
             spoolDirectory: startup.spoolDirectory,

@@ -87,6 +87,8 @@ public actor MailNode {
     var fleetActionOutbox: [FleetAction] = []
     /// The delivery loop's current sleep.
     var wakeup: Wakeup?
+    /// The last 24 hours, minute by minute (``NodeHistory``).
+    var history: NodeHistory
     /// The listeners and the control plane, once started.
     var servers = NodeServers()
     /// The service group running the listeners and the delivery loop, and the task running it.
@@ -132,6 +134,7 @@ public actor MailNode {
         warmupComplaints = WarmupComplaintFeed(hub: events)
         hostName = configuration.hostName ?? ProcessInfo.processInfo.hostName
         startedAt = options.clock.now()
+        history = NodeHistory(spoolDirectory: startup.spoolDirectory, now: startedAt)
         suppression = NodeSuppression(settings: configuration.suppression, store: startup.suppressionStore,
                                       spoolDirectory: startup.spoolDirectory, events: events, log: options.log)
         records = NodeRecords(accounting: AccountingLog(files: configuration.acctFiles),

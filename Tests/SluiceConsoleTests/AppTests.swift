@@ -28,6 +28,14 @@ final class FakeDataSource: ConsoleDataSource {
         target == "gmail.com" ? .success(Fixture.gmailSettings) : .failure(OperatorError("no settings for \(target)"))
     }
 
+    func historyFrame(minute: Int64) async -> Result<HistoryFrame?, OperatorError> {
+        .success(minute >= Fixture.incidentFrame.minute ? Fixture.incidentFrame : nil)
+    }
+
+    func historySeries(kind: HistoryKind, name: String) async -> Result<[HistoryPoint], OperatorError> {
+        .success(name == "gmail.com" ? Fixture.gmailHistory : [])
+    }
+
     /// Every pattern matches the fixture's Yahoo replies.
     func dryRun(pattern: String) async -> Result<ReplyRuleDryRunResult, OperatorError> {
         .success(Fixture.yahooDryRun(pattern))

@@ -46,7 +46,15 @@ import Testing
             let effects = Fixture.press([.down, key], &s)
             #expect(s.view == .detail)
             #expect(s.detail?.target == .domain("yahoo.com"))
-            #expect(effects == [.fetchSettings(target: "yahoo.com")])
+            #expect(effects == [.fetchSettings(target: "yahoo.com"), .fetchSeries(kind: .domain, name: "yahoo.com")])
+            // The history graphs: the last hour, six hours and day of the target.
+            var g = Fixture.state(width: 160, height: 48)
+            Fixture.press([key], &g)
+            _ = ConsoleReducer.reduce(&g, .seriesLoaded(kind: .domain, name: "gmail.com", .success(Fixture.gmailHistory)))
+            #expect(g.detail?.history?.count == 1440)
+            let screen = ConsoleRenderer.render(g, glyphs: .ascii).text
+            #expect(screen.contains("History: delivered/min, deferred/min"))
+            #expect(screen.contains("24h"))
         },
         .showPatterns: { key in
             var s = domainsState(); Fixture.press([key], &s)
@@ -80,6 +88,42 @@ import Testing
             // Enter has no Detail for a job: it says so.
             Fixture.press([.enter], &s)
             #expect(s.view == .jobs && s.status?.kind == .info)
+        },
+        .stepBack: { key in
+            // Three minutes back: the frame of the minute the Yahoo incident began, read-only.
+            var s = domainsState()
+            let newest = Fixture.newestMinute
+            #expect(Fixture.press([key], &s) == [.fetchFrame(minute: newest)])
+            #expect(Fixture.press([key, key], &s) == [.fetchFrame(minute: newest - 1), .fetchFrame(minute: newest - 2)])
+            _ = ConsoleReducer.reduce(&s, .frameLoaded(minute: newest - 2, .success(Fixture.incidentFrame)))
+            #expect(s.past?.minute == newest - 2)
+            #expect(s.domains.rows.map { s.snapshot?.domains[$0].name } == ["gmail.com", "yahoo.com", "outlook.com"])
+            #expect(s.snapshot?.domains.first { $0.name == "yahoo.com" }?.figures.refusedPerMin == 38)
+            let header = ConsoleRenderer.render(s, glyphs: .ascii).text.split(separator: "\n").first.map(String.init) ?? ""
+            #expect(header.contains("VIEWING \(Fixture.incidentFrame.clock), read-only"))
+            // Live snapshots wait aside; actions are refused while in the past.
+            _ = ConsoleReducer.reduce(&s, .snapshot(Fixture.snapshot, at: Fixture.now + TimeSpan.seconds(1)))
+            #expect(s.snapshot?.domains.count == 3, "still the past")
+            #expect(Fixture.press([.char("h")], &s).isEmpty && s.modal == nil && s.status?.kind == .error)
+            #expect(Fixture.press([.char(":")] + Fixture.type("hold gmail.com") + [.enter], &s).isEmpty)
+            // Esc: live again, with the newest snapshot.
+            Fixture.press([.escape], &s)
+            #expect(s.past == nil && s.snapshot == Fixture.snapshot)
+            // The history keeps 24 hours.
+            var old = domainsState()
+            Fixture.press(Array(repeating: key, count: 1441), &old)
+            #expect(old.past?.minute == newest - 1439)
+            #expect(old.status?.text.hasPrefix("the history keeps 24 hours") == true)
+        },
+        .stepForward: { key in
+            var s = domainsState()
+            Fixture.press([key], &s)
+            #expect(s.past == nil && s.status?.kind == .info, "live already")
+            Fixture.press([.char("["), .char("[")], &s)
+            #expect(Fixture.press([key], &s) == [.fetchFrame(minute: Fixture.newestMinute)])
+            Fixture.press([key], &s)
+            #expect(s.past == nil, "past the newest minute: live")
+            #expect(s.snapshot == Fixture.snapshot)
         },
         .jumpToIncident: { key in
             // From another view with the cursor elsewhere: Domains, yahoo.com (the TSS04 storm).

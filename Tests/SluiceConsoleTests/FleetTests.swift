@@ -169,6 +169,10 @@ final class RecordingSource: ConsoleDataSource {
 
     func settings(for target: String) async -> Result<SettingsSnapshot, OperatorError> { .failure(OperatorError("none")) }
 
+    func historyFrame(minute: Int64) async -> Result<HistoryFrame?, OperatorError> { .success(nil) }
+
+    func historySeries(kind: HistoryKind, name: String) async -> Result<[HistoryPoint], OperatorError> { .success([]) }
+
     func dryRun(pattern: String) async -> Result<ReplyRuleDryRunResult, OperatorError> {
         failing ? .failure(OperatorError("refused")) : .success(Fixture.yahooDryRun(pattern))
     }

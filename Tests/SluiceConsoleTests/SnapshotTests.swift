@@ -70,6 +70,15 @@ import Testing
             let pattern = TemplatePattern.pattern(for: Fixture.patterns[1].template)
             _ = ConsoleReducer.reduce(&s, .dryRunLoaded(pattern: pattern, .success(Fixture.yahooDryRun(pattern))))
         },
+        Case(name: "time-travel") { s in
+            Fixture.press([.char("["), .char("["), .char("[")], &s)
+            _ = ConsoleReducer.reduce(&s, .frameLoaded(minute: Fixture.newestMinute - 2, .success(Fixture.incidentFrame)))
+        },
+        Case(name: "detail-history") { s in
+            Fixture.press([.enter], &s)
+            _ = ConsoleReducer.reduce(&s, .settingsLoaded(target: "gmail.com", .success(Fixture.gmailSettings)))
+            _ = ConsoleReducer.reduce(&s, .seriesLoaded(kind: .domain, name: "gmail.com", .success(Fixture.gmailHistory)))
+        },
         Case(name: "jobs") { s in Fixture.press([.char("7"), .down], &s) },
         Case(name: "jobs-delete") { s in Fixture.press([.char("7"), .down, .char("D")] + Fixture.type("winback"), &s) },
         Case(name: "command-line") { s in Fixture.press([.char(":")] + Fixture.type("throttle gmail.com max-msg-r") + [.tab], &s) },

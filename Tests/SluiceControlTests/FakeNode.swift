@@ -85,6 +85,16 @@ actor FakeNode: ControlledNode {
 
     func bouncesByCategory() async -> [String: Int] { ["bad-mailbox": 7, "policy-related": 2] }
 
+    /// One frame, at minute 1000.
+    func historyFrame(atOrBefore minute: Int64) async -> HistoryFrame? {
+        minute >= 1000 ? HistoryFrame(minute: 1000, total: HistoryRow(name: "", queued: 5), domains: [HistoryRow(name: "gmail.com", queued: 5)]) : nil
+    }
+
+    /// A flat series.
+    func historySeries(_ kind: HistoryKind, _ name: String) async -> [HistoryPoint] {
+        (0..<3).map { HistoryPoint(minute: 1000 + Int64($0), row: HistoryRow(name: name, delivered: $0)) }
+    }
+
     /// Matches the pattern against the fake's recent events' replies.
     func replyRuleDryRun(pattern: String) async throws -> ReplyRuleDryRunResult {
         let matched = events.filter { $0.dsnDiag.range(of: pattern, options: .regularExpression) != nil }

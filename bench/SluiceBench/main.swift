@@ -7,6 +7,7 @@ let benchmarks: [(name: String, help: String, run: ([String]) async throws -> Vo
     ("config", "[DIR]  load and check a generated 5,000-domain, 500-vmta config", runConfigBenchmark),
     ("console", "       render 10,000-queue frames and decode snapshots", { _ in ConsoleBench.run() }),
     ("patterns", "       cluster replies at 2,000/s; Patterns view frames with 10,000 queues", { _ in PatternsBench.run() }),
+    ("history", "       24-hour history storage per day and frame cost for 10,000 queues", { _ in try HistoryBench.run() }),
     ("core", "       engine memory per recipient and batch-selection cost at several sizes", { _ in try CoreBenchmark.run() }),
     ("core-memory", "(internal) one memory measurement, run as a child by `core`", CoreBenchmark.memoryChild),
     ("core-cycle", "(internal) one selection-cost measurement, run as a child by `core`", CoreBenchmark.cycleOnly),

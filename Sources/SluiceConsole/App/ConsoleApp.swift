@@ -112,6 +112,16 @@ public struct ConsoleApp: Sendable {
                         let result = await dataSource.settings(for: target)
                         sink.yield(.event(.settingsLoaded(target: target, result)))
                     }
+                case .fetchFrame(let minute):
+                    Task {
+                        let result = await dataSource.historyFrame(minute: minute)
+                        sink.yield(.event(.frameLoaded(minute: minute, result)))
+                    }
+                case .fetchSeries(let kind, let name):
+                    Task {
+                        let result = await dataSource.historySeries(kind: kind, name: name)
+                        sink.yield(.event(.seriesLoaded(kind: kind, name: name, result)))
+                    }
                 case .dryRun(let pattern):
                     Task {
                         let result = await dataSource.dryRun(pattern: pattern)

@@ -21,6 +21,10 @@ public protocol ConsoleDataSource: Sendable {
     func perform(_ request: OperatorRequest) async -> Result<String, OperatorError>
     /// The effective settings of a domain or queue (`domain/vmta`), with origins.
     func settings(for target: String) async -> Result<SettingsSnapshot, OperatorError>
+    /// The history's frame of `minute` (minutes since the Unix epoch) or of the latest before it.
+    func historyFrame(minute: Int64) async -> Result<HistoryFrame?, OperatorError>
+    /// A domain's or vmta's minutes of the last 24 hours.
+    func historySeries(kind: HistoryKind, name: String) async -> Result<[HistoryPoint], OperatorError>
     /// What a reply rule with `pattern` would have matched in the last hour (a dry run).
     func dryRun(pattern: String) async -> Result<ReplyRuleDryRunResult, OperatorError>
     /// The names of the nodes when the source is a fleet (``FleetDataSource``), nil for one node.

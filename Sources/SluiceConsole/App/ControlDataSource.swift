@@ -73,6 +73,29 @@ public struct ControlDataSource: ConsoleDataSource {
         }
     }
 
+    /// The daemon's history frame of a minute.
+    public func historyFrame(minute: Int64) async -> Result<HistoryFrame?, OperatorError> {
+        do {
+            guard case .historyFrame(let frame) = try await endpoint.send(.historyFrame(minute: minute), reason: nil, ttlSeconds: nil)
+            else { return .failure(OperatorError("unexpected answer")) }
+            return .success(frame)
+        } catch {
+            return .failure(OperatorError(error.message))
+        }
+    }
+
+    /// The daemon's last 24 hours of a domain or vmta.
+    public func historySeries(kind: HistoryKind, name: String) async -> Result<[HistoryPoint], OperatorError> {
+        do {
+            guard case .historySeries(let points) = try await endpoint.send(.historySeries(kind: kind, name: name), reason: nil,
+                                                                           ttlSeconds: nil)
+            else { return .failure(OperatorError("unexpected answer")) }
+            return .success(points)
+        } catch {
+            return .failure(OperatorError(error.message))
+        }
+    }
+
     /// The daemon's dry run of a reply rule.
     public func dryRun(pattern: String) async -> Result<ReplyRuleDryRunResult, OperatorError> {
         do {

@@ -78,6 +78,18 @@ public struct FleetDataSource: ConsoleDataSource {
         return .failure(OperatorError(problems.isEmpty ? "no nodes" : problems.joined(separator: "; ")))
     }
 
+    /// The first node's history frame (each node keeps its own history).
+    public func historyFrame(minute: Int64) async -> Result<HistoryFrame?, OperatorError> {
+        guard let first = members.first else { return .failure(OperatorError("no nodes")) }
+        return await first.source.historyFrame(minute: minute)
+    }
+
+    /// The first node's last 24 hours of a domain or vmta.
+    public func historySeries(kind: HistoryKind, name: String) async -> Result<[HistoryPoint], OperatorError> {
+        guard let first = members.first else { return .failure(OperatorError("no nodes")) }
+        return await first.source.historySeries(kind: kind, name: name)
+    }
+
     /// The dry run of the first node that answers (each node has its own recorded replies; the
     /// rule, once applied, is sent to every node).
     public func dryRun(pattern: String) async -> Result<ReplyRuleDryRunResult, OperatorError> {

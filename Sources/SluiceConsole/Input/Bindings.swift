@@ -16,6 +16,10 @@ public enum ConsoleAction: String, Hashable, Sendable, CaseIterable {
     case showJobs
     /// Select the domain of the newest deferral incident in the Domains view.
     case jumpToIncident
+    /// One minute back through the last 24 hours (read-only).
+    case stepBack
+    /// One minute forward; past the newest minute, live again.
+    case stepForward
     /// Open the `:` command line.
     case commandLine
     /// Type-ahead: jump to a row by the start of its name.
@@ -138,6 +142,8 @@ public enum BindingTable {
         Binding([.char("5")], .global, .showDetail, help: "Detail of the selected row"),
         Binding([.char("6")], .global, .showPatterns, help: "Patterns: deferral and bounce reply templates of the last hour"),
         Binding([.char("7")], .global, .showJobs, help: "Jobs: progress of each job (X-Job) across every queue"),
+        Binding([.char("[")], .global, .stepBack, help: "step back one minute through the last 24 hours (read-only)"),
+        Binding([.char("]")], .global, .stepForward, help: "step forward one minute; past the newest, live again"),
         Binding([.char("!")], .global, .jumpToIncident,
                 help: "select the domain of the newest deferral incident (Domains view)"),
         Binding([.char(":")], .global, .commandLine, label: "Cmd",
@@ -157,7 +163,7 @@ public enum BindingTable {
         Binding([.char("I")], tables, .invertSort, help: "invert the sort order"),
         Binding([.char("/")], .views([.domains, .queues, .vmtas, .jobs, .diagnostics]), .filter, label: "Filter",
                 help: "filter rows (Jobs: name, paused, done; Diagnostics: text or regex, domain:X, cat:X, class:4xx)"),
-        Binding([.escape], .global, .back, help: "clear the filter; leave Detail"),
+        Binding([.escape], .global, .back, help: "back to live from the past; clear the filter; leave Detail"),
         Binding([.char(" ")], .views([.diagnostics]), .freeze, label: "Freeze", help: "freeze or resume the tail"),
         Binding([.enter], rowViews, .showDetail, label: "Detail", help: "open the selected row's Detail"),
         Binding([.char("h")], targets, .hold, label: "Hold", help: "hold or release the domain", changesMTA: true),

@@ -15,6 +15,10 @@ public enum ConsoleEvent: Sendable {
     case resize(width: Int, height: Int)
     /// A request finished with the control plane's message or an error.
     case requestFinished(OperatorRequest, Result<String, OperatorError>)
+    /// The history's frame for `minute` arrived (nil: nothing recorded that early).
+    case frameLoaded(minute: Int64, Result<HistoryFrame?, OperatorError>)
+    /// A Detail target's minutes of the last 24 hours arrived.
+    case seriesLoaded(kind: HistoryKind, name: String, Result<[HistoryPoint], OperatorError>)
     /// A reply rule's dry run arrived for `pattern`.
     case dryRunLoaded(pattern: String, Result<ReplyRuleDryRunResult, OperatorError>)
     /// Effective settings arrived for a domain or queue.
@@ -33,6 +37,10 @@ public enum ConsoleEffect: Hashable, Sendable {
     case request(OperatorRequest)
     /// Fetch effective settings; they come back as ``ConsoleEvent/settingsLoaded(target:_:)``.
     case fetchSettings(target: String)
+    /// Fetch the history's frame of a minute; it comes back as ``ConsoleEvent/frameLoaded(minute:_:)``.
+    case fetchFrame(minute: Int64)
+    /// Fetch a domain's or vmta's last 24 hours; they come back as ``ConsoleEvent/seriesLoaded(kind:name:_:)``.
+    case fetchSeries(kind: HistoryKind, name: String)
     /// Run a reply rule's dry run; it comes back as ``ConsoleEvent/dryRunLoaded(pattern:_:)``.
     case dryRun(pattern: String)
     /// Leave the console.

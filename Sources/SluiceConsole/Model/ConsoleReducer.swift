@@ -10,10 +10,15 @@ public enum ConsoleReducer {
         case .key(let key):
             return handle(key, &state)
         case .snapshot(let snapshot, let at):
-            state.snapshot = snapshot
             state.snapshotAt = at
             state.now = max(state.now, at)
             state.connectionProblem = nil
+            if state.past != nil {
+                // The past stays on screen; the present waits aside.
+                state.past?.live = snapshot
+                return []
+            }
+            state.snapshot = snapshot
             refreshTable(&state)
             clampDetail(&state)
             return []
@@ -52,6 +57,27 @@ public enum ConsoleReducer {
                 state.modal = .form(form)
             }
             return []
+        case .frameLoaded(let minute, let result):
+            guard let past = state.past, past.minute == minute else { return [] }
+            switch result {
+            case .success(let frame?):
+                state.past?.frame = frame
+                state.snapshot = .past(frame, live: past.live)
+                // The fleet console's past is its first node's: its rows name no node.
+                if state.fleet != nil { state.fleet?.rowNodes = FleetRowNodes() }
+                state.status = frame.minute == minute ? StatusMessage("viewing \(past.clock), read-only: [ ] step, Esc returns to live", .info)
+                    : StatusMessage("nothing recorded at \(past.clock): showing \(frame.clock)", .info)
+            case .success(nil):
+                state.status = StatusMessage("no history at \(past.clock): the history starts later", .error)
+            case .failure(let e):
+                state.status = StatusMessage("history at \(past.clock) unavailable: \(e.message)", .error)
+            }
+            refreshTable(&state)
+            return []
+        case .seriesLoaded(let kind, let name, let result):
+            guard let target = state.detail?.target, Self.historyTarget(of: target) == (kind, name) else { return [] }
+            if case .success(let points) = result { state.detail?.history = points }
+            return []
         case .dryRunLoaded(let pattern, let result):
             guard case .form(var form) = state.modal, case .replyRule = form.purpose, form.pattern == pattern else { return [] }
             form.loading = false
@@ -84,7 +110,10 @@ public enum ConsoleReducer {
     private static func remerge(_ state: inout ConsoleState) {
         guard let fleet = state.fleet else { return }
         let shown = fleet.shownNodes
-        if let (merged, rows) = FleetMerge.merge(shown) {
+        if state.past != nil {
+            // The past stays on screen; the merged present waits aside.
+            state.past?.live = FleetMerge.merge(shown)?.0
+        } else if let (merged, rows) = FleetMerge.merge(shown) {
             state.snapshot = merged
             state.fleet?.rowNodes = rows
         } else {
@@ -120,6 +149,10 @@ public enum ConsoleReducer {
             state.status = StatusMessage("read-only console: actions are disabled", .error)
             return []
         }
+        if let past = state.past, BindingTable.all.contains(where: { $0.action == action && $0.changesMTA }) {
+            state.status = StatusMessage("viewing \(past.clock) (read-only): ] steps forward, Esc returns to live", .error)
+            return []
+        }
         switch action {
         case .showDomains: switchView(to: .domains, &state)
         case .showQueues: switchView(to: .queues, &state)
@@ -128,6 +161,8 @@ public enum ConsoleReducer {
         case .showDetail: return openDetail(&state)
         case .showPatterns: switchView(to: .patterns, &state)
         case .showJobs: switchView(to: .jobs, &state)
+        case .stepBack: return stepThroughHistory(by: -1, &state)
+        case .stepForward: return stepThroughHistory(by: 1, &state)
         case .jumpToIncident: jumpToIncident(&state)
         case .commandLine: state.modal = .command(CommandLineState())
         case .quickJump: state.modal = .jump(TextField())
@@ -152,6 +187,8 @@ public enum ConsoleReducer {
         case .filter:
             let current = state.view == .diagnostics ? state.diagnostics.filter : state.table(state.view)?.filter ?? ""
             state.modal = .filter(TextField(current), previous: current)
+        case .back where state.past != nil:
+            leavePast(&state)
         case .back:
             if state.view == .detail {
                 state.view = state.detail?.returnView ?? .domains
@@ -348,6 +385,10 @@ public enum ConsoleReducer {
                 state.status = StatusMessage("read-only console: actions are disabled", .error)
                 return []
             }
+            if let past = state.past {
+                state.status = StatusMessage("viewing \(past.clock) (read-only): Esc returns to live first", .error)
+                return []
+            }
             state.status = StatusMessage("\(request.summary)…", .info)
             return [.request(request)]
         case .failure(let error):
@@ -421,6 +462,57 @@ public enum ConsoleReducer {
             updateTable(&state, refresh: false) { $0.selected = row }
         }
         state.status = StatusMessage("newest incident: \(domain) — \(incident.template)", .info)
+    }
+
+    // MARK: - History
+
+    /// `[` and `]`: one minute back or forward through the history (the newest recorded minute is
+    /// the one before the current); forward past the newest returns to live.
+    private static func stepThroughHistory(by delta: Int64, _ state: inout ConsoleState) -> [ConsoleEffect] {
+        let newest = PastView.minute(of: state.now) - 1
+        guard let past = state.past else {
+            guard delta < 0 else {
+                state.status = StatusMessage("live already: [ steps back through the last 24 hours", .info)
+                return []
+            }
+            state.past = PastView(minute: newest, live: state.snapshot)
+            state.status = StatusMessage("viewing \(state.past?.clock ?? "")…", .info)
+            return [.fetchFrame(minute: newest)]
+        }
+        let minute = past.minute + delta
+        if minute > newest {
+            leavePast(&state)
+            return []
+        }
+        guard minute > newest - 1440 else {
+            state.status = StatusMessage("the history keeps 24 hours: \(past.clock) is the oldest", .info)
+            return []
+        }
+        state.past?.minute = minute
+        return [.fetchFrame(minute: minute)]
+    }
+
+    /// Back to the present: the newest live snapshot.
+    private static func leavePast(_ state: inout ConsoleState) {
+        guard let past = state.past else { return }
+        state.past = nil
+        if state.fleet != nil {
+            remerge(&state)
+        } else {
+            state.snapshot = past.live
+        }
+        state.status = StatusMessage("live", .info)
+        refreshTable(&state)
+        clampDetail(&state)
+    }
+
+    /// The history series a Detail target reads: a domain's, a vmta's, or a queue's domain's.
+    static func historyTarget(of target: DetailTarget) -> (HistoryKind, String) {
+        switch target {
+        case .domain(let d): (.domain, d)
+        case .queue: (.domain, target.domain ?? target.name)
+        case .vmta(let v): (.vmta, v)
+        }
     }
 
     // MARK: - Helpers
@@ -551,7 +643,8 @@ public enum ConsoleReducer {
         let returnView = state.view
         state.detail = DetailState(target: target, returnView: returnView)
         state.view = .detail
-        return target.domain != nil ? [.fetchSettings(target: target.name)] : []
+        let (kind, name) = historyTarget(of: target)
+        return (target.domain != nil ? [.fetchSettings(target: target.name)] : []) + [.fetchSeries(kind: kind, name: name)]
     }
 
     private static func scrollSettings(by delta: Int, _ state: inout ConsoleState) {

@@ -76,6 +76,8 @@ public struct DetailState: Hashable, Sendable {
     public var settingsScroll = 0
     /// The view Esc returns to.
     public var returnView: ConsoleView
+    /// The target's minutes of the last 24 hours (its domain's for a queue), once fetched.
+    public var history: [HistoryPoint]?
     /// Creates the state.
     public init(target: DetailTarget, returnView: ConsoleView) {
         self.target = target
@@ -123,6 +125,8 @@ public struct ConsoleState: Hashable, Sendable {
     public var modal: Modal?
     /// The status line.
     public var status: StatusMessage?
+    /// The past minute shown instead of the present (`[`, `]`), read-only; nil when live.
+    public var past: PastView?
     /// The fleet console's nodes (`sluice console --fleet`); nil for one node. ``snapshot`` is then
     /// the merge of the nodes' snapshots.
     public var fleet: FleetState?

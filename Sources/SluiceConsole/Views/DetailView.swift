@@ -98,6 +98,13 @@ enum DetailView {
             .draw(on: &canvas, x: rightX, y: y, width: rightWidth, height: min(2, left), glyphs: glyphs)
         y += used; left -= used
 
+        if left > 8 {
+            let lines = historyLines(detail, target: target, width: rightWidth, glyphs: glyphs)
+            let shown = Section(title: historyTitle(target), lines: lines)
+                .draw(on: &canvas, x: rightX, y: y, width: rightWidth, height: min(1 + lines.count, left - 6), glyphs: glyphs)
+            y += shown; left -= shown
+        }
+
         if let dkim = detail.settings?.dkim {
             let lines = dkimLines(dkim)
             let shown = Section(title: "DKIM", lines: lines)
@@ -154,6 +161,29 @@ enum DetailView {
              TableCell(text: r.lastReply, role: r.lastReply.hasPrefix("5") ? .error : r.lastReply.isEmpty ? .dim : .warn)]
         }
         Section(title: "Queued recipients (sample)", lines: recipientLines).draw(on: &canvas, x: rightX, y: y, width: rightWidth, height: left, glyphs: glyphs)
+    }
+
+    /// The history section's title: what its series are of.
+    static func historyTitle(_ target: DetailTarget) -> String {
+        if case .queue = target, let domain = target.domain { return "History of \(domain): delivered/min, deferred/min" }
+        return "History: delivered/min, deferred/min"
+    }
+
+    /// The target's last hour, six hours and day, one line each: a sparkline of delivered a
+    /// minute (buckets averaged to the width) and the span's delivered, deferred and refused totals.
+    static func historyLines(_ detail: DetailState, target: DetailTarget, width: Int, glyphs: GlyphSet) -> [[TableCell]] {
+        guard let points = detail.history else { return [[TableCell(text: "loading…", role: .dim)]] }
+        guard points.contains(where: { !$0.row.isIdle }) else { return [[TableCell(text: "nothing in the last 24 h", role: .dim)]] }
+        return [(60, "1h "), (360, "6h "), (1440, "24h")].map { minutes, label in
+            let span = points.suffix(minutes)
+            let delivered = span.reduce(0) { $0 + $1.row.delivered }
+            let deferred = span.reduce(0) { $0 + $1.row.deferred + $1.row.refused }
+            let totals = " \(Format.count(delivered)) dlv \(Format.count(deferred)) def"
+            let sparkWidth = max(4, width - 4 - DisplayWidth.of(totals) - 1)
+            let spark = Sparkline.render(span.map(\.row.delivered), width: sparkWidth, glyphs: glyphs, compress: true)
+            return [TableCell(text: label + " ", role: .dim), TableCell(text: spark, role: .sparkline),
+                    TableCell(text: totals, role: deferred > 0 ? .warn : .dim)]
+        }
     }
 
     /// The DKIM section: which key signs the queue's mail, then the counts (unsigned in the

@@ -25,9 +25,13 @@ enum HeaderView {
             x += canvas.put(Format.duration(seconds: s.uptimeS), x: x, y: 0, role: .headerValue)
         }
         let ageSeconds = state.snapshotAt.map { Double((state.now - $0).milliseconds) / 1000 } ?? 0
-        let fresh: (String, Role) = state.isStale
-            ? (" STALE \(Format.duration(seconds: ageSeconds)) ", .error)
-            : (" \(glyphs.bullet) updated \(Format.duration(seconds: ageSeconds)) ago ", .header)
+        let fresh: (String, Role) = if let past = state.past {
+            (" VIEWING \(past.clock), read-only ", .warn)
+        } else if state.isStale {
+            (" STALE \(Format.duration(seconds: ageSeconds)) ", .error)
+        } else {
+            (" \(glyphs.bullet) updated \(Format.duration(seconds: ageSeconds)) ago ", .header)
+        }
         let freshWidth = DisplayWidth.of(fresh.0)
         // The blocklist watch's badge, only while a DNS blocklist lists a vmta: before the freshness.
         let listed = snap.vmtas.filter { !$0.listings.isEmpty }.map(\.name)

@@ -19,6 +19,8 @@ public enum ShowRenderer {
         case .events(let events): return self.events(events)
         case .controls(let controls): return self.controls(controls, now: now)
         case .dryRun(let d): return dryRun(d)
+        case .historyFrame(let frame): return frame.map(history) ?? "no history before that minute\n"
+        case .historySeries(let points): return history(points)
         case .outcome(let o): return o.message + "\n"
         }
     }
@@ -131,6 +133,29 @@ public enum ShowRenderer {
             text += table.render()
         }
         return text
+    }
+
+    /// `sluice show history --at HH:MM`: the minute's domains, as the console showed them.
+    public static func history(_ frame: HistoryFrame) -> String {
+        var table = TextTable([.init("Domain"), .init("Queued", .right), .init("Dlvd", .right), .init("Dfrd", .right),
+                               .init("Rfsd", .right), .init("Bncd", .right), .init("State")])
+        for r in frame.domains { table.add([r.name, "\(r.queued)", "\(r.delivered)", "\(r.deferred)", "\(r.refused)", "\(r.bounced)", r.state]) }
+        let t = frame.total
+        table.totals = ["total (\(plural(frame.domains.count, "domain")))", "\(t.queued)", "\(t.delivered)", "\(t.deferred)",
+                        "\(t.refused)", "\(t.bounced)", ""]
+        return "minute \(frame.clock)\n" + table.render()
+    }
+
+    /// `sluice show history DOMAIN`: one line per minute that was not idle.
+    public static func history(_ points: [HistoryPoint]) -> String {
+        var table = TextTable([.init("Minute"), .init("Queued", .right), .init("Dlvd", .right), .init("Dfrd", .right),
+                               .init("Rfsd", .right), .init("Bncd", .right), .init("State")])
+        for p in points where !p.row.isIdle {
+            let r = p.row
+            table.add([HistoryFrame(minute: p.minute, total: r).clock, "\(r.queued)", "\(r.delivered)", "\(r.deferred)",
+                       "\(r.refused)", "\(r.bounced)", r.state])
+        }
+        return table.render()
     }
 
     /// `0.4`→`40%`, never 100% while anything is left.

@@ -55,6 +55,10 @@ public enum ControlOperation: Codable, Hashable, Sendable {
     case listControls
     /// What a reply rule with this pattern would have matched in the last hour (changes nothing).
     case replyRuleDryRun(pattern: String)
+    /// The history's frame of `minute` (minutes since the Unix epoch), or of the latest minute before it.
+    case historyFrame(minute: Int64)
+    /// A domain's, vmta's or job's figures for each minute of the last 24 hours.
+    case historySeries(kind: HistoryKind, name: String)
     /// An action that changes the node.
     case execute(ControlCommand)
 
@@ -66,7 +70,8 @@ public enum ControlOperation: Codable, Hashable, Sendable {
 
     private enum Query: Codable {
         case status, queues, domains, topDomains(limit: Int), vmtas, jobs, settings(target: ControlTarget)
-        case events(filter: EventFilter), listControls, replyRuleDryRun(pattern: String)
+        case events(filter: EventFilter), listControls, replyRuleDryRun(pattern: String), historyFrame(minute: Int64)
+        case historySeries(kind: HistoryKind, name: String)
     }
 
     private struct AnyKey: CodingKey {
@@ -77,7 +82,7 @@ public enum ControlOperation: Codable, Hashable, Sendable {
     }
 
     private static let queryNames: Set<String> = ["status", "queues", "domains", "topDomains", "vmtas", "jobs", "settings", "events", "listControls",
-                                                          "replyRuleDryRun"]
+                                                          "replyRuleDryRun", "historyFrame", "historySeries"]
 
     public init(from decoder: any Decoder) throws {
         let keys = try decoder.container(keyedBy: AnyKey.self).allKeys
@@ -97,6 +102,8 @@ public enum ControlOperation: Codable, Hashable, Sendable {
             case .events(let filter): self = .events(filter: filter)
             case .listControls: self = .listControls
             case .replyRuleDryRun(let pattern): self = .replyRuleDryRun(pattern: pattern)
+            case .historyFrame(let minute): self = .historyFrame(minute: minute)
+            case .historySeries(let kind, let name): self = .historySeries(kind: kind, name: name)
             }
         } else {
             self = .execute(try ControlCommand(from: decoder))
@@ -115,6 +122,8 @@ public enum ControlOperation: Codable, Hashable, Sendable {
         case .events(let filter): try Query.events(filter: filter).encode(to: encoder)
         case .listControls: try Query.listControls.encode(to: encoder)
         case .replyRuleDryRun(let pattern): try Query.replyRuleDryRun(pattern: pattern).encode(to: encoder)
+        case .historyFrame(let minute): try Query.historyFrame(minute: minute).encode(to: encoder)
+        case .historySeries(let kind, let name): try Query.historySeries(kind: kind, name: name).encode(to: encoder)
         case .execute(let m): try m.encode(to: encoder)
         }
     }

@@ -24,10 +24,14 @@ public enum ControlResult: Hashable, Sendable, Encodable {
     case controls([ControlInfo])
     /// `replyRuleDryRun`.
     case dryRun(ReplyRuleDryRunResult)
+    /// `historyFrame`: `{"frame":{…}}`, or `{"frame":null}` before the history's first minute.
+    case historyFrame(HistoryFrame?)
+    /// `historySeries`: `{"points":[…]}`.
+    case historySeries([HistoryPoint])
     /// Any mutating command.
     case outcome(CommandOutcome)
 
-    private enum Keys: String, CodingKey { case queues, domains, vmtas, jobs, events, controls }
+    private enum Keys: String, CodingKey { case queues, domains, vmtas, jobs, events, controls, frame, points }
 
     public func encode(to encoder: any Encoder) throws {
         switch self {
@@ -47,6 +51,12 @@ public enum ControlResult: Hashable, Sendable, Encodable {
         case .jobs(let rows):
             var c = encoder.container(keyedBy: Keys.self)
             try c.encode(rows, forKey: .jobs)
+        case .historyFrame(let frame):
+            var c = encoder.container(keyedBy: Keys.self)
+            try c.encode(frame, forKey: .frame)
+        case .historySeries(let points):
+            var c = encoder.container(keyedBy: Keys.self)
+            try c.encode(points, forKey: .points)
         case .events(let events):
             var c = encoder.container(keyedBy: Keys.self)
             try c.encode(events, forKey: .events)
@@ -71,6 +81,10 @@ public enum ControlResult: Hashable, Sendable, Encodable {
             self = .vmtas(try decoder.container(keyedBy: Keys.self).decode([VMTARow].self, forKey: .vmtas))
         case .jobs:
             self = .jobs(try decoder.container(keyedBy: Keys.self).decode([JobRow].self, forKey: .jobs))
+        case .historyFrame:
+            self = .historyFrame(try decoder.container(keyedBy: Keys.self).decodeIfPresent(HistoryFrame.self, forKey: .frame))
+        case .historySeries:
+            self = .historySeries(try decoder.container(keyedBy: Keys.self).decode([HistoryPoint].self, forKey: .points))
         case .events:
             self = .events(try decoder.container(keyedBy: Keys.self).decode([EventRecord].self, forKey: .events))
         case .listControls:

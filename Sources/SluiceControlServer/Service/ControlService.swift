@@ -70,6 +70,8 @@ public final class ControlService: Sendable {
         case .jobs: return .jobs(await node.snapshot().jobs)
         case .listControls: return .controls(await node.snapshot().status.controls)
         case .events(let filter): return .events(await node.recentEvents(matching: filter))
+        case .historyFrame(let minute): return .historyFrame(await node.historyFrame(atOrBefore: minute))
+        case .historySeries(let kind, let name): return .historySeries(await node.historySeries(kind, name))
         case .replyRuleDryRun(let pattern):
             do { return .dryRun(try await node.replyRuleDryRun(pattern: pattern)) } catch { throw Self.classify(error) }
         case .settings(let target):

@@ -50,6 +50,11 @@ public protocol ControlledNode: Sendable {
     /// What a reply rule with `pattern` would have matched among the node's recorded replies of
     /// the last hour. Throws ``ControlError`` `bad-setting` for a pattern that does not compile.
     func replyRuleDryRun(pattern: String) async throws -> ReplyRuleDryRunResult
+    /// The history's frame of `minute` (minutes since the Unix epoch) or of the latest minute
+    /// before it; nil before the first.
+    func historyFrame(atOrBefore minute: Int64) async -> HistoryFrame?
+    /// A domain's, vmta's or job's row for each minute of the last 24 hours, oldest first.
+    func historySeries(_ kind: HistoryKind, _ name: String) async -> [HistoryPoint]
 }
 
 extension ControlledNode {

@@ -1,4 +1,4 @@
-import Foundation
+import SluiceBase
 import ArgumentParser
 import SluiceControlProtocol
 
@@ -86,7 +86,7 @@ struct ShowHistory: AsyncParsableCommand {
 
     func run() async throws {
         if let at {
-            let minute = try Self.minute(at, now: Date().timeIntervalSince1970)
+            let minute = try Self.minute(at, now: Double(WallClock().now().milliseconds) / 1000)
             try await ControlCLI.run(.historyFrame(minute: minute), connection: options.connection, json: options.json)
         } else {
             let kind: HistoryKind = vmta ? .vmta : job ? .job : .domain

@@ -154,6 +154,19 @@ struct JobControlTests {
         #expect(sim.engine.jobSnapshot("news", now: sim.now) == nil)
     }
 
+    @Test("a job's delivery rate: the last 60 s estimated from this minute's and the last minute's counts")
+    func minuteRate() {
+        var rate = MinuteRate()
+        rate.add(60, atMs: 0)
+        #expect(rate.perMinute(atMs: 30_000) == 60)
+        rate.add(30, atMs: 61_000)
+        #expect(rate.perMinute(atMs: 90_000) == 60 * 0.5 + 30, "half of the previous minute is still in the window")
+        #expect(rate.perMinute(atMs: 150_000) == 30 * 0.5)
+        #expect(rate.perMinute(atMs: 200_000) == 0)
+        rate.add(5, atMs: 1_000)   // a clock stepped back: counted in the current minute (1)
+        #expect(rate.perMinute(atMs: 90_000) == 60 * 0.5 + 35)
+    }
+
     @Test("a job pause restored after a restart parks the restored mail")
     func restoredPause() throws {
         var sim = Simulator(StaticEngineConfiguration(defaults: DomainSettings(), virtualMTANames: ["v1"]))

@@ -3,8 +3,8 @@ extension DeliveryEngine {
     /// the morning's campaign is still on the Jobs view in the evening.
     static let jobRetentionMs: Int64 = 86_400_000
 
-    /// The most jobs kept: past it, finished jobs are forgotten oldest first (so a sender that
-    /// puts a fresh id on every message cannot grow the table without bound).
+    /// The jobs kept before finished ones are forgotten at once rather than after a day (jobs
+    /// with mail pending are always kept: they are bounded by the queue).
     static let maxJobs = 10_000
 
     /// Every job's snapshot, by id.
@@ -15,13 +15,12 @@ extension DeliveryEngine {
     /// One job's snapshot, or nil when the engine has no figures for it.
     public func jobSnapshot(_ id: String, now: Instant) -> JobSnapshot? {
         guard let ledger = jobs[id] else { return nil }
-        let stats = ledger.counters.snapshot(atMs: now.milliseconds)
         let paused = controls.first { $0.kind == .pause(.job(id)) }
         return JobSnapshot(
-            id: id, pending: ledger.pending, injected: Int(stats[.injected].total), delivered: Int(stats[.delivered].total),
-            deferredAttempts: Int(stats[.deferredAttempts].total), bounced: Int(stats[.bounced].total),
-            expired: Int(stats[.expired].total), deleted: ledger.deleted, complained: ledger.complained,
-            suppressed: ledger.suppressed, deliveredPerMinute: stats[.delivered].per1m * 60, pausedBy: paused,
+            id: id, pending: ledger.pending, injected: ledger.injected, delivered: ledger.delivered,
+            deferredAttempts: ledger.deferredAttempts, bounced: ledger.bounced, expired: ledger.expired, deleted: ledger.deleted,
+            complained: ledger.complained, suppressed: ledger.suppressed,
+            deliveredPerMinute: ledger.deliveryRate.perMinute(atMs: now.milliseconds), pausedBy: paused,
             firstSeen: Instant(milliseconds: ledger.firstSeen), lastActivity: Instant(milliseconds: ledger.lastActivity))
     }
 
@@ -52,7 +51,7 @@ extension DeliveryEngine {
         guard let id = message.jobID, !id.isEmpty else { return }
         touchJob(id, now: now) { ledger in
             ledger.pending += pending
-            ledger.counters.add(.injected, Int64(pending), atMs: now)
+            ledger.injected += pending
         }
     }
 
@@ -60,7 +59,16 @@ extension DeliveryEngine {
     mutating func noteJobOutcome(_ slot: UInt32, _ counter: StatCounter?, final: Bool, now: Int64) {
         guard let id = messages[Int(slot)].message.jobID, !id.isEmpty, jobs[id] != nil else { return }
         touchJob(id, now: now) { ledger in
-            if let counter { ledger.counters.add(counter, atMs: now) } else if final { ledger.deleted += 1 }
+            switch counter {
+            case .delivered?:
+                ledger.delivered += 1
+                ledger.deliveryRate.add(1, atMs: now)
+            case .deferredAttempts?: ledger.deferredAttempts += 1
+            case .bounced?: ledger.bounced += 1
+            case .expired?: ledger.expired += 1
+            case nil: if final { ledger.deleted += 1 }
+            default: break
+            }
             if final { ledger.pending -= 1 }
         }
     }

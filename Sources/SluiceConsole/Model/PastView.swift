@@ -37,7 +37,8 @@ extension NodeSnapshot {
             QueueFigures(queued: r.queued, delivered: 0, deferred: 0, bounced: 0, connections: 0,
                          deliveredPerMin: Double(r.delivered), deferredPerMin: Double(r.deferred), bouncedPerMin: Double(r.bounced),
                          rateLimit: "", mode: r.state == "BACKOFF" ? "backoff" : "normal", held: r.state == "HELD",
-                         paused: r.state == "PAUSED", why: "", lastError: "", refusedPerMin: Double(r.refused))
+                         paused: r.state == "PAUSED", why: "", lastError: "", refusedPerMin: Double(r.refused),
+                         drainS: QueueFigures.drainSeconds(queued: r.queued, deliveredPerMin: Double(r.delivered)))
         }
         let sources = Dictionary((live?.vmtas ?? []).map { ($0.name, $0.source) }) { first, _ in first }
         var status = live?.status ?? StatusSnapshot(node: "", uptimeS: 0, queued: 0, in: .init(msgs: 0, perS: 0),

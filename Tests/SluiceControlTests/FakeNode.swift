@@ -99,7 +99,7 @@ actor FakeNode: ControlledNode {
     func replyRuleDryRun(pattern: String) async throws -> ReplyRuleDryRunResult {
         let matched = events.filter { $0.dsnDiag.range(of: pattern, options: .regularExpression) != nil }
         let queues = Dictionary(grouping: matched, by: \.queue).map { name, rows in
-            ReplyRuleDryRunResult.QueueShare(name: name, count: rows.count, share: Double(rows.count) / Double(matched.count))
+            PatternRow.Share(name: name, count: rows.count, share: Double(rows.count) / Double(matched.count))
         }.sorted { $0.name < $1.name }
         return ReplyRuleDryRunResult(pattern: pattern, matched: matched.count, examined: events.count, queues: queues,
                                      alreadyMatchedBy: [])

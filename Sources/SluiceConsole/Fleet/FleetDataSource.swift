@@ -68,35 +68,31 @@ public struct FleetDataSource: ConsoleDataSource {
 
     /// The effective settings from the first node that answers.
     public func settings(for target: String) async -> Result<SettingsSnapshot, OperatorError> {
-        var problems: [String] = []
-        for member in members {
-            switch await member.source.settings(for: target) {
-            case .success(let settings): return .success(settings)
-            case .failure(let error): problems.append("\(member.name): \(error.message)")
-            }
-        }
-        return .failure(OperatorError(problems.isEmpty ? "no nodes" : problems.joined(separator: "; ")))
+        await firstAnswer { await $0.settings(for: target) }
     }
 
-    /// The first node's history frame (each node keeps its own history).
+    /// The history frame of the first node that answers (each node keeps its own history).
     public func historyFrame(minute: Int64) async -> Result<HistoryFrame?, OperatorError> {
-        guard let first = members.first else { return .failure(OperatorError("no nodes")) }
-        return await first.source.historyFrame(minute: minute)
+        await firstAnswer { await $0.historyFrame(minute: minute) }
     }
 
-    /// The first node's last 24 hours of a domain or vmta.
+    /// The last 24 hours of a domain or vmta from the first node that answers.
     public func historySeries(kind: HistoryKind, name: String) async -> Result<[HistoryPoint], OperatorError> {
-        guard let first = members.first else { return .failure(OperatorError("no nodes")) }
-        return await first.source.historySeries(kind: kind, name: name)
+        await firstAnswer { await $0.historySeries(kind: kind, name: name) }
     }
 
     /// The dry run of the first node that answers (each node has its own recorded replies; the
     /// rule, once applied, is sent to every node).
     public func dryRun(pattern: String) async -> Result<ReplyRuleDryRunResult, OperatorError> {
+        await firstAnswer { await $0.dryRun(pattern: pattern) }
+    }
+
+    /// The answer of the first node, in order, that gives one; else every node's failure.
+    private func firstAnswer<T>(_ ask: (any ConsoleDataSource) async -> Result<T, OperatorError>) async -> Result<T, OperatorError> {
         var problems: [String] = []
         for member in members {
-            switch await member.source.dryRun(pattern: pattern) {
-            case .success(let run): return .success(run)
+            switch await ask(member.source) {
+            case .success(let answer): return .success(answer)
             case .failure(let error): problems.append("\(member.name): \(error.message)")
             }
         }

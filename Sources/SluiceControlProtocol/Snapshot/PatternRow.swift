@@ -2,13 +2,14 @@
 /// replies (dsnDiag) with their addresses, IPs, ids, numbers and times masked, counted over the
 /// last hour.
 public struct PatternRow: Codable, Hashable, Sendable {
-    /// A domain or vmta the template hits.
+    /// A domain or vmta the template hits (or, in a dry run, a queue the pattern's replies came from).
     public struct Share: Codable, Hashable, Sendable {
-        /// The domain or vmta.
+        /// The domain or vmta (the queue, `domain/vmta`, in a dry run).
         public var name: String
         /// The template's replies there in the last hour.
         public var count: Int
-        /// `count` over all the deferrals and bounces there in the last hour, 0…1.
+        /// `count` over all the deferrals and bounces there in the last hour (in a dry run: over
+        /// all the replies the pattern matched), 0…1.
         public var share: Double
 
         /// Creates a share.

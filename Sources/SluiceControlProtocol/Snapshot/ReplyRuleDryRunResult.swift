@@ -2,23 +2,6 @@
 /// Patterns view's rule form): how many of the node's recorded replies of the last hour its
 /// pattern matches, on which queues, and which configured rules already take them.
 public struct ReplyRuleDryRunResult: Codable, Hashable, Sendable {
-    /// A queue the pattern's replies came from.
-    public struct QueueShare: Codable, Hashable, Sendable {
-        /// `domain/vmta`.
-        public var name: String
-        /// Matched replies there.
-        public var count: Int
-        /// `count` over all matched replies, 0…1.
-        public var share: Double
-
-        /// Creates a share.
-        public init(name: String, count: Int, share: Double) {
-            self.name = name
-            self.count = count
-            self.share = share
-        }
-    }
-
     /// A configured rule that already matches some of the replies (the first match wins).
     public struct ExistingRule: Codable, Hashable, Sendable {
         /// The `<smtp-pattern-list>` name.
@@ -45,13 +28,13 @@ public struct ReplyRuleDryRunResult: Codable, Hashable, Sendable {
     public var matched: Int
     /// Replies of the last hour looked at.
     public var examined: Int
-    /// The matched replies per queue, most first.
-    public var queues: [QueueShare]
+    /// The matched replies per queue (`domain/vmta`, count, share of the matched), most first.
+    public var queues: [PatternRow.Share]
     /// Configured rules that already match some of them, most first.
     public var alreadyMatchedBy: [ExistingRule]
 
     /// Creates a result.
-    public init(pattern: String, matched: Int, examined: Int, queues: [QueueShare], alreadyMatchedBy: [ExistingRule]) {
+    public init(pattern: String, matched: Int, examined: Int, queues: [PatternRow.Share], alreadyMatchedBy: [ExistingRule]) {
         self.pattern = pattern
         self.matched = matched
         self.examined = examined

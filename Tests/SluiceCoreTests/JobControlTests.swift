@@ -77,6 +77,22 @@ struct JobControlTests {
         sim.checkInvariants()
     }
 
+    @Test("a paused job's mail still expires after bounce-after (within the minute), while the job stays paused")
+    func parkedMailExpires() throws {
+        let config = StaticEngineConfiguration(defaults: try settings([("bounce-after", "30m")]), virtualMTANames: ["v1"])
+        var sim = Simulator(config)
+        try sim.apply(.pause(target: .job("news")))
+        try sim.inject(20, to: "a.example", vmta: "v1", firstID: 1, job: "news")
+        sim.run(until: .minutes(29))
+        #expect(sim.records(.expired).isEmpty)
+        sim.run(until: .minutes(32))
+        #expect(sim.records(.expired).count == 20)
+        #expect(sim.records(.expired).allSatisfy { $0.time <= .minutes(31) }, "within a minute of bounce-after")
+        #expect(sim.engine.jobSnapshot("news", now: sim.now)?.expired == 20)
+        #expect(sim.engine.jobSnapshot("news", now: sim.now)?.pausedBy != nil)
+        sim.checkInvariants()
+    }
+
     @Test("a pause set before a job's first message holds its mail from injection")
     func pauseBeforeInjection() throws {
         var sim = try simulator()

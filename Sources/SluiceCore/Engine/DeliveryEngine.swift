@@ -61,7 +61,8 @@ public struct DeliveryEngine: Sendable {
     var jobs: [String: JobLedger] = [:]
     /// The jobs a pause control covers now.
     var pausedJobs: Set<String> = []
-    /// When finished jobs were last looked for to forget (ms).
+    /// When finished jobs were last forgotten and paused jobs' parked mail last checked for
+    /// expiry (ms): once a minute.
     var jobsPrunedAt: Int64 = .min
     /// The last deferral reply per deferred recipient (`slot << 32 | index`), for expiry records.
     var lastReplies: [UInt64: String] = [:]
@@ -133,6 +134,7 @@ public struct DeliveryEngine: Sendable {
         if ms >= satAdd(jobsPrunedAt, 60_000) {
             jobsPrunedAt = ms
             forgetFinishedJobs(now: ms)
+            expireParked(now: ms, into: &actions)
         }
         while let top = wakeups.min, top.time <= ms {
             _ = wakeups.popMin()
@@ -154,6 +156,8 @@ public struct DeliveryEngine: Sendable {
         for throttle in persistedThrottles {
             if let e = throttle.expiresAt { t = min(t, e.milliseconds) }
         }
+        // Parked mail of a paused job still expires: look at it once a minute.
+        if !pausedJobs.isEmpty { t = min(t, satAdd(jobsPrunedAt, 60_000)) }
         return t == .max ? nil : Instant(milliseconds: t)
     }
 

@@ -83,6 +83,31 @@ extension DeliveryEngine {
         for id in done.keys { jobs.removeValue(forKey: id) }
     }
 
+    /// Expires the recipients of paused jobs' parked messages whose bounce-after has passed (a
+    /// pause holds mail back, it does not make it live longer); called once a minute.
+    mutating func expireParked(now: Int64, into actions: inout [EngineAction]) {
+        for job in pausedJobs {
+            guard let parked = jobs[job]?.parked, !parked.isEmpty else { continue }
+            var kept: [ParkedSlot] = []
+            for entry in parked {
+                let s = Int(entry.slot)
+                guard s < messages.count, messages[s].live, messages[s].message.jobID == job else { continue }
+                guard now >= satAdd(messages[s].message.receivedAt.milliseconds, queues[Int(entry.queue)].bounceAfterMs) else {
+                    kept.append(entry)
+                    continue
+                }
+                var r = 0
+                while messages[s].live, r < messages[s].recipients.count {
+                    if messages[s].recipients[r].queue == entry.queue, messages[s].recipients[r].phase == .queued {
+                        expire(entry.slot, r, queue: entry.queue, now: now, into: &actions)
+                    }
+                    r += 1
+                }
+            }
+            jobs[job]?.parked = kept
+        }
+    }
+
     /// True when the message's job is paused.
     func isJobPaused(_ slot: UInt32) -> Bool {
         guard !pausedJobs.isEmpty, let id = messages[Int(slot)].message.jobID else { return false }

@@ -54,6 +54,13 @@ extension MailNode {
         history.record(frame, log: log)
     }
 
+    /// True while the delivery loop sleeps until after `now`: it has done what was due at `now`.
+    /// (A test harness moving a virtual clock waits for it before the next step.)
+    func deliveryLoopSleeps(past now: Instant) -> Bool {
+        guard let wakeup else { return false }
+        return wakeup.due > now
+    }
+
     /// Cuts the loop's sleep short when the core now wants to wake earlier (work just arrived).
     func wakeEarlierIfNeeded() {
         guard let wakeup, core.nextWakeup(after: now) < wakeup.due else { return }

@@ -102,7 +102,7 @@ struct HistoryTests {
             try await admitDirectly(node, to: "f\(n)@free.test", at: clock)
         }
         let start = NodeHistory.minute(of: clock.now())
-        try await drive(clock, until: "three minutes recorded", limit: .minutes(5)) {
+        try await drive(clock, node, until: "three minutes recorded", limit: .minutes(5)) {
             await node.historyFrame(atOrBefore: .max)?.minute ?? 0 >= start + 2
         }
         let first = try #require(await node.historyFrame(atOrBefore: start))

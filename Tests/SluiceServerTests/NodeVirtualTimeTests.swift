@@ -58,17 +58,17 @@ struct NodeVirtualTimeTests {
             try await admitDirectly(node, to: "f\(n)@free.test", at: clock)
         }
 
-        try await drive(clock, until: "free.test delivered and storm.test backed off") {
+        try await drive(clock, node, until: "free.test delivered and storm.test backed off") {
             let storm = await node.snapshot().queues.first { $0.domain == "storm.test" }
             return transport.delivered(to: "free.test").count == 3 && storm?.figures.mode == "backoff"
         }
-        try await drive(clock, until: "the storm over", limit: .minutes(11)) { clock.now() >= stormEnds }
+        try await drive(clock, node, until: "the storm over", limit: .minutes(11)) { clock.now() >= stormEnds }
         #expect(transport.delivered(to: "storm.test").isEmpty)
         #expect(transport.delivered(to: "held.test").isEmpty, "nothing delivered while held")
 
-        try await drive(clock, until: "storm.test delivered") { transport.delivered(to: "storm.test").count == 3 }
+        try await drive(clock, node, until: "storm.test delivered") { transport.delivered(to: "storm.test").count == 3 }
         #expect(transport.delivered(to: "storm.test").allSatisfy { $0.time >= stormEnds })
-        try await drive(clock, until: "storm.test back to normal") {
+        try await drive(clock, node, until: "storm.test back to normal") {
             await node.snapshot().queues.first { $0.domain == "storm.test" }?.figures.mode == "normal"
         }
         #expect(events.events(kind: "deferred", domain: "storm.test").count >= 3)
@@ -76,9 +76,9 @@ struct NodeVirtualTimeTests {
 
         let releasedAt = clock.now()
         _ = try await service.handle(.execute(.release(domain: "held.test")), reason: "test", by: actor)
-        try await drive(clock, until: "held.test delivered after the release") { transport.delivered(to: "held.test").count == 3 }
+        try await drive(clock, node, until: "held.test delivered after the release") { transport.delivered(to: "held.test").count == 3 }
         #expect(transport.delivered(to: "held.test").allSatisfy { $0.time >= releasedAt })
-        try await drive(clock, until: "every delivery recorded as an event") { events.events(kind: "delivered").count == 9 }
+        try await drive(clock, node, until: "every delivery recorded as an event") { events.events(kind: "delivered").count == 9 }
         await node.shutdown()
         #expect(transport.openConnections == 0, "shutdown closed the delivery connections")
     }

@@ -51,7 +51,7 @@ struct SourceDisableEndToEndTests {
                                             options: options)
         let events = EventCollector(node)
         try await admitDirectly(node, to: "a@blocked.test", vmta: "v1", at: clock)
-        try await drive(clock, until: "the pair disabled") { !events.events(kind: "source-disabled").isEmpty }
+        try await drive(clock, node, until: "the pair disabled") { !events.events(kind: "source-disabled").isEmpty }
         let disabled = try #require(events.events(kind: "source-disabled").first)
         #expect(disabled.queue == "blocked.test/v1" && disabled.code == 451)
         #expect(disabled.dsnDiag.contains("source-ip \(Self.v1Address) disabled for blocked.test"))
@@ -67,7 +67,7 @@ struct SourceDisableEndToEndTests {
             try await admitDirectly(node, to: "o\(n)@other.test", vmta: "v1", at: clock)
             try await admitDirectly(node, to: "b\(n)@blocked.test", vmta: "v2", at: clock)
         }
-        try await drive(clock, until: "the other pairs delivered") {
+        try await drive(clock, node, until: "the other pairs delivered") {
             transport.delivered(to: "other.test").count == 3 && transport.delivered(to: "blocked.test").count == 3
         }
         #expect(transport.delivered(to: "other.test").allSatisfy { $0.source == Self.v1Address })
@@ -75,7 +75,7 @@ struct SourceDisableEndToEndTests {
         #expect(clock.now() < enabledAt, "while the pair is disabled")
 
         // Nothing from v1 to blocked.test until the ten minutes are over, then it goes by itself.
-        try await drive(clock, until: "v1 delivers to blocked.test", limit: .minutes(12)) {
+        try await drive(clock, node, until: "v1 delivers to blocked.test", limit: .minutes(12)) {
             transport.delivered(to: "blocked.test").contains { $0.source == Self.v1Address }
         }
         let enabled = try #require(events.events(kind: "source-enabled").first)

@@ -46,8 +46,8 @@ struct WarmupNodeTests {
         let transport = InMemoryTransport(clock: clock) { _, _ in .accept }
         var node = try await start("\(dir)/spool", clock: clock, transport: transport)
         for n in 0..<5 { try await admitDirectly(node, to: "u\(n)@a.test", at: clock) }
-        try await drive(clock, until: "the day's cap delivered") { transport.delivered(to: "a.test").count == 2 }
-        try await drive(clock, until: "ten more minutes", limit: .minutes(11)) { clock.now() >= Self.start + .minutes(10) }
+        try await drive(clock, node, until: "the day's cap delivered") { transport.delivered(to: "a.test").count == 2 }
+        try await drive(clock, node, until: "ten more minutes", limit: .minutes(11)) { clock.now() >= Self.start + .minutes(10) }
         #expect(transport.delivered(to: "a.test").count == 2, "the rest waits for the next day")
         #expect(await warmup(node) == WarmupFigures(schedule: "tiny", day: 1, days: 2, sentToday: 2, capToday: 2,
                                                      rate: "unlimited", held: nil))
@@ -64,7 +64,7 @@ struct WarmupNodeTests {
         node = try await start("\(dir)/spool", clock: clock, transport: transport)
         #expect(await warmup(node) == WarmupFigures(schedule: "tiny", day: 1, days: 2, sentToday: 2, capToday: 2,
                                                      rate: "unlimited", held: "listed on a blocklist"))
-        try await drive(clock, until: "ten more minutes after the restart", limit: .minutes(11)) {
+        try await drive(clock, node, until: "ten more minutes after the restart", limit: .minutes(11)) {
             clock.now() >= Self.start + .minutes(20)
         }
         #expect(transport.delivered(to: "a.test").count == 2, "the restart gives no second day's worth")

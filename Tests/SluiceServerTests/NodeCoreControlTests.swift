@@ -59,6 +59,10 @@ struct NodeCoreControlTests {
         // Persisted as a control: its kind survives the spool's JSON.
         let control = try #require(core.engine.activeControls.first)
         #expect(try JSONDecoder().decode(Control.self, from: JSONEncoder().encode(control)) == control)
+        let jobPause = Control(id: 9, kind: .pause(.job("newsletter-2611")), who: "console", why: "", createdAt: F.t0, expiresAt: nil)
+        let json = try JSONEncoder().encode(jobPause)
+        #expect(String(decoding: json, as: UTF8.self).contains(#""job":{"_0":"newsletter-2611"}"#))
+        #expect(try JSONDecoder().decode(Control.self, from: json) == jobPause)
     }
 
     @Test("engine controls in the control plane's form: kind, target, detail, who, why, times in seconds")

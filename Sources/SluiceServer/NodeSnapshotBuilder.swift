@@ -53,7 +53,7 @@ struct NodeSnapshotBuilder {
         JobRow(name: j.id, queued: j.pending, delivered: j.delivered, deferred: j.deferredAttempts,
                bounced: j.bounced + j.expired, deleted: j.deleted, complained: j.complained, suppressed: j.suppressed,
                progress: j.progress, deliveredPerMin: j.deliveredPerMinute, paused: j.pausedBy != nil,
-               pausedBy: j.pausedBy?.description, firstSeen: Double(j.firstSeen.milliseconds) / 1000,
+               pausedBy: j.pausedBy.map { "#\($0.id) by \($0.who)" + ($0.why.isEmpty ? "" : ": \($0.why)") }, firstSeen: Double(j.firstSeen.milliseconds) / 1000,
                lastActivity: Double(j.lastActivity.milliseconds) / 1000)
     }
 

@@ -7,11 +7,10 @@ struct ReplyRule: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reply-rule",
         abstract: "Add a reply rule tried before the domain's smtp-pattern-list, or (--dry-run) count what it would have matched.",
-        discussion: """
-        The pattern is a regular expression matched against each remote reply, as in a `reply /re/ …` line of an
-        <smtp-pattern-list>; --template drafts it from a reply template of the console's Patterns view ({ip}, {addr},
-        {n} … widened). The rule is a control: listed by `sluice controls`, ended by `sluice cancel ID` or --for.
-        """)
+        discussion: "The pattern is a regular expression matched against each remote reply, as in a `reply /re/ …` line "
+            + "of an <smtp-pattern-list>; --template drafts it from a reply template of the console's Patterns view "
+            + "({ip}, {addr}, {n} … widened). The rule is a control: listed by `sluice controls`, ended by "
+            + "`sluice cancel ID` or --for.")
     @Argument(help: "DOMAIN or DOMAIN/VMTA.") var target: String
     @Option(help: "The regular expression.") var pattern: String?
     @Option(help: "A reply template to draft the pattern from.") var template: String?

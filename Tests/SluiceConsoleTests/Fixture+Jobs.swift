@@ -12,7 +12,7 @@ extension Fixture {
                firstSeen: nowS - 86_000, lastActivity: nowS - 2),
         JobRow(name: "winback-q4", queued: 12_400, delivered: 3_100, deferred: 420, bounced: 88, deleted: 0, complained: 9,
                suppressed: 310, progress: 0.205, deliveredPerMin: 0, paused: true,
-               pausedBy: "#21 pause job winback-q4 by alice (uid 1000) via console: complaints over 2/1000",
+               pausedBy: "#21 by alice (uid 1000) via console: complaints over 2/1000",
                firstSeen: nowS - 7_200, lastActivity: nowS - 300),
         JobRow(name: "promo-1125", queued: 0, delivered: 80_412, deferred: 1_001, bounced: 930, deleted: 2_000, complained: 21,
                suppressed: 4_410, progress: 1, deliveredPerMin: 0, paused: false, pausedBy: nil,

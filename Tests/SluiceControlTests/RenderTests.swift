@@ -83,13 +83,13 @@ struct RenderTests {
             JobRow(name: "newsletter-2611", queued: 480, delivered: 510, deferred: 91, bounced: 6, deleted: 0, complained: 1,
                    suppressed: 12, progress: 0.517, deliveredPerMin: 142, paused: false, pausedBy: nil, firstSeen: 100, lastActivity: 200),
             JobRow(name: "winback", queued: 10, delivered: 0, deferred: 0, bounced: 0, deleted: 0, complained: 0, suppressed: 0,
-                   progress: 0, deliveredPerMin: 0, paused: true, pausedBy: "#4 pause job winback by console: complaints",
+                   progress: 0, deliveredPerMin: 0, paused: true, pausedBy: "#4 by console: complaints",
                    firstSeen: 100, lastActivity: 150),
         ]
         let lines = ShowRenderer.jobs(rows).split(separator: "\n").map(String.init)
         #expect(lines[0].hasPrefix("Job"))
         #expect(lines[1].contains("newsletter-2611") && lines[1].contains("51%") && lines[1].hasSuffix("sending"))
-        #expect(lines[2].contains("0%") && lines[2].hasSuffix("#4 pause job winback by console: complaints"))
+        #expect(lines[2].contains("0%") && lines[2].hasSuffix("paused #4 by console: complaints"))
         #expect(lines.last?.hasPrefix("total (2 jobs)") == true && lines.last?.contains("490") == true)
         let json = try controlJSONEncoder().encode(ControlResult.jobs(rows))
         #expect(String(decoding: json, as: UTF8.self).contains(#""delivered_per_min":142"#))

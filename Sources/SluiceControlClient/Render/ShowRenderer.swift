@@ -110,7 +110,7 @@ public enum ShowRenderer {
         for j in rows {
             table.add([j.name, "\(j.queued)", "\(j.delivered)", "\(j.deferred)", "\(j.bounced)", "\(j.deleted)",
                        "\(j.complained)", "\(j.suppressed)", percent(j.progress), Formatting.decimal(j.deliveredPerMin),
-                       j.pausedBy.map { Formatting.truncate($0, reasonWidth) } ?? (j.queued == 0 ? "done" : "sending")])
+                       j.pausedBy.map { Formatting.truncate("paused " + $0, reasonWidth) } ?? (j.queued == 0 ? "done" : "sending")])
         }
         func sum(_ k: KeyPath<JobRow, Int>) -> String { "\(rows.map { $0[keyPath: k] }.reduce(0, +))" }
         table.totals = ["total (\(plural(rows.count, "job")))", sum(\.queued), sum(\.delivered), sum(\.deferred),

@@ -24,7 +24,7 @@ public struct JobRow: Codable, Hashable, Sendable {
     public var deliveredPerMin: Double
     /// True while a pause covers it.
     public var paused: Bool
-    /// Who paused it and why, when paused (`#4 pause job news by console: wrong template`).
+    /// The pause's id, who set it and why, when paused (`#4 by alice (uid 1000) via console: wrong template`).
     public var pausedBy: String?
     /// When it was first seen, Unix seconds.
     public var firstSeen: Double

@@ -49,9 +49,13 @@ extension MailNode: ControlledNode {
     }
 
     /// What a reply rule with `pattern` would have matched among the replies of the last hour,
-    /// against the pattern lists in force per queue.
+    /// against the pattern lists in force per queue; matched off the node's actor, so that
+    /// deliveries and other commands go on meanwhile.
     public func replyRuleDryRun(pattern: String) async throws -> ReplyRuleDryRunResult {
-        try core.replyRuleDryRun(pattern: pattern, now: now)
+        let input = core.dryRunInput(now: now)
+        return try await Task.detached {
+            try NodeCore.replyRuleDryRun(pattern: pattern, over: input.replies, lists: input.lists)
+        }.value
     }
 
     /// The history's frame of `minute`, or of the latest minute before it.

@@ -118,4 +118,18 @@ struct LiveReplyRuleTests {
         try sim.apply(.addReplyRule(target: .domain("yahoo.com"), pattern: "TSS04", actions: "bounce-rcpt"))
         #expect(sim.engine.activeControls.map(\.kind) == [.replyRule(.domain("yahoo.com"), pattern: "TSS04", actions: "bounce-rcpt")])
     }
+
+    @Test("a pattern from the control plane with a repeated group that repeats inside is refused (exponential matching); template patterns pass")
+    func catastrophicPatternsRefused() throws {
+        for bad in ["(a+)+$", "(\\S*x)*", "((ab)*c)+", "(x{2,})*", "(?:a*)+b"] {
+            #expect(throws: ValueError.self, "\(bad)") { _ = try PatternRegex.forLiveUse(bad) }
+        }
+        for fine in ["(a|b)+", "[(a+)]+", "\\(a+\\)+", "421 4\\.7\\.0", "(TSS0[0-9])+x", TemplatePattern.pattern(for: Self.tss04("{ip}"))] {
+            #expect(throws: Never.self, "\(fine)") { _ = try PatternRegex.forLiveUse(fine) }
+        }
+        var sim = Simulator(try Self.configuration())
+        #expect(throws: ControlError.self) {
+            try sim.apply(.addReplyRule(target: .domain("yahoo.com"), pattern: "(a+)+$", actions: "bounce-rcpt"))
+        }
+    }
 }

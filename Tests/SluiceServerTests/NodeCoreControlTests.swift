@@ -45,11 +45,15 @@ struct NodeCoreControlTests {
         core.replyPatterns.record("421 4.7.0 [TSS04] an old one", outcome: .deferred, queue: one, at: F.t0 - .hours(2))
         core.replyPatterns.record("550 5.1.1 no such user", outcome: .bounced, queue: one, at: F.t0)
         _ = try core.engine.inject(F.message(1, to: ["a@one.test"]), route: InjectionRoute(defaultVMTA: "v1"), now: F.t0)
-        let run = try core.replyRuleDryRun(pattern: #"\[TSS04\]"#, now: F.t0 + .minutes(1))
+        func dryRun(_ pattern: String) throws -> ReplyRuleDryRunResult {
+            let input = core.dryRunInput(now: F.t0 + .minutes(1))
+            return try NodeCore.replyRuleDryRun(pattern: pattern, over: input.replies, lists: input.lists)
+        }
+        let run = try dryRun(#"\[TSS04\]"#)
         #expect(run.matched == 6 && run.examined == 7, "the two-hour-old reply is not looked at")
         #expect(run.queues.map(\.name) == ["one.test/v1", "two.test/v1"] && run.queues.map(\.count) == [4, 2])
         #expect(run.alreadyMatchedBy.map(\.list) == ["one"] && run.alreadyMatchedBy.first?.count == 4)
-        #expect(throws: ControlError.self) { try core.replyRuleDryRun(pattern: "(", now: F.t0) }
+        #expect(throws: ControlError.self) { try dryRun("(") }
 
         let (outcome, _) = try core.execute(.addReplyRule(target: .domain("one.test"), pattern: #"\[TSS04\]"#, actions: "bounce-rcpt"),
                                             context: Self.context(for: 3600), now: F.t0)

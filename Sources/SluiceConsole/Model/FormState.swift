@@ -74,7 +74,7 @@ public struct FormField: Hashable, Sendable {
             return text == expected ? nil : "type \(expected) exactly to confirm"
         case .pattern:
             guard !text.isEmpty else { return "pattern: an empty one would match every reply" }
-            do { _ = try PatternRegex(text) } catch { return "pattern: \(error)" }
+            do { _ = try PatternRegex.forLiveUse(text) } catch { return "pattern: \(error)" }
             return nil
         case .actions:
             do { _ = try SMTPPatternAction.parseList(text) } catch { return "actions: \(error)" }

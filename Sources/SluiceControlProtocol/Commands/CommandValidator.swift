@@ -131,12 +131,9 @@ public enum CommandValidator {
         }
     }
 
-    /// Checks a reply rule's pattern: 1 to 1,000 characters, a valid regular expression.
+    /// Checks a reply rule's pattern (``SluiceConfig/PatternRegex/forLiveUse(_:)``).
     private static func validate(replyPattern pattern: String) throws(ControlError) {
-        guard !pattern.isEmpty, pattern.utf8.count <= 1_000 else {
-            throw ControlError(.usage, "a reply rule's pattern is 1 to 1,000 characters (an empty one would match every reply)")
-        }
-        do { _ = try PatternRegex(pattern) } catch { throw ControlError(.badSetting, "pattern: \(error)") }
+        do { _ = try PatternRegex.forLiveUse(pattern) } catch { throw ControlError(.badSetting, "pattern: \(error)") }
     }
 
     private static func requireDomainOrQueue(_ target: ControlTarget, _ command: ControlCommand) throws(ControlError) {

@@ -13,9 +13,8 @@ struct LiveReplyRule: Sendable {
     /// - Throws: ``ControlError`` `bad-setting` for a pattern that is not a regular expression or
     ///   actions that are not those of a `reply /re/ …` line.
     static func compile(pattern: String, actions: String) throws(ControlError) -> SMTPPatternRule {
-        guard !pattern.isEmpty else { throw ControlError(.badSetting, "a reply rule needs a pattern: an empty one matches every reply") }
         let regex: PatternRegex
-        do { regex = try PatternRegex(pattern) } catch { throw ControlError(.badSetting, "pattern: \(error)") }
+        do { regex = try PatternRegex.forLiveUse(pattern) } catch { throw ControlError(.badSetting, "pattern: \(error)") }
         do { return SMTPPatternRule(regex: regex, actions: try SMTPPatternAction.parseList(actions)) } catch {
             throw ControlError(.badSetting, "actions: \(error)")
         }

@@ -37,16 +37,25 @@ extension NodeCore {
         effects(of: try engine.apply(command, by: request, now: now), now: now)
     }
 
-    /// What a reply rule with `pattern` would have matched among the recorded replies of the hour
-    /// before `now` (``ReplyRuleDraft/dryRun(_:over:list:)``), against each queue's pattern list.
+    /// What a dry run reads: the recorded replies of the hour before `now` and the pattern list
+    /// in force for each of their queues.
+    func dryRunInput(now: Instant) -> (replies: [RecordedReply], lists: [QueueKey: SMTPPatternList]) {
+        let replies = replyPatterns.recordedReplies(since: now - .hours(1))
+        var lists: [QueueKey: SMTPPatternList] = [:]
+        for key in Set(replies.map(\.queue)) { lists[key] = engine.patternList(for: key) }
+        return (replies, lists)
+    }
+
+    /// What a reply rule with `pattern` would have matched among `replies`
+    /// (``ReplyRuleDraft/dryRun(_:over:list:)``), against each queue's pattern list in `lists`.
+    /// Pure: the node runs it off its actor (tens of thousands of regex matches).
     ///
-    /// - Throws: ``ControlError`` `bad-setting` when `pattern` is not a regular expression.
-    func replyRuleDryRun(pattern: String, now: Instant) throws(ControlError) -> ReplyRuleDryRunResult {
+    /// - Throws: ``ControlError`` `bad-setting` for a pattern ``SluiceConfig/PatternRegex/forLiveUse(_:)`` refuses.
+    static func replyRuleDryRun(pattern: String, over replies: [RecordedReply],
+                                lists: [QueueKey: SMTPPatternList]) throws(ControlError) -> ReplyRuleDryRunResult {
         let regex: PatternRegex
-        do { regex = try PatternRegex(pattern) } catch { throw ControlError(.badSetting, "pattern: \(error)") }
-        let engine = self.engine
-        let run = ReplyRuleDraft.dryRun(regex, over: replyPatterns.recordedReplies(since: now - .hours(1)),
-                                        list: { engine.patternList(for: $0) })
+        do { regex = try PatternRegex.forLiveUse(pattern) } catch { throw ControlError(.badSetting, "pattern: \(error)") }
+        let run = ReplyRuleDraft.dryRun(regex, over: replies, list: { lists[$0] })
         return ReplyRuleDryRunResult(
             pattern: pattern, matched: run.matched, examined: run.examined,
             queues: run.queues.map { .init(name: $0.name, count: $0.count, share: $0.share) },

@@ -5,11 +5,11 @@ import SluiceConsole
 /// began 40 minutes ago, and a frame of the minute the Yahoo TSS04 incident began.
 extension Fixture {
     /// The newest minute the history has (the one before the fixture's now).
-    static var newestMinute: Int64 { PastView.minute(of: now) - 1 }
+    static var newestMinute: Int64 { HistoryFrame.minute(of: now) - 1 }
 
     /// gmail.com's last 24 hours.
     static let gmailHistory: [HistoryPoint] = (0..<1440).map { i in
-        let minute = PastView.minute(of: now) - 1440 + Int64(i)
+        let minute = HistoryFrame.minute(of: now) - 1440 + Int64(i)
         let storm = i >= 1400
         return HistoryPoint(minute: minute, row: HistoryRow(
             name: "gmail.com", queued: 20_000 + i * 20, delivered: storm ? 40 + i % 7 : 280 + (i * 37) % 40,

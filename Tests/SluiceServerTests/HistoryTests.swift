@@ -101,7 +101,7 @@ struct HistoryTests {
             try await admitDirectly(node, to: "s\(n)@storm.test", at: clock)
             try await admitDirectly(node, to: "f\(n)@free.test", at: clock)
         }
-        let start = NodeHistory.minute(of: clock.now())
+        let start = HistoryFrame.minute(of: clock.now())
         try await drive(clock, node, until: "three minutes recorded", limit: .minutes(5)) {
             await node.historyFrame(atOrBefore: .max)?.minute ?? 0 >= start + 2
         }

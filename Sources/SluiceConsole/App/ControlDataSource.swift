@@ -75,33 +75,26 @@ public struct ControlDataSource: ConsoleDataSource {
 
     /// The daemon's history frame of a minute.
     public func historyFrame(minute: Int64) async -> Result<HistoryFrame?, OperatorError> {
-        do {
-            guard case .historyFrame(let frame) = try await endpoint.send(.historyFrame(minute: minute), reason: nil, ttlSeconds: nil)
-            else { return .failure(OperatorError("unexpected answer")) }
-            return .success(frame)
-        } catch {
-            return .failure(OperatorError(error.message))
-        }
+        await query(.historyFrame(minute: minute)) { if case .historyFrame(let frame) = $0 { .some(frame) } else { nil } }
     }
 
     /// The daemon's last 24 hours of a domain or vmta.
     public func historySeries(kind: HistoryKind, name: String) async -> Result<[HistoryPoint], OperatorError> {
-        do {
-            guard case .historySeries(let points) = try await endpoint.send(.historySeries(kind: kind, name: name), reason: nil,
-                                                                           ttlSeconds: nil)
-            else { return .failure(OperatorError("unexpected answer")) }
-            return .success(points)
-        } catch {
-            return .failure(OperatorError(error.message))
-        }
+        await query(.historySeries(kind: kind, name: name)) { if case .historySeries(let points) = $0 { points } else { nil } }
     }
 
     /// The daemon's dry run of a reply rule.
     public func dryRun(pattern: String) async -> Result<ReplyRuleDryRunResult, OperatorError> {
+        await query(.replyRuleDryRun(pattern: pattern)) { if case .dryRun(let run) = $0 { run } else { nil } }
+    }
+
+    /// Sends a query and picks its answer out of the result (nil: not the answer expected).
+    private func query<T>(_ operation: ControlOperation, _ pick: (ControlResult) -> T?) async -> Result<T, OperatorError> {
         do {
-            let result = try await endpoint.send(.replyRuleDryRun(pattern: pattern), reason: nil, ttlSeconds: nil)
-            guard case .dryRun(let run) = result else { return .failure(OperatorError("unexpected answer")) }
-            return .success(run)
+            guard let answer = pick(try await endpoint.send(operation, reason: nil, ttlSeconds: nil)) else {
+                return .failure(OperatorError("unexpected answer"))
+            }
+            return .success(answer)
         } catch {
             return .failure(OperatorError(error.message))
         }
@@ -109,14 +102,9 @@ public struct ControlDataSource: ConsoleDataSource {
 
     /// The target's effective settings from the daemon.
     public func settings(for target: String) async -> Result<SettingsSnapshot, OperatorError> {
-        do {
-            let result = try await endpoint.send(.settings(target: try ControlTarget.domainOrQueue(target)),
-                                                 reason: nil, ttlSeconds: nil)
-            guard case .settings(let settings) = result else { return .failure(OperatorError("unexpected answer")) }
-            return .success(settings)
-        } catch {
-            return .failure(OperatorError(error.message))
-        }
+        let parsed: ControlTarget
+        do { parsed = try ControlTarget.domainOrQueue(target) } catch { return .failure(OperatorError(error.message)) }
+        return await query(.settings(target: parsed)) { if case .settings(let settings) = $0 { settings } else { nil } }
     }
 }
 

@@ -469,7 +469,7 @@ public enum ConsoleReducer {
     /// `[` and `]`: one minute back or forward through the history (the newest recorded minute is
     /// the one before the current); forward past the newest returns to live.
     private static func stepThroughHistory(by delta: Int64, _ state: inout ConsoleState) -> [ConsoleEffect] {
-        let newest = PastView.minute(of: state.now) - 1
+        let newest = HistoryFrame.minute(of: state.now) - 1
         guard let past = state.past else {
             guard delta < 0 else {
                 state.status = StatusMessage("live already: [ steps back through the last 24 hours", .info)

@@ -18,14 +18,8 @@ public struct PastView: Hashable, Sendable {
         self.live = live
     }
 
-    /// Minutes since the Unix epoch of `instant`.
-    public static func minute(of instant: Instant) -> Int64 {
-        let ms = instant.milliseconds
-        return ms >= 0 ? ms / 60_000 : (ms - 59_999) / 60_000
-    }
-
     /// `14:32Z`.
-    public var clock: String { HistoryFrame(minute: minute, total: HistoryRow(name: "")).clock }
+    public var clock: String { HistoryFrame.clock(ofMinute: minute) }
 }
 
 extension NodeSnapshot {

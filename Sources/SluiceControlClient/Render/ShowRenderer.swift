@@ -152,7 +152,7 @@ public enum ShowRenderer {
                                .init("Rfsd", .right), .init("Bncd", .right), .init("State")])
         for p in points where !p.row.isIdle {
             let r = p.row
-            table.add([HistoryFrame(minute: p.minute, total: r).clock, "\(r.queued)", "\(r.delivered)", "\(r.deferred)",
+            table.add([HistoryFrame.clock(ofMinute: p.minute), "\(r.queued)", "\(r.delivered)", "\(r.deferred)",
                        "\(r.refused)", "\(r.bounced)", r.state])
         }
         return table.render()

@@ -1,3 +1,5 @@
+import SluiceBase
+
 /// One domain, vmta or job in one minute of the history: what was queued at the end of the
 /// minute, what happened during it, and its state word.
 ///
@@ -118,10 +120,19 @@ public struct HistoryFrame: Codable, Hashable, Sendable {
     }
 
     /// `14:32Z`: the frame's minute, UTC.
-    public var clock: String {
+    public var clock: String { Self.clock(ofMinute: minute) }
+
+    /// `14:32Z`: a minute since the Unix epoch as a UTC clock.
+    public static func clock(ofMinute minute: Int64) -> String {
         let inDay = ((minute % 1440) + 1440) % 1440
         let h = inDay / 60, m = inDay % 60
         return (h < 10 ? "0" : "") + "\(h):" + (m < 10 ? "0" : "") + "\(m)Z"
+    }
+
+    /// The minute since the Unix epoch that holds `instant`.
+    public static func minute(of instant: Instant) -> Int64 {
+        let ms = instant.milliseconds
+        return ms >= 0 ? ms / 60_000 : (ms - 59_999) / 60_000
     }
 }
 

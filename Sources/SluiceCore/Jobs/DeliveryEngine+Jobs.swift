@@ -38,12 +38,12 @@ extension DeliveryEngine {
 
     /// Applies `change` to the job's ledger, creating it when new.
     mutating func touchJob(_ id: String, now: Int64, _ change: (inout JobLedger) -> Void) {
-        if jobs[id] == nil {
-            if jobs.count >= Self.maxJobs { forgetFinishedJobs(now: now, all: true) }
-            jobs[id] = JobLedger(now: now)
+        if jobs.count >= Self.maxJobs, jobs[id] == nil { forgetFinishedJobs(now: now, all: true) }
+        func update(_ ledger: inout JobLedger) {
+            change(&ledger)
+            ledger.lastActivity = now
         }
-        change(&jobs[id, default: JobLedger(now: now)])
-        jobs[id]?.lastActivity = now
+        update(&jobs[id, default: JobLedger(now: now)])
     }
 
     /// Counts an admitted message's recipients for its job.

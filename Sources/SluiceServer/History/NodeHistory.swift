@@ -17,7 +17,7 @@ struct NodeHistory: Sendable {
     init(spoolDirectory: String, now: Instant) {
         file = HistoryFile(spoolDirectory: spoolDirectory)
         fileLines = 0
-        lastMinute = Self.minute(of: now) - 1
+        lastMinute = HistoryFrame.minute(of: now) - 1
     }
 
     /// Adds the frames read from the file (`lines` long) under those recorded since the start.
@@ -28,15 +28,9 @@ struct NodeHistory: Sendable {
         fileLines += lines
     }
 
-    /// Minutes since the Unix epoch of `instant`.
-    static func minute(of instant: Instant) -> Int64 {
-        let ms = instant.milliseconds
-        return ms >= 0 ? ms / 60_000 : (ms - 59_999) / 60_000
-    }
-
     /// The minute to record at `now`, if one ended since the last recorded.
     func due(at now: Instant) -> Int64? {
-        let ended = Self.minute(of: now) - 1
+        let ended = HistoryFrame.minute(of: now) - 1
         return ended > lastMinute ? ended : nil
     }
 

@@ -113,6 +113,9 @@ struct LiveReplyRuleTests {
         #expect(throws: ControlError.self) { try sim.apply(.addReplyRule(target: .domain("yahoo.com"), pattern: "", actions: "bounce-rcpt")) }
         #expect(throws: ControlError.self) { try sim.apply(.addReplyRule(target: .vmta("v1"), pattern: "x", actions: "bounce-rcpt")) }
         #expect(throws: ControlError.self) { try sim.apply(.addReplyRule(target: .job("j"), pattern: "x", actions: "bounce-rcpt")) }
+        #expect(throws: ControlError.unknownQueue("yahoo.com/v9")) {
+            try sim.apply(.addReplyRule(target: .queue(QueueKey(domain: "yahoo.com", vmta: "v9")), pattern: "x", actions: "bounce-rcpt"))
+        }
         #expect(sim.engine.activeControls.isEmpty)
         try sim.apply(.addReplyRule(target: .domain("yahoo.com"), pattern: "TSS04", actions: "mode=backoff"))
         try sim.apply(.addReplyRule(target: .domain("yahoo.com"), pattern: "TSS04", actions: "bounce-rcpt"))

@@ -63,7 +63,11 @@ extension DeliveryEngine {
             let t = target.normalized
             switch t {
             case .vmta, .job: throw .badTarget("reply rules apply to a domain or a queue, not \(t)")
-            case .domain, .queue: break
+            case .queue(let key):
+                guard queueIndex[key] != nil || configuration.virtualMTANames.contains(key.vmta) else {
+                    throw .unknownQueue(key.description)
+                }
+            case .domain: break
             }
             _ = try LiveReplyRule.compile(pattern: pattern, actions: ruleActions)
             install(make(.replyRule(t, pattern: pattern, actions: ruleActions)), now: ms, announce: true, into: &actions)

@@ -237,8 +237,9 @@ public actor MailNode {
             case .sendTransaction(let transaction, let handle, let envelope):
                 let (spool, transport) = (self.spool, self.transport)
                 operationsInFlight += 1
-                // Detached: neither reading the content nor the peer waits on the node.
-                Task.detached {
+                // Detached: neither reading the content nor the peer waits on the node. On the
+                // connection's thread: the send needs no hop there and back.
+                Task.detached(executorPreference: transport.taskExecutor(for: handle)) {
                     await self.transactionFinished(
                         transaction.id, await transport.send(transaction, envelope: envelope, on: handle, from: spool))
                 }

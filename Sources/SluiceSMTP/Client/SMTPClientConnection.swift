@@ -10,8 +10,8 @@ import SluiceBase
 /// closes itself after ``SMTPClientConfiguration/idleTimeout`` without work.
 ///
 /// The protocol runs in ``SMTPClientStateMachine`` on the channel's event loop
-/// (``SMTPClientHandler``); this actor opens the channel, hands it requests and waits for their
-/// results, and keeps the idle timer on the injected clock.
+/// (``SMTPClientHandler``); this actor, which runs on that loop too, opens the channel, hands it
+/// requests and waits for their results, and keeps the idle timer on the injected clock.
 public actor SMTPClientConnection {
     /// The settings the connection was opened with.
     public nonisolated let configuration: SMTPClientConfiguration
@@ -40,8 +40,21 @@ public actor SMTPClientConnection {
     private let handler: NIOLoopBound<SMTPClientHandler>
     /// The time source of the idle timer.
     private let clock: any Clock
+    /// Sleeps until ``idleDeadline``, then quits unless work moved the deadline meanwhile (one
+    /// task per idle period, not one per transaction).
     private var idleTimer: Task<Void, Never>?
-    private var idleGeneration = 0
+    /// When the connection is idle for ``SMTPClientConfiguration/idleTimeout``: moved by every
+    /// transaction; nil while a transaction runs.
+    private var idleDeadline: Instant?
+
+    /// The channel's event loop: the actor's code runs on the thread its transactions do.
+    public nonisolated var unownedExecutor: UnownedSerialExecutor {
+        channel.eventLoop.executor.asUnownedSerialExecutor()
+    }
+
+    /// The event loop the connection's channel runs on, as a task executor: a task preferring it
+    /// reaches the connection without a thread hop.
+    public nonisolated var taskExecutor: EventLoopTaskExecutor { EventLoopTaskExecutor(channel.eventLoop) }
 
     private init(channel: any Channel, handler: NIOLoopBound<SMTPClientHandler>, host: String,
                  configuration: SMTPClientConfiguration, session: SMTPClientStateMachine.Session, tlsFallback: String?,
@@ -161,17 +174,14 @@ public actor SMTPClientConnection {
     /// local `451 4.4.2` naming the cause).
     public func send(_ transaction: OutboundTransaction) async -> TransactionOutcome {
         guard isUsable else { return SMTPClientStateMachine.unusable(transaction) }
-        idleGeneration += 1
+        idleDeadline = nil
         transactionsSent += 1
-        let handler = self.handler
-        let loop = channel.eventLoop
+        // The actor runs on the channel's loop: the handler is called directly.
+        let promise = channel.eventLoop.makePromise(of: TransactionOutcome.self)
+        handler.value.send(transaction, promise: promise)
         let outcome: TransactionOutcome
         do {
-            outcome = try await loop.flatSubmit {
-                let promise = loop.makePromise(of: TransactionOutcome.self)
-                handler.value.send(transaction, promise: promise)
-                return promise.futureResult
-            }.get()
+            outcome = try await promise.futureResult.get()
         } catch {
             // The event loop is gone.
             outcome = SMTPClientStateMachine.unsent(transaction, reply: SMTPClientError.connectionLost("\(error)").reply)
@@ -188,28 +198,38 @@ public actor SMTPClientConnection {
     public func quit() async {
         guard isUsable else { return }
         isUsable = false
-        idleGeneration += 1
+        idleDeadline = nil
         idleTimer?.cancel()
-        let handler = self.handler
-        channel.eventLoop.execute { handler.value.quit() }
+        idleTimer = nil
+        handler.value.quit()
         try? await channel.closeFuture.get()
     }
 
+    /// Starts the idle period: the timeout counts from now.
     private func armIdleTimer() {
-        idleTimer?.cancel()
         guard isUsable else { return }
-        idleGeneration += 1
-        let generation = idleGeneration
-        let delay = configuration.idleTimeout
+        let deadline = clock.now() + configuration.idleTimeout
+        idleDeadline = deadline
+        guard idleTimer == nil else { return }  // The running timer sleeps again until the new deadline.
         let clock = self.clock
         idleTimer = Task { [weak self] in
-            guard (try? await clock.sleep(for: delay)) != nil else { return }
-            await self?.idleExpired(generation: generation)
+            var due = deadline
+            while (try? await clock.sleep(until: due)) != nil {
+                guard let self, let next = await self.idleCheck() else { return }
+                due = next
+            }
         }
     }
 
-    private func idleExpired(generation: Int) async {
-        guard generation == idleGeneration, isUsable else { return }
+    /// At the timer's wake-up: quits when the idle deadline has passed and returns nil; otherwise
+    /// returns when to look again (the deadline moved, or a transaction is running).
+    private func idleCheck() async -> Instant? {
+        let now = clock.now()
+        guard isUsable else { return nil }
+        guard let idleDeadline else { return now + configuration.idleTimeout }
+        guard now >= idleDeadline else { return idleDeadline }
+        idleTimer = nil
         await quit()
+        return nil
     }
 }

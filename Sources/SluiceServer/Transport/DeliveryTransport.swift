@@ -38,4 +38,12 @@ public protocol DeliveryTransport: Sendable {
     func send(_ transaction: OutboundTransaction, on connection: DeliveryHandle) async -> TransactionOutcome
     /// Sends QUIT and closes the connection; an unknown or finished handle is ignored.
     func quit(_ connection: DeliveryHandle) async
+    /// Where a task sending on `connection` best runs (the thread of the connection's event
+    /// loop, so that sending needs no hop there and back), or nil for no preference.
+    func taskExecutor(for connection: DeliveryHandle) -> (any TaskExecutor)?
+}
+
+extension DeliveryTransport {
+    /// No preference: transports without event loops run their sends anywhere.
+    public func taskExecutor(for connection: DeliveryHandle) -> (any TaskExecutor)? { nil }
 }

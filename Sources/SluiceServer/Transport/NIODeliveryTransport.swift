@@ -77,6 +77,11 @@ final class NIODeliveryTransport: DeliveryTransport {
         return outcome
     }
 
+    /// The connection's event loop.
+    func taskExecutor(for handle: DeliveryHandle) -> (any TaskExecutor)? {
+        table.connection(handle)?.taskExecutor
+    }
+
     /// QUITs and closes the connection.
     func quit(_ handle: DeliveryHandle) async {
         await table.remove(handle)?.quit()

@@ -99,16 +99,24 @@ public struct SMTPReply: Error, Hashable, Sendable, CustomStringConvertible {
     /// repeated on every line as RFC 2034 asks. CR, LF and NUL inside a line's text are sent as
     /// spaces, so that no text (such as a receiver's refusal) can forge further reply lines.
     public var wireText: String {
-        let body = lines.isEmpty ? [""] : lines.map { line in
-            String(line.unicodeScalars.map { $0 == "\r" || $0 == "\n" || $0 == "\0" ? " " : Character($0) })
+        // Built as bytes: a reply goes out for every command the server reads.
+        var out: [UInt8] = []
+        out.reserveCapacity(lines.reduce(0) { $0 + $1.utf8.count + 16 } + 16)
+        let code = Array(String(self.code).utf8)
+        let lastIndex = max(lines.count, 1) - 1
+        for index in 0...lastIndex {
+            out.append(contentsOf: code)
+            out.append(index == lastIndex ? 32 : 45)  // " " on the last line, "-" before
+            let line = lines.isEmpty ? "" : lines[index]
+            if let enhancedStatus {
+                out.append(contentsOf: enhancedStatus.utf8)
+                if !line.isEmpty { out.append(32) }
+            }
+            for byte in line.utf8 { out.append(byte == 13 || byte == 10 || byte == 0 ? 32 : byte) }
+            out.append(13)
+            out.append(10)
         }
-        var out = ""
-        for (i, line) in body.enumerated() {
-            out += "\(code)\(i == body.count - 1 ? " " : "-")"
-            if let enhancedStatus { out += line.isEmpty ? enhancedStatus : "\(enhancedStatus) " }
-            out += "\(line)\r\n"
-        }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// ``dsnDiag``.
@@ -117,9 +125,27 @@ public struct SMTPReply: Error, Hashable, Sendable, CustomStringConvertible {
     /// True when `text` has the shape of an RFC 3463 enhanced status code: `class.subject.detail`
     /// with class 2, 4 or 5, subject and detail of one to three digits.
     public static func isEnhancedStatusCode(_ text: Substring) -> Bool {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, ["2", "4", "5"].contains(parts[0]) else { return false }
-        return parts[1...].allSatisfy { (1...3).contains($0.count) && $0.allSatisfy { $0.isASCII && $0.isNumber } }
+        // class "." subject "." detail: class one of 2, 4, 5; subject and detail 1–3 digits.
+        var part = 0
+        var digits = 0
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "."):
+                guard digits > 0, part < 2 else { return false }
+                part += 1
+                digits = 0
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                if part == 0 {
+                    guard digits == 0, byte == UInt8(ascii: "2") || byte == UInt8(ascii: "4") || byte == UInt8(ascii: "5")
+                    else { return false }
+                }
+                digits += 1
+                guard digits <= 3 else { return false }
+            default:
+                return false
+            }
+        }
+        return part == 2 && digits > 0
     }
 
     /// `code enhanced line line…`, empty lines left out; without the code when it is 0.

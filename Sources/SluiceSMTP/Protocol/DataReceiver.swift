@@ -227,26 +227,32 @@ public enum DotStuffing {
     public static func stuff(_ content: [UInt8]) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(content.count + content.count / 64 + 5)
-        var atLineStart = true
-        var index = 0
-        while index < content.count {
-            let byte = content[index]
-            if atLineStart && byte == 46 { out.append(46) }
-            switch byte {
-            case 13:
-                out.append(13); out.append(10)
-                if index + 1 < content.count && content[index + 1] == 10 { index += 1 }
-                atLineStart = true
-            case 10:
-                out.append(13); out.append(10)
-                atLineStart = true
-            default:
-                out.append(byte)
+        content.withUnsafeBufferPointer { input in
+            // Runs of ordinary bytes are copied whole; only line ends and leading dots are touched.
+            var runStart = 0
+            var index = 0
+            var atLineStart = true
+            while index < input.count {
+                let byte = input[index]
+                if byte == 13 || byte == 10 {
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: input[runStart..<index]))
+                    out.append(13)
+                    out.append(10)
+                    index += byte == 13 && index + 1 < input.count && input[index + 1] == 10 ? 2 : 1
+                    runStart = index
+                    atLineStart = true
+                    continue
+                }
+                if atLineStart && byte == 46 { out.append(46) }  // The run starts here: the dot follows.
                 atLineStart = false
+                index += 1
             }
-            index += 1
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: input[runStart..<input.count]))
+            if !atLineStart {
+                out.append(13)
+                out.append(10)
+            }
         }
-        if !atLineStart { out.append(13); out.append(10) }
         out.append(contentsOf: [46, 13, 10])
         return out
     }

@@ -78,6 +78,8 @@ struct NodeServers: Sendable {
             return configured.isEmpty ? [(.loopback(port: 25), false)] : configured
         }()
         let policies = ConfigSourcePolicies(configuration: configuration)
+        // Shared by the listeners: each client address is matched against the <source> blocks once.
+        let listenerPolicies = CachedSourcePolicies(policies)
         let budget = context.descriptors
         let (cap, capWarning) = budget.inboundCap(configured: configuration.totalMaxSMTPIn)
         if let capWarning { context.log(capWarning) }
@@ -110,7 +112,7 @@ struct NodeServers: Sendable {
             do {
                 let server = try await SMTPServer.start(
                     host: listener.address.address.description, port: listener.address.port, configuration: smtpConfiguration,
-                    policies: policies, receiver: context.receiver, gate: gate, tls: tls, implicitTLS: listener.implicitTLS,
+                    policies: listenerPolicies, receiver: context.receiver, gate: gate, tls: tls, implicitTLS: listener.implicitTLS,
                     group: MultiThreadedEventLoopGroup.singleton, clock: options.clock)
                 smtp.append(server)
                 context.log("smtp-listener \(listener.address.address):\(server.port)" + (listener.implicitTLS ? " tls=yes" : ""))

@@ -63,7 +63,11 @@ extension MailNode {
 
     /// Cuts the loop's sleep short when the core now wants to wake earlier (work just arrived).
     func wakeEarlierIfNeeded() {
-        guard let wakeup, core.nextWakeup(after: now) < wakeup.due else { return }
+        guard let wakeup else { return }
+        // Through an inout access: calling the method on `core` as a plain read would first copy
+        // the whole core (every queue's references), after every effect batch.
+        let next = { (core: inout NodeCore, now: Instant) in core.nextWakeup(after: now) }(&core, now)
+        guard next < wakeup.due else { return }
         wakeup.sleep.cancel()
     }
 }

@@ -438,6 +438,16 @@ struct SessionDriver {
                 == "Subject: s\r\nfrom: c@d.example\r\nTo: t\r\n\r\nFrom: body\r\n")
     }
 
+    @Test func valuesAreUnfoldedAndTrimmedAsFoundationWould() {
+        let editor = HeaderEditor(content: Array(
+            "A: \t x \r\n\ty \r\nB:\r\nC: caf\u{E9}\u{A0}\r\nD: a\rb\r\n\r\n".utf8))
+        #expect(editor.fields.map(\.value) == ["x \ty", "", "caf\u{E9}", "a\rb"])
+        // The field name is matched without regard to the case of ASCII letters only.
+        #expect(HeaderEditor.sameName("X-Virtual-MTA", "x-virtual-mta"))
+        #expect(!HeaderEditor.sameName("X@", "x`"))
+        #expect(!HeaderEditor.sameName("Date", "Dates"))
+    }
+
     @Test func messageWithoutHeadersIsAllBody() {
         var editor = HeaderEditor(content: Array("just text\r\n".utf8))
         #expect(editor.fields.isEmpty)

@@ -63,7 +63,7 @@ public enum SMTPCommandParser {
             .trimmingTrailingSpaces()
         switch verb {
         case "HELO", "EHLO":
-            guard !argument.isEmpty, !argument.contains(" ") else {
+            guard !argument.isEmpty, !argument.utf8.contains(UInt8(ascii: " ")) else {
                 return .failure(SMTPReply(501, "5.5.4", "Syntax: \(verb) hostname"))
             }
             return .success(verb == "HELO" ? .helo(argument) : .ehlo(argument))

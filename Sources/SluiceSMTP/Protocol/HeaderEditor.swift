@@ -12,11 +12,32 @@ public struct HeaderEditor: Sendable {
 
         /// The unfolded value with surrounding white space removed.
         public var value: String {
-            let text = String(decoding: raw, as: UTF8.self)
-            guard let colon = text.firstIndex(of: ":") else { return "" }
-            return String(text[text.index(after: colon)...])
-                .replacingOccurrences(of: "\r\n", with: "")
-                .trimmingCharacters(in: .whitespaces)
+            guard let colon = raw.firstIndex(of: 58) else { return "" }
+            // Unfolded on the bytes: every CRLF removed, spaces and tabs trimmed at both ends.
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(raw.count - colon)
+            var index = colon + 1
+            while index < raw.count {
+                if raw[index] == 13 && index + 1 < raw.count && raw[index + 1] == 10 {
+                    index += 2
+                    continue
+                }
+                bytes.append(raw[index])
+                index += 1
+            }
+            let isBlank = { (byte: UInt8) in byte == 32 || byte == 9 }
+            let start = bytes.firstIndex { !isBlank($0) } ?? bytes.count
+            let end = (bytes.lastIndex { !isBlank($0) } ?? (start - 1)) + 1
+            let text = String(decoding: bytes[start..<max(start, end)], as: UTF8.self)
+            // Other Unicode spaces at either end (rare) are trimmed as Foundation does.
+            guard (bytes[start..<max(start, end)].first ?? 0) >= 0x80 || (bytes[start..<max(start, end)].last ?? 0) >= 0x80
+            else { return text }
+            return text.trimmingCharacters(in: .whitespaces)
+        }
+
+        /// True when the field is named `name`, ASCII letters compared without regard to case.
+        public func isNamed(_ name: String) -> Bool {
+            HeaderEditor.sameName(self.name, name)
         }
     }
 
@@ -56,14 +77,14 @@ public struct HeaderEditor: Sendable {
 
     /// The first field named `name` (case-insensitive).
     public func first(named name: String) -> Field? {
-        fields.first { $0.name.lowercased() == name.lowercased() }
+        fields.first { $0.isNamed(name) }
     }
 
     /// Removes every field named `name` (case-insensitive); returns the value of the first one.
     @discardableResult
     public mutating func remove(named name: String) -> String? {
         let value = first(named: name)?.value
-        fields.removeAll { $0.name.lowercased() == name.lowercased() }
+        fields.removeAll { $0.isNamed(name) }
         return value
     }
 
@@ -71,7 +92,7 @@ public struct HeaderEditor: Sendable {
     /// place, keeping the name as written (the new value is on one line); false when there is none.
     @discardableResult
     public mutating func replaceFirst(named name: String, value: String) -> Bool {
-        guard let index = fields.firstIndex(where: { $0.name.lowercased() == name.lowercased() }) else { return false }
+        guard let index = fields.firstIndex(where: { $0.isNamed(name) }) else { return false }
         let written = fields[index].name
         fields[index] = Field(name: written, raw: Array("\(written): \(value)\r\n".utf8))
         return true
@@ -94,6 +115,21 @@ public struct HeaderEditor: Sendable {
         for field in fields { out.append(contentsOf: field.raw) }
         out.append(contentsOf: body)
         return out
+    }
+
+    /// Field names are ASCII (RFC 5322 §3.6.8): compared byte by byte, A–Z as a–z, without
+    /// lowercasing copies (a received message's fields are looked up several times each).
+    static func sameName(_ a: String, _ b: String) -> Bool {
+        var left = a.utf8.makeIterator()
+        var right = b.utf8.makeIterator()
+        while true {
+            switch (left.next(), right.next()) {
+            case (nil, nil): return true
+            case (let x?, let y?):
+                guard x == y || (x | 0x20 == y | 0x20 && (x | 0x20) >= 97 && (x | 0x20) <= 122) else { return false }
+            default: return false
+            }
+        }
     }
 
     private static func endOfLine(in bytes: [UInt8], from start: Int) -> Int {

@@ -136,14 +136,12 @@ final class SMTPServerHandler: ChannelDuplexHandler {
         context.fireUserInboundEventTriggered(event)
     }
 
-    /// Runs `body` on the session without a second reference to it, so that the session's
-    /// buffers are mutated in place rather than copied (a copy per read would make reading a
-    /// message quadratic in its size). nil when there is no session.
+    /// Runs `body` on the session in place: neither a copy of the session (its configuration and
+    /// policy are many references) nor a second reference to its buffers, which would then be
+    /// copied on write (a copy per read would make reading a message quadratic in its size). nil
+    /// when there is no session.
     private func withSession<T>(_ body: (inout SMTPServerSession) -> T) -> T? {
-        guard var session = self.session else { return nil }
-        self.session = nil
-        defer { self.session = session }
-        return body(&session)
+        session?.mutate(body)
     }
 
     /// Restarts the idle timeout. Activity only moves the deadline; the one scheduled check,
@@ -175,7 +173,8 @@ final class SMTPServerHandler: ChannelDuplexHandler {
     /// check, and brings the message memory taken from the gate in line with what the session
     /// holds (refusing the message when the gate has no more).
     private func updateWatches(context: ChannelHandlerContext) {
-        guard let session, !session.isClosed else { return }
+        // Read in place: `guard let session` would copy the whole session.
+        guard let session = session?.watchedState, !session.isClosed else { return }
         if session.readingCommandLine {
             if commandTimer == nil {
                 commandTimer = context.eventLoop.assumeIsolated()
@@ -298,5 +297,25 @@ final class SMTPServerHandler: ChannelDuplexHandler {
         guard readPending, session?.wantsInput ?? false else { return }
         readPending = false
         context.read()
+    }
+}
+
+extension SMTPServerSession {
+    /// What the handler's timers and memory accounting look at after each action.
+    fileprivate struct WatchedState {
+        var isClosed: Bool
+        var readingCommandLine: Bool
+        var isReadingData: Bool
+        var bufferedContentBytes: Int
+    }
+
+    fileprivate var watchedState: WatchedState {
+        WatchedState(isClosed: isClosed, readingCommandLine: readingCommandLine, isReadingData: isReadingData,
+                     bufferedContentBytes: bufferedContentBytes)
+    }
+
+    /// Runs `body` on this session (through optional chaining, in place).
+    fileprivate mutating func mutate<T>(_ body: (inout SMTPServerSession) -> T) -> T {
+        body(&self)
     }
 }

@@ -21,8 +21,9 @@ extension NodeCore {
     /// transaction went to, `dsnPassedOn` whether it took the DSN parameters.
     func dsnJobs(for records: [DeliveryRecord], destination: DeliveryTarget?, dsnPassedOn: Bool) -> [DSNJob] {
         guard !records.isEmpty, !dsnInfo.isEmpty else { return [] }
+        // Closures, not the method itself: a method reference would copy the whole core.
         return DSNPlanner.outcomeReports(records, info: { dsnInfo[$0] }, dsnPassedOn: dsnPassedOn,
-                                         remoteMTA: destination?.host, senderPolicy: senderPolicy)
+                                         remoteMTA: destination?.host, senderPolicy: { senderPolicy($0, vmta: $1) })
     }
 
     /// `deliver-local-dsn` and `dsn-format` for DSNs to `sender`, read for the sender's domain

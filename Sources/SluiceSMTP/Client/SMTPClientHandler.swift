@@ -19,7 +19,12 @@ final class SMTPClientHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var opening: EventLoopPromise<SMTPClientStateMachine.Session>?
     /// The promises of the transactions requested and not yet finished, oldest first.
     private var outcomes = CircularBuffer<EventLoopPromise<TransactionOutcome>>()
+    /// The phase whose reply is awaited and by when; nil while nothing is awaited.
+    private var deadline: (phase: SMTPClientPhase, at: NIODeadline)?
+    /// The one scheduled check of ``deadline``, due at ``timeoutDue``: arming a phase only moves
+    /// the deadline, and a check that comes early schedules itself again (no timer per command).
     private var timeout: Scheduled<Void>?
+    private var timeoutDue = NIODeadline.distantFuture
     private var context: ChannelHandlerContext?
 
     /// Creates the handler of a connection to `host`; `opening` completes once the greeting, EHLO
@@ -53,6 +58,7 @@ final class SMTPClientHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     func handlerRemoved(context: ChannelHandlerContext) {
         perform(machine.channelClosed())
+        deadline = nil
         timeout?.cancel()
         timeout = nil
         self.context = nil
@@ -115,8 +121,7 @@ final class SMTPClientHandler: ChannelInboundHandler, RemovableChannelHandler {
             case .armTimeout(let phase, let span):
                 arm(phase, after: span)
             case .cancelTimeout:
-                timeout?.cancel()
-                timeout = nil
+                deadline = nil
             case .connectionReady(let session):
                 opening?.succeed(session)
                 opening = nil
@@ -126,6 +131,7 @@ final class SMTPClientHandler: ChannelInboundHandler, RemovableChannelHandler {
             case .finishTransaction(let outcome):
                 outcomes.popFirst()?.succeed(outcome)
             case .close:
+                deadline = nil
                 timeout?.cancel()
                 timeout = nil
                 if unflushed { context?.flush() }
@@ -142,10 +148,27 @@ final class SMTPClientHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private func arm(_ phase: SMTPClientPhase, after span: TimeSpan) {
+        guard let context else { return }
+        let at = context.eventLoop.now + .milliseconds(span.milliseconds)
+        deadline = (phase, at)
+        scheduleCheck(by: at)
+    }
+
+    /// Makes sure the deadline is checked by `due`; a check due earlier is left as it is.
+    private func scheduleCheck(by due: NIODeadline) {
+        if timeout != nil && timeoutDue <= due { return }
+        guard let context else { return }
         timeout?.cancel()
-        timeout = context?.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(span.milliseconds)) { [self] in
+        timeoutDue = due
+        timeout = context.eventLoop.assumeIsolated().scheduleTask(deadline: due) { [self] in
             timeout = nil
-            perform(machine.timeoutFired(phase))
+            guard let deadline else { return }
+            if context.eventLoop.now < deadline.at {
+                scheduleCheck(by: deadline.at)
+            } else {
+                self.deadline = nil
+                perform(machine.timeoutFired(deadline.phase))
+            }
         }
     }
 

@@ -3,9 +3,10 @@ import SluiceConfig
 import SluiceBase
 
 /// Drives one ``SMTPServerSession`` over a channel: admits the connection through the node's
-/// ``InboundGate``, feeds the session bytes, performs its actions, runs its timers (idle, whole
-/// session, command line, data rate), accounts for the memory its message content holds, and
-/// stops reading while the session does not want input (backpressure).
+/// ``InboundGate``, feeds the session bytes, performs its actions, watches its timeouts (idle,
+/// whole session, command line, data rate: deadlines, with one scheduled check for the earliest),
+/// accounts for the memory its message content holds, and stops reading while the session does
+/// not want input (backpressure).
 final class SMTPServerHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
@@ -27,12 +28,19 @@ final class SMTPServerHandler: ChannelDuplexHandler {
     private var admitted: IPAddress?
     /// The source group the admitted connection counts against.
     private var admittedGroup: String?
-    private var idleTimer: Scheduled<Void>?
+    /// The one scheduled check of the deadlines below, due at ``watchdogDue``: activity only
+    /// moves deadlines, and a check that comes early schedules itself again (no timer per read,
+    /// per command or per message).
+    private var watchdog: Scheduled<Void>?
+    private var watchdogDue = NIODeadline.distantFuture
+    /// When the whole session's time is up.
+    private var sessionDeadline = NIODeadline.distantFuture
     /// When the connection counts as idle, moved by every read and every reply.
-    private var idleDeadline = NIODeadline.now()
-    private var sessionTimer: Scheduled<Void>?
-    private var commandTimer: Scheduled<Void>?
-    private var dataRateTimer: Scheduled<Void>?
+    private var idleDeadline = NIODeadline.distantFuture
+    /// When the command line being read must be complete; nil between command lines.
+    private var commandDeadline: NIODeadline?
+    /// When the current data-rate window ends; nil outside DATA (or with the check off).
+    private var dataRateWindowEnd: NIODeadline?
     /// Content bytes read since the data-rate window began.
     private var dataBytesInWindow = 0
     /// Message memory taken from the gate for this session's message.
@@ -78,10 +86,7 @@ final class SMTPServerHandler: ChannelDuplexHandler {
                                         tlsActive: implicitTLS)
         let actions = session.start()
         self.session = session
-        let loop = context.eventLoop.assumeIsolated()
-        sessionTimer = loop.scheduleTask(in: .milliseconds(configuration.sessionTimeout.milliseconds)) { [self] in
-            timedOut(.session, context: context)
-        }
+        sessionDeadline = context.eventLoop.now + .milliseconds(configuration.sessionTimeout.milliseconds)
         armIdleTimer(context: context)
         perform(actions, context: context)
         context.fireChannelActive()
@@ -89,10 +94,8 @@ final class SMTPServerHandler: ChannelDuplexHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         _ = withSession { $0.connectionClosed() }
-        idleTimer?.cancel()
-        sessionTimer?.cancel()
-        commandTimer?.cancel()
-        dataRateTimer?.cancel()
+        watchdog?.cancel()
+        watchdog = nil
         releaseMemory()
         if let admitted {
             if session?.policy.logConnections == true {
@@ -107,7 +110,7 @@ final class SMTPServerHandler: ChannelDuplexHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let bytes = unwrapInboundIn(data)
         armIdleTimer(context: context)
-        if dataRateTimer != nil { dataBytesInWindow += bytes.readableBytes }
+        if dataRateWindowEnd != nil { dataBytesInWindow += bytes.readableBytes }
         let exhausted = gate.memoryExhausted
         guard let actions = withSession({ session -> [SMTPServerSession.Action] in
             session.memoryExhausted = exhausted
@@ -144,24 +147,62 @@ final class SMTPServerHandler: ChannelDuplexHandler {
         session?.mutate(body)
     }
 
-    /// Restarts the idle timeout. Activity only moves the deadline; the one scheduled check,
-    /// when it comes early, schedules itself again for the deadline (no timer per read).
+    /// Restarts the idle timeout: only the deadline moves.
     private func armIdleTimer(context: ChannelHandlerContext) {
         guard session != nil else { return }
-        idleDeadline = .now() + .milliseconds(configuration.idleTimeout.milliseconds)
-        if idleTimer == nil { scheduleIdleCheck(context: context) }
+        idleDeadline = context.eventLoop.now + .milliseconds(configuration.idleTimeout.milliseconds)
+        if watchdog == nil { scheduleWatchdog(context: context) }
     }
 
-    private func scheduleIdleCheck(context: ChannelHandlerContext) {
-        idleTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: idleDeadline) { [self] in
-            idleTimer = nil
-            guard session != nil else { return }
-            if NIODeadline.now() < idleDeadline {
-                scheduleIdleCheck(context: context)
-            } else {
-                timedOut(.idle, context: context)
+    /// The earliest deadline being watched.
+    private var earliestDeadline: NIODeadline {
+        min(sessionDeadline, idleDeadline, commandDeadline ?? .distantFuture, dataRateWindowEnd ?? .distantFuture)
+    }
+
+    /// Makes sure the check runs by the earliest deadline; a check due earlier is left as it is.
+    private func scheduleWatchdog(context: ChannelHandlerContext) {
+        let due = earliestDeadline
+        if watchdog != nil && watchdogDue <= due { return }
+        watchdog?.cancel()
+        watchdogDue = due
+        watchdog = context.eventLoop.assumeIsolated().scheduleTask(deadline: due) { [self] in
+            watchdog = nil
+            checkDeadlines(context: context)
+        }
+    }
+
+    /// Acts on the earliest deadline that has passed (a data-rate window that brought enough
+    /// starts the next one), then schedules the next check.
+    private func checkDeadlines(context: ChannelHandlerContext) {
+        guard session != nil else { return }
+        let now = context.eventLoop.now
+        var passed: [(deadline: NIODeadline, timeout: SMTPServerSession.Timeout)] = []
+        if sessionDeadline <= now { passed.append((sessionDeadline, .session)) }
+        if idleDeadline <= now { passed.append((idleDeadline, .idle)) }
+        if let commandDeadline, commandDeadline <= now { passed.append((commandDeadline, .command)) }
+        if let dataRateWindowEnd, dataRateWindowEnd <= now { passed.append((dataRateWindowEnd, .dataRate)) }
+        if let first = passed.min(by: { $0.deadline < $1.deadline }) {
+            switch first.timeout {
+            case .dataRate:
+                let window = configuration.dataRateWindow.milliseconds
+                let minimum = Int64(configuration.minimumDataRate) * window / 1000
+                let received = dataBytesInWindow
+                dataBytesInWindow = 0
+                if Int64(received) < minimum {
+                    dataRateWindowEnd = nil
+                    timedOut(.dataRate, context: context)
+                } else {
+                    dataRateWindowEnd = now + .milliseconds(window)
+                }
+            case .command:
+                commandDeadline = nil
+                timedOut(.command, context: context)
+            case let timeout:
+                timedOut(timeout, context: context)
             }
         }
+        guard session?.isClosed == false else { return }
+        scheduleWatchdog(context: context)
     }
 
     private func timedOut(_ timeout: SMTPServerSession.Timeout, context: ChannelHandlerContext) {
@@ -169,26 +210,24 @@ final class SMTPServerHandler: ChannelDuplexHandler {
         perform(actions, context: context)
     }
 
-    /// After the session has acted: starts or stops the command-line timer and the data-rate
+    /// After the session has acted: starts or stops the command-line timeout and the data-rate
     /// check, and brings the message memory taken from the gate in line with what the session
     /// holds (refusing the message when the gate has no more).
     private func updateWatches(context: ChannelHandlerContext) {
         // Read in place: `guard let session` would copy the whole session.
         guard let session = session?.watchedState, !session.isClosed else { return }
         if session.readingCommandLine {
-            if commandTimer == nil {
-                commandTimer = context.eventLoop.assumeIsolated()
-                    .scheduleTask(in: .milliseconds(configuration.commandTimeout.milliseconds)) { [self] in
-                        commandTimer = nil
-                        timedOut(.command, context: context)
-                    }
+            if commandDeadline == nil {
+                commandDeadline = context.eventLoop.now + .milliseconds(configuration.commandTimeout.milliseconds)
             }
         } else {
-            commandTimer?.cancel()
-            commandTimer = nil
+            commandDeadline = nil
         }
         if session.isReadingData {
-            startDataRateCheck(context: context)
+            if dataRateWindowEnd == nil && configuration.minimumDataRate > 0 {
+                dataBytesInWindow = 0
+                dataRateWindowEnd = context.eventLoop.now + .milliseconds(configuration.dataRateWindow.milliseconds)
+            }
             let wanted = session.bufferedContentBytes
             if wanted > heldMemory {
                 if gate.reserveMessageMemory(wanted - heldMemory) {
@@ -199,35 +238,11 @@ final class SMTPServerHandler: ChannelDuplexHandler {
                 }
             }
         } else {
-            dataRateTimer?.cancel()
-            dataRateTimer = nil
+            dataRateWindowEnd = nil
             // A message handed to the receiver keeps its memory until it is stored.
             if !storing { releaseMemory() }
         }
-    }
-
-    private func startDataRateCheck(context: ChannelHandlerContext) {
-        guard dataRateTimer == nil, configuration.minimumDataRate > 0 else { return }
-        dataBytesInWindow = 0
-        scheduleDataRateCheck(context: context)
-    }
-
-    /// Checks, one window from now, that the window brought at least the minimum data rate; then
-    /// starts the next window.
-    private func scheduleDataRateCheck(context: ChannelHandlerContext) {
-        let window = configuration.dataRateWindow.milliseconds
-        let minimum = Int64(configuration.minimumDataRate) * window / 1000
-        dataRateTimer = context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(window)) { [self] in
-            let received = dataBytesInWindow
-            dataBytesInWindow = 0
-            dataRateTimer = nil
-            guard session?.isReadingData == true else { return }
-            if Int64(received) < minimum {
-                timedOut(.dataRate, context: context)
-            } else {
-                scheduleDataRateCheck(context: context)
-            }
-        }
+        scheduleWatchdog(context: context)
     }
 
     private func releaseMemory() {

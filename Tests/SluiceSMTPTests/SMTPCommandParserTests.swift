@@ -72,6 +72,15 @@ import Testing
         #expect(command("MAIL FROM:<a@b.example> SIZE=0012") == .mail(from: "a@b.example", parameters: MailParameters(size: 12)))
         #expect(reply("MAIL FROM:<a@b.example> SIZE=+1")?.code == 501)
         #expect(reply("MAIL FROM:<a@b.example> X\u{E4}=1")?.code == 501)
+        // Labels up to 63 characters; the keyword in any case, its colon exact; postmaster alone.
+        let label63 = String(repeating: "a", count: 63)
+        #expect(command("RCPT TO:<x@\(label63).example>") == .rcpt(to: "x@\(label63).example", parameters: RecipientParameters()))
+        #expect(reply("RCPT TO:<x@\(label63)a.example>")?.enhancedStatus == "5.1.3")
+        #expect(command("mail fRoM:<a@b.example>") == .mail(from: "a@b.example", parameters: MailParameters()))
+        #expect(reply("MAIL FROM;<a@b.example>")?.code == 501)
+        #expect(command("RCPT TO:<POSTMASTER>") == .rcpt(to: "POSTMASTER", parameters: RecipientParameters()))
+        #expect(reply("RCPT TO:<postmastex>")?.enhancedStatus == "5.1.3")
+        #expect(reply("RCPT TO:<a@b.example-> ")?.enhancedStatus == "5.1.3")
     }
 
     @Test func controlCharactersAndNULAreSyntaxErrors() {

@@ -185,9 +185,14 @@ public enum SMTPCommandParser {
 
     /// `FROM:` / `TO:` case-insensitively, then optional spaces (tolerated, as most servers do).
     private static func stripKeyword(_ keyword: String, from argument: String) -> Substring? {
-        guard argument.count >= keyword.count,
-              argument.prefix(keyword.count).uppercased() == keyword else { return nil }
-        return argument.dropFirst(keyword.count).drop { $0 == " " }
+        // On bytes: the keyword is ASCII, compared without regard to case.
+        var rest = argument.utf8[...]
+        for expected in keyword.utf8 {
+            guard let byte = rest.first, byte == expected || (byte | 0x20 == expected | 0x20 && isASCIILetter(expected))
+            else { return nil }
+            rest = rest.dropFirst()
+        }
+        return Substring(rest).drop { $0 == " " }
     }
 
     /// Splits `<path> K=V K2=V2` into the text inside the brackets and the uppercased parameters.
@@ -196,20 +201,22 @@ public enum SMTPCommandParser {
         var inQuotes = false
         var escaped = false
         var close: Substring.Index?
-        var index = text.index(after: text.startIndex)
-        while index < text.endIndex {
-            let c = text[index]
+        // On bytes: the delimiters are ASCII, and no byte of a longer UTF-8 sequence is ASCII.
+        let bytes = text.utf8
+        var index = bytes.index(after: bytes.startIndex)
+        while index < bytes.endIndex {
+            let c = bytes[index]
             if escaped {
                 escaped = false
-            } else if c == "\\" && inQuotes {
+            } else if c == UInt8(ascii: "\\") && inQuotes {
                 escaped = true
-            } else if c == "\"" {
+            } else if c == UInt8(ascii: "\"") {
                 inQuotes.toggle()
-            } else if c == ">" && !inQuotes {
+            } else if c == UInt8(ascii: ">") && !inQuotes {
                 close = index
                 break
             }
-            index = text.index(after: index)
+            index = bytes.index(after: index)
         }
         guard let close else { return nil }
         let path = String(text[text.index(after: text.startIndex)..<close])
@@ -239,7 +246,7 @@ public enum SMTPCommandParser {
         guard path.utf8.count <= 320, path.utf8.allSatisfy({ (0x20...0x7F).contains($0) }) else {
             return nil
         }
-        if !allowEmpty, path.lowercased() == "postmaster" { return String(path) }
+        if !allowEmpty, isPostmaster(path) { return String(path) }
         guard let at = path.lastIndex(of: "@") else { return nil }
         let local = path[..<at], domain = path[path.index(after: at)...]
         guard !local.isEmpty, local.utf8.count <= 64 || local.first == "\"", isDomain(domain) else { return nil }
@@ -257,11 +264,33 @@ public enum SMTPCommandParser {
     private static func isDomain(_ text: Substring) -> Bool {
         guard !text.isEmpty, text.utf8.count <= 255 else { return false }
         if text.first == "[" { return text.last == "]" && text.count > 2 }
+        // Label by label on the bytes, without splitting into an array.
         let hyphen = UInt8(ascii: "-")
-        return text.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false).allSatisfy { label in
-            !label.isEmpty && label.count <= 63 && label.first != hyphen && label.last != hyphen
-                && label.allSatisfy { isASCIIAlphanumeric($0) || $0 == hyphen || $0 == UInt8(ascii: "_") }
+        var length = 0
+        var previous: UInt8 = UInt8(ascii: ".")
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: ".") {
+                guard length > 0, previous != hyphen else { return false }
+                length = 0
+            } else {
+                guard isASCIIAlphanumeric(byte) || byte == hyphen || byte == UInt8(ascii: "_"),
+                      length > 0 || byte != hyphen, length < 63 else { return false }
+                length += 1
+            }
+            previous = byte
         }
+        return length > 0 && previous != hyphen
+    }
+
+    /// `postmaster`, in any case.
+    private static func isPostmaster(_ path: Substring) -> Bool {
+        let name = "postmaster".utf8
+        guard path.utf8.count == name.count else { return false }
+        return zip(path.utf8, name).allSatisfy { $0 | 0x20 == $1 }
+    }
+
+    private static func isASCIILetter(_ b: UInt8) -> Bool {
+        (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b)
     }
 
     /// RFC 3461 xtext: printable ASCII except `+` and `=` unless `+` starts a hex pair.

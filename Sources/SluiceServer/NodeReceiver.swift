@@ -71,8 +71,8 @@ struct NodeReceiver: MessageReceiver {
         }
         guard let received = await droppingSuppressed(received, vmta: vmta) else { return Self.allSuppressed }
         // DKIM signing is the last change before the message is stored: what is stored is sent.
-        let signing = node.dkim.context
-        let (content, receipt, refusal) = signing.sign(
+        let signing = node.dkim.reference
+        let (content, receipt, refusal) = signing.context.sign(
             received.content, vmta: vmta, recipients: received.recipients.map(\.address),
             sourceSetting: received.dkimSign, unixTime: received.receivedAt.milliseconds / 1000)
         if let refusal {

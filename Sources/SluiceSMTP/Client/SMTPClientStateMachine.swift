@@ -65,7 +65,8 @@ public struct SMTPClientStateMachine: Sendable {
         case ready
         /// RSET sent before this transaction.
         case resetting(OutboundTransaction)
-        case transaction(SMTPClientTransaction)
+        /// A transaction runs: ``SMTPClientStateMachine/running``.
+        case transaction
         case quitting
         case closed
     }
@@ -88,6 +89,9 @@ public struct SMTPClientStateMachine: Sendable {
     private var quitWhenDone = false
     /// The phase whose timeout is armed.
     private var armed: SMTPClientPhase?
+    /// The transaction in the `.transaction` state, kept outside the state so that each reply
+    /// changes it in place (bound out of an enum case, it would be copied per reply).
+    private var running: SMTPClientTransaction?
 
     /// Creates the machine for a connection to `host`; `tlsAvailable` when STARTTLS can be started.
     public init(configuration: SMTPClientConfiguration, host: String, tlsAvailable: Bool) {
@@ -137,16 +141,15 @@ public struct SMTPClientStateMachine: Sendable {
             guard reply.code == 250 else { return failed(.refused(reply)) }
             needsReset = false
             return begin(transaction)
-        case .transaction(var transaction):
-            let step = transaction.receive(reply)
+        case .transaction:
+            guard let step = running?.receive(reply) else { return failed(.protocolError("no transaction running")) }
             // 421: the peer is closing the session (RFC 5321 §3.8); nothing more is sent.
-            if reply.code == 421 { return finish(transaction, abandoned: true) }
-            state = .transaction(transaction)
+            if reply.code == 421 { return finish(abandoned: true) }
             switch step {
             case .send(let text, let phase): return [.write(text), arm(phase)]
             case .sendContent(let content, let phase): return [.writeContent(content), arm(phase)]
             case .await(let phase): return [arm(phase)]
-            case .done: return finish(transaction, abandoned: false)
+            case .done: return finish(abandoned: false)
             }
         case .quitting:
             return close()
@@ -220,7 +223,9 @@ public struct SMTPClientStateMachine: Sendable {
             return [.connectionFailed(error), .close]
         case .resetting(let transaction):
             return [.finishTransaction(Self.unsent(transaction, reply: error.reply))] + close()
-        case .transaction(var transaction):
+        case .transaction:
+            guard var transaction = running else { return close() }
+            running = nil
             if configuration.assumeDeliveryUponDataTerminationTimeout, transaction.data?.code == 354, transaction.final == nil,
                error == .timedOut(phase: SMTPClientPhase.endOfData.description) {
                 // The peer most likely has the message; deferring would deliver it twice.
@@ -311,12 +316,15 @@ public struct SMTPClientStateMachine: Sendable {
     private mutating func begin(_ outbound: OutboundTransaction) -> [Action] {
         let transaction = SMTPClientTransaction(outbound, capabilities: capabilities, ignore8BitMIME: configuration.ignore8BitMIME,
                                                 ignoreDSN: configuration.ignoreDSN)
-        state = .transaction(transaction)
+        running = transaction
+        state = .transaction
         return [.write(transaction.opening), arm(.mail)]
     }
 
     /// The transaction's replies are all in (or a 421 ended it: `abandoned`).
-    private mutating func finish(_ transaction: SMTPClientTransaction, abandoned: Bool) -> [Action] {
+    private mutating func finish(abandoned: Bool) -> [Action] {
+        guard let transaction = running else { return close() }
+        running = nil
         needsReset = transaction.needsReset
         let interruption = SMTPReply(451, "4.4.2", "transaction with \(host) ended without a final reply")
         let outcome = transaction.outcome(interruption: interruption, connectionReusable: !abandoned && !quitWhenDone)
@@ -337,6 +345,7 @@ public struct SMTPClientStateMachine: Sendable {
     /// Closes: the transactions still pending are not sent.
     private mutating func close() -> [Action] {
         state = .closed
+        running = nil
         armed = nil
         let unsent = pending.map { Action.finishTransaction(Self.unusable($0)) }
         pending = []

@@ -102,13 +102,24 @@ final class DKIMSettingsCache: Sendable {
 
 /// The current ``DKIMSigningContext``, read by every listener session and swapped by `reload`.
 final class DKIMContextStore: Sendable {
-    private let current: Mutex<DKIMSigningContext>
+    /// A context behind one reference: reading it costs one retain, not a copy of the context
+    /// (whose configuration holds many), for every message received.
+    final class Current: Sendable {
+        /// The context in force when it was read.
+        let context: DKIMSigningContext
+        init(_ context: DKIMSigningContext) { self.context = context }
+    }
 
-    init(_ context: DKIMSigningContext) { current = Mutex(context) }
+    private let current: Mutex<Current>
+
+    init(_ context: DKIMSigningContext) { current = Mutex(Current(context)) }
 
     /// The context in force.
-    var context: DKIMSigningContext { current.withLock { $0 } }
+    var reference: Current { current.withLock { $0 } }
+
+    /// The context in force, copied.
+    var context: DKIMSigningContext { reference.context }
 
     /// Puts `context` in force for messages received from now on.
-    func replace(with context: DKIMSigningContext) { current.withLock { $0 = context } }
+    func replace(with context: DKIMSigningContext) { current.withLock { $0 = Current(context) } }
 }

@@ -47,7 +47,9 @@ let package = Package(
         // The engine as pure logic on an injected clock.
         .target(name: "SluiceCore", dependencies: ["SluiceBase", "SluiceConfig"]),
         // Durable message storage and crash recovery.
-        .target(name: "SluiceSpool", dependencies: ["SluiceBase"]),
+        .target(name: "SluiceSpool", dependencies: ["SluiceBase", "CCRC32C"]),
+        // CRC-32C with the processor's instruction (SSE4.2), for the spool's record checksums.
+        .target(name: "CCRC32C"),
         // SMTP on SwiftNIO: the injection server and the delivery client, reply parsing.
         .target(
             name: "SluiceSMTP",

@@ -20,6 +20,21 @@ struct FormatTests {
         }
     }
 
+    @Test("The processor's CRC-32C instruction and the tables agree at every length and alignment",
+          .enabled(if: CRC32C.hardware, "this processor has no CRC-32C instruction (SSE4.2): the tables are used alone"))
+    func crcHardwareMatchesTables() {
+        let data = (0..<300).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ 7) }
+        data.withUnsafeBytes { raw in
+            for start in 0..<9 {
+                for length in [0, 1, 3, 7, 8, 9, 15, 16, 17, 64, 255, 291 - start] {
+                    let slice = UnsafeRawBufferPointer(rebasing: raw[start..<(start + length)])
+                    #expect(CRC32C.update(0x1234_5678, slice) == CRC32C.softwareUpdate(0x1234_5678, slice), "\(start) \(length)")
+                }
+            }
+        }
+        #expect(CRC32C.update(0, UnsafeRawBufferPointer(start: nil, count: 0)) == 0)
+    }
+
     @Test("A framed record probes intact; every single-byte corruption is detected")
     func frameProbe() {
         let record = RecordFrame.frame(.progress, payload: [1, 2, 3, 4, 5])

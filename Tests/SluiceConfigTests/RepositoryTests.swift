@@ -19,7 +19,7 @@ struct RepositoryTests {
                   let name = match.output[2].substring.map(String.init) else { continue }
             let end = i + 1 < matches.count ? matches[i + 1].range.lowerBound : manifest.endIndex
             let body = manifest[match.range.upperBound..<end]
-            let quoted = body.matches(of: try Regex(#""([A-Za-z]+)""#)).compactMap { $0.output[1].substring.map(String.init) }
+            let quoted = body.matches(of: try Regex(#""([A-Za-z0-9]+)""#)).compactMap { $0.output[1].substring.map(String.init) }
             graph[name] = Set(quoted.filter { names.contains($0) && $0 != name })
         }
         return graph

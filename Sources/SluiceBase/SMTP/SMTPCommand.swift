@@ -185,13 +185,7 @@ public enum SMTPCommandParser {
 
     /// `FROM:` / `TO:` case-insensitively, then optional spaces (tolerated, as most servers do).
     private static func stripKeyword(_ keyword: String, from argument: String) -> Substring? {
-        // On bytes: the keyword is ASCII, compared without regard to case.
-        var rest = argument.utf8[...]
-        for expected in keyword.utf8 {
-            guard let byte = rest.first, byte == expected || (byte | 0x20 == expected | 0x20 && isASCIILetter(expected))
-            else { return nil }
-            rest = rest.dropFirst()
-        }
+        guard let rest = ASCIICase.dropPrefix(keyword.utf8, from: argument.utf8[...]) else { return nil }
         return Substring(rest).drop { $0 == " " }
     }
 
@@ -246,7 +240,7 @@ public enum SMTPCommandParser {
         guard path.utf8.count <= 320, path.utf8.allSatisfy({ (0x20...0x7F).contains($0) }) else {
             return nil
         }
-        if !allowEmpty, isPostmaster(path) { return String(path) }
+        if !allowEmpty, ASCIICase.equal(path.utf8, "postmaster".utf8) { return String(path) }
         guard let at = path.lastIndex(of: "@") else { return nil }
         let local = path[..<at], domain = path[path.index(after: at)...]
         guard !local.isEmpty, local.utf8.count <= 64 || local.first == "\"", isDomain(domain) else { return nil }
@@ -282,16 +276,6 @@ public enum SMTPCommandParser {
         return length > 0 && previous != hyphen
     }
 
-    /// `postmaster`, in any case.
-    private static func isPostmaster(_ path: Substring) -> Bool {
-        let name = "postmaster".utf8
-        guard path.utf8.count == name.count else { return false }
-        return zip(path.utf8, name).allSatisfy { $0 | 0x20 == $1 }
-    }
-
-    private static func isASCIILetter(_ b: UInt8) -> Bool {
-        (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b)
-    }
 
     /// RFC 3461 xtext: printable ASCII except `+` and `=` unless `+` starts a hex pair.
     private static func isXText(_ text: String) -> Bool {

@@ -1,4 +1,5 @@
 import Foundation
+import SluiceBase
 
 /// Reads and edits the header section of a message (RFC 5322 §2.2) held as CRLF lines: finds
 /// fields by name, removes them, and prepends or appends new ones. The body is never touched.
@@ -27,17 +28,17 @@ public struct HeaderEditor: Sendable {
             }
             let isBlank = { (byte: UInt8) in byte == 32 || byte == 9 }
             let start = bytes.firstIndex { !isBlank($0) } ?? bytes.count
-            let end = (bytes.lastIndex { !isBlank($0) } ?? (start - 1)) + 1
-            let text = String(decoding: bytes[start..<max(start, end)], as: UTF8.self)
+            let end = bytes.lastIndex { !isBlank($0) }.map { $0 + 1 } ?? start
+            let trimmed = bytes[start..<max(start, end)]
+            let text = String(decoding: trimmed, as: UTF8.self)
             // Other Unicode spaces at either end (rare) are trimmed as Foundation does.
-            guard (bytes[start..<max(start, end)].first ?? 0) >= 0x80 || (bytes[start..<max(start, end)].last ?? 0) >= 0x80
-            else { return text }
+            guard (trimmed.first ?? 0) >= 0x80 || (trimmed.last ?? 0) >= 0x80 else { return text }
             return text.trimmingCharacters(in: .whitespaces)
         }
 
         /// True when the field is named `name`, ASCII letters compared without regard to case.
         public func isNamed(_ name: String) -> Bool {
-            HeaderEditor.sameName(self.name, name)
+            ASCIICase.equal(self.name.utf8, name.utf8)
         }
     }
 
@@ -115,21 +116,6 @@ public struct HeaderEditor: Sendable {
         for field in fields { out.append(contentsOf: field.raw) }
         out.append(contentsOf: body)
         return out
-    }
-
-    /// Field names are ASCII (RFC 5322 §3.6.8): compared byte by byte, A–Z as a–z, without
-    /// lowercasing copies (a received message's fields are looked up several times each).
-    static func sameName(_ a: String, _ b: String) -> Bool {
-        var left = a.utf8.makeIterator()
-        var right = b.utf8.makeIterator()
-        while true {
-            switch (left.next(), right.next()) {
-            case (nil, nil): return true
-            case (let x?, let y?):
-                guard x == y || (x | 0x20 == y | 0x20 && (x | 0x20) >= 97 && (x | 0x20) <= 122) else { return false }
-            default: return false
-            }
-        }
     }
 
     private static func endOfLine(in bytes: [UInt8], from start: Int) -> Int {
